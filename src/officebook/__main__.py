@@ -1,0 +1,3 @@
+from officebook.cli import main
+
+main()

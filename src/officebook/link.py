@@ -1,0 +1,344 @@
+"""Link validated content into the model: items, back-references and derived views.
+
+Runs on content without errors (warnings allowed); raw YAML shapes stop here.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from officebook.diagnostics import Diagnostic
+from officebook.model import (
+    FREQUENCIES,
+    BackRef,
+    ChecklistEntry,
+    Duty,
+    Function,
+    Item,
+    Manual,
+    ManualInfo,
+    Onboarding,
+    OnboardingView,
+    Post,
+    PostChecklists,
+    Procedure,
+    Raci,
+    RaciMatrix,
+    Ref,
+    Standard,
+    Step,
+    Term,
+    Text,
+)
+from officebook.validate import ITEM_KINDS, Content
+
+
+def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
+    """Build the linked `Manual` from validated content."""
+    default = content.default_language or "en"
+    text = _TextMaker(default)
+    manual_data = content.manual.data if content.manual else {}
+    info = ManualInfo(
+        title=text(manual_data.get("title")),
+        organization=text(manual_data.get("organization")),
+        edition=str(manual_data.get("edition", "")),
+        effective=manual_data.get("effective"),
+        languages=content.languages or (default,),
+        allow_html=bool(manual_data.get("allow_html", False)),
+        introduction=text.optional(manual_data.get("introduction")),
+    )
+    builders: dict[str, Callable[..., Item]] = {
+        "functions": _function, "duties": _duty, "procedures": _procedure,
+        "standards": _standard, "posts": _post,
+    }
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind in ITEM_KINDS:
+        built = [builders[kind](ident, loaded.rel, loaded.data, text) for ident, loaded in content.items[kind].items()]
+        built.sort(key=lambda item: (item.order is None, item.order or 0, item.title.get(default), item.id))
+        kinds[kind] = {item.id: item for item in built}
+    glossary = tuple(_terms(content.glossary.data if content.glossary else {}, text))
+
+    posts: dict[str, Post] = kinds["posts"]
+    duties: dict[str, Duty] = kinds["duties"]
+    procedures: dict[str, Procedure] = kinds["procedures"]
+    standards: dict[str, Standard] = kinds["standards"]
+    post_order = _post_order(posts)
+    applicable = _applicable_standards(posts, duties, procedures, standards)
+    work = _Involvement(posts, duties, procedures)
+    reports: dict[str, list[str]] = defaultdict(list)
+    for pid in post_order:
+        if posts[pid].reports_to in posts:
+            reports[posts[pid].reports_to].append(pid)
+    manual = Manual(
+        info=info,
+        functions=kinds["functions"],
+        duties=duties,
+        procedures=procedures,
+        standards=standards,
+        posts=posts,
+        glossary=glossary,
+        backrefs=_backrefs(kinds, glossary),
+        checklists={p: _checklists(p, work, standards, applicable[p]) for p in post_order},
+        onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p])) for p in post_order},
+        raci=RaciMatrix(
+            posts=post_order,
+            duties=tuple(duties),
+            cells={(d, p): role for d, duty in duties.items() for p in post_order if (role := duty.raci.role_of(p))},
+        ),
+        post_order=post_order,
+        applicable_standards=applicable,
+    )
+    return manual, []
+
+
+class _TextMaker:
+    def __init__(self, default: str) -> None:
+        self.default = default
+
+    def __call__(self, value: Any) -> Text:
+        if isinstance(value, dict):
+            return Text({str(k): str(v) for k, v in value.items()}, self.default)
+        return Text({self.default: "" if value is None else str(value)}, self.default)
+
+    def optional(self, value: Any) -> Text | None:
+        return None if value is None else self(value)
+
+    def many(self, values: Any) -> tuple[Text, ...]:
+        return tuple(self(v) for v in values or ())
+
+
+def _common(ident: str, rel: str, data: dict, text: _TextMaker, kind: str) -> dict[str, Any]:
+    return {
+        "kind": kind, "id": ident, "file": rel, "title": text(data.get("title")),
+        "summary": text.optional(data.get("summary")), "tags": tuple(data.get("tags") or ()),
+        "maintainer": data.get("maintainer"), "review_by": data.get("review_by"),
+        "source": data.get("source"), "order": data.get("order"),
+    }
+
+
+def _function(ident: str, rel: str, data: dict, text: _TextMaker) -> Function:
+    return Function(**_common(ident, rel, data, text, "functions"), aim=text.optional(data.get("aim")),
+                    description=text.optional(data.get("description")), principles=text.many(data.get("principles")))
+
+
+def _duty(ident: str, rel: str, data: dict, text: _TextMaker) -> Duty:
+    raci = data.get("raci") or {}
+    return Duty(
+        **_common(ident, rel, data, text, "duties"), function=data.get("function"),
+        description=text.optional(data.get("description")), frequency=data.get("frequency"),
+        raci=Raci(responsible=tuple(raci.get("responsible") or ()), accountable=raci.get("accountable"),
+                  consulted=tuple(raci.get("consulted") or ()), informed=tuple(raci.get("informed") or ())),
+        procedures=tuple(data.get("procedures") or ()), standards=tuple(data.get("standards") or ()),
+    )
+
+
+def _procedure(ident: str, rel: str, data: dict, text: _TextMaker) -> Procedure:
+    raw_steps = data.get("steps") or []
+    steps = []
+    for i, raw in enumerate(raw_steps):
+        explicit = "next" in raw
+        following = (raw_steps[i + 1]["id"],) if i + 1 < len(raw_steps) else ()
+        steps.append(Step(
+            id=raw["id"], number=i + 1, actor=raw.get("actor"), action=text(raw.get("action")),
+            output=text.optional(raw.get("output")), time_limit=text.optional(raw.get("time_limit")),
+            standards=tuple(raw.get("standards") or ()),
+            next=tuple(raw["next"]) if explicit else following, explicit_next=explicit,
+            when=text.optional(raw.get("when")),
+        ))
+    return Procedure(
+        **_common(ident, rel, data, text, "procedures"), purpose=text.optional(data.get("purpose")),
+        owner=data.get("owner"), trigger=text.optional(data.get("trigger")),
+        time_limit=text.optional(data.get("time_limit")), steps=tuple(steps),
+        records=text.many(data.get("records")), standards=tuple(data.get("standards") or ()),
+    )
+
+
+def _standard(ident: str, rel: str, data: dict, text: _TextMaker) -> Standard:
+    applies = data.get("applies_to") or {}
+    return Standard(
+        **_common(ident, rel, data, text, "standards"), category=data.get("category"),
+        statement=text.optional(data.get("statement")), rationale=text.optional(data.get("rationale")),
+        criteria=text.many(data.get("criteria")), applies_to_posts=tuple(applies.get("posts") or ()),
+        applies_to_procedures=tuple(applies.get("procedures") or ()),
+    )
+
+
+def _post(ident: str, rel: str, data: dict, text: _TextMaker) -> Post:
+    onboarding = data.get("onboarding") or {}
+    return Post(
+        **_common(ident, rel, data, text, "posts"), reports_to=data.get("reports_to"),
+        description=text.optional(data.get("description")), competencies=text.many(data.get("competencies")),
+        onboarding=Onboarding(first_day=text.many(onboarding.get("first_day")),
+                              first_week=text.many(onboarding.get("first_week")),
+                              first_month=text.many(onboarding.get("first_month"))),
+    )
+
+
+def _terms(data: dict, text: _TextMaker) -> Iterable[Term]:
+    for i, raw in enumerate(data.get("terms") or ()):
+        see = tuple(Ref(*ref.split("/", 1)) for ref in raw.get("see") or ())
+        yield Term(term=text(raw.get("term")), definition=text(raw.get("definition")), see=see, index=i)
+
+
+def _post_order(posts: dict[str, Post]) -> tuple[str, ...]:
+    """Posts depth-first from the head(s), children in post order; stragglers last."""
+    children: dict[str | None, list[str]] = defaultdict(list)
+    for pid, post in posts.items():
+        parent = post.reports_to if post.reports_to in posts else None
+        children[parent].append(pid)
+    order: list[str] = []
+    stack = list(reversed(children[None]))
+    while stack:
+        pid = stack.pop()
+        if pid in order:
+            continue
+        order.append(pid)
+        stack.extend(reversed(children[pid]))
+    order += [p for p in posts if p not in order]
+    return tuple(order)
+
+
+def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...]) -> dict[Ref, tuple[BackRef, ...]]:
+    found: dict[Ref, list[BackRef]] = defaultdict(list)
+
+    def add(target_kind: str, target: str | None, source: Ref | None, field: str) -> None:
+        if target and target in kinds[target_kind]:
+            backref = BackRef(source, field)
+            if backref not in found[Ref(target_kind, target)]:
+                found[Ref(target_kind, target)].append(backref)
+
+    for kind in ITEM_KINDS:
+        for item in kinds[kind].values():
+            add("posts", item.maintainer, item.ref, "maintainer")
+    for duty in kinds["duties"].values():
+        add("functions", duty.function, duty.ref, "function")
+        for role in ("responsible", "consulted", "informed"):
+            for post in getattr(duty.raci, role):
+                add("posts", post, duty.ref, f"raci.{role}")
+        add("posts", duty.raci.accountable, duty.ref, "raci.accountable")
+        for procedure in duty.procedures:
+            add("procedures", procedure, duty.ref, "procedures")
+        for standard in duty.standards:
+            add("standards", standard, duty.ref, "standards")
+    for procedure in kinds["procedures"].values():
+        add("posts", procedure.owner, procedure.ref, "owner")
+        for standard in procedure.standards:
+            add("standards", standard, procedure.ref, "standards")
+        for step in procedure.steps:
+            add("posts", step.actor, procedure.ref, f"steps.{step.id}.actor")
+            for standard in step.standards:
+                add("standards", standard, procedure.ref, f"steps.{step.id}.standards")
+    for standard in kinds["standards"].values():
+        for post in standard.applies_to_posts:
+            add("posts", post, standard.ref, "applies_to.posts")
+        for procedure in standard.applies_to_procedures:
+            add("procedures", procedure, standard.ref, "applies_to.procedures")
+    for post in kinds["posts"].values():
+        add("posts", post.reports_to, post.ref, "reports_to")
+    for term in glossary:
+        for ref in term.see:
+            add(ref.kind, ref.id, None, f"terms[{term.index}].see")
+    return {ref: tuple(refs) for ref, refs in sorted(found.items(), key=lambda kv: (kv[0].kind, kv[0].id))}
+
+
+def _applicable_standards(posts: dict[str, Post], duties: dict[str, Duty], procedures: dict[str, Procedure],
+                          standards: dict[str, Standard]) -> dict[str, tuple[str, ...]]:
+    """Per the contract: named in applies_to.posts, or attached to the post's duties, owned procedures,
+    performed steps, or applies_to.procedures naming a procedure it owns or acts in."""
+    applies: dict[str, set[str]] = {p: set() for p in posts}
+
+    def grant(post: str | None, standard_ids: Iterable[str]) -> None:
+        if post in applies:
+            applies[post].update(s for s in standard_ids if s in standards)
+
+    for standard in standards.values():
+        for post in standard.applies_to_posts:
+            grant(post, [standard.id])
+    for duty in duties.values():
+        for post in {*duty.raci.responsible, duty.raci.accountable}:
+            grant(post, duty.standards)
+    involved: dict[str, set[str]] = defaultdict(set)  # procedure -> owner and actors
+    for procedure in procedures.values():
+        grant(procedure.owner, procedure.standards)
+        if procedure.owner:
+            involved[procedure.id].add(procedure.owner)
+        for step in procedure.steps:
+            grant(step.actor, step.standards)
+            if step.actor:
+                involved[procedure.id].add(step.actor)
+    for standard in standards.values():
+        for procedure in standard.applies_to_procedures:
+            for post in involved.get(procedure, ()):
+                grant(post, [standard.id])
+    position = {sid: i for i, sid in enumerate(standards)}
+    return {p: tuple(sorted(ids, key=position.__getitem__)) for p, ids in applies.items()}
+
+
+class _Involvement:
+    """For each post: the duties it holds (R or A), the steps it performs, the procedures it owns."""
+
+    def __init__(self, posts: dict[str, Post], duties: dict[str, Duty], procedures: dict[str, Procedure]) -> None:
+        self.duties: dict[str, list[Duty]] = defaultdict(list)
+        self.steps: dict[str, list[tuple[Procedure, Step]]] = defaultdict(list)
+        self.owned: dict[str, list[str]] = defaultdict(list)
+        self.acted: dict[str, list[str]] = defaultdict(list)
+        for duty in duties.values():
+            for post in dict.fromkeys((*duty.raci.responsible, duty.raci.accountable)):
+                if post:
+                    self.duties[post].append(duty)
+        for procedure in procedures.values():
+            if procedure.owner:
+                self.owned[procedure.owner].append(procedure.id)
+            for step in procedure.steps:
+                if step.actor:
+                    self.steps[step.actor].append((procedure, step))
+            for actor in procedure.actors:
+                if actor != procedure.owner:
+                    self.acted[actor].append(procedure.id)
+
+
+def _checklists(post: str, work: _Involvement, standards: dict[str, Standard],
+                applicable: tuple[str, ...]) -> PostChecklists:
+    by_frequency: dict[str, list[ChecklistEntry]] = defaultdict(list)
+    for duty in work.duties[post]:
+        by_frequency[duty.frequency or "as-needed"].append(
+            ChecklistEntry(key=f"duty:{duty.id}", text=duty.title, source=duty.ref, detail=duty.summary))
+    steps = [
+        ChecklistEntry(key=f"step:{procedure.id}/{step.id}", text=step.action, source=procedure.ref,
+                       detail=step.output, step=step.id)
+        for procedure, step in work.steps[post]
+    ]
+    criteria = [
+        ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standards[sid].ref)
+        for sid in applicable for i, criterion in enumerate(standards[sid].criteria)
+    ]
+    return PostChecklists(
+        post=post,
+        by_frequency={f: tuple(by_frequency[f]) for f in FREQUENCIES if by_frequency.get(f)},
+        steps=tuple(steps),
+        criteria=tuple(criteria),
+    )
+
+
+def _onboarding(post: str, posts: dict[str, Post], work: _Involvement, applicable: tuple[str, ...],
+                direct_reports: tuple[str, ...]) -> OnboardingView:
+    holder = posts[post]
+
+    def entries(period: str, texts: tuple[Text, ...]) -> tuple[ChecklistEntry, ...]:
+        return tuple(ChecklistEntry(key=f"onboarding:{period}/{i}", text=t, source=holder.ref)
+                     for i, t in enumerate(texts))
+
+    return OnboardingView(
+        post=post,
+        first_day=entries("first_day", holder.onboarding.first_day),
+        first_week=entries("first_week", holder.onboarding.first_week),
+        first_month=entries("first_month", holder.onboarding.first_month),
+        duties=tuple(d.id for d in work.duties[post]),
+        procedures_owned=tuple(work.owned[post]),
+        procedures_acted_in=tuple(work.acted[post]),
+        standards=applicable,
+        reports_to=holder.reports_to if holder.reports_to in posts else None,
+        direct_reports=direct_reports,
+    )

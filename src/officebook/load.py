@@ -1,0 +1,333 @@
+"""Load YAML files into plain values, keeping where every value stands.
+
+Safe YAML only (libyaml's composer when available, our own construction): duplicate keys, unsafe or
+unknown tags, non-string keys, tab indentation, non-UTF-8 bytes, empty and oversize files and alias
+bombs are diagnostics, never exceptions. Positions (line and column, 1-based) are computed on demand:
+`LoadedFile.positions` re-reads the file only when a finding needs to point into it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from officebook.diagnostics import Diagnostic, Severity, YamlPath
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+DEFAULT_MAX_NODES = 100_000
+MAX_DEPTH = 100
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _MAP, _SEQ = _TAG + "str", _TAG + "map", _TAG + "seq"
+_MERGE, _TIMESTAMP, _NULL = _TAG + "merge", _TAG + "timestamp", _TAG + "null"
+_SCALAR_TAGS = {_STR, _TIMESTAMP, _NULL, _TAG + "int", _TAG + "float", _TAG + "bool"}
+_constructor = yaml.constructor.SafeConstructor()
+_CONSTRUCT = {
+    _TAG + "int": _constructor.construct_yaml_int,
+    _TAG + "float": _constructor.construct_yaml_float,
+    _TAG + "bool": _constructor.construct_yaml_bool,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LoadLimits:
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_nodes: int = DEFAULT_MAX_NODES
+
+
+class Positions:
+    """Where each value of one file stands: YAML path -> (line, column), 1-based."""
+
+    def __init__(self) -> None:
+        self.values: dict[YamlPath, tuple[int, int]] = {}
+        self.keys: dict[YamlPath, tuple[int, int]] = {}
+        self.plain: dict[YamlPath, str] = {}  # source text of unquoted scalars that are not strings
+
+    def of_value(self, path: YamlPath) -> tuple[int, int]:
+        """The position of the value at `path`, or of its nearest existing ancestor."""
+        while path and path not in self.values:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+    def of_key(self, path: YamlPath) -> tuple[int, int]:
+        """The position of the key naming the value at `path` (the value's, for list entries)."""
+        return self.keys.get(path) or self.of_value(path)
+
+
+@dataclass
+class LoadedFile:
+    """One content file: its path relative to the content folder, its data, and (on demand) positions."""
+
+    rel: str
+    path: Path
+    data: Any = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    limits: LoadLimits = field(default_factory=LoadLimits)
+    _positions: Positions | None = field(default=None, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return isinstance(self.data, dict) and not any(d.is_error for d in self.diagnostics)
+
+    @property
+    def positions(self) -> Positions:
+        if self._positions is None:
+            positions = Positions()
+            try:
+                raw = self.path.read_bytes()
+                if len(raw) <= self.limits.max_bytes:
+                    _parse(raw, self.rel, self.limits, positions)
+            except OSError:
+                pass
+            self._positions = positions
+        return self._positions
+
+    def diagnostic(self, code: str, path: YamlPath, message: str, hint: str = "", *,
+                   severity: Severity = Severity.ERROR, at_key: bool = False) -> Diagnostic:
+        """A finding about the value (or the key) at `path` of this file."""
+        line, column = self.positions.of_key(path) if at_key else self.positions.of_value(path)
+        return Diagnostic(code, severity, self.rel, line, column, path, message, hint)
+
+
+def load_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()) -> LoadedFile:
+    """Read and parse one file; problems become diagnostics on the result."""
+    loaded = LoadedFile(rel, path, limits=limits)
+    try:
+        size = path.stat().st_size
+        if size > limits.max_bytes:
+            loaded.diagnostics.append(_at(rel, 1, 1, "file.too-large",
+                                          f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+                                          "split it into several items, or raise the limit with --max-file-size"))
+            return loaded
+        raw = path.read_bytes()
+    except OSError as error:
+        loaded.diagnostics.append(_at(rel, 1, 1, "file.unreadable", f"cannot read the file: {error.strerror}"))
+        return loaded
+    loaded.data, loaded.diagnostics = load_bytes(raw, rel, limits)
+    return loaded
+
+
+def load_bytes(raw: bytes, rel: str, limits: LoadLimits = LoadLimits(),
+               positions: Positions | None = None) -> tuple[Any, list[Diagnostic]]:
+    """Parse bytes into plain values (dict/list/str/int/float/bool/None) and diagnostics."""
+    if len(raw) > limits.max_bytes:
+        return None, [_at(rel, 1, 1, "file.too-large",
+                          f"the file is {len(raw):,} bytes, over the limit of {limits.max_bytes:,}",
+                          "split it into several items, or raise the limit with --max-file-size")]
+    return _parse(raw, rel, limits, positions)
+
+
+def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None) -> tuple[Any, list[Diagnostic]]:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _byte_position(raw, error.start)
+        return None, [_at(rel, line, column, "file.encoding",
+                          f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
+                          "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")]
+    if "\x00" in text:
+        line, column = _char_position(text, text.index("\x00"))
+        return None, [_at(rel, line, column, "file.encoding", "the file contains a NUL character",
+                          "is this a text file? save it as UTF-8 text")]
+    try:
+        node = _compose(text)
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_diagnostic(rel, text, error)]
+    except yaml.YAMLError as error:
+        return None, [_at(rel, 1, 1, "yaml.syntax", str(error).splitlines()[0])]
+    except RecursionError:
+        return None, [_at(rel, 1, 1, "yaml.syntax", f"the YAML nests deeper than {MAX_DEPTH} levels")]
+    if node is None:
+        return None, [_at(rel, 1, 1, "file.empty", "the file has no content",
+                          "write the item's fields, or delete the file")]
+    builder = _Builder(rel, limits.max_nodes, positions)
+    try:
+        data = builder.build(node, (), 0)
+    except _TooDeep as limit:
+        line, column = _mark(limit.node)
+        return None, [_at(rel, line, column, "yaml.syntax",
+                          f"the YAML nests deeper than {MAX_DEPTH} levels (or an alias contains itself)")]
+    except _AliasLimit as limit:
+        line, column = _mark(limit.node)
+        return None, [_at(rel, line, column, "yaml.alias-limit",
+                          f"anchors and aliases expand past {limits.max_nodes:,} values",
+                          "write the values out, or use fewer nested aliases")]
+    if not isinstance(data, dict):
+        line, column = _mark(node)
+        kind = {list: "a list", str: "a single string"}.get(type(data), "a single value")
+        builder.diagnostics.append(_at(rel, line, column, "file.not-mapping",
+                                       f"the file holds {kind}; it must hold a mapping of fields",
+                                       "start with fields such as 'title: ...'"))
+        data = None
+    return data, builder.diagnostics
+
+
+def _compose(text: str) -> yaml.Node | None:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return node
+
+
+class _AliasLimit(Exception):
+    def __init__(self, node: yaml.Node) -> None:
+        super().__init__()
+        self.node = node
+
+
+class _TooDeep(_AliasLimit):
+    pass
+
+
+class _Builder:
+    """Turns a composed node graph into plain values, bounded in size and depth."""
+
+    def __init__(self, rel: str, max_nodes: int, positions: Positions | None) -> None:
+        self.rel = rel
+        self.budget = max_nodes
+        self.positions = positions
+        self.diagnostics: list[Diagnostic] = []
+
+    def build(self, node: yaml.Node, path: YamlPath, depth: int) -> Any:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _AliasLimit(node)
+        if depth > MAX_DEPTH:
+            raise _TooDeep(node)
+        if self.positions is not None:
+            self.positions.values[path] = _mark(node)
+        tag = node.tag
+        if isinstance(node, yaml.ScalarNode):
+            if tag == _STR:
+                return node.value
+            if tag not in _SCALAR_TAGS:
+                return self._bad_tag(node, path)
+            if self.positions is not None and node.style is None:
+                self.positions.plain[path] = node.value
+            if tag == _TIMESTAMP:
+                return node.value  # dates stay YYYY-MM-DD strings; the schema checks them
+            if tag == _NULL:
+                return None
+            try:
+                return _CONSTRUCT[tag](node)
+            except (ValueError, yaml.YAMLError):
+                return node.value
+        if isinstance(node, yaml.SequenceNode):
+            if tag != _SEQ:
+                return self._bad_tag(node, path)
+            return [self.build(child, (*path, i), depth + 1) for i, child in enumerate(node.value)]
+        if tag != _MAP:
+            return self._bad_tag(node, path)
+        return self._mapping(node, path, depth)
+
+    def _mapping(self, node: yaml.MappingNode, path: YamlPath, depth: int) -> dict:
+        result: dict[str, Any] = {}
+        key_nodes: dict[str, yaml.Node] = {}
+        merges: list[yaml.Node] = []
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            key = self._key(key_node, path)
+            if key is None:
+                continue
+            if key in key_nodes:
+                first_line, _ = _mark(key_nodes[key])
+                self._error(key_node, "yaml.duplicate-key", (*path, key),
+                            f"the key '{key}' appears twice in this mapping (first at line {first_line})",
+                            "keep one of them: YAML would otherwise silently keep only the last")
+                continue
+            key_nodes[key] = key_node
+            if self.positions is not None:
+                self.positions.keys[(*path, key)] = _mark(key_node)
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        for source in merges:
+            for merged in self._merge_sources(source, path, depth):
+                for key, value in merged.items():
+                    result.setdefault(key, value)
+        return result
+
+    def _merge_sources(self, node: yaml.Node, path: YamlPath, depth: int) -> Iterator[dict]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if isinstance(source, yaml.MappingNode) and source.tag == _MAP:
+                yield self._mapping(source, path, depth + 1)
+            else:
+                self._error(source, "yaml.syntax", path, "a merge key '<<' must name a mapping or a list of mappings")
+
+    def _key(self, node: yaml.Node, path: YamlPath) -> str | None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _AliasLimit(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
+            return node.value
+        if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
+            shown = node.value or "~"
+            self._error(node, "yaml.key-type", path, f"the key {shown} is read as a {node.tag[len(_TAG):]}, not a name",
+                        f"quote it: '{node.value}'")
+        else:
+            self._error(node, "yaml.key-type", path, "a mapping key must be a plain name, not a list or mapping")
+        return None
+
+    def _bad_tag(self, node: yaml.Node, path: YamlPath) -> None:
+        tag = node.tag.replace(_TAG, "!!")
+        self._error(node, "yaml.tag", path, f"the tag {tag} is not allowed in content files",
+                    "remove the tag; only plain YAML values (text, numbers, lists, mappings) are read")
+        return None
+
+    def _error(self, node: yaml.Node, code: str, path: YamlPath, message: str, hint: str = "") -> None:
+        line, column = _mark(node)
+        self.diagnostics.append(Diagnostic(code, Severity.ERROR, self.rel, line, column, path, message, hint))
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _at(rel: str, line: int, column: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, rel, line, column, (), message, hint)
+
+
+def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines() or [""]
+    line = min(max(line, 1), len(lines))
+    column = min(max(column, 1), len(lines[line - 1]) + 1)
+    problem = (error.problem or error.context or "invalid YAML").strip()
+    if "expected a single document" in str(error):
+        return _at(rel, line, column, "yaml.multi-document", "the file holds more than one YAML document",
+                   "keep one item per file: remove the '---' separator and what follows, or move it to its own file")
+    tab_line = next((n for n, text_line in enumerate(lines[:line], 1) if _indent(text_line).count("\t")), 0)
+    if tab_line:
+        return _at(rel, tab_line, _indent(lines[tab_line - 1]).index("\t") + 1, "yaml.tab",
+                   "a tab character is used for indentation",
+                   "indent with spaces only (set your editor to insert spaces for Tab)")
+    return _at(rel, line, column, "yaml.syntax", problem, "check the indentation and quoting on this line")
+
+
+def _indent(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    return line, len(before[start:].decode("utf-8", errors="replace")) + 1
+
+
+def _char_position(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

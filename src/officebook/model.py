@@ -1,0 +1,294 @@
+"""The linked model: frozen dataclasses, references as ids, back-references and derived views.
+
+Everything here is plain data built once by `officebook.link` and shared by the site and the handbook.
+References are ids (strings); resolve them through `Manual` (`manual.posts[id]`, `manual.item(kind, id)`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KINDS = ("functions", "duties", "procedures", "standards", "posts")
+FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annually", "as-needed", "on-event")
+CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "security")
+RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A text in one or more languages; `get(lang)` falls back to the default language."""
+
+    values: Mapping[str, str]
+    default: str
+
+    def get(self, lang: str | None = None) -> str:
+        if lang and lang in self.values:
+            return self.values[lang]
+        if self.default in self.values:
+            return self.values[self.default]
+        return next(iter(self.values.values()), "")
+
+    def has(self, lang: str) -> bool:
+        return lang in self.values
+
+    def __str__(self) -> str:
+        return self.get()
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A pointer to one item: `Ref("posts", "secretary")`."""
+
+    kind: str
+    id: str
+
+    def __str__(self) -> str:
+        return f"{self.kind}/{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class BackRef:
+    """Something that refers to an item: which item, and through which field."""
+
+    source: Ref | None  # None for the glossary
+    field: str  # e.g. "raci.responsible", "steps.check.actor", "terms[3].see"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Item:
+    """Fields every item may carry."""
+
+    kind: str
+    id: str
+    file: str  # path relative to the content folder, with forward slashes
+    title: Text
+    summary: Text | None = None
+    tags: tuple[str, ...] = ()
+    maintainer: str | None = None
+    review_by: str | None = None  # YYYY-MM-DD
+    source: str | None = None
+    order: int | None = None
+
+    @property
+    def ref(self) -> Ref:
+        return Ref(self.kind, self.id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Function(Item):
+    aim: Text | None = None
+    description: Text | None = None
+    principles: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Raci:
+    responsible: tuple[str, ...] = ()
+    accountable: str | None = None
+    consulted: tuple[str, ...] = ()
+    informed: tuple[str, ...] = ()
+
+    def role_of(self, post: str) -> str:
+        """'R', 'A', 'C', 'I' (or combinations like 'R/A'), '' when the post has no role."""
+        letters = []
+        if post in self.responsible:
+            letters.append("R")
+        if post == self.accountable:
+            letters.append("A")
+        if post in self.consulted:
+            letters.append("C")
+        if post in self.informed:
+            letters.append("I")
+        return "/".join(letters)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Duty(Item):
+    function: str | None = None
+    description: Text | None = None
+    frequency: str | None = None
+    raci: Raci = field(default_factory=Raci)
+    procedures: tuple[str, ...] = ()
+    standards: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Step:
+    id: str
+    number: int  # 1-based position in the list
+    actor: str | None
+    action: Text
+    output: Text | None = None
+    time_limit: Text | None = None
+    standards: tuple[str, ...] = ()
+    next: tuple[str, ...] = ()  # resolved: the default "next in list" is filled in; () ends
+    explicit_next: bool = False  # True when the author wrote `next`
+    when: Text | None = None
+
+    @property
+    def is_end(self) -> bool:
+        return not self.next
+
+
+@dataclass(frozen=True, kw_only=True)
+class Procedure(Item):
+    purpose: Text | None = None
+    owner: str | None = None
+    trigger: Text | None = None
+    time_limit: Text | None = None
+    steps: tuple[Step, ...] = ()
+    records: tuple[Text, ...] = ()
+    standards: tuple[str, ...] = ()
+
+    def step(self, step_id: str) -> Step | None:
+        return next((s for s in self.steps if s.id == step_id), None)
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Posts acting in the steps, in order of first appearance."""
+        seen: dict[str, None] = {}
+        for s in self.steps:
+            if s.actor:
+                seen.setdefault(s.actor, None)
+        return tuple(seen)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Standard(Item):
+    category: str | None = None
+    statement: Text | None = None
+    rationale: Text | None = None
+    criteria: tuple[Text, ...] = ()
+    applies_to_posts: tuple[str, ...] = ()
+    applies_to_procedures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Onboarding:
+    first_day: tuple[Text, ...] = ()
+    first_week: tuple[Text, ...] = ()
+    first_month: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Post(Item):
+    reports_to: str | None = None
+    description: Text | None = None
+    competencies: tuple[Text, ...] = ()
+    onboarding: Onboarding = field(default_factory=Onboarding)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Term:
+    term: Text
+    definition: Text
+    see: tuple[Ref, ...] = ()
+    index: int = 0  # position in glossary.yaml
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManualInfo:
+    title: Text
+    organization: Text
+    edition: str
+    effective: str | None
+    languages: tuple[str, ...]
+    allow_html: bool = False
+    introduction: Text | None = None
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+# ---- derived views -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChecklistEntry:
+    """One tickable line of a post's checklist.
+
+    `key` is stable across builds and unique within the post (for persisting ticks): e.g.
+    `duty:meetings`, `step:document-drafting/check`, `criterion:five-noes/2`, `onboarding:first_day/0`.
+    """
+
+    key: str
+    text: Text
+    source: Ref  # the duty, procedure or standard it comes from
+    detail: Text | None = None  # e.g. the step's output or the duty's summary
+    step: str | None = None  # step id for procedure steps
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostChecklists:
+    post: str
+    by_frequency: Mapping[str, tuple[ChecklistEntry, ...]]  # only non-empty frequencies, in FREQUENCIES order
+    steps: tuple[ChecklistEntry, ...]  # the procedure steps the post performs
+    criteria: tuple[ChecklistEntry, ...]  # criteria of every standard that applies to the post
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.by_frequency or self.steps or self.criteria)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnboardingView:
+    post: str
+    first_day: tuple[ChecklistEntry, ...]
+    first_week: tuple[ChecklistEntry, ...]
+    first_month: tuple[ChecklistEntry, ...]
+    duties: tuple[str, ...]  # responsible or accountable
+    procedures_owned: tuple[str, ...]
+    procedures_acted_in: tuple[str, ...]  # steps performed, owned ones excluded
+    standards: tuple[str, ...]  # that apply to the post
+    reports_to: str | None
+    direct_reports: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class RaciMatrix:
+    posts: tuple[str, ...]  # columns, in reporting-tree order
+    duties: tuple[str, ...]  # rows, in duty order
+    cells: Mapping[tuple[str, str], str]  # (duty, post) -> "R", "A", "R/A", "C", "I" ...
+
+    def cell(self, duty: str, post: str) -> str:
+        return self.cells.get((duty, post), "")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Manual:
+    """The whole linked manual."""
+
+    info: ManualInfo
+    functions: Mapping[str, Function]
+    duties: Mapping[str, Duty]
+    procedures: Mapping[str, Procedure]
+    standards: Mapping[str, Standard]
+    posts: Mapping[str, Post]
+    glossary: tuple[Term, ...]
+    backrefs: Mapping[Ref, tuple[BackRef, ...]]
+    checklists: Mapping[str, PostChecklists]  # post id -> checklists
+    onboarding: Mapping[str, OnboardingView]  # post id -> onboarding reference
+    raci: RaciMatrix
+    post_order: tuple[str, ...]  # posts in reporting-tree order (head first, depth-first)
+    applicable_standards: Mapping[str, tuple[str, ...]]  # post id -> standards that apply to it
+
+    def kind(self, kind: str) -> Mapping[str, Item]:
+        return getattr(self, kind)
+
+    def item(self, ref: Ref) -> Item | None:
+        return self.kind(ref.kind).get(ref.id)
+
+    def referrers(self, ref: Ref) -> tuple[BackRef, ...]:
+        return self.backrefs.get(ref, ())
+
+    def duties_of_function(self, function: str) -> tuple[Duty, ...]:
+        return tuple(d for d in self.duties.values() if d.function == function)
+
+    def direct_reports(self, post: str) -> tuple[str, ...]:
+        return tuple(p for p in self.post_order if self.posts[p].reports_to == post)
+
+    @property
+    def head(self) -> str | None:
+        return self.post_order[0] if self.post_order else None
