@@ -351,8 +351,11 @@ def _pattern_diagnostic(loaded: LoadedFile, path: YamlPath, error: jsonschema.Va
     value = str(error.instance)
     if key:  # propertyNames: a text's language code
         bad = next((k for k in error.instance if not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", str(k))), value)
-        return loaded.diagnostic("schema.pattern", (*path, bad), f"'{bad}' is not a language code",
-                                 "use codes like zh, en, zh-Hant", at_key=True)
+        hint = "use codes like zh, en, zh-Hant"
+        if " " in str(bad) or "," in loaded.positions.plain.get((*path, bad), ""):
+            hint = "a comma inside { } ends the text: put the whole text in quotes"
+        return loaded.diagnostic("schema.pattern", (*path, bad), f"'{_short(str(bad))}' is not a language code",
+                                 hint, at_key=True)
     pattern = error.validator_value
     if pattern.startswith("^(functions|"):
         return loaded.diagnostic("schema.pattern", path, f"'{_short(value)}' is not a reference of the form kind/id",
