@@ -1,0 +1,1 @@
+"""Build outputs from rendered pages: the MkDocs site, the PDF handbook."""

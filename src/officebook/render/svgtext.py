@@ -1,0 +1,120 @@
+"""Text measurement and line wrapping for generated SVG (no browser: widths are estimated).
+
+Widths are estimates for Noto Sans / Noto Sans CJK in em units; they err on the wide side so that
+wrapped text stays inside its box in any sans-serif font. Chinese wraps between any two characters,
+except that closing punctuation never starts a line and opening punctuation never ends one.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from html import escape
+
+FONT_FAMILY = (
+    "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'Noto Sans', "
+    "'PingFang SC', 'Microsoft YaHei', sans-serif"
+)
+ELLIPSIS = "…"
+_CLOSING = set("，。、；：？！）」』”’》〉】〕…,.;:?!)]}%")
+_OPENING = set("（「『“‘《〈【〔([{")
+_NARROW = set("il.,:;'|!ijtf()[]{}/\\\"` ")
+_WIDE_LATIN = set("mwMW@%&")
+
+
+def char_width(char: str) -> float:
+    """Estimated advance of one character, in em."""
+    if unicodedata.east_asian_width(char) in "WF":
+        return 1.0
+    if char in _NARROW:
+        return 0.32
+    if char in _WIDE_LATIN:
+        return 0.86
+    if char.isupper() or char.isdigit():
+        return 0.64
+    return 0.56
+
+
+def text_width(text: str, font_size: float) -> float:
+    return sum(char_width(c) for c in text) * font_size
+
+
+def _units(text: str) -> list[str]:
+    """Unbreakable units: a Latin word with its trailing space, a CJK character, kept punctuation."""
+    raw = re.findall(r"[^\s\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+\s*|\S\s*|\s+", text)
+    units: list[str] = []
+    pending_opening = ""
+    for unit in raw:
+        if unit.strip() in _OPENING and len(unit.strip()) == 1:
+            pending_opening += unit
+            continue
+        unit = pending_opening + unit
+        pending_opening = ""
+        if units and unit[0] in _CLOSING:
+            units[-1] += unit
+        else:
+            units.append(unit)
+    if pending_opening:
+        units.append(pending_opening)
+    return units
+
+
+def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first_width: float | None = None) -> list[str]:
+    """Greedy line breaking to `width` px (`first_width` for the first line); an ellipsis ends the
+    last line when the text needs more than `max_lines` (0 = no limit)."""
+    lines: list[str] = []
+    current = ""
+    for unit in _units(text.strip()):
+        limit = first_width if (first_width is not None and not lines) else width
+        candidate = current + unit
+        if not current or text_width(candidate.rstrip(), font_size) <= limit:
+            current = candidate
+            continue
+        lines.append(current.rstrip())
+        current = unit.lstrip()
+    if current.strip():
+        lines.append(current.rstrip())
+    lines = [_hard_break(line, width, font_size) for line in lines]
+    lines = [part for line in lines for part in line]
+    if max_lines and len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and text_width(last + ELLIPSIS, font_size) > width:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last.rstrip() + ELLIPSIS]
+    return lines
+
+
+def _hard_break(line: str, width: float, font_size: float) -> list[str]:
+    """Break a single over-long word (a URL, a long id) by characters."""
+    if text_width(line, font_size) <= width * 1.15:
+        return [line]
+    parts: list[str] = []
+    current = ""
+    for char in line:
+        if current and text_width(current + char, font_size) > width:
+            parts.append(current)
+            current = ""
+        current += char
+    if current:
+        parts.append(current)
+    return parts
+
+
+def number(value: float) -> str:
+    """A coordinate in SVG, deterministic: at most one decimal, no trailing zeros."""
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def text_element(x: float, y: float, content: str, *, size: float, anchor: str = "start",
+                 weight: str = "normal", fill: str = "#1f2937", style: str = "normal") -> str:
+    """One line of SVG text with presentation attributes only (WeasyPrint draws these too)."""
+    extra = ""
+    if anchor != "start":
+        extra += f' text-anchor="{anchor}"'
+    if weight != "normal":
+        extra += f' font-weight="{weight}"'
+    if style != "normal":
+        extra += f' font-style="{style}"'
+    return (f'<text x="{number(x)}" y="{number(y)}" font-size="{number(size)}" fill="{fill}"{extra}>'
+            f"{escape(content, quote=False)}</text>")
