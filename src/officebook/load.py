@@ -75,8 +75,13 @@ class LoadedFile:
     _positions: Positions | None = field(default=None, repr=False)
 
     @property
+    def parsed(self) -> bool:
+        """The file was read as a mapping (it may still have schema errors)."""
+        return isinstance(self.data, dict)
+
+    @property
     def ok(self) -> bool:
-        return isinstance(self.data, dict) and not any(d.is_error for d in self.diagnostics)
+        return self.parsed and not any(d.is_error for d in self.diagnostics)
 
     @property
     def positions(self) -> Positions:
@@ -213,7 +218,7 @@ class _Builder:
                 return node.value
             if tag not in _SCALAR_TAGS:
                 return self._bad_tag(node, path)
-            if self.positions is not None and node.style is None:
+            if self.positions is not None and not node.style:
                 self.positions.plain[path] = node.value
             if tag == _TIMESTAMP:
                 return node.value  # dates stay YYYY-MM-DD strings; the schema checks them

@@ -223,7 +223,7 @@ def validate_meaning(content: Content, schemas: Schemas | None = None,
     ]
     files += [(kind, loaded) for kind in ITEM_KINDS for loaded in content.items[kind].values()]
     for kind, loaded in files:
-        if not loaded.ok:
+        if not loaded.parsed:
             continue
         for path, def_name, value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs):
             if def_name == "text":
@@ -238,10 +238,10 @@ def validate_meaning(content: Content, schemas: Schemas | None = None,
                 "review.overdue", ("review_by",), f"the review date {review_by} has passed",
                 "review the entry, then set review_by to the next review date", severity=Severity.WARNING))
     for loaded in content.items["duties"].values():
-        if loaded.ok:
+        if loaded.parsed:
             diagnostics += _check_raci(loaded)
     for loaded in content.items["procedures"].values():
-        if loaded.ok:
+        if loaded.parsed:
             diagnostics += _check_steps(loaded)
     diagnostics += _check_posts(content)
     return diagnostics
@@ -413,8 +413,8 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
                 "i18n.missing", path, f"only in the default language '{languages[0]}'",
                 f"write it as {{{', '.join(f'{lang}: ...' for lang in languages)}}}", severity=Severity.WARNING)]
         return []
-    if not isinstance(value, dict):
-        return []
+    if not isinstance(value, dict) or not value:
+        return []  # not a text at all: the schema has reported it
     found: list[Diagnostic] = []
     for code in value:
         if code not in languages:
@@ -559,8 +559,9 @@ def _reach(graph: dict[int, list[int]], starts: list[int]) -> set[int]:
 def _check_posts(content: Content) -> list[Diagnostic]:
     posts = content.items["posts"]
     found: list[Diagnostic] = []
-    parent = {pid: f.data.get("reports_to") for pid, f in posts.items() if f.ok}
+    parent = {pid: f.data.get("reports_to") if f.parsed else "?" for pid, f in posts.items()}
     heads = [pid for pid in sorted(parent, key=lambda p: posts[p].rel) if parent[pid] is None]
+    all_read = all(f.parsed for f in posts.values())
     reported_cycles: set[frozenset] = set()
     for pid in sorted(parent, key=lambda p: posts[p].rel):
         chain = [pid]
@@ -580,7 +581,7 @@ def _check_posts(content: Content) -> list[Diagnostic]:
                                                         "one post in the circle must report elsewhere"))
                 break
             chain.append(up)
-    if parent and not heads and not reported_cycles:
+    if parent and all_read and not heads and not reported_cycles:
         first = min(parent, key=lambda p: posts[p].rel)
         found.append(posts[first].diagnostic("post.head", ("reports_to",), "every post reports to another: no head",
                                              "omit reports_to on the head of the office"))
@@ -588,16 +589,18 @@ def _check_posts(content: Content) -> list[Diagnostic]:
         found.append(posts[extra].diagnostic(
             "post.head", (), f"a second head of the office: '{heads[0]}' has no reports_to either",
             "add reports_to: the office has exactly one head"))
+    if not all(duty.ok for duty in content.items["duties"].values()):
+        return found  # who holds which duty is unsure until the duties themselves are right
     holders: set[str] = set()
     for duty in content.items["duties"].values():
-        raci = duty.data.get("raci") if duty.ok else None
+        raci = duty.data.get("raci")
         if isinstance(raci, dict):
             if isinstance(raci.get("responsible"), list):
                 holders.update(p for p in raci["responsible"] if isinstance(p, str))
             if isinstance(raci.get("accountable"), str):
                 holders.add(raci["accountable"])
     for pid, loaded in posts.items():
-        if loaded.ok and pid not in holders:
+        if loaded.parsed and pid not in holders:
             found.append(loaded.diagnostic("post.no-duties", (), f"the post '{pid}' is responsible or accountable "
                                            "for no duty, so it gets no duty checklist",
                                            "name it in some duty's raci.responsible or raci.accountable",

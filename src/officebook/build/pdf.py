@@ -1,0 +1,263 @@
+"""Print the handbook and the post booklets to PDF with WeasyPrint: no browser, no MkDocs.
+
+`write_handbooks(manual, out_dir)` writes `handbook-<lang>.pdf` per language and
+`write_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.pdf`. Each file is written to a
+temporary file beside its target and renamed into place, so a failed run never leaves half a PDF.
+
+What the system must provide is checked before any rendering: WeasyPrint with Pango, and a CJK font
+(Noto CJK, Debian's `fonts-noto-cjk`) for every document with Chinese, Japanese or Korean text.
+A missing piece raises `PdfSystemError`, whose message names what to install.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from officebook.model import Manual
+from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
+
+FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
+PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
+# Han, kana, hangul and CJK punctuation: text that needs a CJK font.
+_CJK_TEXT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_TAG = re.compile(r"<style>.*?</style>|<[^>]*>", re.DOTALL)
+
+Progress = Callable[[str], None]
+
+
+class PdfSystemError(Exception):
+    """Something the system must provide is missing; `hint` says what to install or set."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} — {self.hint}"
+
+
+@dataclass(frozen=True)
+class PdfFile:
+    """One PDF written: where, in which language, for which post (None for the handbook)."""
+
+    path: Path
+    lang: str
+    pages: int
+    seconds: float
+    post: str | None = None
+
+
+@dataclass
+class PdfResult:
+    files: list[PdfFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what WeasyPrint itself complained about
+
+    @property
+    def pages(self) -> int:
+        return sum(f.pages for f in self.files)
+
+
+def handbook_filename(lang: str) -> str:
+    return f"handbook-{lang}.pdf"
+
+
+def booklet_filename(post: str, lang: str) -> str:
+    return f"booklet-{post}-{lang}.pdf"
+
+
+def configured_font(font: str | None = None) -> str | None:
+    """The font the user asked for: the argument, else $OFFICEBOOK_PDF_FONT, else None."""
+    return font or os.environ.get(FONT_ENVIRONMENT_VARIABLE) or None
+
+
+def write_handbooks(
+    manual: Manual,
+    out_dir: Path,
+    *,
+    languages: Sequence[str] | None = None,
+    font: str | None = None,
+    progress: Progress | None = None,
+) -> PdfResult:
+    """Write `handbook-<lang>.pdf` for each language (default: every language of the manual)."""
+    font = configured_font(font)
+    jobs = [
+        (Path(out_dir) / handbook_filename(lang), lang, None, lambda lang=lang: handbook_html(manual, lang, font=font))
+        for lang in (languages or manual.info.languages)
+    ]
+    return _write_all(manual, jobs, font, progress)
+
+
+def write_booklets(
+    manual: Manual,
+    posts: Iterable[str],
+    out_dir: Path,
+    *,
+    languages: Sequence[str] | None = None,
+    font: str | None = None,
+    progress: Progress | None = None,
+) -> PdfResult:
+    """Write `booklet-<post>-<lang>.pdf` for each post and language."""
+    font = configured_font(font)
+    jobs = [
+        (
+            Path(out_dir) / booklet_filename(post, lang),
+            lang,
+            post,
+            lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font),
+        )
+        for post in posts
+        for lang in (languages or manual.info.languages)
+    ]
+    return _write_all(manual, jobs, font, progress)
+
+
+def _write_all(
+    manual: Manual,
+    jobs: list[tuple[Path, str, str | None, Callable[[], str]]],
+    font: str | None,
+    progress: Progress | None,
+) -> PdfResult:
+    weasyprint = load_weasyprint()
+    check_font_setting(font)
+    result = PdfResult()
+    for path, lang, post, make_html in jobs:
+        if progress:
+            progress(f"Rendering {path.name}")
+        started = time.perf_counter()
+        html = make_html()
+        check_cjk_font(html, Typography(lang, cjk_fallback_for(manual), font))
+        pages, warnings = render_pdf(weasyprint, html, path)
+        result.files.append(PdfFile(path, lang, pages, time.perf_counter() - started, post))
+        result.warnings += [f"{path.name}: {w}" for w in warnings]
+    return result
+
+
+def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
+    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _collect_warnings() as warnings:
+        document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
+        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
+        try:
+            with handle:
+                document.write_pdf(handle)
+            os.replace(handle.name, path)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
+    return len(document.pages), warnings
+
+
+@contextlib.contextmanager
+def _collect_warnings():
+    """WeasyPrint logs unknown CSS, duplicate anchors and missing fonts; gather them to report."""
+    collected: list[str] = []
+
+    class Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            collected.append(record.getMessage())
+
+    logger = logging.getLogger("weasyprint")
+    handler = Collector(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield collected
+    finally:
+        logger.removeHandler(handler)
+
+
+# ---- what the system must provide ----------------------------------------------------------------
+
+
+def load_weasyprint():
+    """Import WeasyPrint; a missing Pango (or WeasyPrint itself) becomes one `PdfSystemError`."""
+    noise = io.StringIO()  # WeasyPrint prints its own banner when a library is missing
+    try:
+        with contextlib.redirect_stdout(noise):
+            import weasyprint
+    except ImportError as error:
+        raise PdfSystemError(
+            f"WeasyPrint is not installed ({error})",
+            "install officebook with its dependencies: pip install officebook (or pip install weasyprint)",
+        ) from None
+    except OSError as error:
+        raise PdfSystemError(
+            f"WeasyPrint cannot load Pango, which it needs to lay out text ({error})",
+            f"install Pango: apt-get install {PANGO_PACKAGES} (Debian/Ubuntu), "
+            "dnf install pango (Fedora), brew install pango (macOS)",
+        ) from None
+    return weasyprint
+
+
+_FONTCONFIG_LANGUAGES = {"SC": "zh-cn", "TC": "zh-tw", "JP": "ja", "KR": "ko"}
+
+
+@cache
+def installed_font_families(pattern: str = ":") -> frozenset[str]:
+    """The font families fontconfig knows (every name of each font) matching `pattern`, via `fc-list`."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        raise PdfSystemError(
+            "fontconfig's fc-list is not installed, so the fonts cannot be checked",
+            "install fontconfig: apt-get install fontconfig (Debian/Ubuntu)",
+        )
+    listing = subprocess.run(
+        [fc_list, "--format", "%{family}\n", pattern], capture_output=True, text=True, check=False
+    ).stdout
+    return frozenset(name.strip() for line in listing.splitlines() for name in line.split(",") if name.strip())
+
+
+def check_font_setting(font: str | None) -> None:
+    """A configured font must exist: a font file on disk, or a family fontconfig knows."""
+    if not font:
+        return
+    if Typography("en", font=font).custom_family == "officebook-custom":
+        if not Path(font).is_file():
+            raise PdfSystemError(
+                f"the font file {font} does not exist",
+                f"set --font or ${FONT_ENVIRONMENT_VARIABLE} to an existing .ttf/.otf file or an installed family",
+            )
+        return
+    if font not in installed_font_families():
+        raise PdfSystemError(
+            f"the font family {font!r} is not installed (fc-list does not know it)",
+            f"install it, or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a family `fc-list : family` shows "
+            "or to a font file",
+        )
+
+
+def check_cjk_font(html: str, typography: Typography) -> None:
+    """A document with CJK text needs a CJK face: Noto CJK (or Source Han) or a configured font that has it.
+
+    A configured font file is trusted; a configured family must cover the language for fontconfig.
+    """
+    if not _CJK_TEXT.search(_TAG.sub("", html)):
+        return
+    if typography.custom_family == "officebook-custom":
+        return
+    variant = typography.variant or typography.cjk_fallback
+    if any(face in installed_font_families() for face in typography.required_cjk()):
+        return
+    if typography.font and typography.font in installed_font_families(f":lang={_FONTCONFIG_LANGUAGES[variant]}"):
+        return
+    wanted = " or ".join(repr(face) for face in typography.required_cjk()[::2])
+    raise PdfSystemError(
+        f"no font for the Chinese, Japanese or Korean text: fontconfig knows neither {wanted}",
+        f"install Noto CJK: apt-get install {CJK_FONT_PACKAGE} (Debian/Ubuntu), "
+        f"or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a font that has these glyphs",
+    )

@@ -1,0 +1,550 @@
+"""The printed handbook and the per-post booklets, as HTML for a paged-media engine (WeasyPrint).
+
+`handbook_html(manual, lang)` gives one self-contained HTML document per language: cover, document
+control, contents with page numbers, introduction, one chapter per kind, the RACI matrix and the
+glossary. `booklet_html(manual, post, lang)` gives a post's onboarding reference followed by its
+checklists as tick-box cards, one card a page. Both embed their print CSS; nothing is fetched.
+
+Anchors are `<kind>--<id>` (steps `<kind>--<id>--step-<step>`), so a duty and a procedure sharing an
+id never collide, and headings inside Markdown carry no ids at all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.render.flowchart import flowchart_svg
+from officebook.render.labels import LABELS, category_label, label
+from officebook.render.markdown import render_markdown
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Noto CJK ships one family per orthography; naming the right one is what gives Simplified Chinese
+# its own glyph shapes (left to itself, fontconfig picks the Japanese ones).
+_CJK_VARIANTS = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
+_LATIN_SERIF = ("Noto Serif", "Source Serif 4", "Liberation Serif", "DejaVu Serif")
+_LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
+
+# RACI columns per table: more posts than fit on a portrait page turn the matrix landscape, and
+# more than fit on a landscape page split it into column groups that repeat the duty column.
+RACI_PORTRAIT_POSTS = 6
+RACI_LANDSCAPE_POSTS = 12
+
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
+_ID_ATTRIBUTE = re.compile(r"""\s+id=("[^"]*"|'[^']*')""")
+
+
+def html_lang(lang: str) -> str:
+    """The BCP 47 tag for a manual's language code: `zh` is Simplified Chinese (`zh-Hans`)."""
+    lowered = lang.lower()
+    if lowered in {"zh", "zh-cn", "zh-sg", "zh-hans"} or lowered.startswith("zh-hans-"):
+        return "zh-Hans"
+    if lowered in {"zh-tw", "zh-hk", "zh-mo", "zh-hant"} or lowered.startswith("zh-hant-"):
+        return "zh-Hant"
+    return lang
+
+
+def cjk_variant(lang: str) -> str | None:
+    """`SC`, `TC`, `JP` or `KR` for a CJK language, None otherwise."""
+    tag = html_lang(lang)
+    return _CJK_VARIANTS.get(tag) or _CJK_VARIANTS.get(tag.split("-")[0])
+
+
+def cjk_families(variant: str) -> tuple[str, ...]:
+    """The CJK faces tried for one orthography, serif first (body text), then sans."""
+    return (
+        f"Noto Serif CJK {variant}",
+        f"Source Han Serif {variant}",
+        f"Noto Sans CJK {variant}",
+        f"Source Han Sans {variant}",
+    )
+
+
+@dataclass(frozen=True)
+class Typography:
+    """The fonts of one document, as CSS.
+
+    `font` is what the user configured (a family name, or the path of a font file); it comes first in
+    every stack. Latin documents get a Latin face with the manual's CJK face as fallback, so a
+    Chinese fallback text in an English handbook still uses Simplified Chinese shapes.
+    """
+
+    lang: str
+    cjk_fallback: str = "SC"
+    font: str | None = None
+
+    @property
+    def variant(self) -> str | None:
+        return cjk_variant(self.lang)
+
+    @property
+    def custom_family(self) -> str | None:
+        if not self.font:
+            return None
+        return "officebook-custom" if _is_font_file(self.font) else self.font
+
+    def stacks(self, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(body, headings) family stacks for text in `lang`."""
+        variant = cjk_variant(lang)
+        cjk = cjk_families(variant or self.cjk_fallback)
+        serif_cjk, sans_cjk = cjk[:2], cjk[2:]
+        custom = (self.custom_family,) if self.custom_family else ()
+        if variant:
+            body = (*custom, *serif_cjk, *sans_cjk, "serif")
+            headings = (*custom, *sans_cjk, "sans-serif")
+        else:
+            body = (*custom, *_LATIN_SERIF, *serif_cjk, *sans_cjk, "serif")
+            headings = (*custom, *_LATIN_SANS, *sans_cjk, "sans-serif")
+        return body, headings
+
+    def required_cjk(self) -> tuple[str, ...]:
+        """The CJK faces one of which must be installed for this document's Chinese text."""
+        return cjk_families(self.variant or self.cjk_fallback)
+
+    def css(self, other_languages: Iterable[str] = ()) -> str:
+        rules = []
+        if self.font and _is_font_file(self.font):
+            url = Path(self.font).resolve().as_uri()
+            rules.append(f'@font-face {{ font-family: "officebook-custom"; src: url("{url}"); }}')
+        body, headings = self.stacks(self.lang)
+        rules.append(f":root {{ font-family: {_css_families(body)}; }}")
+        rules.append(f".sans, h1, h2, h3, h4, th, .meta, .label {{ font-family: {_css_families(headings)}; }}")
+        for other in sorted({html_lang(x) for x in other_languages} - {html_lang(self.lang)}):
+            if cjk_variant(other):
+                body, headings = self.stacks(other)
+                rules.append(f":lang({other}) {{ font-family: {_css_families(body)}; }}")
+                rules.append(
+                    f":lang({other}) :is(.sans, h1, h2, h3, h4, th, .meta, .label) "
+                    f"{{ font-family: {_css_families(headings)}; }}"
+                )
+        return "\n".join(rules)
+
+
+def _is_font_file(font: str) -> bool:
+    return Path(font).suffix.lower() in {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
+
+
+def _css_families(families: Sequence[str]) -> str:
+    generic = {"serif", "sans-serif", "monospace"}
+    return ", ".join(f if f in generic else '"' + f.replace('"', "") + '"' for f in families)
+
+
+def cjk_fallback_for(manual: Manual) -> str:
+    """The orthography of the manual's first CJK language (SC when it has none)."""
+    for lang in manual.info.languages:
+        if variant := cjk_variant(lang):
+            return variant
+    return "SC"
+
+
+# ---- what the templates see ----------------------------------------------------------------------
+
+
+def anchor(kind: str, item_id: str) -> str:
+    return f"{kind}--{item_id}"
+
+
+def step_anchor(procedure: str, step: str) -> str:
+    return f"procedures--{procedure}--step-{step}"
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    number: str
+    title: Markup
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Chapter:
+    key: str  # introduction, functions, duties, procedures, standards, posts, raci, glossary
+    number: str  # "" for the unnumbered introduction
+    title: str
+    anchor: str
+    entries: tuple[TocEntry, ...] = ()
+
+
+@dataclass(frozen=True)
+class RaciTable:
+    posts: tuple[str, ...]
+    part: int  # 1-based, when the matrix is split into column groups
+    parts: int
+
+
+@dataclass(frozen=True)
+class MaintainerRow:
+    post: str
+    count: int
+    next_review: str | None
+
+
+_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
+             "posts": "post"}
+
+
+@dataclass
+class _Context:
+    """Helpers bound to one manual and one language, exposed to the templates."""
+
+    manual: Manual
+    lang: str
+    linkable: bool = True  # False in a booklet, where most items have no section to link to
+    item_numbers: dict[Ref, str] = field(default_factory=dict)
+
+    @property
+    def default_lang(self) -> str:
+        return self.manual.info.default_language
+
+    def label(self, key: str, **values: object) -> str:
+        return label(key, self.lang, **values)
+
+    def category(self, category: str | None) -> str:
+        return category_label(category, self.lang) if category else ""
+
+    def text(self, value: Text | str | None) -> Markup:
+        """A short text, escaped; marked with the default language where it falls back to it."""
+        if value is None:
+            return Markup("")
+        if isinstance(value, str):
+            return escape(value)
+        shown = escape(value.get(self.lang))
+        if value.has(self.lang) or html_lang(self.default_lang) == html_lang(self.lang):
+            return shown
+        return Markup('<span lang="{}">{}</span>').format(html_lang(self.default_lang), shown)
+
+    def plain(self, value: Text | str | None) -> str:
+        if value is None:
+            return ""
+        return value if isinstance(value, str) else value.get(self.lang)
+
+    def markdown(self, value: Text | None, level: int = 3) -> Markup:
+        """A long text as HTML; its headings start at `level`, carry no ids and make no bookmarks."""
+        if value is None:
+            return Markup("")
+        html = render_markdown(value.get(self.lang), self.manual.info.allow_html)
+        html = _shift_headings(html, level)
+        if value.has(self.lang) or html_lang(self.default_lang) == html_lang(self.lang):
+            return Markup('<div class="prose">{}</div>').format(Markup(html))
+        return Markup('<div class="prose" lang="{}">{}</div>').format(
+            html_lang(self.default_lang), Markup(html)
+        )
+
+    def title(self, kind: str, item_id: str) -> Markup:
+        item = self.manual.kind(kind).get(item_id)
+        return self.text(item.title) if item else escape(item_id)
+
+    def link(self, kind: str, item_id: str, *, page: bool = False) -> Markup:
+        """A link to an item's section; `page` adds its page number (for prose and lists)."""
+        if not self.linkable:
+            return self.title(kind, item_id)
+        css_class = "xref page-ref" if page else "xref"
+        return Markup('<a class="{}" href="#{}">{}</a>').format(
+            css_class, anchor(kind, item_id), self.title(kind, item_id)
+        )
+
+    def links(self, kind: str, ids: Iterable[str], *, page: bool = False) -> Markup:
+        separator = Markup(self.label("list-separator"))
+        return separator.join(self.link(kind, i, page=page) for i in ids)
+
+    def ref_link(self, ref: Ref, *, page: bool = False) -> Markup:
+        return self.link(ref.kind, ref.id, page=page)
+
+    def step_link(self, procedure: str, step: str, *, page: bool = False) -> Markup:
+        """`Document review, step 3`, linking to the step's row."""
+        found = self.manual.procedures[procedure].step(step)
+        text = self.label("step-of", procedure=self.plain(self.manual.procedures[procedure].title),
+                          number=found.number if found else step)
+        if not self.linkable:
+            return escape(text)
+        css_class = "xref page-ref" if page else "xref"
+        return Markup('<a class="{}" href="#{}">{}</a>').format(css_class, step_anchor(procedure, step), text)
+
+    def step_flow(self, procedure: Procedure, step: Step) -> str:
+        """Where a step leads: `then step 3, 4`, `back to step 1`, or the end of the procedure."""
+        if step.is_end:
+            return self.label("ends")
+        parts = []
+        forward = []
+        for target in step.next:
+            found = procedure.step(target)
+            number = found.number if found else 0
+            if number and number <= step.number:
+                parts.append(self.label("rework", number=number))
+            else:
+                forward.append(str(number))
+        if forward:
+            parts.insert(0, self.label("goes-to", numbers=self.label("list-separator").join(forward)))
+        return self.label("list-separator").join(parts)
+
+    def steps_of(self, procedure: Procedure, post: str) -> tuple[Step, ...]:
+        return tuple(s for s in procedure.steps if s.actor == post)
+
+    def anchor(self, kind: str, item_id: str) -> str:
+        return anchor(kind, item_id)
+
+    def step_anchor(self, procedure: str, step: str) -> str:
+        return step_anchor(procedure, step)
+
+    def kind_label(self, kind: str) -> str:
+        """The singular name of a kind: `procedures` -> `Procedure`."""
+        return self.label(_SINGULAR[kind])
+
+    def counts(self) -> str:
+        """`Functions 4 · Duties 40 · ...`: what the manual holds."""
+        parts = [f"{self.label(kind)} {len(self.manual.kind(kind))}" for kind in KINDS]
+        if self.manual.glossary:
+            parts.append(f"{self.label('glossary')} {len(self.manual.glossary)}")
+        return self.label("list-separator").join(parts)
+
+    def maintainers(self) -> tuple[MaintainerRow, ...]:
+        """Per maintaining post, in reporting order: how many entries it keeps and the next review."""
+        kept: dict[str, list[Item]] = {}
+        for kind in KINDS:
+            for item in self.manual.kind(kind).values():
+                if item.maintainer:
+                    kept.setdefault(item.maintainer, []).append(item)
+        order = {post: i for i, post in enumerate(self.manual.post_order)}
+        return tuple(
+            MaintainerRow(post, len(items), min((i.review_by for i in items if i.review_by), default=None))
+            for post, items in sorted(kept.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0]))
+        )
+
+    def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
+        """Ids of the `source_kind` items that refer to an item, each once, in order of reference."""
+        seen: dict[str, None] = {}
+        for backref in self.manual.referrers(Ref(kind, item_id)):
+            if backref.source and backref.source.kind == source_kind:
+                seen.setdefault(backref.source.id, None)
+        return tuple(seen)
+
+    def applying_posts(self, standard: str) -> tuple[str, ...]:
+        """Every post the standard applies to (directly or through duties, procedures and steps)."""
+        return tuple(p for p in self.manual.post_order if standard in self.manual.applicable_standards.get(p, ()))
+
+    def language_name(self) -> str:
+        return LABELS.get(self.lang, {}).get("language-name", self.lang)
+
+    def cards(self, post: str) -> tuple[ChecklistCard, ...]:
+        return checklist_cards(self.manual, post)
+
+    def number(self, kind: str, item_id: str) -> str:
+        return self.item_numbers.get(Ref(kind, item_id), "")
+
+    def flowchart(self, procedure_id: str) -> Markup:
+        procedure = self.manual.procedures[procedure_id]
+        prefix = anchor("procedures", procedure_id) + "--flow"
+        return Markup(flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix))
+
+
+def _shift_headings(html: str, top: int) -> str:
+    """Renumber Markdown headings so the highest one becomes `h<top>`, and drop their ids."""
+    levels = [int(m.group(2)) for m in _HEADING_TAG.finditer(html) if not m.group(1)]
+    if not levels:
+        return html
+    shift = top - min(levels)
+
+    def replace(match: re.Match[str]) -> str:
+        closing, level, attributes = match.groups()
+        new_level = min(6, max(1, int(level) + shift))
+        if closing:
+            return f"</h{new_level}>"
+        return f"<h{new_level}{_ID_ATTRIBUTE.sub('', attributes)}>"
+
+    return _HEADING_TAG.sub(replace, html)
+
+
+# ---- documents -----------------------------------------------------------------------------------
+
+
+def handbook_title(manual: Manual, lang: str) -> str:
+    return manual.info.title.get(lang)
+
+
+def handbook_html(manual: Manual, lang: str, *, font: str | None = None) -> str:
+    """The whole handbook in `lang` as one HTML document, print CSS included."""
+    context = _Context(manual, lang)
+    chapters = _chapters(context)
+    return _render(
+        "print/handbook.html.j2",
+        context,
+        font,
+        chapters=chapters,
+        raci_tables=_raci_tables(manual.raci.posts),
+        raci_landscape=len(manual.raci.posts) > RACI_PORTRAIT_POSTS,
+        running_title=context.plain(manual.info.title),
+    )
+
+
+def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None) -> str:
+    """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page."""
+    context = _Context(manual, lang, linkable=False)
+    return _render(
+        "print/booklet.html.j2",
+        context,
+        font,
+        post=manual.posts[post],
+        onboarding=manual.onboarding[post],
+        cards=checklist_cards(manual, post),
+        running_title=context.plain(manual.posts[post].title),
+    )
+
+
+@dataclass(frozen=True)
+class ChecklistCard:
+    """One printed card: a titled list of tick boxes."""
+
+    key: str  # daily, weekly, ..., steps, criteria
+    title_key: str  # label key of the card's title
+    entries: tuple[ChecklistEntry, ...]
+
+
+def checklist_cards(manual: Manual, post: str) -> tuple[ChecklistCard, ...]:
+    """A post's checklists as cards: one per frequency, then procedure steps, then criteria."""
+    lists = manual.checklists[post]
+    cards = [ChecklistCard(f, f, lists.by_frequency[f]) for f in FREQUENCIES if lists.by_frequency.get(f)]
+    if lists.steps:
+        cards.append(ChecklistCard("steps", "checklist-steps", lists.steps))
+    if lists.criteria:
+        cards.append(ChecklistCard("criteria", "checklist-criteria", lists.criteria))
+    return tuple(cards)
+
+
+def _chapters(context: _Context) -> tuple[Chapter, ...]:
+    """The chapters in print order, numbering every item (`3.12`) on the way for the TOC and headings."""
+    manual, lang = context.manual, context.lang
+    chapters = []
+    if manual.info.introduction:
+        chapters.append(Chapter("introduction", "", label("introduction", lang), "chapter-introduction"))
+    kinds: list[tuple[str, Mapping[str, Item]]] = [
+        (kind, manual.kind(kind)) for kind in ("functions", "duties", "procedures", "standards", "posts")
+    ]
+    number = 0
+    for kind, items in kinds:
+        if not items:
+            continue
+        number += 1
+        entries = []
+        for position, item in enumerate(items.values(), start=1):
+            item_number = f"{number}.{position}"
+            context.item_numbers[item.ref] = item_number
+            entries.append(TocEntry(item_number, context.text(item.title), anchor(kind, item.id)))
+        chapters.append(
+            Chapter(kind, chapter_number(number, lang), label(kind, lang), f"chapter-{kind}", tuple(entries))
+        )
+    if manual.raci.duties and manual.raci.posts:
+        number += 1
+        chapters.append(Chapter("raci", chapter_number(number, lang), label("raci", lang), "chapter-raci"))
+    if manual.glossary:
+        number += 1
+        chapters.append(
+            Chapter("glossary", chapter_number(number, lang), label("glossary", lang), "chapter-glossary")
+        )
+    return tuple(chapters)
+
+
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chapter_number(number: int, lang: str) -> str:
+    """`第三章` in Chinese and Japanese, `3` elsewhere (numbers up to 99 in Chinese numerals)."""
+    if html_lang(lang).split("-")[0] not in {"zh", "ja"} or not 0 < number < 100:
+        return label("chapter-number", lang, number=number)
+    tens, units = divmod(number, 10)
+    numeral = (
+        ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" if tens else ""
+    ) + (_CHINESE_DIGITS[units] if units else "")
+    return label("chapter-number", lang, number=numeral)
+
+
+def _raci_tables(posts: Sequence[str]) -> tuple[RaciTable, ...]:
+    """Split the matrix's post columns into balanced groups that each fit across a page."""
+    if not posts:
+        return ()
+    per_table = RACI_PORTRAIT_POSTS if len(posts) <= RACI_PORTRAIT_POSTS else RACI_LANDSCAPE_POSTS
+    parts = -(-len(posts) // per_table)
+    size = -(-len(posts) // parts)
+    return tuple(
+        RaciTable(tuple(posts[i : i + size]), part, parts)
+        for part, i in enumerate(range(0, len(posts), size), start=1)
+    )
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def _css_content(template: str, **functions: str) -> str:
+    """A label with `{name}` placeholders as CSS `content`: `"Page " counter(page) " of " counter(pages)`."""
+    parts = []
+    for piece in re.split(r"(\{\w+\})", template):
+        name = piece[1:-1]
+        if piece.startswith("{") and name in functions:
+            parts.append(functions[name])
+        elif piece:
+            parts.append(_css_string(piece))
+    return " ".join(parts)
+
+
+def _render(template: str, context: _Context, font: str | None, **values: object) -> str:
+    manual, lang = context.manual, context.lang
+    typography = Typography(lang, cjk_fallback_for(manual), font)
+    info = manual.info
+    edition_line = label("edition", lang) + " " + info.edition
+    if info.effective:
+        edition_line += " · " + label("effective", lang) + " " + info.effective
+    page_css = _page_css(
+        running_title=_css_string(str(values["running_title"])),
+        edition=_css_string(edition_line),
+        uncontrolled=_css_string(label("uncontrolled-short", lang)),
+        page_of=_css_content(label("page-of", lang), page="counter(page)", pages="counter(pages)"),
+        page_ref=_css_content(label("page-ref", lang), page="target-counter(attr(href), page)"),
+    )
+    return _environment().get_template(template).render(
+        x=context,
+        info=info,
+        lang=lang,
+        doc_lang=html_lang(lang),
+        css=Markup(_stylesheet() + "\n" + page_css + "\n" + typography.css(manual.info.languages)),
+        manual=manual,
+        **values,
+    )
+
+
+def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: str, page_ref: str) -> str:
+    """The page margins (running header: title and chapter; footer: edition, page N of M) and page refs."""
+    return f"""@page {{
+  @top-left {{ content: {running_title}; }}
+  @top-right {{ content: string(chapter); }}
+  @bottom-left {{ content: {edition}; }}
+  @bottom-center {{ content: {uncontrolled}; }}
+  @bottom-right {{ content: {page_of}; }}
+}}
+a.page-ref::after {{ content: {page_ref}; }}
+"""
+
+
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+@cache
+def _stylesheet() -> str:
+    return (TEMPLATES / "print" / "print.css").read_text(encoding="utf-8")
