@@ -8,6 +8,7 @@ bombs are diagnostics, never exceptions. Positions (line and column, 1-based) ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -306,11 +307,15 @@ def _at(rel: str, line: int, column: int, code: str, message: str, hint: str = "
 
 def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diagnostic:
     mark = error.problem_mark or error.context_mark
+    if error.context_mark and mark is error.problem_mark and mark.index >= len(text.rstrip()):
+        mark = error.context_mark  # reached the end still looking: point where the open construct began
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    lines = text.splitlines() or [""]
+    lines = yaml_lines(text)
     line = min(max(line, 1), len(lines))
     column = min(max(column, 1), len(lines[line - 1]) + 1)
     problem = (error.problem or error.context or "invalid YAML").strip()
+    if error.problem and error.context:
+        problem += f", {error.context.strip()}"
     if "expected a single document" in str(error):
         return _at(rel, line, column, "yaml.multi-document", "the file holds more than one YAML document",
                    "keep one item per file: remove the '---' separator and what follows, or move it to its own file")
@@ -322,17 +327,22 @@ def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diag
     return _at(rel, line, column, "yaml.syntax", problem, "check the indentation and quoting on this line")
 
 
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def yaml_lines(text: str) -> list[str]:
+    """The lines of a text as YAML counts them (CR, LF, CRLF, NEL, LS and PS all break lines)."""
+    return _LINE_BREAK.split(text)
+
+
 def _indent(line: str) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
 def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    start = before.rfind(b"\n") + 1
-    return line, len(before[start:].decode("utf-8", errors="replace")) + 1
+    return _char_position(raw[:offset].decode("utf-8-sig", errors="replace"), None)
 
 
-def _char_position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+def _char_position(text: str, offset: int | None) -> tuple[int, int]:
+    lines = yaml_lines(text if offset is None else text[:offset])
+    return len(lines), len(lines[-1]) + 1

@@ -488,7 +488,7 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
     for i, step in enumerate(steps):
         sid = step.get("id") if isinstance(step, dict) else None
         if not isinstance(sid, str):
-            continue
+            return []  # a step without an id: the schema has reported it, and the graph cannot be drawn
         if sid in index_of:
             found.append(loaded.diagnostic("step.duplicate-id", ("steps", i, "id"),
                                            f"step id '{sid}' is already used by step {index_of[sid] + 1}",
