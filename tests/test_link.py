@@ -1,0 +1,97 @@
+"""The linked model and its derived views, on the minimal manual."""
+
+import dataclasses
+
+import pytest
+
+from conftest import CASES
+from officebook.model import BackRef, Ref
+from officebook.pipeline import run_check
+
+
+@pytest.fixture(scope="module")
+def manual():
+    result = run_check(CASES / "valid" / "minimal" / "content", use_cache=False)
+    assert result.manual is not None
+    return result.manual
+
+
+def test_items_are_frozen(manual):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        manual.posts["secretary"].reports_to = "driver"
+
+
+def test_items_are_ordered_by_order_then_title(manual):
+    assert list(manual.functions) == ["service", "coordination"]
+    assert list(manual.posts) == ["director", "secretary", "driver"]  # no order: by default-language title
+
+
+def test_texts_fall_back_to_the_default_language(manual):
+    title = manual.posts["driver"].title
+    assert title.get("en") == "Driver" and title.get("fr") == "驾驶员"
+    assert manual.info.default_language == "zh" and manual.info.languages == ("zh", "en")
+
+
+def test_steps_resolve_default_next(manual):
+    steps = {s.id: s for s in manual.procedures["document-review"].steps}
+    assert steps["draft"].next == ("check",) and not steps["draft"].explicit_next
+    assert steps["check"].next == ("sign", "draft")
+    assert steps["sign"].is_end
+    assert manual.procedures["vehicle-request"].step("refuse").is_end
+
+
+def test_post_order_follows_the_reporting_tree(manual):
+    assert manual.post_order == ("director", "secretary", "driver")
+    assert manual.head == "director"
+
+
+def test_checklists_by_frequency_steps_and_criteria(manual):
+    secretary = manual.checklists["secretary"]
+    assert {f: [e.key for e in entries] for f, entries in secretary.by_frequency.items()} == {
+        "daily": ["duty:document-handling"], "weekly": ["duty:vehicles"], "annually": ["duty:annual-review"],
+    }
+    assert [e.key for e in secretary.steps] == [
+        "step:document-review/draft", "step:vehicle-request/request",
+        "step:vehicle-request/approve", "step:vehicle-request/refuse",
+    ]
+    # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts)
+    assert [e.key for e in secretary.criteria] == ["criterion:accuracy/0", "criterion:accuracy/1", "criterion:courtesy/0"]
+
+
+def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
+    # the driver is only informed of document-handling (which carries `accuracy`)
+    assert "accuracy" not in manual.applicable_standards["driver"]
+    # but acts in vehicle-request, which `courtesy` names in applies_to.procedures
+    assert manual.applicable_standards["driver"] == ("courtesy",)
+    assert "duty:document-handling" not in {e.key for es in manual.checklists["driver"].by_frequency.values() for e in es}
+
+
+def test_onboarding_view(manual):
+    view = manual.onboarding["secretary"]
+    assert [e.text.get("en") for e in view.first_day] == ["Meet the colleagues in every section"]
+    assert view.duties == ("document-handling", "annual-review", "vehicles")
+    assert view.procedures_owned == ("document-review",)
+    assert view.procedures_acted_in == ("vehicle-request",)
+    assert view.reports_to == "director" and view.direct_reports == ("driver",)
+
+
+def test_raci_matrix(manual):
+    assert manual.raci.posts == ("director", "secretary", "driver")
+    assert manual.raci.cell("annual-review", "director") == "R/A"
+    assert manual.raci.cell("vehicles", "director") == "C"
+    assert manual.raci.cell("document-handling", "driver") == "I"
+    assert manual.raci.cell("vehicles", "nobody") == ""
+
+
+def test_backrefs_count_every_ref(manual):
+    director = manual.referrers(Ref("posts", "director"))
+    assert BackRef(Ref("functions", "coordination"), "maintainer") in director
+    assert BackRef(Ref("posts", "secretary"), "reports_to") in director
+    assert BackRef(None, "terms[0].see") in manual.referrers(Ref("procedures", "document-review"))
+    assert manual.referrers(Ref("functions", "coordination")) == (
+        BackRef(Ref("duties", "document-handling"), "function"), BackRef(Ref("duties", "annual-review"), "function"),
+    )
+
+
+def test_subfolder_items_keep_their_file(manual):
+    assert manual.duties["vehicles"].file == "duties/service/vehicles.yaml"
