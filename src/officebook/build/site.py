@@ -1,0 +1,611 @@
+"""Build the web manual: one MkDocs + Material site per language, replaced atomically.
+
+The default language sits at the root of the output, every other language under `<code>/`, all
+with the same page paths, and the header's language selector leads to the same page in each.
+Generated Markdown, overrides and one `mkdocs.yml` per language are written to a work folder;
+the user's `mkdocs.yml` (theme settings, extra CSS, plugins...) is merged in: the user's values
+win, except for what the generator needs (docs and site folders, navigation, theme language).
+The new site is built beside the output folder and swapped in only when every language built
+without a warning, so a failed build leaves the previous site as it was.
+
+Nothing here prints: progress goes to a callback, MkDocs' messages are collected and returned.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from officebook.model import Manual
+from officebook.render.labels import label
+from officebook.render.site import SiteContent, render_site
+
+SITE_MARKER = ".officebook-site"
+ASSET_DIR = "assets/officebook"
+Progress = Callable[[str, int, int], None]
+"""`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
+
+LANGUAGE_NAMES = {
+    "zh": "中文", "zh-Hans": "简体中文", "zh-Hant": "繁體中文", "zh-TW": "繁體中文", "en": "English",
+    "fr": "Français", "de": "Deutsch", "es": "Español", "pt": "Português", "ru": "Русский",
+    "ja": "日本語", "ko": "한국어", "ar": "العربية", "mn": "Монгол", "bo": "བོད་ཡིག", "ug": "ئۇيغۇرچە",
+    "vi": "Tiếng Việt", "it": "Italiano", "nl": "Nederlands",
+}
+
+THEME_FEATURES = [
+    "navigation.tabs",
+    "navigation.indexes",
+    "navigation.prune",
+    "navigation.top",
+    "navigation.footer",
+    "search.highlight",
+    "search.suggest",
+    "toc.follow",
+]
+
+VALIDATION = {
+    "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
+    "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "info", "unrecognized_links": "warn"},
+}
+
+
+class SiteBuildError(Exception):
+    """The site could not be built; `messages` says why (MkDocs' own messages included)."""
+
+    def __init__(self, summary: str, messages: list[str] | None = None) -> None:
+        super().__init__(summary)
+        self.summary = summary
+        self.messages = messages or []
+
+
+class OutputRefused(SiteBuildError):
+    """The output folder is not one we may replace (it holds other things, or the content)."""
+
+
+@dataclass
+class SiteBuildResult:
+    output: Path
+    languages: tuple[str, ...]
+    pages: int  # per language
+    messages: list[str] = field(default_factory=list)  # MkDocs' info worth showing (none on success)
+    timings: dict[str, float] = field(default_factory=dict)  # render, mkdocs, total (seconds)
+
+
+@dataclass(frozen=True)
+class UserConfig:
+    """The user's mkdocs.yml, loaded the way MkDocs loads it (INHERIT, !ENV ...)."""
+
+    path: Path | None
+    data: dict
+
+    @property
+    def directory(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+    @classmethod
+    def load(cls, path: Path | None) -> UserConfig:
+        if path is None:
+            return cls(None, {})
+        from mkdocs.utils.yaml import yaml_load
+
+        try:
+            with open(path, "rb") as handle:
+                data = yaml_load(handle) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise SiteBuildError(f"cannot read {path}: {error}") from error
+        if not isinstance(data, dict):
+            raise SiteBuildError(f"{path}: the top level must be a mapping")
+        return cls(path.resolve(), data)
+
+
+# ---- configuration ------------------------------------------------------------------------------
+
+
+class _PythonCall:
+    """A Python call in mkdocs.yml: `!!python/object/apply:module.function {kwds: ...}`."""
+
+    def __init__(self, name: str, **kwds: Any) -> None:
+        self.name = name
+        self.kwds = kwds
+
+
+class _Dumper(yaml.Dumper):
+    """Writes the merged configuration, including Python names from the user's mkdocs.yml."""
+
+
+_Dumper.add_representer(
+    _PythonCall,
+    lambda dumper, data: dumper.represent_mapping(f"tag:yaml.org,2002:python/object/apply:{data.name}",
+                                                  {"kwds": data.kwds}),
+)
+
+
+def _markdown_extensions() -> list:
+    return [
+        "abbr",
+        "admonition",
+        "attr_list",
+        "def_list",
+        "footnotes",
+        "md_in_html",
+        "tables",
+        {"toc": {"permalink": True, "slugify": _PythonCall("pymdownx.slugs.slugify", case="lower")}},
+        "pymdownx.details",
+        "pymdownx.superfences",
+        {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+    ]
+
+
+def material_language(lang: str) -> str:
+    """The Material theme language for a manual language (its own, its base, or English)."""
+    languages = resources.files("material") / "templates" / "partials" / "languages"
+    for candidate in (lang, lang.split("-")[0]):
+        if (languages / f"{candidate}.html").is_file():
+            return candidate
+    return "en"
+
+
+def _entries(items: list | None) -> dict[str, dict]:
+    """`plugins` / `markdown_extensions` lists (names or one-key mappings) as name → options."""
+    found: dict[str, dict] = {}
+    for entry in items or []:
+        if isinstance(entry, str):
+            found.setdefault(entry, {})
+        elif isinstance(entry, dict):
+            for name, options in entry.items():
+                found[name] = {**found.get(name, {}), **(options or {})}
+    return found
+
+
+def _as_list(entries: dict[str, dict]) -> list:
+    return [{name: options} if options else name for name, options in entries.items()]
+
+
+def _merge(defaults: dict, user: dict) -> dict:
+    """Deep merge of mappings; the user's value wins wherever both set one."""
+    merged = dict(defaults)
+    for key, value in user.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _unique(values: list) -> list:
+    seen: list = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def alternates(languages: tuple[str, ...], lang: str) -> list[dict]:
+    """Language selector entries: links from this language's site root to each site root."""
+    default = languages[0]
+    up = "" if lang == default else "../"
+    return [
+        {"name": LANGUAGE_NAMES.get(code, code), "lang": code, "link": up + ("" if code == default else f"{code}/")}
+        for code in languages
+    ]
+
+
+def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfig, *, docs_dir: Path,
+                site_dir: Path, overrides_dir: Path, offline: bool) -> dict:
+    """The MkDocs configuration of one language's site: our defaults, the user's settings on top,
+    then what the generator needs."""
+    info = manual.info
+    copyright_parts = [info.organization.get(lang), f"{label('edition', lang)} {info.edition}"]
+    if info.effective:
+        copyright_parts.append(f"{label('effective', lang)} {info.effective}")
+    defaults: dict = {
+        "site_name": info.title.get(lang),
+        "copyright": " · ".join(copyright_parts),
+        # System fonts by default: Google Fonts is slow or blocked on many office networks, and
+        # Roboto has no Chinese. A font set in mkdocs.yml is used (except in offline builds).
+        "theme": {"name": "material", "font": False},
+        "validation": VALIDATION,
+    }
+    user_data = {k: v for k, v in user.data.items() if k not in ("docs_dir", "site_dir", "nav", "INHERIT")}
+    config = _merge(defaults, user_data)
+
+    theme = dict(config.get("theme") or {})
+    user_theme = user.data.get("theme") or {}
+    theme["name"] = "material"
+    theme["language"] = material_language(lang)
+    theme["custom_dir"] = str(overrides_dir)
+    theme["features"] = _unique(THEME_FEATURES + list(user_theme.get("features") or []))
+    if offline:
+        theme["font"] = False
+    config["theme"] = theme
+
+    extensions = _entries(_markdown_extensions())
+    for name, options in _entries(user.data.get("markdown_extensions")).items():
+        extensions[name] = {**extensions.get(name, {}), **options}
+    config["markdown_extensions"] = _as_list(extensions)
+
+    plugins = {"search": {}, "tags": {}}
+    for name, options in _entries(user.data.get("plugins")).items():
+        plugins[name] = {**plugins.get(name, {}), **options}
+    plugins.setdefault("search", {})
+    if offline:
+        plugins["offline"] = {**plugins.get("offline", {}), "enabled": True}
+    config["plugins"] = _as_list(plugins)
+
+    extra = dict(config.get("extra") or {})
+    if len(info.languages) > 1:
+        extra["alternate"] = alternates(info.languages, lang)
+    else:
+        extra.pop("alternate", None)
+    if offline:
+        extra["polyfills"] = _unique(list(extra.get("polyfills") or []) + [f"{ASSET_DIR}/iframe-worker-shim.js"])
+    config["extra"] = extra
+    config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css"] + list(user.data.get("extra_css") or []))
+    config["extra_javascript"] = _unique([f"{ASSET_DIR}/officebook.js"] + list(user.data.get("extra_javascript") or []))
+
+    if user.data.get("hooks"):
+        config["hooks"] = [str((user.directory / hook).resolve()) for hook in user.data["hooks"]]
+    if user.data.get("watch"):
+        config["watch"] = [str((user.directory / path).resolve()) for path in user.data["watch"]]
+    if user.data.get("site_url") and lang != info.default_language:
+        config["site_url"] = user.data["site_url"].rstrip("/") + f"/{lang}/"
+    config["edit_uri"] = ""  # pages are generated: there is no source file to edit
+    if offline:
+        config["use_directory_urls"] = False
+    config["docs_dir"] = str(docs_dir)
+    config["site_dir"] = str(site_dir)
+    config["nav"] = content.nav
+    config["strict"] = True
+    return config
+
+
+# ---- preparing the work folder --------------------------------------------------------------------
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    if source.is_dir():
+        shutil.copytree(source, target, dirs_exist_ok=True)
+
+
+def write_if_changed(path: Path, text: str) -> bool:
+    """Write `text` unless the file already holds it (keeps mtimes, so watchers only see real edits)."""
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except OSError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return True
+
+
+def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offline: bool) -> list[str]:
+    """Lay out one language's docs folder: the user's docs files, our assets, the pages.
+    Returns the pages whose Markdown changed; pages no longer generated are removed."""
+    user_docs = user.directory / str(user.data.get("docs_dir", "docs"))
+    if user.path and user_docs.resolve() != docs_dir.resolve():
+        _copy_tree(user_docs, docs_dir)
+    assets = resources.files("officebook.render") / "assets"
+    for name in ("officebook.css", "officebook.js"):
+        write_if_changed(docs_dir / ASSET_DIR / name, (assets / "officebook" / name).read_text(encoding="utf-8"))
+    if offline:
+        shim = (assets / "vendor" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
+        write_if_changed(docs_dir / ASSET_DIR / "iframe-worker-shim.js", shim)
+    changed = [path for path, markdown in content.pages.items() if write_if_changed(docs_dir / path, markdown)]
+    for stale in sorted(docs_dir.rglob("*.md")):
+        relative = stale.relative_to(docs_dir).as_posix()
+        if relative not in content.pages and not (user_docs / relative).exists():
+            stale.unlink()
+    return changed
+
+
+def write_overrides(overrides_dir: Path, user: UserConfig) -> None:
+    """Our template overrides, then the user's `theme.custom_dir` on top (the user's files win)."""
+    source = resources.files("officebook.render") / "templates" / "site" / "overrides"
+    with resources.as_file(source) as path:
+        _copy_tree(Path(path), overrides_dir)
+    custom_dir = (user.data.get("theme") or {}).get("custom_dir")
+    if custom_dir:
+        _copy_tree(user.directory / custom_dir, overrides_dir)
+
+
+def write_config(config: dict, path: Path) -> None:
+    text = yaml.dump(config, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10_000)
+    write_if_changed(path, "# Generated by officebook from the content and mkdocs.yml: do not edit.\n" + text)
+
+
+@dataclass(frozen=True)
+class PreparedLanguage:
+    lang: str
+    config_file: Path
+    site_dir: Path
+    pages: int
+    changed: tuple[str, ...]
+
+
+def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, user: UserConfig, *,
+                     offline: bool, progress: Progress | None = None) -> PreparedLanguage:
+    """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`."""
+    step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
+    content = render_site(manual, lang, progress=step)
+    docs_dir = work_dir / lang / "docs"
+    changed = write_docs(content, docs_dir, user, offline=offline)
+    config = site_config(manual, lang, content, user, docs_dir=docs_dir, site_dir=site_dir,
+                         overrides_dir=work_dir / "overrides", offline=offline)
+    config_file = work_dir / lang / "mkdocs.yml"
+    write_config(config, config_file)
+    return PreparedLanguage(lang, config_file, site_dir, len(content.pages), tuple(changed))
+
+
+# ---- running MkDocs -----------------------------------------------------------------------------
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def messages(self, level: int) -> list[str]:
+        return [f"{r.levelname}: {r.getMessage()}" for r in self.records if r.levelno >= level]
+
+
+def _quiet_jieba() -> None:
+    """jieba logs at DEBUG to its own stderr handler, from import on; keep it to warnings."""
+    try:
+        import jieba
+    except ImportError:
+        return
+    jieba.setLogLevel(logging.WARNING)
+
+
+@contextmanager
+def collect_mkdocs_messages() -> Iterator[_Collector]:
+    """Route MkDocs' (and jieba's) log messages to a collector instead of the terminal."""
+    collector = _Collector()
+    logger = logging.getLogger("mkdocs")
+    jieba_logger = logging.getLogger("jieba")
+    saved = (logger.level, logger.propagate, jieba_logger.level)
+    logger.addHandler(collector)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    _quiet_jieba()
+    try:
+        yield collector
+    finally:
+        logger.removeHandler(collector)
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        jieba_logger.setLevel(saved[2])
+
+
+def _progress_plugin(lang: str, progress: Progress):
+    from mkdocs.plugins import BasePlugin
+
+    class ProgressPlugin(BasePlugin):
+        """Counts pages as MkDocs writes them."""
+
+        total = 0
+        done = 0
+
+        def on_files(self, files, config):
+            self.total = len(files.documentation_pages())
+            self.done = 0
+            return files
+
+        def on_post_page(self, output, page, config):
+            self.done += 1
+            if self.done % 50 == 0 or self.done == self.total:
+                progress(f"{lang}: site", self.done, self.total)
+            return output
+
+    return ProgressPlugin()
+
+
+def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None = None) -> None:
+    """Build one MkDocs site from a generated config, strictly (any warning fails the build)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with collect_mkdocs_messages() as collector:
+        try:
+            config = load_config(str(config_file))
+            if progress:
+                config.plugins["officebook-progress"] = _progress_plugin(lang, progress)
+            build(config)
+        except (MkDocsException, OSError, yaml.YAMLError) as error:
+            messages = collector.messages(logging.WARNING)
+            raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
+
+
+# ---- the whole build -----------------------------------------------------------------------------
+
+
+def check_output(output: Path, protected: list[Path]) -> None:
+    """Refuse to replace a folder that holds the content, the config, or anything not built by us."""
+    target = output.resolve()
+    for path in protected:
+        path = path.resolve()
+        if target == path or target in path.parents:
+            raise OutputRefused(f"refusing to replace {output}: it contains {path}")
+    if target == Path.home().resolve() or target == Path(target.anchor):
+        raise OutputRefused(f"refusing to replace {output}")
+    if target.exists():
+        if not target.is_dir():
+            raise OutputRefused(f"refusing to replace {output}: it is not a folder")
+        if any(target.iterdir()) and not (target / SITE_MARKER).exists():
+            raise OutputRefused(
+                f"refusing to replace {output}: it is not empty and was not built by officebook "
+                f"(no {SITE_MARKER} file); remove it or choose another output folder"
+            )
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Put `staging` in place of `target`: two renames on one file system, the old site removed
+    after; if the second rename fails the old site is put back."""
+    backup: Path | None = None
+    if target.exists():
+        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        os.rmdir(backup)
+        os.rename(target, backup)
+    try:
+        os.rename(staging, target)
+    except OSError:
+        if backup is not None:
+            os.rename(backup, target)
+        raise
+    if backup is not None:
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def _umask_permissions(path: Path) -> None:
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o777 & ~umask)
+
+
+def build_site(manual: Manual, output: Path, *, config_file: Path | None = None, offline: bool = False,
+               work_dir: Path | None = None, protected: list[Path] | None = None,
+               progress: Progress | None = None) -> SiteBuildResult:
+    """Build the site of every language of `manual` into `output`, replacing it atomically.
+
+    `config_file` is the user's mkdocs.yml (or None). Generated files go to `work_dir` (a temporary
+    folder, removed afterwards, when None). `protected` paths may never be inside `output`.
+    Raises `SiteBuildError` (the previous site untouched) when any language fails.
+    """
+    started = time.perf_counter()
+    output = Path(output)
+    check_output(output, list(protected or []) + ([config_file] if config_file else []))
+    user = UserConfig.load(config_file)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    own_work_dir = work_dir is None
+    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
+    timings = {"render": 0.0, "mkdocs": 0.0}
+    languages = manual.info.languages
+    pages = 0
+    try:
+        write_overrides(work / "overrides", user)
+        for lang in languages:
+            site_dir = staging if lang == manual.info.default_language else staging / lang
+            t0 = time.perf_counter()
+            prepared = prepare_language(manual, lang, work, site_dir, user, offline=offline, progress=progress)
+            t1 = time.perf_counter()
+            run_mkdocs(prepared.config_file, lang=lang, progress=progress)
+            timings["render"] += t1 - t0
+            timings["mkdocs"] += time.perf_counter() - t1
+            pages = prepared.pages
+        (staging / SITE_MARKER).write_text(
+            "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
+        _umask_permissions(staging)
+        replace_folder(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if own_work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+    timings["total"] = time.perf_counter() - started
+    return SiteBuildResult(output, languages, pages, [], timings)
+
+
+# ---- live preview ---------------------------------------------------------------------------------
+
+
+def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
+    """Size and modification time of every file under `paths` (hidden files skipped)."""
+    found: dict[str, tuple[int, int]] = {}
+    for root in paths:
+        candidates = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        for path in candidates:
+            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root.parent).parts):
+                stat = path.stat()
+                found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+class LivePreview:
+    """`officebook serve`: MkDocs' live-reloading server over a generated docs folder that is kept
+    in step with the content. When a content file (or mkdocs.yml) changes, the content is checked
+    again and only the pages whose Markdown changed are rewritten; MkDocs sees them and rebuilds.
+
+    `check()` returns (manual or None, anything) and is the caller's: findings are the caller's to
+    show through `on_check`; `on_pages(changed)` hears which pages were rewritten.
+    """
+
+    def __init__(self, content_dir: Path, lang: str | None, config_file: Path | None, *,
+                 check: Callable[[], Manual | None], on_pages: Callable[[list[str]], None],
+                 work_dir: Path | None = None) -> None:
+        self.content_dir = Path(content_dir)
+        self.lang = lang
+        self.config_file = config_file
+        self.check = check
+        self.on_pages = on_pages
+        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
+        self.own_work_dir = work_dir is None
+        self.prepared: PreparedLanguage | None = None
+
+    def render(self) -> bool:
+        """Check and render; False (the previous pages kept) when the content has errors."""
+        manual = self.check()
+        if manual is None:
+            return False
+        lang = self.lang or manual.info.default_language
+        if lang not in manual.info.languages:
+            raise SiteBuildError(f"the manual has no language {lang!r} (it has {', '.join(manual.info.languages)})")
+        user = UserConfig.load(self.config_file)
+        write_overrides(self.work_dir / "overrides", user)
+        # One language is served: no language selector leading to sites that are not there.
+        single = replace(manual, info=replace(manual.info, languages=(lang,)))
+        self.prepared = prepare_language(single, lang, self.work_dir, self.work_dir / "site", user, offline=False)
+        self.on_pages(list(self.prepared.changed))
+        return True
+
+    def watch(self, stop: Any, interval: float = 0.5) -> None:
+        """Poll the content folder and mkdocs.yml until `stop` (a threading.Event) is set."""
+        watched = [self.content_dir] + ([self.config_file] if self.config_file else [])
+        before = _snapshot(watched)
+        while not stop.wait(interval):
+            now = _snapshot(watched)
+            if now != before:
+                before = now
+                try:
+                    self.render()
+                except SiteBuildError as error:
+                    self.on_pages([])
+                    logging.getLogger("mkdocs").error(error.summary)
+
+    def serve(self, *, dev_addr: str, open_browser: bool = False, dirty: bool = False) -> None:
+        """Run MkDocs' server until interrupted (blocks), with the content watcher beside it."""
+        import threading
+
+        from mkdocs.commands.serve import serve
+
+        if self.prepared is None:
+            raise SiteBuildError("the content has errors: nothing to serve yet")
+        stop = threading.Event()
+        watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")
+        watcher.start()
+        try:
+            serve(str(self.prepared.config_file), livereload=True, build_type="dirty" if dirty else None,
+                  dev_addr=dev_addr, open_in_browser=open_browser)
+        finally:
+            stop.set()
+            watcher.join(timeout=5)
+            if self.own_work_dir:
+                shutil.rmtree(self.work_dir, ignore_errors=True)
+

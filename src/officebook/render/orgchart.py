@@ -1,0 +1,147 @@
+"""The organisation chart of posts as a standalone, deterministic inline SVG (top-down tree).
+
+A post's subordinates stand side by side under it, each with its own subtree; when five or more
+subordinates have no subordinates of their own they are laid out in a grid of four columns, so a
+flat office stays readable instead of becoming one very wide row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from html import escape
+
+from officebook.model import Manual
+from officebook.render.labels import label
+from officebook.render.svgtext import FONT_FAMILY, number, text_element, wrap
+
+BOX_W = 156.0
+FONT = 12.5
+LINE = 16.0
+PAD = 9.0
+GAP_X = 18.0
+GAP_Y = 34.0
+GRID_COLUMNS = 4
+GRID_FROM = 5
+MARGIN = 10.0
+INK = "#1f2937"
+STROKE = "#1e4e8c"
+HEAD_FILL = "#e3eaf3"
+
+
+@dataclass
+class _Node:
+    post: str
+    lines: list[str]
+    children: list[_Node] = field(default_factory=list)
+    x: float = 0.0  # left edge
+    y: float = 0.0  # top edge
+    width: float = 0.0  # of the whole subtree
+    grid: bool = False
+
+    @property
+    def height(self) -> float:
+        return 2 * PAD + LINE * len(self.lines)
+
+
+def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org") -> str:
+    """The posts as a tree under the head of the office (posts outside the tree start their own)."""
+    nodes = {
+        post: _Node(post, wrap(manual.posts[post].title.get(lang), BOX_W - 2 * PAD, FONT, max_lines=3))
+        for post in manual.post_order
+    }
+    roots: list[_Node] = []
+    for post in manual.post_order:
+        parent = manual.posts[post].reports_to
+        (nodes[parent].children if parent in nodes and parent != post else roots).append(nodes[post])
+    row_height = max((n.height for n in nodes.values()), default=2 * PAD + LINE)
+    x = MARGIN
+    for root in roots:
+        _measure(root)
+        _place(root, x, MARGIN, row_height)
+        x += root.width + GAP_X
+    width = max(x - GAP_X + MARGIN, 2 * MARGIN + BOX_W)
+    height = MARGIN + max((_bottom(root, row_height) for root in roots), default=0.0) + MARGIN
+    title = label("org-chart", lang)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-orgchart" width="{number(width)}" '
+        f'height="{number(height)}" viewBox="0 0 {number(width)} {number(height)}" role="img" '
+        f'aria-labelledby="{id_prefix}-title" font-family="{FONT_FAMILY}">',
+        f'<title id="{id_prefix}-title">{escape(title, quote=False)}</title>',
+    ]
+    for root in roots:
+        parts += list(_connectors(root, row_height))
+    for node in nodes.values():
+        parts += list(_box(node, row_height, is_head=node in roots))
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def _measure(node: _Node) -> None:
+    for child in node.children:
+        _measure(child)
+    leaves = node.children and all(not child.children for child in node.children)
+    node.grid = bool(leaves) and len(node.children) >= GRID_FROM
+    if node.grid:
+        columns = min(GRID_COLUMNS, len(node.children))
+        children_width = columns * BOX_W + (columns - 1) * GAP_X
+    else:
+        children_width = sum(c.width for c in node.children) + GAP_X * max(0, len(node.children) - 1)
+    node.width = max(BOX_W, children_width)
+
+
+def _place(node: _Node, left: float, top: float, row_height: float) -> None:
+    node.y = top
+    node.x = left + (node.width - BOX_W) / 2
+    child_top = top + row_height + GAP_Y
+    if node.grid:
+        columns = min(GRID_COLUMNS, len(node.children))
+        grid_left = left + (node.width - (columns * BOX_W + (columns - 1) * GAP_X)) / 2
+        for index, child in enumerate(node.children):
+            row, column = divmod(index, columns)
+            child.width = BOX_W
+            _place(child, grid_left + column * (BOX_W + GAP_X), child_top + row * (row_height + GAP_Y), row_height)
+        return
+    children_width = sum(c.width for c in node.children) + GAP_X * max(0, len(node.children) - 1)
+    x = left + (node.width - children_width) / 2
+    for child in node.children:
+        _place(child, x, child_top, row_height)
+        x += child.width + GAP_X
+
+
+def _bottom(node: _Node, row_height: float) -> float:
+    return max([node.y + row_height] + [_bottom(child, row_height) for child in node.children])
+
+
+def _connectors(node: _Node, row_height: float) -> Iterable[str]:
+    """Elbow lines: down from the post, along a bus above each row of subordinates, down to each."""
+    if not node.children:
+        return
+    center = node.x + BOX_W / 2
+    rows: dict[float, list[_Node]] = {}
+    for child in node.children:
+        rows.setdefault(child.y, []).append(child)
+    last_bus = max(rows) - GAP_Y / 2
+    yield _line(center, node.y + row_height, center, last_bus)
+    for top, children in sorted(rows.items()):
+        bus = top - GAP_Y / 2
+        centers = [c.x + BOX_W / 2 for c in children]
+        yield _line(min(centers + [center]), bus, max(centers + [center]), bus)
+        for child_center in centers:
+            yield _line(child_center, bus, child_center, top)
+    for child in node.children:
+        yield from _connectors(child, row_height)
+
+
+def _line(x1: float, y1: float, x2: float, y2: float) -> str:
+    return (f'<line x1="{number(x1)}" y1="{number(y1)}" x2="{number(x2)}" y2="{number(y2)}" '
+            f'stroke="{STROKE}" stroke-width="1.3"/>')
+
+
+def _box(node: _Node, row_height: float, *, is_head: bool) -> Iterable[str]:
+    yield (f'<rect x="{number(node.x)}" y="{number(node.y)}" width="{number(BOX_W)}" height="{number(row_height)}" '
+           f'rx="6" fill="{HEAD_FILL if is_head else "#ffffff"}" stroke="{STROKE}" stroke-width="1.3"/>')
+    top = node.y + (row_height - LINE * len(node.lines)) / 2
+    for index, line in enumerate(node.lines):
+        yield text_element(node.x + BOX_W / 2, top + LINE * index + 12, line, size=FONT, anchor="middle",
+                           weight="bold" if is_head else "normal", fill=INK)

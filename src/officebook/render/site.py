@@ -1,0 +1,375 @@
+"""The web manual as Markdown pages, one set per language (model → pages; no MkDocs here).
+
+`render_site(manual, lang)` returns every page's Markdown and the navigation. The Markdown uses
+standard Python-Markdown, Material and pymdownx features only (front matter, attribute lists,
+definition lists, tables, `md_in_html`, task lists), so any engine reading mkdocs.yml can build it.
+
+Page paths (relative to the docs folder): `index.md`; `<kind>/index.md` per kind;
+`<kind>/<id>/index.md` per item (so an item called `index` cannot clash with its kind's index);
+`raci.md`, `org-chart.md`, `glossary.md`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+import jinja2
+import yaml
+
+from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
+from officebook.render.flowchart import flowchart_svg
+from officebook.render.labels import category_label, label
+from officebook.render.markdown import markdown_source, plain_text
+from officebook.render.orgchart import orgchart_svg
+
+SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
+            "posts": "post"}
+SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
+NAV_ITEM_LIMIT = 150
+"""A kind with more items than this lists only its index page in the navigation (large manuals)."""
+
+PERIOD_OF_FREQUENCY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                       "annually": "year"}
+
+
+@dataclass(frozen=True)
+class SiteContent:
+    """One language's pages (docs-relative path → Markdown) and its MkDocs `nav`."""
+
+    lang: str
+    pages: dict[str, str]
+    nav: list
+
+
+def item_path(ref: Ref) -> str:
+    return f"{ref.kind}/{ref.id}/index.md"
+
+
+def kind_path(kind: str) -> str:
+    return f"{kind}/index.md"
+
+
+def step_anchor(step_id: str) -> str:
+    return f"step-{step_id}"
+
+
+def term_anchors(manual: Manual) -> list[str]:
+    """Stable anchors of the glossary terms, from the default-language term (unique)."""
+    anchors: list[str] = []
+    for term in manual.glossary:
+        base = "term-" + (_slug(term.term.get()) or str(term.index + 1))
+        anchor, count = base, 2
+        while anchor in anchors:
+            anchor, count = f"{base}-{count}", count + 1
+        anchors.append(anchor)
+    return anchors
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+
+
+def checklist_scope(manual: Manual) -> str:
+    """Identifies the manual in the browser's storage, whatever its language or edition."""
+    title = manual.info.title.get(manual.info.default_language)
+    return hashlib.blake2b(title.encode(), digest_size=6).hexdigest()
+
+
+# ---- Markdown text helpers -----------------------------------------------------------------------
+
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
+
+
+def inline(text: str) -> str:
+    """Plain text (a title, a name) safe to embed inline in Markdown, tables included."""
+    text = escape(text, quote=False)
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
+    return re.sub(r"^([-+])(\s)", r"\\\1\2", text).replace("\n", " ")
+
+
+def indent(text: str, prefix: str = "    ", first: bool = False) -> str:
+    lines = text.split("\n")
+    return "\n".join((prefix + line if (i or first) and line else line) for i, line in enumerate(lines))
+
+
+class PageContext:
+    """What templates use to write one page: links relative to it, texts in its language."""
+
+    def __init__(self, manual: Manual, lang: str, path: str) -> None:
+        self.manual = manual
+        self.lang = lang
+        self.path = path
+        self.allow_html = manual.info.allow_html
+
+    # texts
+    def text(self, value: Text | None) -> str:
+        """A plain text value in this language, escaped for inline Markdown."""
+        return inline(value.get(self.lang)) if value else ""
+
+    def plain(self, value: Text | None) -> str:
+        return plain_text(value.get(self.lang)) if value else ""
+
+    def md(self, value: Text | None, top_heading: int | None = None) -> str:
+        """A Markdown text of the content, made safe to embed."""
+        if not value:
+            return ""
+        return markdown_source(value.get(self.lang), self.allow_html, top_heading=top_heading)
+
+    def md_inline(self, value: Text | None) -> str:
+        """Content Markdown inside a list item or table cell: one block, continuation indented."""
+        return indent(self.md(value))
+
+    def entry_text(self, entry) -> str:
+        """A checklist entry: a step's action is Markdown, duty titles and criteria are plain text."""
+        return self.md_inline(entry.text) if entry.key.startswith("step:") else self.text(entry.text)
+
+    def label(self, key: str, **values: object) -> str:
+        return label(key, self.lang, **values)
+
+    # links
+    def url(self, target: str) -> str:
+        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+
+    def title_of(self, ref: Ref) -> str:
+        item = self.manual.item(ref)
+        return item.title.get(self.lang) if item else ref.id
+
+    def link(self, ref: Ref | None, anchor: str = "", text: str | None = None) -> str:
+        if ref is None or self.manual.item(ref) is None:
+            return inline(ref.id) if ref else ""
+        shown = inline(text if text is not None else self.title_of(ref))
+        target = self.url(item_path(ref)) + (f"#{anchor}" if anchor else "")
+        return f"[{shown}]({target})"
+
+    def post(self, post_id: str | None) -> str:
+        return self.link(Ref("posts", post_id)) if post_id else ""
+
+    def post_title(self, post_id: str | None) -> str:
+        """A post's title as plain text (not escaped)."""
+        post = self.manual.posts.get(post_id or "")
+        return post.title.get(self.lang) if post else (post_id or "")
+
+    def links(self, kind: str, ids: Iterable[str], separator: str | None = None) -> str:
+        separator = separator or ("、" if self.lang.startswith("zh") else ", ")
+        return separator.join(self.link(Ref(kind, i)) for i in ids)
+
+    def special(self, name: str, anchor: str = "") -> str:
+        return self.url(SPECIAL_PAGES[name]) + (f"#{anchor}" if anchor else "")
+
+    def kind_url(self, kind: str) -> str:
+        return self.url(kind_path(kind))
+
+    def step_link(self, procedure: Procedure, step_id: str) -> str:
+        step = procedure.step(step_id)
+        if step is None:
+            return inline(step_id)
+        shown = self.label("step-number", number=step.number)
+        if self.path == item_path(procedure.ref):
+            return f"[{shown}](#{step_anchor(step_id)})"
+        return self.link(procedure.ref, step_anchor(step_id), shown)
+
+    def next_steps(self, procedure: Procedure, step: Step) -> str:
+        """Where a step leads: linked step numbers with their conditions, or the end."""
+        if step.is_end:
+            return self.label("ends")
+        parts = []
+        for target in step_targets(procedure, step):
+            text = self.step_link(procedure, target.id)
+            if target.when:
+                text += self.label("paren", text=self.text(target.when))
+            if target.number <= step.number:
+                text += " ↺"
+            parts.append(text)
+        return self.label("list-separator").join(parts)
+
+    def frequency(self, value: str | None) -> str:
+        return self.label(value) if value else ""
+
+    def category(self, value: str | None) -> str:
+        return category_label(value, self.lang) if value else ""
+
+
+# ---- back-references -----------------------------------------------------------------------------
+
+
+def _field_label(ctx: PageContext, backref: BackRef) -> str:
+    """`raci.responsible` → "Responsible"; `steps.check.actor` → "Step 2: Actor" (linked)."""
+    field = backref.field
+    source = backref.source
+    if field.startswith("steps.") and source is not None:
+        _, step_id, what = field.split(".", 2)
+        procedure = ctx.manual.procedures.get(source.id)
+        step_text = ctx.step_link(procedure, step_id) if procedure else inline(step_id)
+        return f"{step_text} · {ctx.label('actor' if what == 'actor' else 'standards')}"
+    keys = {
+        "maintainer": "maintainer", "function": "function", "procedures": "procedures", "standards": "standards",
+        "owner": "owner", "reports_to": "reports-to", "applies_to.posts": "applies-to",
+        "applies_to.procedures": "applies-to",
+    }
+    if field.startswith("raci."):
+        return ctx.label(field.split(".", 1)[1])
+    return ctx.label(keys.get(field, field))
+
+
+def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
+    """One Markdown list line per referring item (or glossary term), with the fields that refer."""
+    grouped: dict[tuple, list[str]] = {}
+    anchors = term_anchors(ctx.manual)
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    for backref in ctx.manual.referrers(ref):
+        if backref.source is None:
+            index = int(re.search(r"\[(\d+)\]", backref.field).group(1))
+            term = next(t for t in ctx.manual.glossary if t.index == index)
+            position = ctx.manual.glossary.index(term)
+            key = (len(KINDS), position, "")
+            text = f"[{inline(term.term.get(ctx.lang))}]({ctx.special('glossary', anchors[position])})"
+            grouped.setdefault(key, [text, ctx.label("glossary")])
+            continue
+        kind_items = list(ctx.manual.kind(backref.source.kind))
+        position = kind_items.index(backref.source.id) if backref.source.id in kind_items else len(kind_items)
+        key = (order[backref.source.kind], position, backref.source.id)
+        kind_name = ctx.label("paren", text=ctx.label(SINGULAR[backref.source.kind]))
+        entry = grouped.setdefault(key, [ctx.link(backref.source) + kind_name])
+        field_text = _field_label(ctx, backref)
+        if field_text not in entry[1:]:
+            entry.append(field_text)
+    colon, separator = ctx.label("colon"), ctx.label("list-separator")
+    return [f"- {entry[0]}{colon}" + separator.join(entry[1:]) for _, entry in sorted(grouped.items())]
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("officebook.render", "templates/site"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+    )
+    environment.filters["indent_md"] = indent
+    environment.filters["inline"] = inline
+    environment.filters["html_attr"] = lambda value: escape(str(value), quote=True)
+    return environment
+
+
+def front_matter(title: str, *, description: str = "", tags: Iterable[str] = (), extra: dict | None = None) -> str:
+    data: dict = {"title": title}
+    if description:
+        data["description"] = description
+    if tags:
+        data["tags"] = list(tags)
+    data.update(extra or {})
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
+
+
+def _render(template: str, ctx: PageContext, **values: object) -> str:
+    text = _environment().get_template(template).render(ctx=ctx, manual=ctx.manual, **values)
+    text = re.sub(r"\n{3,}", "\n\n", text)
+    return text.strip("\n") + "\n"
+
+
+def _item_front_matter(ctx: PageContext, item: Item) -> str:
+    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tags)
+
+
+def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
+    ctx = PageContext(manual, lang, item_path(item.ref))
+    values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
+    if item.kind == "procedures":
+        values["flowchart"] = flowchart_svg(item, manual, lang, id_prefix=f"flow-{item.id}")
+    if item.kind == "posts":
+        values["scope"] = checklist_scope(manual)
+        values["periods"] = PERIOD_OF_FREQUENCY
+    if item.kind == "standards":
+        values["applies_to_posts"] = [p for p in manual.post_order if item.id in manual.applicable_standards.get(p, ())]
+    return _render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
+
+
+def render_page(manual: Manual, lang: str, path: str) -> str:
+    """The Markdown of one page, by its docs-relative path."""
+    if path == "index.md":
+        ctx = PageContext(manual, lang, path)
+        return _render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
+                       kinds=KINDS)
+    special = {v: k for k, v in SPECIAL_PAGES.items()}.get(path)
+    if special:
+        ctx = PageContext(manual, lang, path)
+        values: dict = {"front": front_matter(label(special, lang))}
+        if special == "org-chart":
+            values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
+        if special == "glossary":
+            values["anchors"] = term_anchors(manual)
+        return _render(f"{special}.md.j2", ctx, **values)
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":
+        ctx = PageContext(manual, lang, path)
+        return _render(f"{parts[0]}-index.md.j2", ctx, front=front_matter(label(parts[0], lang)),
+                       items=list(manual.kind(parts[0]).values()), categories=CATEGORIES)
+    if len(parts) == 3 and parts[0] in KINDS and parts[2] == "index.md":
+        item = manual.kind(parts[0]).get(parts[1])
+        if item is not None:
+            return _page_for_item(manual, lang, item)
+    raise KeyError(path)
+
+
+def page_paths(manual: Manual) -> list[str]:
+    """Every page of the site, in navigation order."""
+    paths = ["index.md"]
+    for kind in KINDS:
+        paths.append(kind_path(kind))
+        paths += [item_path(Ref(kind, item_id)) for item_id in _kind_order(manual, kind)]
+    paths += list(SPECIAL_PAGES.values())
+    return paths
+
+
+def _kind_order(manual: Manual, kind: str) -> list[str]:
+    return list(manual.post_order) if kind == "posts" else list(manual.kind(kind))
+
+
+def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT) -> list:
+    """MkDocs `nav`: home, one section per kind (its index page first), the glossary.
+
+    The RACI matrix sits with the duties, the organisation chart with the posts. A kind with more
+    than `item_limit` items lists only its index page (which lists every item), to keep big manuals
+    fast to build and light to load.
+    """
+    nav: list = [{label("home", lang): "index.md"}]
+    for kind in KINDS:
+        section: list = [kind_path(kind)]
+        if kind == "duties":
+            section.append({label("raci", lang): SPECIAL_PAGES["raci"]})
+        if kind == "posts":
+            section.append({label("org-chart", lang): SPECIAL_PAGES["org-chart"]})
+        ids = _kind_order(manual, kind)
+        if len(ids) <= item_limit:
+            section += [{manual.kind(kind)[i].title.get(lang): item_path(Ref(kind, i))} for i in ids]
+        nav.append({label(kind, lang): section})
+    nav.append({label("glossary", lang): SPECIAL_PAGES["glossary"]})
+    return nav
+
+
+def render_site(manual: Manual, lang: str, *, progress: Callable[[int, int], None] | None = None,
+                item_limit: int = NAV_ITEM_LIMIT) -> SiteContent:
+    """All pages of the site in `lang`; `progress(done, total)` is called as pages are rendered."""
+    paths = page_paths(manual)
+    pages: dict[str, str] = {}
+    for done, path in enumerate(paths, 1):
+        pages[path] = render_page(manual, lang, path)
+        if progress and (done % 100 == 0 or done == len(paths)):
+            progress(done, len(paths))
+    return SiteContent(lang, pages, navigation(manual, lang, item_limit))
+
+
+def step_targets(procedure: Procedure, step: Step) -> list[Step]:
+    return [s for s in (procedure.step(t) for t in step.next) if s is not None]
