@@ -156,9 +156,8 @@ class PageContext:
         post = self.manual.posts.get(post_id or "")
         return post.title.get(self.lang) if post else (post_id or "")
 
-    def links(self, kind: str, ids: Iterable[str], separator: str | None = None) -> str:
-        separator = separator or ("、" if self.lang.startswith("zh") else ", ")
-        return separator.join(self.link(Ref(kind, i)) for i in ids)
+    def links(self, kind: str, ids: Iterable[str]) -> str:
+        return self.label("list-separator").join(self.link(Ref(kind, i)) for i in ids)
 
     def special(self, name: str, anchor: str = "") -> str:
         return self.url(SPECIAL_PAGES[name]) + (f"#{anchor}" if anchor else "")
@@ -187,7 +186,7 @@ class PageContext:
             if target.number <= step.number:
                 text += " ↺"
             parts.append(text)
-        return self.label("list-separator").join(parts)
+        return self.label("clause-separator").join(parts)
 
     def frequency(self, value: str | None) -> str:
         return self.label(value) if value else ""
@@ -240,7 +239,7 @@ def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
         field_text = _field_label(ctx, backref)
         if field_text not in entry[1:]:
             entry.append(field_text)
-    colon, separator = ctx.label("colon"), ctx.label("list-separator")
+    colon, separator = ctx.label("colon"), ctx.label("clause-separator")
     return [f"- {entry[0]}{colon}" + separator.join(entry[1:]) for _, entry in sorted(grouped.items())]
 
 

@@ -1,0 +1,280 @@
+"""The web manual's Markdown: golden pages, links, escaping, flowcharts, labels."""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from pathlib import Path
+
+import markdown
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from officebook.model import Procedure, Ref, Step, Text
+from officebook.pipeline import run_check
+from officebook.render.flowchart import flowchart_svg
+from officebook.render.labels import LABELS, label
+from officebook.render.markdown import markdown_source, plain_text, render_markdown
+from officebook.render.orgchart import orgchart_svg
+from officebook.render.site import inline, item_path, navigation, page_paths, render_site
+from officebook.render.svgtext import text_width, wrap
+
+TESTS = Path(__file__).parent
+GOLDEN = TESTS / "golden"
+FIXTURE = GOLDEN / "fixture" / "content"
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def load(content: Path):
+    result = run_check(content, use_cache=False)
+    assert result.manual is not None, [d.as_text() for d in result.diagnostics]
+    return result.manual
+
+
+@pytest.fixture(scope="module")
+def fixture_manual():
+    return load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def default_manual():
+    return load(TESTS.parent / "content")
+
+
+# ---- golden pages ---------------------------------------------------------------------------------
+
+
+def test_golden_pages(fixture_manual):
+    """The fixture's Markdown matches tests/golden/fixture/pages (update: python tests/golden/update.py)."""
+    expected_files = {p.relative_to(GOLDEN / "fixture").as_posix(): p
+                      for p in (GOLDEN / "fixture" / "pages").rglob("*.md")}
+    actual = {f"pages/{lang}/{path}": text for lang in fixture_manual.info.languages
+              for path, text in render_site(fixture_manual, lang).pages.items()}
+    assert sorted(actual) == sorted(expected_files), "pages added or removed: run python tests/golden/update.py"
+    for name, text in actual.items():
+        expected = expected_files[name].read_text(encoding="utf-8")
+        if text != expected:
+            diff = "".join(difflib.unified_diff(expected.splitlines(True), text.splitlines(True), name, "rendered"))
+            pytest.fail(f"{name} differs from its golden file (python tests/golden/update.py if intended):\n{diff}")
+
+
+def test_rendering_is_deterministic(default_manual):
+    assert render_site(default_manual, "zh").pages == render_site(default_manual, "zh").pages
+
+
+# ---- structure and links --------------------------------------------------------------------------
+
+LINK = re.compile(r"\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_link_reaches_a_generated_page_and_anchor(default_manual, lang):
+    site = render_site(default_manual, lang)
+    anchors = {path: set(re.findall(r"\{ #([^ }]+) \}", text)) for path, text in site.pages.items()}
+    checked = 0
+    for path, text in site.pages.items():
+        for target in LINK.findall(text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            page, _, anchor = target.partition("#")
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), page)) if page else path
+            assert resolved in site.pages, f"{path}: broken link {target}"
+            if anchor:
+                assert anchor in anchors[resolved], f"{path}: broken anchor {target}"
+            checked += 1
+    assert checked > 1000
+
+
+def test_every_reference_is_linked_from_its_target(default_manual):
+    """Back-references: each item's page links back to everything that refers to it."""
+    pages = render_site(default_manual, "en").pages
+    for ref, backrefs in default_manual.backrefs.items():
+        text = pages[item_path(ref)]
+        section = text.split("{ #referenced-by }", 1)[1]
+        linked = {posixpath.normpath(posixpath.join(posixpath.dirname(item_path(ref)), target.split("#")[0]))
+                  for target in LINK.findall(section)}
+        for backref in backrefs:
+            expected = item_path(backref.source) if backref.source is not None else "glossary.md"
+            assert expected in linked, (ref, backref)
+
+
+def test_pages_and_navigation(fixture_manual):
+    paths = page_paths(fixture_manual)
+    assert paths[0] == "index.md"
+    assert "duties/index.md" in paths and "duties/index/index.md" in paths  # an item called "index"
+    assert {"raci.md", "org-chart.md", "glossary.md"} <= set(paths)
+    nav = navigation(fixture_manual, "zh")
+    assert list(nav[0]) == ["首页"] and list(nav[-1]) == ["术语"]
+    duties = next(entry["职责"] for entry in nav if "职责" in entry)
+    assert duties[0] == "duties/index.md" and {"职责分工矩阵（RACI）": "raci.md"} in duties
+    compact = navigation(fixture_manual, "en", item_limit=1)
+    duties = next(entry["Duties"] for entry in compact if "Duties" in entry)
+    assert duties == ["duties/index.md", {"Responsibility matrix (RACI)": "raci.md"}]
+
+
+@pytest.mark.parametrize("post_id", ["secretary", "director"])
+def test_post_page_carries_every_checklist_entry(default_manual, post_id):
+    lists = default_manual.checklists[post_id]
+    onboarding = default_manual.onboarding[post_id]
+    text = render_site(default_manual, "zh").pages[item_path(Ref("posts", post_id))]
+    keys = " ".join(re.findall(r'data-keys="([^"]*)"', text)).split()
+    expected = [e.key for entries in lists.by_frequency.values() for e in entries]
+    expected += [e.key for e in (*lists.steps, *lists.criteria)]
+    expected += [e.key for e in (*onboarding.first_day, *onboarding.first_week, *onboarding.first_month)]
+    assert keys == expected
+    assert len(re.findall(r"^- \[ \] ", text, flags=re.MULTILINE)) == len(keys)
+    periods = re.findall(r'data-list="([^"]+)" data-period="([^"]+)"', text)
+    assert all(period == {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
+                          "annually": "year"}.get(name, "none") for name, period in periods)
+
+
+def test_procedure_page_has_flowchart_and_step_anchors(default_manual):
+    procedure = default_manual.procedures["document-drafting"]
+    text = render_site(default_manual, "en").pages[item_path(procedure.ref)]
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart"' in text
+    for step in procedure.steps:
+        assert f"{{ #step-{step.id} }}" in text
+
+
+# ---- escaping -------------------------------------------------------------------------------------
+
+
+def test_content_html_is_escaped_unless_allowed(fixture_manual):
+    home = render_site(fixture_manual, "en").pages["index.md"]
+    assert "&lt;script>" in home and "<script>" not in home
+    allowed = replace(fixture_manual, info=replace(fixture_manual.info, allow_html=True))
+    assert "<script>alert" in render_site(allowed, "en").pages["index.md"]
+
+
+def test_titles_are_literal_text():
+    source = inline("A *b* [c](d) <e> | `f` 1. #g {h}")
+    html = markdown.markdown(source, extensions=["tables", "attr_list"])
+    assert html == "<p>A *b* [c](d) &lt;e&gt; | `f` 1. #g {h}</p>"
+    assert inline("1. Numbered") == "1\\. Numbered"
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_render_markdown(allow_html):
+    html = render_markdown("**a** <b>b</b> [x](javascript:alert(1)) [y](jav&#x61;script:1)", allow_html)
+    assert "<strong>a</strong>" in html
+    assert ("<b>b</b>" in html) is allow_html
+    assert ("&lt;b&gt;b&lt;/b&gt;" in html) is not allow_html
+    assert 'href=""' in html and "javascript" not in html and "jav&#x61;script" not in html
+
+
+def test_markdown_source_passthrough():
+    text = "# Top\n\nText <img src=x onerror=alert(1)> `<code>` {: onclick=x } <https://example.org>\n\n```\n<b>\n"
+    out = markdown_source(text, allow_html=False, top_heading=3)
+    assert out.startswith("### Top")
+    assert "&lt;img" in out and "`<code>`" in out and "\\{: onclick" in out and "<https://example.org>" in out
+    assert out.endswith("```\n<b>\n```"), "an unclosed fence is closed"
+    html = markdown.markdown(out, extensions=["attr_list", "fenced_code"])
+    assert "<img" not in html and "onclick" not in html.replace("onclick=x", "")
+    assert markdown_source("[a](javascript:x(1)) b", allow_html=True) == "[a]() b"
+    assert markdown_source("<b>kept</b>", allow_html=True) == "<b>kept</b>"
+
+
+def test_plain_text():
+    assert plain_text("**Bold** and [a link](x)\n\nnext") == "Bold and a link next"
+
+
+# ---- flowchart and org chart --------------------------------------------------------------------
+
+
+def parse_svg(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg"
+    return root
+
+
+def test_flowchart_shape(fixture_manual):
+    procedure = fixture_manual.procedures["review"]
+    svg = flowchart_svg(procedure, fixture_manual, "en", id_prefix="p1")
+    root = parse_svg(svg)
+    assert svg == flowchart_svg(procedure, fixture_manual, "en", id_prefix="p1")
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("id", "").startswith("p1-step-")]
+    assert [g.get("id") for g in groups] == [f"p1-step-{s.id}" for s in procedure.steps]
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Head of Office" in texts and "Clerk" in texts  # lane headers
+    joined = " ".join(t for t in texts if t)
+    assert "Approved" in joined and "No signature needed" in joined  # `when` labels, wrapped
+    rework = [p for p in root.iter(f"{SVG}path") if p.get("stroke-dasharray")]
+    assert len(rework) == 1  # check → draft
+    assert root.find(f"{SVG}title").get("id") == "p1-title"
+    assert "p2-title" in flowchart_svg(procedure, fixture_manual, "zh", id_prefix="p2")
+
+
+def test_flowchart_wraps_chinese_within_boxes(default_manual):
+    for procedure in default_manual.procedures.values():
+        root = parse_svg(flowchart_svg(procedure, default_manual, "zh"))
+        for group in root.iter(f"{SVG}g"):
+            rect = group.find(f"{SVG}rect")
+            if rect is None or not group.get("id", "").startswith("flow-step-"):
+                continue
+            right = float(rect.get("x")) + float(rect.get("width"))
+            for text in group.iter(f"{SVG}text"):
+                width = text_width(text.text, float(text.get("font-size")))
+                assert float(text.get("x")) + width <= right + 1, (procedure.id, text.text)
+
+
+def test_wrap_keeps_chinese_punctuation_off_line_starts():
+    lines = wrap("起草文稿，写明事由和依据。然后送审，不得拖延。", 60, 12)
+    assert len(lines) > 2
+    assert not any(line[0] in "，。、；：" for line in lines)
+    assert wrap("word " * 20, 80, 12, max_lines=2)[-1].endswith("…")
+
+
+def _procedure(nexts: list[list[int]], actors: list[int]) -> Procedure:
+    count = len(nexts)
+    steps = tuple(
+        Step(id=f"s{i}", number=i + 1, actor=f"p{actors[i]}", action=Text({"en": f"Do thing number {i} now"}, "en"),
+             next=tuple(f"s{j}" for j in nexts[i]), when=Text({"en": "if so"}, "en") if i % 3 == 2 else None)
+        for i in range(count)
+    )
+    return Procedure(kind="procedures", id="random", file="x.yaml", title=Text({"en": "Random"}, "en"),
+                     owner="p0", steps=steps)
+
+
+@st.composite
+def step_graphs(draw):
+    count = draw(st.integers(1, 9))
+    nexts = [sorted(set(draw(st.lists(st.integers(0, count - 1), max_size=3)))) for _ in range(count)]
+    actors = [draw(st.integers(0, 3)) for _ in range(count)]
+    return nexts, actors
+
+
+@settings(max_examples=60, deadline=None)
+@given(step_graphs())
+def test_flowchart_of_any_step_graph_is_valid_and_inside_its_canvas(fixture_manual, graph):
+    nexts, actors = graph
+    procedure = _procedure(nexts, actors)
+    root = parse_svg(flowchart_svg(procedure, fixture_manual, "en"))
+    width, height = float(root.get("width")), float(root.get("height"))
+    for path in root.iter(f"{SVG}path"):
+        numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path.get("d"))]
+        xs, ys = numbers[0::2], numbers[1::2]
+        assert min(xs) >= 0 and max(xs) <= width and min(ys) >= 0 and max(ys) <= height
+    edges = sum(len(n) for n in nexts)
+    assert len(list(root.iter(f"{SVG}polygon"))) == edges + 1  # one arrowhead per edge, plus the start
+
+
+def test_orgchart(default_manual):
+    root = parse_svg(orgchart_svg(default_manual, "zh", id_prefix="org"))
+    texts = " ".join(t.text for t in root.iter(f"{SVG}text"))
+    for post in default_manual.posts.values():
+        assert post.title.get("zh")[:4] in texts
+    assert len(list(root.iter(f"{SVG}rect"))) == len(default_manual.posts)
+
+
+# ---- labels -------------------------------------------------------------------------------------
+
+
+def test_labels_fall_back_to_english():
+    assert set(LABELS["zh"]) <= set(LABELS["en"])
+    assert label("duties", "zh") == "职责"
+    assert label("duties", "fr") == "Duties"
+    assert label("step-number", "zh", number=3) == "第 3 步"
