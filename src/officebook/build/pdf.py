@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -150,16 +149,14 @@ def _write_all(
 def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
     """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     with _collect_warnings() as warnings:
         document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
-        handle = tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False)
         try:
-            with handle:
-                document.write_pdf(handle)
-            os.replace(handle.name, path)
-        except BaseException:
-            Path(handle.name).unlink(missing_ok=True)
-            raise
+            document.write_pdf(partial)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
     return len(document.pages), warnings
 
 

@@ -241,31 +241,38 @@ class _Context:
         item = self.manual.kind(kind).get(item_id)
         return self.text(item.title) if item else escape(item_id)
 
-    def link(self, kind: str, item_id: str, *, page: bool = False) -> Markup:
-        """A link to an item's section; `page` adds its page number (for prose and lists)."""
-        if not self.linkable:
-            return self.title(kind, item_id)
-        css_class = "xref page-ref" if page else "xref"
-        return Markup('<a class="{}" href="#{}">{}</a>').format(
-            css_class, anchor(kind, item_id), self.title(kind, item_id)
-        )
+    def link(self, kind: str, item_id: str, *, numbered: bool = False) -> Markup:
+        """A link to an item's section; `numbered` adds its section number, `Document review (3.1)`.
 
-    def links(self, kind: str, ids: Iterable[str], *, page: bool = False) -> Markup:
+        Section numbers rather than page numbers: they cost the layout nothing (a page reference makes
+        WeasyPrint lay out its page twice) and they are what the headings and the contents show.
+        """
+        title = self.title(kind, item_id)
+        number = self.item_numbers.get(Ref(kind, item_id)) if numbered else None
+        suffix = Markup('<span class="ref-number">{}</span>').format(
+            self.label("section-ref", number=number)) if number else Markup("")
+        if not self.linkable:
+            return title + suffix
+        return Markup('<a class="xref" href="#{}">{}{}</a>').format(anchor(kind, item_id), title, suffix)
+
+    def links(self, kind: str, ids: Iterable[str], *, numbered: bool = False) -> Markup:
         separator = Markup(self.label("list-separator"))
-        return separator.join(self.link(kind, i, page=page) for i in ids)
+        return separator.join(self.link(kind, i, numbered=numbered) for i in ids)
 
-    def ref_link(self, ref: Ref, *, page: bool = False) -> Markup:
-        return self.link(ref.kind, ref.id, page=page)
+    def ref_link(self, ref: Ref, *, numbered: bool = False) -> Markup:
+        return self.link(ref.kind, ref.id, numbered=numbered)
 
-    def step_link(self, procedure: str, step: str, *, page: bool = False) -> Markup:
-        """`Document review, step 3`, linking to the step's row."""
+    def step_link(self, procedure: str, step: str, *, numbered: bool = False) -> Markup:
+        """`Document review, step 3 (3.1)`, linking to the step's row."""
         found = self.manual.procedures[procedure].step(step)
-        text = self.label("step-of", procedure=self.plain(self.manual.procedures[procedure].title),
-                          number=found.number if found else step)
+        text = escape(self.label("step-of", procedure=self.plain(self.manual.procedures[procedure].title),
+                                 number=found.number if found else step))
+        number = self.item_numbers.get(Ref("procedures", procedure)) if numbered else None
+        if number:
+            text += Markup('<span class="ref-number">{}</span>').format(self.label("section-ref", number=number))
         if not self.linkable:
-            return escape(text)
-        css_class = "xref page-ref" if page else "xref"
-        return Markup('<a class="{}" href="#{}">{}</a>').format(css_class, step_anchor(procedure, step), text)
+            return text
+        return Markup('<a class="xref" href="#{}">{}</a>').format(step_anchor(procedure, step), text)
 
     def step_flow(self, procedure: Procedure, step: Step) -> str:
         """Where a step leads: `then step 3, 4`, `back to step 1`, or the end of the procedure."""
@@ -507,7 +514,6 @@ def _render(template: str, context: _Context, font: str | None, **values: object
         edition=_css_string(edition_line),
         uncontrolled=_css_string(label("uncontrolled-short", lang)),
         page_of=_css_content(label("page-of", lang), page="counter(page)", pages="counter(pages)"),
-        page_ref=_css_content(label("page-ref", lang), page="target-counter(attr(href), page)"),
     )
     return _environment().get_template(template).render(
         x=context,
@@ -520,8 +526,8 @@ def _render(template: str, context: _Context, font: str | None, **values: object
     )
 
 
-def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: str, page_ref: str) -> str:
-    """The page margins (running header: title and chapter; footer: edition, page N of M) and page refs."""
+def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: str) -> str:
+    """The page margins: running header (title, chapter) and footer (edition, page N of M)."""
     return f"""@page {{
   @top-left {{ content: {running_title}; }}
   @top-right {{ content: string(chapter); }}
@@ -529,7 +535,6 @@ def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: s
   @bottom-center {{ content: {uncontrolled}; }}
   @bottom-right {{ content: {page_of}; }}
 }}
-a.page-ref::after {{ content: {page_ref}; }}
 """
 
 
