@@ -164,6 +164,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reporting-lines": "Reporting lines",
         "page-of": "Page {page} of {pages}",
         "section-ref": " ({number})",
+        "holdings": "Entries",
         # exports (CSV headers)
         "export-post-id": "Post id",
         "export-list": "List",
@@ -311,6 +312,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reporting-lines": "汇报关系",
         "page-of": "第 {page} 页，共 {pages} 页",
         "section-ref": "（{number}）",
+        "holdings": "条目",
         "export-post-id": "岗位编号",
         "export-list": "清单",
         "export-key": "键",
