@@ -73,3 +73,132 @@ def check(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, o
     result = run_checks(content_dir, strict, max_file_size, no_cache)
     report(result, content_dir, output_format)
     sys.exit(EXIT_CONTENT if result.has_errors else EXIT_OK)
+
+
+def _load_manual(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, *,
+                 show_warnings: bool = True, today=None):
+    """Check CONTENT_DIR for a command that needs the linked manual: print its findings to stderr
+    (warnings only when `show_warnings`) and exit 1 on errors."""
+    result = run_check(content_dir, strict=strict, limits=LoadLimits(max_bytes=max_file_size),
+                       use_cache=not no_cache, today=today)
+    if result.has_errors or (show_warnings and result.diagnostics):
+        report(result, content_dir, "text")
+    if result.manual is None:
+        sys.exit(EXIT_CONTENT)
+    return result.manual
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a failed run never leaves half a file."""
+    import os
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+@main.command()
+@content_argument
+@check_options
+@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json",
+              show_default=True,
+              help="json: the whole linked catalogue; csv: RACI matrix, checklists, duty list per language.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("export"), show_default=True,
+              help="Folder to write to; '-' prints the JSON export to stdout.")
+def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output_format: str,
+           output: Path) -> None:
+    """Export CONTENT_DIR as JSON (officebook.json) or CSV tables (UTF-8 with BOM, for spreadsheets)."""
+    from officebook.export import JSON_FILENAME, csv_tables, export_json
+
+    if str(output) == "-" and output_format != "json":
+        raise click.UsageError("only --format json can be written to stdout; give a folder with -o")
+    if output.exists() and not output.is_dir():
+        raise click.UsageError(f"{output} is not a folder")
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    if output_format == "json":
+        text = export_json(manual)
+        if str(output) == "-":
+            click.echo(text, nl=False)
+            return
+        files = {JSON_FILENAME: text.encode("utf-8")}
+    else:
+        files = csv_tables(manual)
+    for name, data in files.items():
+        _write_atomically(output / name, data)
+        click.echo(f"wrote {(output / name).as_posix()}", err=True)
+
+
+@main.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--git", "use_git", is_flag=True,
+              help="OLD and NEW are git revisions of the repository (read with git archive, read-only).")
+@click.option("--content", "content_path", default="content", show_default=True,
+              help="With --git: the content folder, relative to the repository's top folder.")
+@click.option("--repo", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="With --git: a folder inside the repository.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="How to print the changes.")
+@click.option("--lang", default=None,
+              help="Language of the titles shown (default: the manual's default language).")
+def diff(old: str, new: str, use_git: bool, content_path: str, repo: Path, output_format: str,
+         lang: str | None) -> None:
+    """Compare two editions: OLD and NEW are content folders or JSON exports, or git revisions (--git)."""
+    from officebook.diff import (
+        EditionError,
+        diff_editions,
+        format_json,
+        format_markdown,
+        format_text,
+        read_edition,
+        read_git_edition,
+    )
+
+    editions = []
+    for given in (old, new):
+        try:
+            edition = read_git_edition(repo, given, content_path) if use_git else read_edition(Path(given))
+        except EditionError as error:
+            for diagnostic in error.diagnostics:
+                click.echo(diagnostic.as_text(), err=True)
+            click.echo(f"officebook diff: {error.message}", err=True)
+            sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
+        editions.append(edition)
+    changes = diff_editions(*editions)
+    if output_format == "json":
+        click.echo(format_json(changes), nl=False)
+    elif output_format == "markdown":
+        click.echo(format_markdown(changes, lang), nl=False)
+    else:
+        click.echo(format_text(changes, lang), nl=False)
+
+
+@main.command()
+@content_argument
+@click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest content file, in bytes.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the check cache.")
+@click.option("--within", type=click.IntRange(min=0), default=30, show_default=True,
+              help="Also list entries due for review within this many days.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Count from this date (YYYY-MM-DD) instead of today.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to print the list.")
+@click.option("--lang", default=None,
+              help="Language of the titles shown (default: the manual's default language).")
+def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, today,
+           output_format: str, lang: str | None) -> None:
+    """List entries past their review date or due within --within days, grouped by maintainer post."""
+    import datetime as dt
+    import json
+
+    from officebook.review import as_dict, due_for_review, format_text
+
+    day = today.date() if today else dt.date.today()
+    manual = _load_manual(content_dir, False, max_file_size, no_cache, show_warnings=False, today=day)
+    found = due_for_review(manual, day, within)
+    if output_format == "json":
+        click.echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(found, manual, lang), nl=False)

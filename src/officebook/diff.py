@@ -1,0 +1,438 @@
+"""Compare two editions of a manual: items added, removed and changed, field by field.
+
+An edition is the JSON export of a manual (`officebook.export.export_data`), so two content folders,
+two git revisions and two JSON exports are all compared the same way. `diff_editions(old, new)` is a
+pure function; `read_edition` and `read_git_edition` turn a folder, a JSON file or a git revision into
+an edition, and raise `EditionError` (never print) when they cannot.
+
+Fields are named by paths: `title[en]` (one language of a text), `raci.accountable`, `steps[check].actor`
+(steps by id), `criteria[2][zh]` (lists of texts by position). Derived fields (back-references, a
+procedure's actors, a post's direct reports) are left out: they change when what they derive from does.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from officebook.diagnostics import Diagnostic
+
+Json = dict[str, Any]
+
+KINDS = ("functions", "duties", "procedures", "standards", "posts", "glossary")
+_ITEM_SKIP = {"kind", "id", "file", "referenced_by"}
+_DERIVED = {"functions": {"duties"}, "procedures": {"actors"},
+            "posts": {"direct_reports", "standards_applying"}}
+_TEXT_LISTS = {"principles", "criteria", "competencies", "records", "first_day", "first_week", "first_month"}
+_KEYED_LISTS = {"steps"}
+_KEYED_SKIP = {"id", "number"}
+_MANUAL_SKIP = {"default_language"}
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs. `old` is None when the field was added, `new` when it was removed."""
+
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """An item added, removed or changed; `title` is the item's title (text values) in the edition
+    that has it (the new one when both do); `changes` is empty for added and removed items."""
+
+    kind: str
+    id: str
+    title: Mapping[str, str]
+    changes: tuple[FieldChange, ...] = ()
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.id)
+
+
+@dataclass(frozen=True)
+class EditionDiff:
+    old_edition: str
+    new_edition: str
+    default_language: str
+    manual: tuple[FieldChange, ...] = ()
+    added: tuple[ItemChange, ...] = ()
+    removed: tuple[ItemChange, ...] = ()
+    changed: tuple[ItemChange, ...] = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.manual or self.added or self.removed or self.changed)
+
+    def as_dict(self) -> Json:
+        def item(change: ItemChange) -> Json:
+            data: Json = {"kind": change.kind, "id": change.id, "title": dict(change.title)}
+            if change.changes:
+                data["changes"] = [_change_dict(c) for c in change.changes]
+            return data
+
+        return {
+            "old_edition": self.old_edition,
+            "new_edition": self.new_edition,
+            "counts": {"added": len(self.added), "removed": len(self.removed), "changed": len(self.changed)},
+            "manual": [_change_dict(c) for c in self.manual],
+            "added": [item(c) for c in self.added],
+            "removed": [item(c) for c in self.removed],
+            "changed": [item(c) for c in self.changed],
+        }
+
+
+def _change_dict(change: FieldChange) -> Json:
+    return {"field": change.field, "old": _plain(change.old), "new": _plain(change.new)}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+# ---- comparing -----------------------------------------------------------------------------------
+
+
+def diff_editions(old: Json, new: Json) -> EditionDiff:
+    """What changed from edition `old` to edition `new` (both JSON exports)."""
+    old_items, new_items = _items(old), _items(new)
+    added: list[ItemChange] = []
+    removed: list[ItemChange] = []
+    changed: list[ItemChange] = []
+    for kind in KINDS:
+        before, after = old_items.get(kind, {}), new_items.get(kind, {})
+        for ident, item in after.items():
+            if ident not in before:
+                added.append(ItemChange(kind, ident, _title(kind, item)))
+            elif changes := _item_changes(kind, before[ident], item):
+                changed.append(ItemChange(kind, ident, _title(kind, item), changes))
+        removed += [ItemChange(kind, ident, _title(kind, item))
+                    for ident, item in before.items() if ident not in after]
+    manual_before = {k: v for k, v in old.get("manual", {}).items() if k not in _MANUAL_SKIP}
+    manual_after = {k: v for k, v in new.get("manual", {}).items() if k not in _MANUAL_SKIP}
+    return EditionDiff(
+        old_edition=str(old.get("manual", {}).get("edition", "")),
+        new_edition=str(new.get("manual", {}).get("edition", "")),
+        default_language=str(new.get("manual", {}).get("default_language", "")),
+        manual=_field_changes(dict(_flatten(manual_before, "")), dict(_flatten(manual_after, ""))),
+        added=tuple(added),
+        removed=tuple(removed),
+        changed=tuple(changed),
+    )
+
+
+def _items(edition: Json) -> dict[str, dict[str, Json]]:
+    """kind -> id -> item, in edition order; glossary terms are keyed by their default-language term."""
+    listed = edition.get("items", {})
+    items = {kind: {item["id"]: item for item in listed.get(kind, [])} for kind in KINDS[:-1]}
+    default = edition.get("manual", {}).get("default_language", "")
+    terms: dict[str, Json] = {}
+    for term in edition.get("glossary", []):
+        key = _text_value(term["term"], default)
+        number = 2
+        while key in terms:  # the same term twice: keep both apart
+            key = f"{_text_value(term['term'], default)} ({number})"
+            number += 1
+        terms[key] = term
+    items["glossary"] = terms
+    return items
+
+
+def _text_value(text: Mapping[str, str], lang: str) -> str:
+    return text.get(lang) or next(iter(text.values()), "")
+
+
+def _title(kind: str, item: Json) -> Mapping[str, str]:
+    return item["term"] if kind == "glossary" else item["title"]
+
+
+def _item_changes(kind: str, old: Json, new: Json) -> tuple[FieldChange, ...]:
+    skip = _ITEM_SKIP | _DERIVED.get(kind, set())
+    before = dict(_flatten({k: v for k, v in old.items() if k not in skip}, ""))
+    after = dict(_flatten({k: v for k, v in new.items() if k not in skip}, ""))
+    changes = list(_keyed_changes(old, new, before, after))
+    return tuple(changes) + _field_changes(before, after)
+
+
+def _keyed_changes(old: Json, new: Json, before: dict, after: dict) -> Iterator[FieldChange]:
+    """Steps (and any list keyed by id) added, removed or reordered, as one change each; the added or
+    removed entry's own fields are taken out of `before` and `after`."""
+    for name in sorted(_KEYED_LISTS):
+        old_ids = [e["id"] for e in old.get(name) or ()]
+        new_ids = [e["id"] for e in new.get(name) or ()]
+        common_old = [i for i in old_ids if i in new_ids]
+        common_new = [i for i in new_ids if i in old_ids]
+        if common_old != common_new:
+            yield FieldChange(f"{name}.order", tuple(old_ids), tuple(new_ids))
+        for entry in new.get(name) or ():
+            if entry["id"] not in old_ids:
+                _drop_prefix(after, f"{name}[{entry['id']}]")
+                yield FieldChange(f"{name}[{entry['id']}]", None, _entry_summary(entry))
+        for entry in old.get(name) or ():
+            if entry["id"] not in new_ids:
+                _drop_prefix(before, f"{name}[{entry['id']}]")
+                yield FieldChange(f"{name}[{entry['id']}]", _entry_summary(entry), None)
+
+
+def _entry_summary(entry: Json) -> Any:
+    """What stands for a whole step: its action."""
+    return entry.get("action", entry["id"])
+
+
+def _drop_prefix(flat: dict, prefix: str) -> None:
+    for path in [p for p in flat if p == prefix or p.startswith((prefix + ".", prefix + "["))]:
+        del flat[path]
+
+
+def _field_changes(before: dict, after: dict) -> tuple[FieldChange, ...]:
+    paths = list(after) + [p for p in before if p not in after]
+    return tuple(FieldChange(p, before.get(p), after.get(p)) for p in paths if before.get(p) != after.get(p))
+
+
+def _is_ref(value: Any) -> bool:
+    return isinstance(value, Mapping) and "kind" in value and "id" in value
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, Mapping) and bool(value) and all(isinstance(v, str) for v in value.values())
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
+
+
+def _flatten(value: Any, path: str, name: str = "") -> Iterator[tuple[str, Any]]:
+    """(path, comparable value) for every field that has a value; refs become ids, texts one path
+    per language, steps one path per step id, lists of texts one path per position."""
+    if value is None:
+        return
+    if _is_ref(value):
+        yield path, value["id"]
+    elif _is_text(value):
+        for lang in sorted(value):
+            yield f"{path}[{lang}]", value[lang]
+    elif isinstance(value, Mapping):
+        for key, child in value.items():
+            yield from _flatten(child, _join(path, key), key)
+    elif isinstance(value, list):
+        if name in _KEYED_LISTS:
+            for entry in value:
+                entry_fields = {k: v for k, v in entry.items() if k not in _KEYED_SKIP}
+                yield from _flatten(entry_fields, f"{path}[{entry['id']}]")
+        elif name in _TEXT_LISTS:
+            for index, entry in enumerate(value):
+                yield from _flatten(entry, f"{path}[{index}]")
+        else:  # refs, ids and plain strings: compared as a whole
+            yield path, tuple(v["id"] if _is_ref(v) else v for v in value)
+    else:
+        yield path, value
+
+
+# ---- reading editions ----------------------------------------------------------------------------
+
+
+class EditionError(Exception):
+    """An edition that cannot be read: a folder with content errors, a bad JSON file, a bad revision."""
+
+    def __init__(self, message: str, diagnostics: list[Diagnostic] | None = None, files: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.diagnostics = diagnostics or []
+        self.files = files
+
+
+def read_edition(path: Path, *, use_cache: bool = True) -> Json:
+    """A content folder (checked and exported) or a JSON export file (checked against its schema)."""
+    path = Path(path)
+    if path.is_dir():
+        from officebook.export import export_data
+        from officebook.pipeline import run_check
+
+        result = run_check(path, use_cache=use_cache)
+        if result.manual is None:
+            raise EditionError(f"{path}: the content has errors", result.diagnostics, result.files)
+        return json.loads(json.dumps(export_data(result.manual)))
+    if path.is_file():
+        return read_export_file(path)
+    raise EditionError(f"{path}: no such folder or file")
+
+
+def read_export_file(path: Path) -> Json:
+    from officebook.export import EXPORT_FORMAT, EXPORT_VERSION, load_export_schema
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise EditionError(f"{path}: not a readable JSON export ({error})") from None
+    if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
+        raise EditionError(f"{path}: not an officebook export (no \"format\": \"{EXPORT_FORMAT}\")")
+    if data.get("version") != EXPORT_VERSION:
+        raise EditionError(f"{path}: export version {data.get('version')!r}; this officebook reads version "
+                           f"{EXPORT_VERSION}")
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(load_export_schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if error is not None:
+        raise EditionError(f"{path}: {error.json_path}: {error.message}")
+    return data
+
+
+def read_git_edition(repo: Path, revision: str, content: str = "content") -> Json:
+    """The content folder `content` (relative to the repository's top folder) as it was at `revision`.
+
+    Read-only: the revision is extracted with `git archive` into a temporary folder."""
+    if revision.startswith("-"):
+        raise EditionError(f"{revision}: not a git revision")
+    top = _git(repo, "rev-parse", "--show-toplevel").decode().strip()
+    commit = _git(Path(top), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}",
+                  what=f"{revision}: no such git revision").decode().strip()
+    archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
+                   what=f"{revision}: no folder {content!r} in that revision")
+    with tempfile.TemporaryDirectory(prefix="officebook-edition-") as folder:
+        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+            tar.extractall(folder, filter="data")
+        try:
+            return read_edition(Path(folder) / content, use_cache=False)
+        except EditionError as error:
+            raise EditionError(f"{revision}:{content}: the content has errors", error.diagnostics,
+                               error.files) from None
+
+
+def _git(repo: Path, *args: str, what: str = "") -> bytes:
+    try:
+        run = subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, timeout=120)
+    except FileNotFoundError:
+        raise EditionError("git is not installed") from None
+    if run.returncode != 0:
+        detail = run.stderr.decode(errors="replace").strip().splitlines()
+        raise EditionError(what or f"git {args[0]}: {detail[-1] if detail else 'failed'}")
+    return run.stdout
+
+
+# ---- formatting ----------------------------------------------------------------------------------
+
+_SHORT = 100  # strings up to this length are shown whole; longer ones around what changed
+_CONTEXT = 24
+
+
+def format_value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, tuple):
+        return "[" + ", ".join(str(v) for v in value) + "]"
+    if isinstance(value, Mapping):
+        return json.dumps(dict(value), ensure_ascii=False)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return json.dumps(value)
+
+
+def describe_change(change: FieldChange) -> str:
+    """`field: old → new`, lists as members added (+) and removed (−), long texts around the change."""
+    old, new = change.old, change.new
+    if isinstance(old, tuple) and isinstance(new, tuple) and set(old) != set(new):
+        parts = [f"+{v}" for v in new if v not in old] + [f"−{v}" for v in old if v not in new]
+        return f"{change.field}: {' '.join(parts)}"
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _SHORT:
+        return f"{change.field}: {_around_change(old, new)}"
+    if old is None:
+        return f"{change.field}: added {format_value(new)}"
+    if new is None:
+        return f"{change.field}: removed {format_value(old)}"
+    return f"{change.field}: {format_value(old)} → {format_value(new)}"
+
+
+def _around_change(old: str, new: str) -> str:
+    """`…context[-removed-]{+added+}context…` for two long strings."""
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    before = old[max(0, start - _CONTEXT):start]
+    after = old[len(old) - end:len(old) - end + _CONTEXT]
+    removed, added = _shorten(old[start:len(old) - end]), _shorten(new[start:len(new) - end])
+    text = ("…" if start > _CONTEXT else "") + before
+    text += (f"[-{removed}-]" if removed else "") + (f"{{+{added}+}}" if added else "")
+    text += after + ("…" if end > _CONTEXT else "")
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _shorten(text: str) -> str:
+    half = _SHORT // 2
+    return text if len(text) <= _SHORT else f"{text[:half]}…{text[-half:]}"
+
+
+def _heading(change: ItemChange, lang: str) -> str:
+    return f"{change.kind}/{change.id}  {_text_value(change.title, lang)}"
+
+
+def format_text(diff: EditionDiff, lang: str | None = None) -> str:
+    lang = lang or diff.default_language
+    lines = [f"Edition {diff.old_edition} → {diff.new_edition}"]
+    if diff.is_empty:
+        return "\n".join([*lines, "No changes."]) + "\n"
+    if diff.manual:
+        lines += ["", "Manual"] + [f"  {describe_change(c)}" for c in diff.manual]
+    for title, mark, changes in (("Added", "+", diff.added), ("Removed", "-", diff.removed),
+                                 ("Changed", "~", diff.changed)):
+        if changes:
+            lines += ["", f"{title} ({len(changes)})"]
+            for change in changes:
+                lines.append(f"  {mark} {_heading(change, lang)}")
+                lines += [f"      {describe_change(c)}" for c in change.changes]
+    lines += ["", f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
+    lang = lang or diff.default_language
+    lines = [f"# Changes from edition {diff.old_edition} to {diff.new_edition}", ""]
+    if diff.is_empty:
+        return "\n".join([*lines, "No changes."]) + "\n"
+    lines += [f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed.", ""]
+
+    def table(changes: tuple[FieldChange, ...]) -> list[str]:
+        rows = ["| field | before | after |", "|---|---|---|"]
+        for c in changes:
+            rows.append(f"| `{c.field}` | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
+        return [*rows, ""]
+
+    if diff.manual:
+        lines += ["## Manual", "", *table(diff.manual)]
+    for title, changes in (("Added", diff.added), ("Removed", diff.removed)):
+        if changes:
+            lines += [f"## {title}", ""]
+            lines += [f"- `{c.kind}/{c.id}` {_cell(_text_value(c.title, lang))}" for c in changes]
+            lines.append("")
+    if diff.changed:
+        lines += ["## Changed", ""]
+        for change in diff.changed:
+            lines += [f"### `{change.kind}/{change.id}` {_cell(_text_value(change.title, lang))}", ""]
+            lines += table(change.changes)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def format_json(diff: EditionDiff) -> str:
+    return json.dumps(diff.as_dict(), ensure_ascii=False, indent=2) + "\n"
+

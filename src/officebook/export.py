@@ -1,0 +1,369 @@
+"""Machine-readable exports of the linked manual: one JSON catalogue and CSV tables for spreadsheets.
+
+`export_data(manual)` is the whole catalogue as plain JSON values, in the shape documented by
+`schemas/export.schema.json` (versioned by `EXPORT_VERSION`). `csv_tables(manual)` gives the RACI
+matrix, every post's checklists and the duty list per language, as UTF-8 with a BOM so that Excel
+recognises Chinese text, and CRLF line ends as the csv module writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from officebook import __version__
+from officebook.model import (
+    BackRef,
+    ChecklistEntry,
+    Duty,
+    Function,
+    Item,
+    Manual,
+    Post,
+    PostChecklists,
+    Procedure,
+    Ref,
+    Standard,
+    Step,
+    Term,
+    Text,
+)
+from officebook.render.labels import label
+from officebook.validate import SCHEMA_DIR
+
+EXPORT_FORMAT = "officebook-export"
+EXPORT_VERSION = 1
+EXPORT_SCHEMA = SCHEMA_DIR / "export.schema.json"
+JSON_FILENAME = "officebook.json"
+CSV_TABLES = ("raci", "checklists", "duties")
+
+Json = dict[str, Any]
+
+
+# ---- JSON ----------------------------------------------------------------------------------------
+
+
+def export_data(manual: Manual) -> Json:
+    """The whole linked catalogue: items with resolved references and back-references, the
+    glossary, and the derived views (checklists, onboarding references, RACI matrix)."""
+    items = {
+        "functions": [_function(manual, f) for f in manual.functions.values()],
+        "duties": [_duty(manual, d) for d in manual.duties.values()],
+        "procedures": [_procedure(manual, p) for p in manual.procedures.values()],
+        "standards": [_standard(manual, s) for s in manual.standards.values()],
+        "posts": [_post(manual, manual.posts[p]) for p in manual.post_order],
+    }
+    info = manual.info
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "generator": f"officebook {__version__}",
+        "manual": {
+            "title": _text(info.title),
+            "organization": _text(info.organization),
+            "edition": info.edition,
+            "effective": info.effective,
+            "languages": list(info.languages),
+            "default_language": info.default_language,
+            "allow_html": info.allow_html,
+            "introduction": _text(info.introduction),
+        },
+        "counts": {**{kind: len(entries) for kind, entries in items.items()},
+                   "glossary": len(manual.glossary)},
+        "items": items,
+        "glossary": [_term(manual, t) for t in manual.glossary],
+        "checklists": [_checklists(manual, manual.checklists[p]) for p in manual.post_order],
+        "onboarding": [_onboarding(manual, p) for p in manual.post_order],
+        "raci": {
+            "posts": [_ref(manual, Ref("posts", p)) for p in manual.raci.posts],
+            "rows": [
+                {"duty": _ref(manual, Ref("duties", d)),
+                 "roles": {p: manual.raci.cell(d, p) for p in manual.raci.posts if manual.raci.cell(d, p)}}
+                for d in manual.raci.duties
+            ],
+        },
+    }
+
+
+def export_json(manual: Manual) -> str:
+    """`export_data` as JSON text: UTF-8 characters kept as they are, two-space indent, final newline."""
+    return json.dumps(export_data(manual), ensure_ascii=False, indent=2) + "\n"
+
+
+def load_export_schema() -> Json:
+    return json.loads(EXPORT_SCHEMA.read_text(encoding="utf-8"))
+
+
+def _text(text: Text | None) -> dict[str, str] | None:
+    return None if text is None else dict(text.values)
+
+
+def _texts(texts: Iterable[Text]) -> list[dict[str, str]]:
+    return [dict(t.values) for t in texts]
+
+
+def _ref(manual: Manual, ref: Ref) -> Json:
+    item = manual.item(ref)
+    return {"kind": ref.kind, "id": ref.id, "title": _text(item.title) if item else None}
+
+
+def _refs(manual: Manual, kind: str, ids: Iterable[str]) -> list[Json]:
+    return [_ref(manual, Ref(kind, i)) for i in ids]
+
+
+def _optional_ref(manual: Manual, kind: str, ident: str | None) -> Json | None:
+    return None if ident is None else _ref(manual, Ref(kind, ident))
+
+
+def _backref(manual: Manual, backref: BackRef) -> Json:
+    source = None if backref.source is None else _ref(manual, backref.source)
+    return {"source": source, "field": backref.field}
+
+
+def _common(manual: Manual, item: Item) -> Json:
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "file": item.file,
+        "title": _text(item.title),
+        "summary": _text(item.summary),
+        "tags": list(item.tags),
+        "maintainer": _optional_ref(manual, "posts", item.maintainer),
+        "review_by": item.review_by,
+        "source": item.source,
+        "order": item.order,
+        "referenced_by": [_backref(manual, b) for b in manual.referrers(item.ref)],
+    }
+
+
+def _function(manual: Manual, function: Function) -> Json:
+    return {
+        **_common(manual, function),
+        "aim": _text(function.aim),
+        "description": _text(function.description),
+        "principles": _texts(function.principles),
+        "duties": _refs(manual, "duties", (d.id for d in manual.duties_of_function(function.id))),
+    }
+
+
+def _duty(manual: Manual, duty: Duty) -> Json:
+    raci = duty.raci
+    return {
+        **_common(manual, duty),
+        "function": _optional_ref(manual, "functions", duty.function),
+        "description": _text(duty.description),
+        "frequency": duty.frequency,
+        "raci": {
+            "responsible": _refs(manual, "posts", raci.responsible),
+            "accountable": _optional_ref(manual, "posts", raci.accountable),
+            "consulted": _refs(manual, "posts", raci.consulted),
+            "informed": _refs(manual, "posts", raci.informed),
+        },
+        "procedures": _refs(manual, "procedures", duty.procedures),
+        "standards": _refs(manual, "standards", duty.standards),
+    }
+
+
+def _step(manual: Manual, step: Step) -> Json:
+    return {
+        "id": step.id,
+        "number": step.number,
+        "actor": _optional_ref(manual, "posts", step.actor),
+        "action": _text(step.action),
+        "output": _text(step.output),
+        "time_limit": _text(step.time_limit),
+        "standards": _refs(manual, "standards", step.standards),
+        "next": list(step.next),
+        "when": _text(step.when),
+    }
+
+
+def _procedure(manual: Manual, procedure: Procedure) -> Json:
+    return {
+        **_common(manual, procedure),
+        "purpose": _text(procedure.purpose),
+        "owner": _optional_ref(manual, "posts", procedure.owner),
+        "trigger": _text(procedure.trigger),
+        "time_limit": _text(procedure.time_limit),
+        "steps": [_step(manual, s) for s in procedure.steps],
+        "records": _texts(procedure.records),
+        "standards": _refs(manual, "standards", procedure.standards),
+        "actors": _refs(manual, "posts", procedure.actors),
+    }
+
+
+def _standard(manual: Manual, standard: Standard) -> Json:
+    return {
+        **_common(manual, standard),
+        "category": standard.category,
+        "statement": _text(standard.statement),
+        "rationale": _text(standard.rationale),
+        "criteria": _texts(standard.criteria),
+        "applies_to": {
+            "posts": _refs(manual, "posts", standard.applies_to_posts),
+            "procedures": _refs(manual, "procedures", standard.applies_to_procedures),
+        },
+    }
+
+
+def _post(manual: Manual, post: Post) -> Json:
+    return {
+        **_common(manual, post),
+        "reports_to": _optional_ref(manual, "posts", post.reports_to),
+        "description": _text(post.description),
+        "competencies": _texts(post.competencies),
+        "onboarding": {
+            "first_day": _texts(post.onboarding.first_day),
+            "first_week": _texts(post.onboarding.first_week),
+            "first_month": _texts(post.onboarding.first_month),
+        },
+        "direct_reports": _refs(manual, "posts", manual.direct_reports(post.id)),
+        "standards_applying": _refs(manual, "standards", manual.applicable_standards.get(post.id, ())),
+    }
+
+
+def _term(manual: Manual, term: Term) -> Json:
+    return {
+        "term": _text(term.term),
+        "definition": _text(term.definition),
+        "see": [_ref(manual, ref) for ref in term.see],
+    }
+
+
+def _entry(manual: Manual, entry: ChecklistEntry) -> Json:
+    return {
+        "key": entry.key,
+        "text": _text(entry.text),
+        "source": _ref(manual, entry.source),
+        "step": entry.step,
+        "detail": _text(entry.detail),
+    }
+
+
+def _checklists(manual: Manual, lists: PostChecklists) -> Json:
+    return {
+        "post": _ref(manual, Ref("posts", lists.post)),
+        "by_frequency": {frequency: [_entry(manual, e) for e in entries]
+                         for frequency, entries in lists.by_frequency.items()},
+        "steps": [_entry(manual, e) for e in lists.steps],
+        "criteria": [_entry(manual, e) for e in lists.criteria],
+    }
+
+
+def _onboarding(manual: Manual, post: str) -> Json:
+    view = manual.onboarding[post]
+    return {
+        "post": _ref(manual, Ref("posts", post)),
+        "first_day": [_entry(manual, e) for e in view.first_day],
+        "first_week": [_entry(manual, e) for e in view.first_week],
+        "first_month": [_entry(manual, e) for e in view.first_month],
+        "duties": _refs(manual, "duties", view.duties),
+        "procedures_owned": _refs(manual, "procedures", view.procedures_owned),
+        "procedures_acted_in": _refs(manual, "procedures", view.procedures_acted_in),
+        "standards": _refs(manual, "standards", view.standards),
+        "reports_to": _optional_ref(manual, "posts", view.reports_to),
+        "direct_reports": _refs(manual, "posts", view.direct_reports),
+    }
+
+
+# ---- CSV -----------------------------------------------------------------------------------------
+
+
+def csv_filename(table: str, lang: str) -> str:
+    return f"{table}-{lang}.csv"
+
+
+def csv_tables(manual: Manual, languages: Iterable[str] | None = None) -> dict[str, bytes]:
+    """File name -> bytes for every table in every language (default: the manual's languages).
+
+    Bytes are UTF-8 with a BOM and CRLF row ends: Excel then reads Chinese correctly, and LibreOffice
+    and the csv module read them as they are.
+    """
+    files: dict[str, bytes] = {}
+    for lang in languages or manual.info.languages:
+        for table, rows in (("raci", raci_rows(manual, lang)), ("checklists", checklist_rows(manual, lang)),
+                            ("duties", duty_rows(manual, lang))):
+            files[csv_filename(table, lang)] = _csv_bytes(rows)
+    return files
+
+
+def _csv_bytes(rows: Iterable[list[str]]) -> bytes:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerows([cell.strip() for cell in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _title(manual: Manual, kind: str, ident: str | None, lang: str) -> str:
+    item = manual.item(Ref(kind, ident)) if ident else None
+    return item.title.get(lang) if item else ""
+
+
+def _titles(manual: Manual, kind: str, ids: Iterable[str], lang: str) -> str:
+    return label("list-separator", lang).join(_title(manual, kind, i, lang) for i in ids)
+
+
+def raci_rows(manual: Manual, lang: str) -> list[list[str]]:
+    """Duties × posts: id, duty, then one column per post (reporting-tree order) holding R, A, C, I."""
+    header = [label("id", lang), label("duty", lang),
+              *(_title(manual, "posts", p, lang) for p in manual.raci.posts)]
+    rows = [[d, _title(manual, "duties", d, lang), *(manual.raci.cell(d, p) for p in manual.raci.posts)]
+            for d in manual.raci.duties]
+    return [header, *rows]
+
+
+def checklist_rows(manual: Manual, lang: str) -> list[list[str]]:
+    """One row per tickable line of every post: onboarding lists, duties by frequency, steps, criteria."""
+    header = [label("export-post-id", lang), label("post", lang), label("export-list", lang),
+              label("export-key", lang), label("export-item", lang), label("source", lang),
+              label("export-detail", lang)]
+    rows = [header]
+    for post in manual.post_order:
+        lists = manual.checklists[post]
+        onboarding = manual.onboarding[post]
+        sections: list[tuple[str, tuple[ChecklistEntry, ...]]] = [
+            (label("export-onboarding-list", lang, period=label(period, lang)), getattr(onboarding, period))
+            for period in ("first_day", "first_week", "first_month")
+        ]
+        sections += [(label(frequency, lang), entries) for frequency, entries in lists.by_frequency.items()]
+        sections += [(label("checklist-steps", lang), lists.steps),
+                     (label("checklist-criteria", lang), lists.criteria)]
+        post_title = _title(manual, "posts", post, lang)
+        for section, entries in sections:
+            for entry in entries:
+                rows.append([post, post_title, section, entry.key, entry.text.get(lang),
+                             _source(manual, entry, lang), entry.detail.get(lang) if entry.detail else ""])
+    return rows
+
+
+def _source(manual: Manual, entry: ChecklistEntry, lang: str) -> str:
+    title = _title(manual, entry.source.kind, entry.source.id, lang)
+    if entry.step is not None and isinstance(procedure := manual.item(entry.source), Procedure):
+        step = procedure.step(entry.step)
+        if step is not None:
+            return label("step-of", lang, procedure=title, number=step.number)
+    return title
+
+
+def duty_rows(manual: Manual, lang: str) -> list[list[str]]:
+    """The duty list: one row per duty with its function, frequency, RACI, procedures and standards."""
+    header = [label(key, lang) for key in (
+        "id", "duty", "function", "frequency", "responsible", "accountable", "consulted", "informed",
+        "procedures", "standards", "maintainer", "review-by", "summary")]
+    rows = [header]
+    for duty in manual.duties.values():
+        raci = duty.raci
+        rows.append([
+            duty.id, duty.title.get(lang), _title(manual, "functions", duty.function, lang),
+            label(duty.frequency, lang) if duty.frequency else "",
+            _titles(manual, "posts", raci.responsible, lang), _title(manual, "posts", raci.accountable, lang),
+            _titles(manual, "posts", raci.consulted, lang), _titles(manual, "posts", raci.informed, lang),
+            _titles(manual, "procedures", duty.procedures, lang),
+            _titles(manual, "standards", duty.standards, lang),
+            _title(manual, "posts", duty.maintainer, lang), duty.review_by or "",
+            duty.summary.get(lang) if duty.summary else "",
+        ])
+    return rows
+
