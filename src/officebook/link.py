@@ -85,7 +85,7 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         raci=RaciMatrix(
             posts=post_order,
             duties=tuple(duties),
-            cells={(d, p): role for d, duty in duties.items() for p in post_order if (role := duty.raci.role_of(p))},
+            cells={(d, p): duty.raci.role_of(p) for d, duty in duties.items() for p in duty.raci.members},
         ),
         post_order=post_order,
         applicable_standards=applicable,
@@ -201,13 +201,11 @@ def _post_order(posts: dict[str, Post]) -> tuple[str, ...]:
 
 
 def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...]) -> dict[Ref, tuple[BackRef, ...]]:
-    found: dict[Ref, list[BackRef]] = defaultdict(list)
+    found: dict[Ref, dict[BackRef, None]] = defaultdict(dict)  # an ordered set per target
 
     def add(target_kind: str, target: str | None, source: Ref | None, field: str) -> None:
         if target and target in kinds[target_kind]:
-            backref = BackRef(source, field)
-            if backref not in found[Ref(target_kind, target)]:
-                found[Ref(target_kind, target)].append(backref)
+            found[Ref(target_kind, target)][BackRef(source, field)] = None
 
     for kind in ITEM_KINDS:
         for item in kinds[kind].values():

@@ -8,9 +8,10 @@ bombs are diagnostics, never exceptions. Positions (line and column, 1-based) ar
 
 from __future__ import annotations
 
+import marshal
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -64,25 +65,46 @@ class Positions:
         return self.keys.get(path) or self.of_value(path)
 
 
-@dataclass
 class LoadedFile:
-    """One content file: its path relative to the content folder, its data, and (on demand) positions."""
+    """One content file: its path relative to the content folder, its data, and (on demand) positions.
 
-    rel: str
-    path: Path
-    data: Any = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    limits: LoadLimits = field(default_factory=LoadLimits)
-    _positions: Positions | None = field(default=None, repr=False)
+    Data read back from the check cache stays packed (marshal bytes) until something asks for it.
+    """
+
+    __slots__ = ("rel", "path", "diagnostics", "limits", "_data", "_packed", "_parsed", "_positions")
+
+    def __init__(self, rel: str, path: Path, data: Any = None, diagnostics: list[Diagnostic] | None = None,
+                 limits: LoadLimits = LoadLimits(), *, packed: bytes | None = None, parsed: bool = False) -> None:
+        self.rel = rel
+        self.path = path
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.limits = limits
+        self._data = data
+        self._packed = packed
+        self._parsed = parsed if packed is not None else isinstance(data, dict)
+        self._positions: Positions | None = None
+
+    @property
+    def data(self) -> Any:
+        if self._packed is not None:
+            self._data, self._packed = marshal.loads(self._packed), None
+        return self._data
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        self._data, self._packed, self._parsed = value, None, isinstance(value, dict)
+
+    def packed(self) -> bytes:
+        return self._packed if self._packed is not None else marshal.dumps(self._data)
 
     @property
     def parsed(self) -> bool:
         """The file was read as a mapping (it may still have schema errors)."""
-        return isinstance(self.data, dict)
+        return self._parsed
 
     @property
     def ok(self) -> bool:
-        return self.parsed and not any(d.is_error for d in self.diagnostics)
+        return self._parsed and not any(d.is_error for d in self.diagnostics)
 
     @property
     def positions(self) -> Positions:

@@ -89,6 +89,11 @@ class Raci:
     consulted: tuple[str, ...] = ()
     informed: tuple[str, ...] = ()
 
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Every post with a role, once, in R, A, C, I order."""
+        return tuple(dict.fromkeys(p for p in (*self.responsible, self.accountable, *self.consulted, *self.informed) if p))
+
     def role_of(self, post: str) -> str:
         """'R', 'A', 'C', 'I' (or combinations like 'R/A'), '' when the post has no role."""
         letters = []

@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import marshal
 import os
-import pickle
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from officebook import __version__
-from officebook.diagnostics import Diagnostic, sort_diagnostics, strict as make_strict
-from officebook.load import LoadedFile, LoadLimits, load_bytes
+from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
+from officebook.diagnostics import strict as make_strict
+from officebook.link import link
+from officebook.load import LoadedFile, LoadLimits, load_bytes, load_file
 from officebook.model import Manual
 from officebook.validate import (
     SCHEMA_DIR,
     build_content,
     default_schemas,
     kind_of,
-    validate_meaning,
+    meaning_fingerprint,
+    validate_across,
+    validate_file_meaning,
     validate_shape,
 )
-from officebook.link import link
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -48,12 +52,18 @@ class CheckResult:
 
 def discover(root: Path) -> list[str]:
     """Content files (relative posix paths, sorted); hidden files and folders are skipped."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.endswith(YAML_SUFFIXES) and not name.startswith("."):
-                found.append(Path(folder, name).relative_to(root).as_posix())
+    found: list[str] = []
+    pending = [("", str(root))]
+    while pending:
+        prefix, folder = pending.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.name.endswith(YAML_SUFFIXES):
+                    found.append(prefix + entry.name)
     return sorted(found)
 
 
@@ -72,10 +82,13 @@ def run_check(
     cache_dir: Path | None = None,
     use_cache: bool = True,
     today: dt.date | None = None,
+    link_model: bool = True,
 ) -> CheckResult:
-    """Load, validate and link `content_dir`. Findings carry paths relative to `content_dir`."""
-    import time
+    """Load, validate and (with `link_model`) link `content_dir`.
 
+    Findings carry paths relative to `content_dir`. Linking yields no findings of its own, so a
+    plain check may skip it (`link_model=False`).
+    """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     content_dir = Path(content_dir)
@@ -83,39 +96,40 @@ def run_check(
     cache = _Cache(content_dir, limits, cache_dir or default_cache_dir()) if use_cache else None
     schemas = default_schemas()
     files: list[LoadedFile] = []
-    diagnostics: list[Diagnostic] = []
-    load_seconds = validate_seconds = 0.0
+    load_seconds = shape_seconds = 0.0
     for rel in rels:
         path = content_dir / rel
-        entry = cache.get(rel, path) if cache else None
-        if entry is not None:
-            data, file_diagnostics = entry
-            loaded = LoadedFile(rel, path, data, list(file_diagnostics), limits)
-            files.append(loaded)
-            diagnostics += file_diagnostics
-            continue
-        t0 = time.perf_counter()
-        loaded, digest, stat = _load(path, rel, limits)
-        t1 = time.perf_counter()
-        kind = kind_of(rel)
-        shape = validate_shape(loaded, kind, schemas) if kind and loaded.ok else []
-        validate_seconds += time.perf_counter() - t1
-        load_seconds += t1 - t0
-        loaded.diagnostics += shape
+        loaded = cache.get(rel, path, limits) if cache else None
+        if loaded is None:
+            t0 = time.perf_counter()
+            loaded, digest, stat = _load(path, rel, limits)
+            t1 = time.perf_counter()
+            kind = kind_of(rel)
+            loaded.diagnostics += validate_shape(loaded, kind, schemas) if kind and loaded.ok else []
+            shape_seconds += time.perf_counter() - t1
+            load_seconds += t1 - t0
+            if cache and digest:
+                cache.put(rel, stat, digest, loaded)
         files.append(loaded)
-        diagnostics += loaded.diagnostics
-        if cache and digest:
-            cache.put(rel, stat, digest, loaded.data, loaded.diagnostics)
     timings["load"] = load_seconds
     t0 = time.perf_counter()
-    content, found = build_content(files)
-    diagnostics += found
-    diagnostics += validate_meaning(content, schemas, today)
-    timings["validate"] = validate_seconds + time.perf_counter() - t0
+    content, diagnostics = build_content(files)
+    for loaded in files:
+        diagnostics += loaded.diagnostics
+    fingerprint = meaning_fingerprint(content, today)
+    for kind, loaded in content.files():
+        found = cache.meaning(loaded.rel, fingerprint) if cache else None
+        if found is None:
+            found = validate_file_meaning(kind, loaded, content, schemas, today)
+            if cache:
+                cache.put_meaning(loaded.rel, fingerprint, found)
+        diagnostics += found
+    diagnostics += validate_across(content)
+    timings["validate"] = shape_seconds + time.perf_counter() - t0
     if cache:
         cache.save()
     manual = None
-    if not any(d.is_error for d in diagnostics):
+    if link_model and not any(d.is_error for d in diagnostics):
         t0 = time.perf_counter()
         manual, found = link(content)
         diagnostics += found
@@ -129,8 +143,6 @@ def run_check(
 
 
 def _load(path: Path, rel: str, limits: LoadLimits) -> tuple[LoadedFile, str, tuple]:
-    from officebook.load import load_file
-
     try:
         stat = path.stat()
         if stat.st_size > limits.max_bytes:
@@ -147,51 +159,69 @@ def _stat_key(stat: os.stat_result) -> tuple:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
+def _pack(diagnostics: list[Diagnostic]) -> tuple:
+    return tuple((d.code, d.severity.value, d.file, d.line, d.column, d.path, d.message, d.hint) for d in diagnostics)
+
+
+def _unpack(packed: tuple) -> list[Diagnostic]:
+    return [Diagnostic(c, Severity(s), f, line, col, tuple(p), m, h) for c, s, f, line, col, p, m, h in packed]
+
+
 class _Cache:
-    """Per-file results keyed by content hash; a stat match skips re-reading unchanged files."""
+    """Per-file results keyed by content hash; a stat match skips re-reading unchanged files.
+
+    An entry: [stat key, content hash, (marshalled data, is a mapping), load+schema findings, meaning fingerprint, semantic findings].
+    Stored with `marshal` (plain values only), written atomically; any unreadable cache is rebuilt.
+    """
+
+    VERSION = 3
 
     def __init__(self, content_dir: Path, limits: LoadLimits, directory: Path) -> None:
         schema_hash = hashlib.blake2b(digest_size=8)
         for schema in sorted(SCHEMA_DIR.glob("*.json")):
             schema_hash.update(schema.read_bytes())
-        key = f"{Path(content_dir).resolve()}|{__version__}|{limits}|{schema_hash.hexdigest()}"
-        self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.pickle"
-        self.entries: dict[str, tuple] = {}
-        self.dirty = False
+        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}"
+        self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.marshal"
+        self.entries: dict[str, list] = {}
         self.used: set[str] = set()
+        self.dirty = False
         try:
-            with self.path.open("rb") as handle:
-                stored = pickle.load(handle)
+            stored = marshal.loads(self.path.read_bytes())
             if isinstance(stored, dict):
                 self.entries = stored
-        except Exception:  # a missing, partial or stale cache is simply rebuilt
+        except (OSError, ValueError, EOFError, TypeError):  # missing, partial or foreign: rebuild
             self.entries = {}
 
-    def get(self, rel: str, path: Path) -> tuple | None:
+    def get(self, rel: str, path: Path, limits: LoadLimits) -> LoadedFile | None:
         entry = self.entries.get(rel)
-        if entry is None:
+        if not isinstance(entry, list) or len(entry) != 6:
             return None
-        stat_key, digest, data, diagnostics = entry
         try:
             stat = path.stat()
+            if _stat_key(stat) != tuple(entry[0]):
+                if hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() != entry[1]:
+                    return None
+                entry[0] = _stat_key(stat)
+                self.dirty = True
         except OSError:
             return None
-        if _stat_key(stat) != stat_key:
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                return None
-            if hashlib.blake2b(raw, digest_size=16).hexdigest() != digest:
-                return None
-            self.entries[rel] = (_stat_key(stat), digest, data, diagnostics)
-            self.dirty = True
         self.used.add(rel)
-        return data, diagnostics
+        packed, parsed = entry[2]
+        return LoadedFile(rel, path, None, _unpack(entry[3]), limits, packed=packed, parsed=parsed)
 
-    def put(self, rel: str, stat_key: tuple, digest: str, data: object, diagnostics: list[Diagnostic]) -> None:
-        self.entries[rel] = (stat_key, digest, data, tuple(diagnostics))
+    def put(self, rel: str, stat_key: tuple, digest: str, loaded: LoadedFile) -> None:
+        self.entries[rel] = [stat_key, digest, (loaded.packed(), loaded.parsed), _pack(loaded.diagnostics), None, ()]
         self.used.add(rel)
         self.dirty = True
+
+    def meaning(self, rel: str, fingerprint: str) -> list[Diagnostic] | None:
+        entry = self.entries.get(rel)
+        return _unpack(entry[5]) if entry and entry[4] == fingerprint else None
+
+    def put_meaning(self, rel: str, fingerprint: str, diagnostics: list[Diagnostic]) -> None:
+        if rel in self.entries:
+            self.entries[rel][4:6] = [fingerprint, _pack(diagnostics)]
+            self.dirty = True
 
     def save(self) -> None:
         stale = set(self.entries) - self.used
@@ -202,7 +232,7 @@ class _Cache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".tmp") as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(marshal.dumps(self.entries))
             os.replace(handle.name, self.path)
-        except OSError:  # a read-only cache location only costs speed
+        except (OSError, ValueError):  # a read-only cache location, or a value marshal cannot store
             pass

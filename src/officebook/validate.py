@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -132,8 +133,14 @@ class Content:
     def default_language(self) -> str | None:
         return self.languages[0] if self.languages else None
 
-    def ids(self, kind: str) -> dict[str, LoadedFile]:
-        return self.items[kind]
+    def files(self) -> Iterator[tuple[str, LoadedFile]]:
+        """(kind, file) for manual.yaml, glossary.yaml and every item, in kind order."""
+        for kind in ("manual", "glossary"):
+            if getattr(self, kind) is not None:
+                yield kind, getattr(self, kind)
+        for kind in ITEM_KINDS:
+            for loaded in self.items[kind].values():
+                yield kind, loaded
 
 
 def kind_of(rel: str) -> str | None:
@@ -214,37 +221,53 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
 
 def validate_meaning(content: Content, schemas: Schemas | None = None,
                      today: dt.date | None = None) -> list[Diagnostic]:
-    """Semantic findings across files: texts, references, RACI, steps, posts, reviews."""
+    """Semantic findings: every file's own (texts, references, RACI, steps, review) and the cross-file ones."""
+    diagnostics: list[Diagnostic] = []
+    for kind, loaded in content.files():
+        diagnostics += validate_file_meaning(kind, loaded, content, schemas, today)
+    return diagnostics + validate_across(content)
+
+
+def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
+    """What a file's own semantic findings depend on besides its bytes: languages, the ids of every kind, today."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr((content.languages, (today or dt.date.today()).isoformat())).encode())
+    for kind in ITEM_KINDS:
+        digest.update(f"\x00{kind}\x00".encode())
+        digest.update("\x00".join(sorted(content.items[kind])).encode())
+    return digest.hexdigest()
+
+
+def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schemas: Schemas | None = None,
+                          today: dt.date | None = None) -> list[Diagnostic]:
+    """One file's semantic findings: texts, references, RACI, steps, review date."""
+    if not loaded.parsed:
+        return []
     schemas = schemas or default_schemas()
     today = today or dt.date.today()
     diagnostics: list[Diagnostic] = []
-    files: list[tuple[str, LoadedFile]] = [
-        (k, f) for k, f in (("manual", content.manual), ("glossary", content.glossary)) if f is not None
-    ]
-    files += [(kind, loaded) for kind in ITEM_KINDS for loaded in content.items[kind].values()]
-    for kind, loaded in files:
-        if not loaded.parsed:
-            continue
-        for path, def_name, value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs):
-            if def_name == "text":
-                diagnostics += _check_text(loaded, path, value, content)
-            elif def_name == "kindRef":
-                diagnostics += _check_kind_ref(loaded, path, value, content)
-            else:
-                diagnostics += _check_ref(loaded, path, value, REF_DEFS[def_name], content)
-        review_by = loaded.data.get("review_by") if kind in ITEM_KINDS else None
-        if isinstance(review_by, str) and _is_date(review_by) and dt.date.fromisoformat(review_by) < today:
-            diagnostics.append(loaded.diagnostic(
-                "review.overdue", ("review_by",), f"the review date {review_by} has passed",
-                "review the entry, then set review_by to the next review date", severity=Severity.WARNING))
-    for loaded in content.items["duties"].values():
-        if loaded.parsed:
-            diagnostics += _check_raci(loaded)
-    for loaded in content.items["procedures"].values():
-        if loaded.parsed:
-            diagnostics += _check_steps(loaded)
-    diagnostics += _check_posts(content)
+    for path, def_name, value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs):
+        if def_name == "text":
+            diagnostics += _check_text(loaded, path, value, content)
+        elif def_name == "kindRef":
+            diagnostics += _check_kind_ref(loaded, path, value, content)
+        else:
+            diagnostics += _check_ref(loaded, path, value, REF_DEFS[def_name], content)
+    review_by = loaded.data.get("review_by") if kind in ITEM_KINDS else None
+    if isinstance(review_by, str) and _is_date(review_by) and dt.date.fromisoformat(review_by) < today:
+        diagnostics.append(loaded.diagnostic(
+            "review.overdue", ("review_by",), f"the review date {review_by} has passed",
+            "review the entry, then set review_by to the next review date", severity=Severity.WARNING))
+    if kind == "duties":
+        diagnostics += _check_raci(loaded)
+    elif kind == "procedures":
+        diagnostics += _check_steps(loaded)
     return diagnostics
+
+
+def validate_across(content: Content) -> list[Diagnostic]:
+    """Findings that involve several files: the reporting tree and posts without duties."""
+    return _check_posts(content)
 
 
 # ---- schema errors into findings -----------------------------------------------------------------

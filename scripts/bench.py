@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Benchmarks over synthetic content: `python scripts/bench.py [--items 1000 10000] [--stages check]`.
+
+The synthetic manual has realistic item sizes, Chinese and English texts and valid references, so
+every stage does its real work. Figures are printed as a table; nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+
+ZH = "办公室 负责 统筹 协调 督促 检查 落实 文件 会议 信息 调研 接待 服务 保障 值班 档案 保密 请示 报告 批示 领导 部门 单位 基层 及时 准确 规范 高效".split()
+EN = ("office coordinates supervises checks documents meetings information research reception service "
+      "duty archives confidentiality request report instruction leaders departments units timely accurate "
+      "complete efficient").split()
+FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "annually", "as-needed", "on-event"]
+CATEGORIES = ["principle", "quality", "conduct", "time-limit", "service", "security"]
+
+
+def _zh(rng: random.Random, words: int) -> str:
+    return "".join(rng.choice(ZH) for _ in range(words)) + "。"
+
+
+def _en(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(EN) for _ in range(words)).capitalize() + "."
+
+
+def _text(rng: random.Random, words: int, languages: tuple[str, ...]) -> dict[str, str]:
+    return {lang: (_zh if lang == "zh" else _en)(rng, words) for lang in languages}
+
+
+def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en"), seed: int = 1) -> dict[str, int]:
+    """Write a valid synthetic manual of about `items` item files under `root`; returns counts per kind."""
+    rng = random.Random(seed)
+    counts = {
+        "functions": max(4, items // 100),
+        "posts": max(8, items // 20),
+        "standards": max(6, items // 10),
+        "procedures": max(6, items // 5),
+    }
+    counts["duties"] = max(10, items - sum(counts.values()))
+    ids = {kind: [f"{kind[:-1]}-{i:05d}" for i in range(n)] for kind, n in counts.items()}
+    posts, procedures, standards = ids["posts"], ids["procedures"], ids["standards"]
+
+    def write(kind: str, ident: str, data: dict) -> None:
+        folder = root / kind / ident[-2:]  # sub-folders, as large manuals use them
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{ident}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
+
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "manual.yaml").write_text(yaml.safe_dump({
+        "title": _text(rng, 4, languages), "organization": _text(rng, 3, languages), "edition": "2026.1",
+        "effective": "2026-12-01", "languages": list(languages), "introduction": _text(rng, 60, languages),
+    }, allow_unicode=True), encoding="utf-8")
+    common = lambda i: {"summary": _text(rng, 14, languages), "tags": ["bench", f"t{i % 17}"],  # noqa: E731
+                        "maintainer": posts[0], "review_by": "2099-12-31", "source": "synthetic", "order": i}
+    for i, ident in enumerate(ids["functions"]):
+        write("functions", ident, {"title": _text(rng, 3, languages), **common(i), "aim": _text(rng, 4, languages),
+                                   "description": _text(rng, 80, languages),
+                                   "principles": [_text(rng, 12, languages) for _ in range(4)]})
+    for i, ident in enumerate(posts):
+        post = {"title": _text(rng, 3, languages), **common(i), "description": _text(rng, 50, languages),
+                "competencies": [_text(rng, 10, languages) for _ in range(4)],
+                "onboarding": {k: [_text(rng, 10, languages) for _ in range(3)]
+                               for k in ("first_day", "first_week", "first_month")}}
+        if i:
+            post["reports_to"] = posts[(i - 1) // 5]
+        write("posts", ident, post)
+    for i, ident in enumerate(standards):
+        write("standards", ident, {"title": _text(rng, 3, languages), **common(i), "category": CATEGORIES[i % 6],
+                                   "statement": _text(rng, 30, languages), "rationale": _text(rng, 30, languages),
+                                   "criteria": [_text(rng, 10, languages) for _ in range(4)],
+                                   "applies_to": {"posts": rng.sample(posts, 2)}})
+    for i, ident in enumerate(procedures):
+        n = rng.randint(4, 8)
+        steps = [{"id": f"s{j}", "actor": rng.choice(posts), "action": _text(rng, 16, languages),
+                  "output": _text(rng, 6, languages), "time_limit": _text(rng, 3, languages),
+                  "standards": [rng.choice(standards)]} for j in range(n)]
+        steps[1]["next"] = ["s2", "s3"]
+        steps[3]["when"] = _text(rng, 4, languages)
+        steps[-2]["next"] = [f"s{n - 1}", "s0"]  # a rework loop
+        write("procedures", ident, {"title": _text(rng, 3, languages), **common(i), "purpose": _text(rng, 30, languages),
+                                    "owner": rng.choice(posts), "trigger": _text(rng, 8, languages),
+                                    "time_limit": _text(rng, 3, languages), "steps": steps,
+                                    "records": [_text(rng, 4, languages)], "standards": [rng.choice(standards)]})
+    for i, ident in enumerate(ids["duties"]):
+        holder = posts[i % len(posts)]
+        write("duties", ident, {"title": _text(rng, 3, languages), **common(i), "function": ids["functions"][i % len(ids["functions"])],
+                                "description": _text(rng, 60, languages), "frequency": FREQUENCIES[i % 7],
+                                "raci": {"responsible": [holder], "accountable": posts[0],
+                                         "consulted": [p for p in rng.sample(posts, 2) if p not in (holder, posts[0])],
+                                         "informed": [p for p in rng.sample(posts, 2) if p != holder]},
+                                "procedures": [procedures[i % len(procedures)]],
+                                "standards": rng.sample(standards, 2)})
+    return counts
+
+
+def timed(function: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = function()
+    return time.perf_counter() - start, result
+
+
+def bare_parse_seconds(root: Path) -> float:
+    """PyYAML's C loader alone over the same files: the yardstick for the check targets."""
+    files = sorted(root.rglob("*.yaml"))
+    start = time.perf_counter()
+    for path in files:
+        with path.open("rb") as handle:
+            yaml.load(handle, Loader=yaml.CSafeLoader)
+    return time.perf_counter() - start
+
+
+def bench_check(root: Path, items: int) -> list[tuple[str, str]]:
+    """Cold and warm `officebook check`, stage by stage, beside the bare parse."""
+    from officebook.pipeline import run_check
+
+    cache = root.parent / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    bare = min(bare_parse_seconds(root) for _ in range(2))
+    cold_seconds, cold = timed(lambda: run_check(root, cache_dir=cache, link_model=False))
+    assert not cold.has_errors, [d.as_text() for d in cold.diagnostics[:5]]
+    victim = next(iter(sorted((root / "duties").rglob("*.yaml"))))
+    victim.write_text(victim.read_text(encoding="utf-8").replace("synthetic", "synthetic, edited"), encoding="utf-8")
+    warm_seconds, warm = timed(lambda: run_check(root, cache_dir=cache, link_model=False))
+    assert not warm.has_errors and len(warm.diagnostics) == len(cold.diagnostics)
+    linked = run_check(root, use_cache=False)
+    files = cold.files
+    rate = lambda seconds: f"{files / seconds:,.0f} items/s" if seconds else "-"  # noqa: E731
+    t = cold.timings
+    return [
+        ("files", f"{files:,}"),
+        ("bare CSafeLoader parse", f"{bare:.2f} s"),
+        ("load (cold)", f"{t['load']:.2f} s  {rate(t['load'])}"),
+        ("validate (cold)", f"{t['validate']:.2f} s  {rate(t['validate'])}"),
+        ("link", f"{linked.timings['link']:.2f} s  {rate(linked.timings['link'])}"),
+        ("load + validate + link", f"{linked.timings['total']:.2f} s  {rate(linked.timings['total'])}"),
+        ("officebook check, cold", f"{cold_seconds:.2f} s  {rate(cold_seconds)}  = {cold_seconds / bare:.2f}× bare parse (target ≤ 2×)"),
+        ("officebook check, 1 file edited", f"{warm_seconds:.2f} s  = {warm_seconds / bare:.2f}× bare parse (target ≤ 0.2×)"),
+    ]
+
+
+STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--items", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated: {', '.join(STAGES)}")
+    parser.add_argument("--languages", default="zh,en")
+    args = parser.parse_args()
+    stages = [s.strip() for s in args.stages.split(",") if s.strip()]
+    unknown = [s for s in stages if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s): {', '.join(unknown)}")
+    for items in args.items:
+        with tempfile.TemporaryDirectory(prefix="officebook-bench-") as tmp:
+            root = Path(tmp) / "content"
+            counts = make_content(root, items, tuple(args.languages.split(",")))
+            print(f"\n## {items:,} items ({', '.join(f'{k} {v}' for k, v in counts.items())})")
+            for stage in stages:
+                for name, value in STAGES[stage](root, items):
+                    print(f"{stage:>6} | {name:<28} | {value}")
+            sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
