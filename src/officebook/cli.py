@@ -53,8 +53,10 @@ def check_options(function):
     return function
 
 
-def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool) -> CheckResult:
-    return run_check(content_dir, strict=strict, limits=LoadLimits(max_bytes=max_file_size), use_cache=not no_cache)
+def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool,
+               link_model: bool = True) -> CheckResult:
+    return run_check(content_dir, strict=strict, limits=LoadLimits(max_bytes=max_file_size), use_cache=not no_cache,
+                     link_model=link_model)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,7 +72,7 @@ def main() -> None:
               show_default=True, help="How to print findings.")
 def check(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output_format: str) -> None:
     """Validate CONTENT_DIR (default: content/) and report every finding."""
-    result = run_checks(content_dir, strict, max_file_size, no_cache)
+    result = run_checks(content_dir, strict, max_file_size, no_cache, link_model=False)
     report(result, content_dir, output_format)
     sys.exit(EXIT_CONTENT if result.has_errors else EXIT_OK)
 
