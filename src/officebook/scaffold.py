@@ -1,0 +1,376 @@
+"""`officebook init` and `officebook new`: the files to write, worked out without writing anything.
+
+`init_project` lays out a new manual project: the example content (one item of every kind, taken
+from the schemas' examples and put into the chosen languages), mkdocs.yml, a README for the office,
+a CI workflow, the schemas and an editor mapping for the YAML language server, and the authors'
+guide. `new_item` writes one item with every required field of its schema, placeholders marked TODO.
+Both return a `Plan`; cli.py writes it. Usage problems raise `ScaffoldError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from officebook import __version__, yaml_emit
+from officebook.diagnostics import did_you_mean
+from officebook.guide import SchemaSet, documents
+from officebook.load import LoadLimits, load_file
+from officebook.validate import ID_PATTERN, ITEM_KINDS, KIND_NOUN, KIND_SCHEMA
+
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+PLACEHOLDER = "TODO"
+SCHEMA_FOLDER = ".officebook/schemas"
+GUIDE_FOLDER = "guide"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# The ids of the schemas' example items, in the order of each schema's `examples`; together they
+# form a small manual that passes `officebook check --strict`.
+EXAMPLE_IDS: dict[str, tuple[str, ...]] = {
+    "functions": ("coordination",),
+    "duties": ("document-handling",),
+    "procedures": ("document-review",),
+    "standards": ("document-accuracy",),
+    "posts": ("director", "secretary"),
+}
+# Optional fields `new` writes all the same, because a new item nearly always needs them.
+EXPECTED_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("reports_to",)}
+NOUN_KIND = {noun: kind for kind, noun in KIND_NOUN.items()}
+
+
+class ScaffoldError(Exception):
+    """A usage problem: the command cannot do what was asked (cli.py exits 2)."""
+
+
+@dataclass
+class Plan:
+    """Files to write (relative POSIX path → text) and notes for the user."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+# ---- languages and ids -----------------------------------------------------------------------------
+
+
+def parse_languages(spec: str) -> tuple[str, ...]:
+    """`"zh,en"` → `("zh", "en")`; the first is the default language."""
+    languages = tuple(part.strip() for part in spec.split(","))
+    if not spec.strip() or any(not lang for lang in languages):
+        raise ScaffoldError(f"'{spec}' is not a list of language codes: write them comma-separated, e.g. zh,en")
+    for lang in languages:
+        if not LANGUAGE_PATTERN.match(lang):
+            raise ScaffoldError(f"'{lang}' is not a language code: use codes such as zh, en or zh-Hant")
+    repeated = sorted({lang for lang in languages if languages.count(lang) > 1})
+    if repeated:
+        raise ScaffoldError(f"the language '{repeated[0]}' is given twice")
+    return languages
+
+
+def id_problem(item_id: str) -> str:
+    """Why `item_id` is not a valid id ('' when it is)."""
+    if ID_PATTERN.match(item_id):
+        return ""
+    if not item_id:
+        return "an id cannot be empty"
+    if item_id.endswith(YAML_SUFFIXES):
+        return f"give the id without the file suffix: '{item_id.rsplit('.', 1)[0]}'"
+    if len(item_id) > 64:
+        return f"an id has at most 64 characters; '{item_id[:20]}…' has {len(item_id)}"
+    suggestion = suggest_id(item_id)
+    better = f": try '{suggestion}'" if suggestion and ID_PATTERN.match(suggestion) else ""
+    if item_id != item_id.lower() and ID_PATTERN.match(item_id.lower()):
+        return f"ids are lower-case{better}"
+    if item_id[0] == "-":
+        return f"an id starts with a letter or a digit{better}"
+    odd = sorted({c for c in item_id if not re.match(r"[a-z0-9-]", c)})
+    shown = ", ".join(repr(c) for c in odd)
+    return f"ids use only lower-case ASCII letters, digits and '-', not {shown}{better}"
+
+
+def suggest_id(text: str) -> str:
+    """A valid id close to `text`: lower-case, other characters turned into hyphens."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:64].rstrip("-")
+
+
+def kind_from_name(name: str) -> str:
+    """`duty` or `duties` → `duties`."""
+    lowered = name.lower()
+    if lowered in ITEM_KINDS:
+        return lowered
+    if lowered in NOUN_KIND:
+        return NOUN_KIND[lowered]
+    nouns = [KIND_NOUN[kind] for kind in ITEM_KINDS]
+    hint = did_you_mean(lowered, [*nouns, *ITEM_KINDS])
+    raise ScaffoldError(f"'{name}' is not a kind of item ({', '.join(nouns)})" + (f" — {hint}" if hint else ""))
+
+
+# ---- texts in the manual's languages ----------------------------------------------------------------
+
+
+def localize(value: Any, source: Sequence[str], languages: Sequence[str]) -> Any:
+    """Put the texts of an example written in `source` languages into `languages`.
+
+    A language the example lacks gets the text of its base language (zh for zh-Hant), else the
+    English, else the first text, marked for translation; with one language a text becomes a plain
+    string."""
+    if isinstance(value, dict) and value and set(value) <= set(source) and \
+            all(isinstance(v, str) for v in value.values()):
+        def fallback(lang: str) -> str:
+            base = lang.split("-")[0]
+            text = value.get(base, value.get("en", next(iter(value.values()))))
+            return f"{PLACEHOLDER} translate: {text}"
+
+        texts = {lang: value[lang] if lang in value else fallback(lang) for lang in languages}
+        return texts[languages[0]] if len(languages) == 1 else texts
+    if isinstance(value, dict):
+        return {key: localize(v, source, languages) for key, v in value.items()}
+    if isinstance(value, list):
+        return [localize(v, source, languages) for v in value]
+    return value
+
+
+def _text(languages: Sequence[str], given: dict[str, str] | None = None) -> Any:
+    given = given or {}
+    texts = {lang: given.get(lang, PLACEHOLDER) for lang in languages}
+    return texts[languages[0]] if len(languages) == 1 else texts
+
+
+# ---- init --------------------------------------------------------------------------------------------
+
+
+def directory_problem(directory: Path) -> str:
+    """Why `init` may not write into `directory` ('' when it may: missing or empty)."""
+    if not directory.exists():
+        return ""
+    if not directory.is_dir():
+        return f"{directory} is a file, not a folder"
+    if any(directory.iterdir()):
+        return f"{directory} is not empty: officebook init only writes into a new or empty folder"
+    return ""
+
+
+def _templates() -> jinja2.Environment:
+    folder = resources.files("officebook") / "project_template"
+    return jinja2.Environment(
+        loader=jinja2.FunctionLoader(lambda name: (folder / name).read_text(encoding="utf-8")),
+        undefined=jinja2.StrictUndefined, keep_trailing_newline=True, autoescape=False,
+    )
+
+
+def example_content(languages: Sequence[str], schemas: SchemaSet | None = None) -> dict[str, str]:
+    """content/… files: the schemas' example items, in `languages`."""
+    schemas = schemas or SchemaSet()
+    source = schemas.example_languages
+    files: dict[str, str] = {}
+    manual = dict(schemas.examples("manual")[0], languages=list(languages))
+    files["content/manual.yaml"] = yaml_emit.dump(localize(manual, source, languages), languages)
+    for kind in ITEM_KINDS:
+        examples = schemas.examples(kind)
+        if len(examples) != len(EXAMPLE_IDS[kind]):
+            raise RuntimeError(f"{KIND_SCHEMA[kind]}.schema.json has {len(examples)} examples; "
+                               f"EXAMPLE_IDS names {len(EXAMPLE_IDS[kind])}")
+        for item_id, example in zip(EXAMPLE_IDS[kind], examples):
+            files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages), languages)
+    glossary = schemas.examples("glossary")[0]
+    files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages), languages)
+    return files
+
+
+def editor_settings() -> dict:
+    """`.vscode/settings.json`: each schema mapped to its files for the YAML language server."""
+    globs: dict[str, list[str]] = {}
+    for kind, name in KIND_SCHEMA.items():
+        if kind in ITEM_KINDS:
+            patterns = [f"content/{kind}/**/*{suffix}" for suffix in YAML_SUFFIXES]
+        else:
+            patterns = [f"content/{kind}{suffix}" for suffix in YAML_SUFFIXES]
+        globs[f"./{SCHEMA_FOLDER}/{name}.schema.json"] = patterns
+    return {
+        "yaml.schemas": globs,
+        "yaml.validate": True,
+        "yaml.completion": True,
+        "yaml.hover": True,
+        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2, "files.encoding": "utf8"},
+    }
+
+
+def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> Plan:
+    """Every file of a new manual project, in `languages` (the first is the default)."""
+    schemas = schemas or SchemaSet()
+    source = schemas.example_languages
+    plan = Plan()
+    plan.files.update(example_content(languages, schemas))
+    manual = localize(schemas.examples("manual")[0], source, [languages[0]])
+    readme_language = "zh" if languages[0].split("-")[0] == "zh" else "en"
+    templates = _templates()
+    values = {
+        "version": __version__,
+        "title": manual["title"],
+        "organization": manual["organization"],
+        "languages_text": ", ".join(languages),
+    }
+    plan.files["README.md"] = templates.get_template(f"README.{readme_language}.md").render(values)
+    plan.files["mkdocs.yml"] = templates.get_template("mkdocs.yml").render(values)
+    plan.files[".gitignore"] = templates.get_template("gitignore").render(values)
+    plan.files[".github/workflows/manual.yml"] = templates.get_template("manual.yml").render(values)
+    plan.files[".vscode/settings.json"] = json.dumps(editor_settings(), indent=2) + "\n"
+    plan.files[".vscode/extensions.json"] = json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n"
+    for name in sorted(f"{n}.schema.json" for n in ["common", *KIND_SCHEMA.values()]):
+        plan.files[f"{SCHEMA_FOLDER}/{name}"] = json.dumps(schemas.documents[name], ensure_ascii=False, indent=2) + "\n"
+    for name, text in documents(schemas).items():
+        plan.files[f"{GUIDE_FOLDER}/{name}"] = text
+    missing = [lang for lang in languages if lang not in source]
+    if missing:
+        plan.notes.append(f"the examples have no text in {', '.join(missing)}: texts in another language "
+                          f"stand in, marked '{PLACEHOLDER} translate'")
+    plan.files = dict(sorted(plan.files.items()))
+    return plan
+
+
+# ---- new ---------------------------------------------------------------------------------------------
+
+
+def manual_languages(content_dir: Path) -> tuple[str, ...]:
+    """The languages of the manual in `content_dir` (its manual.yaml), or a ScaffoldError."""
+    path = next((content_dir / f"manual{suffix}" for suffix in YAML_SUFFIXES
+                 if (content_dir / f"manual{suffix}").is_file()), None)
+    if not content_dir.is_dir():
+        raise ScaffoldError(f"no content folder {content_dir}: run officebook new in the project folder, "
+                            f"or name the folder with --content")
+    if path is None:
+        raise ScaffoldError(f"{content_dir} has no manual.yaml: create one (officebook init writes a project) "
+                            f"or name the content folder with --content")
+    loaded = load_file(path, path.name, LoadLimits())
+    languages = loaded.data.get("languages") if loaded.ok and isinstance(loaded.data, dict) else None
+    if not (isinstance(languages, list) and languages
+            and all(isinstance(lang, str) and LANGUAGE_PATTERN.match(lang) for lang in languages)):
+        raise ScaffoldError(f"{path} has no valid list of languages: run officebook check and fix it first")
+    return tuple(dict.fromkeys(languages))
+
+
+def _existing(content_dir: Path, kind: str, item_id: str) -> Path | None:
+    """The file that already holds `item_id` in `kind` (sub-folders included), as check finds it."""
+    root = content_dir / kind
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            stem, dot, suffix = name.rpartition(".")
+            if dot and f".{suffix}" in YAML_SUFFIXES and stem == item_id and not name.startswith("."):
+                return Path(folder, name)
+    return None
+
+
+def parse_titles(values: Iterable[str], languages: Sequence[str]) -> dict[str, str]:
+    """`--title` values: `LANG=TEXT` for one language, or TEXT for the default language."""
+    titles: dict[str, str] = {}
+    for value in values:
+        lang, sep, text = value.partition("=")
+        if not (sep and lang in languages):
+            lang, text = languages[0], value
+        if not text.strip():
+            raise ScaffoldError(f"--title '{value}' has no text")
+        if lang in titles:
+            raise ScaffoldError(f"--title is given twice for '{lang}'")
+        titles[lang] = text
+    return titles
+
+
+def new_item(content_dir: Path, kind_name: str, item_path: str, titles: Iterable[str] = (),
+             schemas: SchemaSet | None = None) -> Plan:
+    """`kind/<item_path>.yaml` with every required field; `item_path` may name sub-folders
+    (`service/meals`). Placeholders are TODO."""
+    schemas = schemas or SchemaSet()
+    kind = kind_from_name(kind_name)
+    parts = item_path.strip("/").split("/")
+    item_id = parts[-1]
+    for part in parts:
+        problem = id_problem(part)
+        if problem:
+            what = "id" if part == item_id else "folder name"
+            raise ScaffoldError(f"'{part}' is not a valid {what}: {problem}")
+    languages = manual_languages(content_dir)
+    existing = _existing(content_dir, kind, item_id)
+    if existing is not None:
+        raise ScaffoldError(f"a {KIND_NOUN[kind]} with the id '{item_id}' already exists: "
+                            f"{existing.as_posix()} (ids are unique within a kind, sub-folders included)")
+    given_titles = parse_titles(titles, languages)
+    relative = f"{kind}/{'/'.join(parts)}.yaml"
+    text = item_yaml(kind, languages, given_titles, schemas)
+    plan = Plan({relative: text})
+    todo = text.count(PLACEHOLDER) - _comment_todos(text)
+    what = f"the {PLACEHOLDER}" if todo == 1 else f"the {todo} {PLACEHOLDER}s"
+    plan.notes.append(f"replace {what}, then run officebook check")
+    return plan
+
+
+def _comment_todos(text: str) -> int:
+    return sum(line.count(PLACEHOLDER) for line in text.splitlines() if line.lstrip().startswith("#"))
+
+
+def placeholder(schemas: SchemaSet, schema: dict, document: str, languages: Sequence[str]) -> Any:
+    """A value of the schema's shape with every required part present and marked TODO."""
+    merged, chain, origin = schemas.resolve(schema, document)
+    if "text" in chain:
+        return _text(languages)
+    if "properties" in merged:
+        required = merged.get("required", [])
+        return {name: placeholder(schemas, merged["properties"][name], origin["properties"], languages)
+                for name in required}
+    if merged.get("type") == "array":
+        if merged.get("minItems", 0) >= 1 and isinstance(merged.get("items"), dict):
+            return [placeholder(schemas, merged["items"], origin["items"], languages)]
+        return []
+    return PLACEHOLDER
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    return [f"{indent}# {line}".rstrip() for line in text.splitlines()]
+
+
+def _field_help(schemas: SchemaSet, schema: dict, document: str) -> str:
+    merged, _, origin = schemas.resolve(schema, document)
+    lines = [merged.get("description", "")]
+    if "enum" in merged:
+        lines.append("One of: " + ", ".join(str(v) for v in merged["enum"]) + ".")
+    for name, sub in merged.get("properties", {}).items():
+        if name in merged.get("required", []):
+            sub_merged, _, _ = schemas.resolve(sub, origin["properties"])
+            lines.append(f"  {name}: {sub_merged.get('description', '')}")
+    if merged.get("type") == "array" and isinstance(merged.get("items"), dict):
+        items, _, items_origin = schemas.resolve(merged["items"], origin["items"])
+        for name in items.get("required", []):
+            sub_merged, _, _ = schemas.resolve(items["properties"][name], items_origin["properties"])
+            lines.append(f"  {name}: {sub_merged.get('description', '')}")
+    return "\n".join(line for line in lines if line.strip())
+
+
+def item_yaml(kind: str, languages: Sequence[str], titles: dict[str, str], schemas: SchemaSet) -> str:
+    """The new item's YAML: a header comment, then each required field with its description."""
+    document, schema = schemas.kind_document(kind)
+    merged, _, origin = schemas.resolve(schema, document)
+    properties = merged["properties"]
+    written = [*merged.get("required", []), *EXPECTED_FIELDS.get(kind, ())]
+    optional = [name for name in properties if name not in written]
+    lines = _comment(
+        f"{schema.get('description', '')}\n"
+        f"Replace every {PLACEHOLDER}, then run: officebook check\n"
+        f"Optional fields: {', '.join(optional)}.\n"
+        "Every field is described in the authors' guide (guide/authors-guide.md)."
+    )
+    for name in written:
+        value = placeholder(schemas, properties[name], origin["properties"], languages)
+        if name == "title":
+            value = _text(languages, titles)
+        note = _field_help(schemas, properties[name], origin["properties"])
+        lines += [""] + _comment(note) + yaml_emit.dump({name: value}, languages).rstrip("\n").splitlines()
+    return "\n".join(lines) + "\n"
