@@ -204,3 +204,68 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
         click.echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
     else:
         click.echo(format_text(found, manual, lang), nl=False)
+
+
+# ---- init and new: the authoring workflow ----------------------------------------------------------
+
+
+def _write_plan(root: Path, files: dict[str, str], *, exclusive: bool = False) -> None:
+    """Write each planned file under `root` (LF, UTF-8); `exclusive` never replaces a file."""
+    for relative, text in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x" if exclusive else "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--lang", "languages", default="zh,en", show_default=True,
+              help="The manual's languages, comma-separated; the first is the default.")
+def init(directory: Path, languages: str) -> None:
+    """Create a manual project in DIRECTORY (new or empty): example content of every kind, mkdocs.yml,
+    a README, a CI workflow, schemas mapped for YAML editors, and the authors' guide."""
+    from officebook.scaffold import ScaffoldError, directory_problem, init_project, parse_languages
+
+    try:
+        chosen = parse_languages(languages)
+    except ScaffoldError as error:
+        raise click.BadParameter(str(error), param_hint="'--lang'") from error
+    problem = directory_problem(directory)
+    if problem:
+        raise click.UsageError(problem)
+    plan = init_project(chosen)
+    try:
+        _write_plan(directory, plan.files)
+    except OSError as error:
+        raise click.UsageError(f"cannot write into {directory}: {error}") from error
+    for note in plan.notes:
+        click.echo(f"note: {note}", err=True)
+    shown = directory.as_posix()
+    click.echo(f"created {shown}/ ({len(plan.files)} files; languages: {', '.join(chosen)})\n"
+               f"next: cd {shown} && officebook check && officebook serve", err=True)
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("item_id", metavar="ID")
+@click.option("--title", "titles", multiple=True, metavar="[LANG=]TEXT",
+              help="The title, in the default language or, as LANG=TEXT, in another (repeatable).")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+              show_default=True, help="The content folder.")
+def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> None:
+    """Create KIND/ID.yaml (KIND: function, duty, procedure, standard or post) with every required field,
+    in the manual's languages. ID may name sub-folders: duties/service/meals.yaml is `new duty service/meals`."""
+    from officebook.scaffold import ScaffoldError, new_item
+
+    try:
+        plan = new_item(content_dir, kind, item_id, titles)
+        _write_plan(content_dir, plan.files, exclusive=True)
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from error
+    except FileExistsError as error:
+        raise click.UsageError(f"{error.filename} already exists") from error
+    for relative in plan.files:
+        click.echo((content_dir / relative).as_posix())
+    for note in plan.notes:
+        click.echo(note, err=True)
