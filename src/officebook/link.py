@@ -99,7 +99,7 @@ class _TextMaker:
 
     def __call__(self, value: Any) -> Text:
         if isinstance(value, dict):
-            return Text({str(k): str(v) for k, v in value.items()}, self.default)
+            return Text(value, self.default)  # validated: language code -> string
         return Text({self.default: "" if value is None else str(value)}, self.default)
 
     def optional(self, value: Any) -> Text | None:

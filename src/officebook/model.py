@@ -69,10 +69,10 @@ class Item:
     review_by: str | None = None  # YYYY-MM-DD
     source: str | None = None
     order: int | None = None
+    ref: Ref = field(init=False, repr=False, compare=False)
 
-    @property
-    def ref(self) -> Ref:
-        return Ref(self.kind, self.id)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "ref", Ref(self.kind, self.id))
 
 
 @dataclass(frozen=True, kw_only=True)
