@@ -46,16 +46,11 @@ KIND_NOUN = {
     "standards": "standard",
     "posts": "post",
 }
-# Definitions in common.schema.json whose values point at items of one kind.
-REF_DEFS = {
-    "postRef": "posts",
-    "functionRef": "functions",
-    "procedureRefs": "procedures",
-    "standardRefs": "standards",
-    "postRefs": "posts",
-    "kindRef": "*",
-}
-TEXT_DEFS = ("text", "textList")
+# Definitions in common.schema.json that the semantic checks look at: a text, or a reference to an
+# item of one kind ("*": `kind/id`, any kind). List definitions name the definition of their entries.
+CHECKED_DEFS = {"text", "postRef", "functionRef", "kindRef"}
+LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
+REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
 
 
 # ---- schemas -------------------------------------------------------------------------------------
@@ -252,7 +247,7 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
         elif def_name == "kindRef":
             diagnostics += _check_kind_ref(loaded, path, value, content)
         else:
-            diagnostics += _check_ref(loaded, path, value, REF_DEFS[def_name], content)
+            diagnostics += _check_ref(loaded, path, value, REF_KINDS[def_name], content)
     review_by = loaded.data.get("review_by") if kind in ITEM_KINDS else None
     if isinstance(review_by, str) and _is_date(review_by) and dt.date.fromisoformat(review_by) < today:
         diagnostics.append(loaded.diagnostic(
@@ -399,18 +394,20 @@ def _suggest_id(text: str) -> str:
 
 
 def _walk(schema: dict, value: Any, path: YamlPath, defs: dict) -> Iterator[tuple[YamlPath, str, Any]]:
-    """Yield (path, definition name, value) for every text and reference in `value`, guided by the schema."""
+    """Yield (path, definition name, value) for every text and reference in `value`, guided by the schema.
+
+    Entries of list definitions are yielded under their entry definition (`procedureRefs` -> `procedureRef`).
+    """
     ref = schema.get("$ref", "")
     if ref.startswith("#/$defs/"):
         name = ref[len("#/$defs/"):]
-        if name in ("text",) or name in REF_DEFS and name not in ("postRefs", "procedureRefs", "standardRefs"):
+        if name in CHECKED_DEFS:
             yield path, name, value
             return
-        if name in ("textList", "postRefs", "procedureRefs", "standardRefs"):
+        if name in LIST_DEFS:
             if isinstance(value, list):
-                single = "text" if name == "textList" else name
                 for i, entry in enumerate(value):
-                    yield (*path, i), single, entry
+                    yield (*path, i), LIST_DEFS[name], entry
             return
         target: Any = defs
         for part in name.split("/"):
