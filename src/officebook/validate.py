@@ -46,8 +46,8 @@ KIND_NOUN = {
     "standards": "standard",
     "posts": "post",
 }
-# Definitions in common.schema.json that the semantic checks look at: a text, or a reference to an
-# item of one kind ("*": `kind/id`, any kind). List definitions name the definition of their entries.
+# Definitions in common.schema.json that the semantic checks look at: texts and references (a kindRef
+# is `kind/id`, any kind). A list definition maps to the definition of its entries.
 CHECKED_DEFS = {"text", "postRef", "functionRef", "kindRef"}
 LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
 REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
