@@ -293,3 +293,23 @@ def test_new_item_is_a_plan_only(tmp_path):
     plan = new_item(project / "content", "procedure", "intake")
     assert list(plan.files) == ["procedures/intake.yaml"]
     assert sorted(os.walk(project)) == before
+
+
+def test_init_refresh_brings_schemas_and_guide_up_to_date_and_leaves_the_rest(tmp_path):
+    project = _init(tmp_path / "manual")
+    (project / ".officebook/schemas/duty.schema.json").write_text("{}")
+    (project / "guide/diagnostics.md").unlink()
+    duty = project / "content/duties/document-handling.yaml"
+    duty.write_text(duty.read_text(encoding="utf-8") + "order: 3\n", encoding="utf-8")
+    settings = project / ".vscode/settings.json"
+    settings.write_text("{}\n")
+    run = _cli("init", "--refresh", str(project))
+    assert run.returncode == 0, run.stderr
+    assert "2 files updated" in run.stderr
+    fresh = init_project(("zh", "en")).files
+    for name in (".officebook/schemas/duty.schema.json", "guide/diagnostics.md"):
+        assert (project / name).read_text(encoding="utf-8") == fresh[name]
+    assert duty.read_text(encoding="utf-8").endswith("order: 3\n")
+    assert settings.read_text() == "{}\n"  # the user's settings are theirs
+    assert "up to date" in _cli("init", "--refresh", str(project)).stderr
+    assert _cli("init", "--refresh", str(tmp_path / "elsewhere")).returncode == 2

@@ -222,11 +222,24 @@ def _write_plan(root: Path, files: dict[str, str], *, exclusive: bool = False) -
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--lang", "languages", default="zh,en", show_default=True,
               help="The manual's languages, comma-separated; the first is the default.")
-def init(directory: Path, languages: str) -> None:
+@click.option("--refresh", is_flag=True,
+              help="In an existing project, bring the editor schemas and the authors' guide up to this version.")
+def init(directory: Path, languages: str, refresh: bool) -> None:
     """Create a manual project in DIRECTORY (new or empty): example content of every kind, mkdocs.yml,
     a README, a CI workflow, schemas mapped for YAML editors, and the authors' guide."""
-    from officebook.scaffold import ScaffoldError, directory_problem, init_project, parse_languages
+    from officebook.scaffold import ScaffoldError, directory_problem, init_project, parse_languages, refresh_plan
 
+    if refresh:
+        try:
+            plan = refresh_plan(directory)
+        except ScaffoldError as error:
+            raise click.UsageError(str(error)) from error
+        _write_plan(directory, plan.files)
+        for relative in plan.files:
+            click.echo(f"updated {(directory / relative).as_posix()}", err=True)
+        click.echo(f"{directory.as_posix()}: " + ("up to date" if not plan.files else f"{len(plan.files)} files updated"),
+                   err=True)
+        return
     try:
         chosen = parse_languages(languages)
     except ScaffoldError as error:

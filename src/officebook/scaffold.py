@@ -237,6 +237,21 @@ def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> 
     return plan
 
 
+def refresh_plan(directory: Path, schemas: SchemaSet | None = None) -> Plan:
+    """For an existing project: the files officebook owns there (the schemas the editor reads, the
+    authors' guide) whose text differs from this version's. Content and settings are left alone."""
+    if not (directory / "content").is_dir():
+        raise ScaffoldError(f"{directory} has no content folder: is it a project made by officebook init?")
+    owned = {path: text for path, text in init_project(("en",), schemas).files.items()
+             if path.startswith((f"{SCHEMA_FOLDER}/", f"{GUIDE_FOLDER}/"))}
+    plan = Plan()
+    for relative, text in owned.items():
+        target = directory / relative
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            plan.files[relative] = text
+    return plan
+
+
 # ---- new ---------------------------------------------------------------------------------------------
 
 
