@@ -176,6 +176,37 @@ def diff(old: str, new: str, use_git: bool, content_path: str, repo: Path, outpu
         click.echo(format_text(changes, lang), nl=False)
 
 
+def previous_option(function):
+    return click.option(
+        "--previous", type=click.Path(exists=True, path_type=Path), default=None,
+        help="The previous edition (a content folder or a JSON export): adds what changed in this edition "
+             "and marks the changed entries.",
+    )(function)
+
+
+def today_option(function):
+    return click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                        help="Count review dates from this day (YYYY-MM-DD) [default: today].")(function)
+
+
+def _edition_notes(manual, previous: Path | None, today=None, *, reviews: bool = True):
+    """The edition notes of the site or handbook; exits on a previous edition that cannot be read."""
+    import datetime as dt
+
+    from officebook.diff import EditionError, read_edition
+    from officebook.render.editions import edition_notes
+
+    try:
+        old = read_edition(previous) if previous else None
+    except EditionError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(diagnostic.as_text(), err=True)
+        click.echo(f"officebook: --previous {error.message}", err=True)
+        sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
+    day = (today.date() if today else dt.date.today()) if reviews else None
+    return edition_notes(manual, previous=old, today=day)
+
+
 @main.command()
 @content_argument
 @click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,

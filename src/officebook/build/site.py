@@ -29,6 +29,7 @@ import yaml
 
 from officebook.model import Manual
 from officebook.render.labels import label
+from officebook.render.editions import EditionNotes
 from officebook.render.site import SiteContent, render_site
 
 SITE_MARKER = ".officebook-site"
@@ -335,10 +336,11 @@ class PreparedLanguage:
 
 
 def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, user: UserConfig, *,
-                     offline: bool, progress: Progress | None = None) -> PreparedLanguage:
+                     offline: bool, progress: Progress | None = None,
+                     notes: EditionNotes | None = None) -> PreparedLanguage:
     """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`."""
     step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
-    content = render_site(manual, lang, progress=step)
+    content = render_site(manual, lang, progress=step, notes=notes)
     docs_dir = work_dir / lang / "docs"
     changed = write_docs(content, docs_dir, user, offline=offline)
     config = site_config(manual, lang, content, user, docs_dir=docs_dir, site_dir=site_dir,
@@ -480,11 +482,12 @@ def _umask_permissions(path: Path) -> None:
 
 def build_site(manual: Manual, output: Path, *, config_file: Path | None = None, offline: bool = False,
                work_dir: Path | None = None, protected: list[Path] | None = None,
-               progress: Progress | None = None) -> SiteBuildResult:
+               progress: Progress | None = None, notes: EditionNotes | None = None) -> SiteBuildResult:
     """Build the site of every language of `manual` into `output`, replacing it atomically.
 
     `config_file` is the user's mkdocs.yml (or None). Generated files go to `work_dir` (a temporary
     folder, removed afterwards, when None). `protected` paths may never be inside `output`.
+    `notes` (officebook.render.editions) add the "what changed" and "due for review" pages and notices.
     Raises `SiteBuildError` (the previous site untouched) when any language fails.
     """
     started = time.perf_counter()
@@ -492,7 +495,8 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     check_output(output, list(protected or []) + ([config_file] if config_file else []))
     user = UserConfig.load(config_file)
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)).resolve()
     own_work_dir = work_dir is None
     work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
     timings = {"render": 0.0, "mkdocs": 0.0}
@@ -503,7 +507,8 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
         for lang in languages:
             site_dir = staging if lang == manual.info.default_language else staging / lang
             t0 = time.perf_counter()
-            prepared = prepare_language(manual, lang, work, site_dir, user, offline=offline, progress=progress)
+            prepared = prepare_language(manual, lang, work, site_dir, user, offline=offline, progress=progress,
+                                        notes=notes)
             t1 = time.perf_counter()
             run_mkdocs(prepared.config_file, lang=lang, progress=progress)
             timings["render"] += t1 - t0

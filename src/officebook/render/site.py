@@ -6,7 +6,8 @@ definition lists, tables, `md_in_html`, task lists), so any engine reading mkdoc
 
 Page paths (relative to the docs folder): `index.md`; `<kind>/index.md` per kind;
 `<kind>/<id>/index.md` per item (so an item called `index` cannot clash with its kind's index);
-`raci.md`, `org-chart.md`, `glossary.md`.
+`raci.md`, `org-chart.md`, `glossary.md`; `onboarding/index.md` and `onboarding/<post>/index.md`
+(render/onboarding.py); with edition notes, `changes.md` and `review.md` (render/editions.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
+from typing import TYPE_CHECKING
 
 import jinja2
 import yaml
@@ -27,6 +29,9 @@ from officebook.render.flowchart import flowchart_svg
 from officebook.render.labels import category_label, label
 from officebook.render.markdown import markdown_source, plain_text
 from officebook.render.orgchart import orgchart_svg
+
+if TYPE_CHECKING:
+    from officebook.render.editions import EditionNotes
 
 SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
             "posts": "post"}
@@ -295,12 +300,19 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     return _render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 
-def render_page(manual: Manual, lang: str, path: str) -> str:
-    """The Markdown of one page, by its docs-relative path."""
+def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None) -> str:
+    """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices."""
+    from officebook.render import editions, onboarding
+
     if path == "index.md":
         ctx = PageContext(manual, lang, path)
         return _render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
-                       kinds=KINDS)
+                       kinds=KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
+                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH)
+    if onboarding.is_onboarding_path(path):
+        return onboarding.render_onboarding_page(manual, lang, path)
+    if notes is not None and path in editions.edition_paths(notes):
+        return editions.render_edition_page(manual, lang, path, notes)
     special = {v: k for k, v in SPECIAL_PAGES.items()}.get(path)
     if special:
         ctx = PageContext(manual, lang, path)
@@ -318,32 +330,40 @@ def render_page(manual: Manual, lang: str, path: str) -> str:
     if len(parts) == 3 and parts[0] in KINDS and parts[2] == "index.md":
         item = manual.kind(parts[0]).get(parts[1])
         if item is not None:
-            return _page_for_item(manual, lang, item)
+            page = _page_for_item(manual, lang, item)
+            if notes is not None:
+                page = editions.with_notices(page, editions.item_notices(PageContext(manual, lang, path), item, notes))
+            return page
     raise KeyError(path)
 
 
-def page_paths(manual: Manual) -> list[str]:
+def page_paths(manual: Manual, notes: EditionNotes | None = None) -> list[str]:
     """Every page of the site, in navigation order."""
-    paths = ["index.md"]
+    from officebook.render import editions, onboarding
+
+    paths = ["index.md", *onboarding.onboarding_paths(manual)]
     for kind in KINDS:
         paths.append(kind_path(kind))
         paths += [item_path(Ref(kind, item_id)) for item_id in _kind_order(manual, kind)]
     paths += list(SPECIAL_PAGES.values())
-    return paths
+    return paths + editions.edition_paths(notes)
 
 
 def _kind_order(manual: Manual, kind: str) -> list[str]:
     return list(manual.post_order) if kind == "posts" else list(manual.kind(kind))
 
 
-def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT) -> list:
+def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
+               notes: EditionNotes | None = None) -> list:
     """MkDocs `nav`: home, one section per kind (its index page first), the glossary.
 
     The RACI matrix sits with the duties, the organisation chart with the posts. A kind with more
     than `item_limit` items lists only its index page (which lists every item), to keep big manuals
     fast to build and light to load.
     """
-    nav: list = [{label("home", lang): "index.md"}]
+    from officebook.render import editions, onboarding
+
+    nav: list = [{label("home", lang): "index.md"}, onboarding.onboarding_nav(manual, lang, item_limit)]
     for kind in KINDS:
         section: list = [kind_path(kind)]
         if kind == "duties":
@@ -354,20 +374,22 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT) -> l
         if len(ids) <= item_limit:
             section += [{manual.kind(kind)[i].title.get(lang): item_path(Ref(kind, i))} for i in ids]
         nav.append({label(kind, lang): section})
+    nav += editions.edition_nav(notes, lang)
     nav.append({label("glossary", lang): SPECIAL_PAGES["glossary"]})
     return nav
 
 
 def render_site(manual: Manual, lang: str, *, progress: Callable[[int, int], None] | None = None,
-                item_limit: int = NAV_ITEM_LIMIT) -> SiteContent:
-    """All pages of the site in `lang`; `progress(done, total)` is called as pages are rendered."""
-    paths = page_paths(manual)
+                item_limit: int = NAV_ITEM_LIMIT, notes: EditionNotes | None = None) -> SiteContent:
+    """All pages of the site in `lang`; `progress(done, total)` is called as pages are rendered.
+    `notes` (officebook.render.editions) add the edition's change and review pages and notices."""
+    paths = page_paths(manual, notes)
     pages: dict[str, str] = {}
     for done, path in enumerate(paths, 1):
-        pages[path] = render_page(manual, lang, path)
+        pages[path] = render_page(manual, lang, path, notes)
         if progress and (done % 100 == 0 or done == len(paths)):
             progress(done, len(paths))
-    return SiteContent(lang, pages, navigation(manual, lang, item_limit))
+    return SiteContent(lang, pages, navigation(manual, lang, item_limit, notes))
 
 
 def step_targets(procedure: Procedure, step: Step) -> list[Step]:

@@ -1,0 +1,367 @@
+"""Edition notes in the outputs: what changed since the previous edition, and what is due for review.
+
+`EditionNotes` carries the comparison with the previous edition (`officebook.diff`) and the review
+report (`officebook.review`). The site shows them as a "What changed in this edition" page, a "Due
+for review" page and notices at the top of the pages concerned; the handbook as a revision table in
+its document control and a bar in the margin of every changed section. Without notes (the default)
+the outputs are exactly as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from officebook.diff import EditionDiff, FieldChange, ItemChange, diff_editions
+from officebook.model import Item, Manual, Ref
+from officebook.render.labels import label
+from officebook.render.site import PageContext, _render, front_matter, inline, item_path
+from officebook.review import DEFAULT_WITHIN_DAYS, ReviewEntry, ReviewReport, due_for_review, is_past_review
+
+CHANGES_PATH = "changes.md"
+REVIEW_PATH = "review.md"
+
+_FIELD_LABELS = {
+    "title": "title", "summary": "summary", "description": "description", "tags": "tags",
+    "maintainer": "maintainer", "review_by": "review-by", "source": "source", "order": "order", "aim": "aim",
+    "principles": "principles", "function": "function", "frequency": "frequency", "responsible": "responsible",
+    "accountable": "accountable", "consulted": "consulted", "informed": "informed", "procedures": "procedures",
+    "standards": "standards", "purpose": "purpose", "owner": "owner", "trigger": "trigger",
+    "time_limit": "time-limit", "steps": "steps", "records": "records", "category": "category",
+    "statement": "statement", "rationale": "rationale", "criteria": "criteria", "applies_to": "applies-to",
+    "reports_to": "reports-to", "competencies": "competencies", "onboarding": "onboarding",
+    "first_day": "first_day", "first_week": "first_week", "first_month": "first_month", "actor": "actor",
+    "action": "action", "output": "output", "next": "next", "when": "when", "term": "term",
+    "definition": "definition", "see": "see-also", "edition": "edition", "effective": "effective",
+    "introduction": "introduction", "organization": "organization", "languages": "language",
+}
+_NESTED_LABELS = {("applies_to", "posts"): "applies-to-posts", ("applies_to", "procedures"): "applies-to-procedures"}
+_SKIPPED = {"raci"}  # `raci.accountable` reads as "Accountable"
+_REF_KINDS = {
+    "maintainer": "posts", "owner": "posts", "actor": "posts", "reports_to": "posts", "responsible": "posts",
+    "accountable": "posts", "consulted": "posts", "informed": "posts", "function": "functions",
+    "procedures": "procedures", "standards": "standards",
+}
+_TOKEN = re.compile(r"([A-Za-z_][\w-]*)|\[([^\]]+)\]")
+_SHORT = 100
+_CONTEXT = 30
+
+
+@dataclass(frozen=True)
+class EditionNotes:
+    """What the outputs say about this edition: changes since `changes.old_edition`, reviews due."""
+
+    changes: EditionDiff | None = None
+    review: ReviewReport | None = None
+
+    def change_of(self, ref: Ref) -> ItemChange | None:
+        """The item's change when it was added or changed in this edition."""
+        if self.changes is None:
+            return None
+        return next((c for c in (*self.changes.added, *self.changes.changed) if c.key == (ref.kind, ref.id)), None)
+
+    def is_new(self, ref: Ref) -> bool:
+        return self.changes is not None and any(c.key == (ref.kind, ref.id) for c in self.changes.added)
+
+    def past_review(self, item: Item) -> bool:
+        return self.review is not None and is_past_review(item, self.review.today)
+
+    def changed_refs(self) -> list[Ref]:
+        if self.changes is None:
+            return []
+        return [Ref(c.kind, c.id) for c in (*self.changes.added, *self.changes.changed) if c.kind != "glossary"]
+
+
+def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.date | None = None,
+                  within_days: int = DEFAULT_WITHIN_DAYS) -> EditionNotes:
+    """Notes for `manual`: compared with the `previous` edition (a JSON export, as read by
+    `officebook.diff.read_edition`) when given, reviews counted from `today` when given."""
+    from officebook.export import export_data
+
+    changes = None
+    if previous is not None:
+        changes = diff_editions(previous, json.loads(json.dumps(export_data(manual))))
+    review = due_for_review(manual, today, within_days) if today is not None else None
+    return EditionNotes(changes, review)
+
+
+# ---- naming fields --------------------------------------------------------------------------------
+
+
+def field_name(change_field: str, manual: Manual, lang: str, ref: Ref | None = None, *,
+               with_language: bool = True) -> str:
+    """A field path as readers name it: `steps[check].actor` → "Step 2 · Actor",
+    `title[en]` → "Title (en)", `raci.accountable` → "Accountable"."""
+    if change_field == "steps.order":
+        return label("steps-order", lang)
+    parts: list[str] = []
+    language = ""
+    names: list[str] = []
+    for match in _TOKEN.finditer(change_field):
+        name, bracket = match.groups()
+        if name:
+            names.append(name)
+            nested = _NESTED_LABELS.get(tuple(names[-2:]))
+            if nested:
+                parts[-1:] = [label("applies-to", lang), label(nested, lang)]
+            elif name not in _SKIPPED:
+                key = _FIELD_LABELS.get(name)
+                parts.append(label(key, lang) if key else name)
+        elif bracket in manual.info.languages:
+            language = bracket
+        elif bracket.isdigit():
+            parts[-1] = f"{parts[-1]} {int(bracket) + 1}" if parts else bracket
+        elif names and names[-1] == "steps":
+            parts[-1] = _step_name(bracket, manual, lang, ref)
+        else:
+            parts.append(bracket)
+    text = " · ".join(parts)
+    return f"{text} ({language})" if language and with_language else text
+
+
+def _step_name(step_id: str, manual: Manual, lang: str, ref: Ref | None) -> str:
+    procedure = manual.procedures.get(ref.id) if ref and ref.kind == "procedures" else None
+    step = procedure.step(step_id) if procedure else None
+    return label("step-title", lang, number=step.number if step else step_id)
+
+
+def field_names(change: ItemChange, manual: Manual, lang: str) -> list[str]:
+    """The fields of a change, named once each (all languages of a text as one field)."""
+    names = (field_name(c.field, manual, lang, Ref(change.kind, change.id), with_language=False)
+             for c in change.changes)
+    return list(dict.fromkeys(names))
+
+
+# ---- showing a change ------------------------------------------------------------------------------
+
+
+def _ref_kind(change_field: str) -> str | None:
+    names = [m.group(1) for m in _TOKEN.finditer(change_field) if m.group(1)]
+    if names[-2:] == ["applies_to", "posts"]:
+        return "posts"
+    if names[-2:] == ["applies_to", "procedures"]:
+        return "procedures"
+    return _REF_KINDS.get(names[-1]) if names else None
+
+
+def _shown(value: Any, kind: str | None, manual: Manual, lang: str) -> str:
+    """A value as escaped inline text: refs as titles, texts in `lang`, lists joined."""
+    if isinstance(value, (tuple, list)):
+        return label("list-separator", lang).join(_shown(v, kind, manual, lang) for v in value)
+    if isinstance(value, dict):
+        return inline(value.get(lang) or next(iter(value.values()), ""))
+    if kind and isinstance(value, str):
+        item = manual.kind(kind).get(value)
+        return inline(item.title.get(lang) if item else value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return inline(str(value))
+
+
+def change_html(change: FieldChange, manual: Manual, lang: str) -> str:
+    """One change as inline Markdown with <del> and <ins>: list members added and removed, long texts
+    around what changed, refs by title."""
+    kind = _ref_kind(change.field)
+    old, new = change.old, change.new
+    if old is None:
+        return f"<ins>{_shown(new, kind, manual, lang)}</ins>"
+    if new is None:
+        return f"<del>{_shown(old, kind, manual, lang)}</del>"
+    if isinstance(old, tuple) and isinstance(new, tuple) and set(old) != set(new):
+        added = [f"<ins>{_shown(v, kind, manual, lang)}</ins>" for v in new if v not in old]
+        removed = [f"<del>{_shown(v, kind, manual, lang)}</del>" for v in old if v not in new]
+        return " ".join(added + removed)
+    if isinstance(old, str) and isinstance(new, str) and not kind and max(len(old), len(new)) > _SHORT:
+        return _around_change(old, new)
+    return f"<del>{_shown(old, kind, manual, lang)}</del> → <ins>{_shown(new, kind, manual, lang)}</ins>"
+
+
+def _around_change(old: str, new: str) -> str:
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    before, after = old[max(0, start - _CONTEXT):start], old[len(old) - end:len(old) - end + _CONTEXT]
+    removed, added = old[start:len(old) - end], new[start:len(new) - end]
+
+    def cut(text: str) -> str:
+        half = _SHORT
+        return text if len(text) <= 2 * half else f"{text[:half]} … {text[-half:]}"
+
+    html = ("… " if start > _CONTEXT else "") + inline(before)
+    html += (f"<del>{inline(cut(removed))}</del>" if removed else "") + (f"<ins>{inline(cut(added))}</ins>" if added else "")
+    return html + inline(after) + (" …" if end > _CONTEXT else "")
+
+
+def change_anchor(change: ItemChange) -> str:
+    return f"{change.kind}-{re.sub(r'[^a-z0-9-]+', '-', change.id.lower()).strip('-') or 'entry'}"
+
+
+# ---- site pages and notices ------------------------------------------------------------------------
+
+
+def edition_paths(notes: EditionNotes | None) -> list[str]:
+    if notes is None:
+        return []
+    return ([CHANGES_PATH] if notes.changes else []) + ([REVIEW_PATH] if notes.review else [])
+
+
+def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
+    entries = []
+    if notes and notes.changes:
+        entries.append({label("what-changed", lang): CHANGES_PATH})
+    if notes and notes.review:
+        entries.append({label("due-for-review", lang): REVIEW_PATH})
+    return entries
+
+
+def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes) -> str:
+    ctx = PageContext(manual, lang, path)
+    if path == CHANGES_PATH and notes.changes:
+        return _render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)), diff=notes.changes,
+                       helper=_ChangeHelper(ctx))
+    if path == REVIEW_PATH and notes.review:
+        return _render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)), report=notes.review,
+                       helper=_ReviewHelper(ctx))
+    raise KeyError(path)
+
+
+class _ChangeHelper:
+    """What changes.md.j2 needs, bound to the page."""
+
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    def title(self, change: ItemChange) -> str:
+        return inline(change.title.get(self.ctx.lang) or next(iter(change.title.values()), change.id))
+
+    def entry(self, change: ItemChange) -> str:
+        """A link to the entry (plain text when it is gone or a glossary term), with its kind."""
+        ctx = self.ctx
+        if change.kind == "glossary":
+            return f"{self.title(change)}{ctx.label('paren', text=ctx.label('term'))}"
+        from officebook.render.site import SINGULAR
+
+        kind = ctx.label("paren", text=ctx.label(SINGULAR[change.kind]))
+        ref = Ref(change.kind, change.id)
+        shown = ctx.link(ref) if ctx.manual.item(ref) is not None else self.title(change)
+        return shown + kind
+
+    def field(self, change: ItemChange | None, field_change: FieldChange) -> str:
+        ref = Ref(change.kind, change.id) if change else None
+        return inline(field_name(field_change.field, self.ctx.manual, self.ctx.lang, ref))
+
+    def value(self, field_change: FieldChange) -> str:
+        return change_html(field_change, self.ctx.manual, self.ctx.lang).replace("|", "\\|")
+
+    def anchor(self, change: ItemChange) -> str:
+        return change_anchor(change)
+
+
+class _ReviewHelper:
+    def __init__(self, ctx: PageContext) -> None:
+        self.ctx = ctx
+
+    def status(self, entry: ReviewEntry) -> str:
+        if entry.days < 0:
+            return self.ctx.label("overdue-by", days=-entry.days)
+        if entry.days == 0:
+            return self.ctx.label("due-today")
+        return self.ctx.label("due-in", days=entry.days)
+
+    def kind(self, entry: ReviewEntry) -> str:
+        from officebook.render.site import SINGULAR
+
+        return self.ctx.label(SINGULAR[entry.ref.kind])
+
+
+def item_notices(ctx: PageContext, item: Item, notes: EditionNotes) -> str:
+    """Admonitions for the top of an item's page: review overdue, new or changed in this edition."""
+    blocks = []
+    lang = ctx.lang
+    if notes.past_review(item):
+        if item.maintainer in ctx.manual.posts:
+            body = ctx.label("notice-overdue-body", date=item.review_by, maintainer=ctx.post(item.maintainer))
+        else:
+            body = ctx.label("notice-overdue-body-unmaintained", date=item.review_by)
+        body += f" [{ctx.label('due-for-review')}]({ctx.url(REVIEW_PATH)})"
+        blocks.append(_admonition("warning", ctx.label("notice-overdue"), body))
+    change = notes.change_of(item.ref)
+    if change is not None and notes.changes is not None:
+        edition = notes.changes.new_edition
+        anchor = "added" if notes.is_new(item.ref) else change_anchor(change)
+        link = f"[{ctx.label('see-changes')}]({ctx.url(CHANGES_PATH)}#{anchor})"
+        if notes.is_new(item.ref):
+            body = ctx.label("notice-new-body", edition=inline(edition))
+            blocks.append(_admonition("note", label("notice-new", lang, edition=edition), f"{body} {link}"))
+        else:
+            fields = label("list-separator", lang).join(inline(n) for n in field_names(change, ctx.manual, lang))
+            body = ctx.label("notice-changed-fields", old=inline(notes.changes.old_edition), fields=fields)
+            blocks.append(_admonition("note", label("notice-changed", lang, edition=edition), f"{body} {link}"))
+    return "\n".join(blocks)
+
+
+def _admonition(kind: str, title: str, body: str) -> str:
+    title = title.replace('"', "'")
+    return f'!!! {kind} "{title}"\n\n    {body}\n'
+
+
+def with_notices(markdown: str, notices: str) -> str:
+    """The page with `notices` right below its title (the first `# ` heading)."""
+    if not notices:
+        return markdown
+    match = re.search(r"^# .*$", markdown, flags=re.MULTILINE)
+    if match is None:
+        return notices + "\n" + markdown
+    return markdown[:match.end()] + "\n\n" + notices + markdown[match.end():]
+
+
+# ---- the handbook ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One row of the handbook's revision table."""
+
+    kind: str
+    id: str
+    status: str  # revision-new, revision-changed, revision-removed (label keys)
+    title: dict
+    fields: tuple[str, ...] = ()
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or next(iter(self.title.values()), self.id)
+
+
+def revisions(notes: EditionNotes | None, manual: Manual, lang: str) -> list[Revision]:
+    """The revision table: new, changed and removed items in chapter order (glossary terms last)."""
+    if notes is None or notes.changes is None:
+        return []
+    changes = notes.changes
+    order = {kind: i for i, kind in enumerate(("functions", "duties", "procedures", "standards", "posts",
+                                               "glossary"))}
+    rows = [Revision(c.kind, c.id, "revision-new", dict(c.title)) for c in changes.added]
+    rows += [Revision(c.kind, c.id, "revision-changed", dict(c.title), tuple(field_names(c, manual, lang)))
+             for c in changes.changed]
+    rows += [Revision(c.kind, c.id, "revision-removed", dict(c.title)) for c in changes.removed]
+
+    def position(row: Revision) -> tuple:
+        items = list(manual.post_order) if row.kind == "posts" else list(manual.kind(row.kind)) \
+            if row.kind != "glossary" else []
+        return (order[row.kind], items.index(row.id) if row.id in items else len(items), row.id)
+
+    return sorted(rows, key=position)
+
+
+def mark_changed_sections(html: str, anchors: Iterable[str]) -> str:
+    """Add the class `changed` to the `<section>` of every anchor (the margin bar of print.css)."""
+    for anchor in anchors:
+        pattern = re.compile(r'(<section class=")([^"]*)(" id="' + re.escape(anchor) + '")')
+        html = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)} changed{m.group(3)}", html, count=1)
+    return html
