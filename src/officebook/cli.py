@@ -207,6 +207,119 @@ def _edition_notes(manual, previous: Path | None, today=None, *, reviews: bool =
     return edition_notes(manual, previous=old, today=day)
 
 
+# ---- build and serve: the web manual ---------------------------------------------------------------
+
+
+def _default_mkdocs_config(content_dir: Path, config_file: Path | None) -> Path | None:
+    """--config, else the mkdocs.yml beside the content folder (the repository's), if there is one."""
+    if config_file is not None:
+        return config_file
+    beside = content_dir.resolve().parent / "mkdocs.yml"
+    return beside if beside.is_file() else None
+
+
+class _ProgressLine:
+    """Progress on stderr: one updating line on a terminal, one line per stage otherwise."""
+
+    def __init__(self) -> None:
+        self.interactive = sys.stderr.isatty()
+        self.stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if self.interactive:
+            click.echo(f"\r{stage}: {done}/{total}\033[K", err=True, nl=False)
+            if done == total:
+                click.echo("", err=True)
+        elif stage != self.stage:
+            click.echo(f"{stage}: {total}", err=True)
+        self.stage = stage
+
+
+def mkdocs_config_option(function):
+    return click.option(
+        "--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+        help="mkdocs.yml with your theme settings [default: the mkdocs.yml beside CONTENT_DIR, if any].",
+    )(function)
+
+
+@main.command()
+@content_argument
+@check_options
+@mkdocs_config_option
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("site"), show_default=True,
+              help="Folder of the site; replaced as a whole when the build succeeds.")
+@click.option("--offline", is_flag=True,
+              help="A site that works opened from a folder (no server), search included; loads nothing from the internet.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Keep the generated Markdown and mkdocs.yml files here [default: a temporary folder].")
+@previous_option
+@today_option
+def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
+          output: Path, offline: bool, work_dir: Path | None, previous: Path | None, today) -> None:
+    """Check CONTENT_DIR, then build the web manual: one site per language (the default language at
+    the root of the output, the others under <code>/)."""
+    from officebook.build.site import OutputRefused, SiteBuildError, build_site
+
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    notes = _edition_notes(manual, previous, today)
+    try:
+        result = build_site(manual, output, config_file=_default_mkdocs_config(content_dir, config_file),
+                            offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
+                            notes=notes)
+    except OutputRefused as error:
+        raise click.UsageError(error.summary) from error
+    except SiteBuildError as error:
+        for message in error.messages:
+            click.echo(message, err=True)
+        click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
+        sys.exit(EXIT_CONTENT)
+    languages = ", ".join(result.languages)
+    click.echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
+               f"in {result.timings['total']:.1f} s", err=True)
+
+
+@main.command()
+@content_argument
+@check_options
+@mkdocs_config_option
+@click.option("--lang", default=None, help="Language to preview [default: the manual's default language].")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Address to serve on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+@click.option("--dirty", is_flag=True, help="Rebuild only changed pages (faster on big manuals; menus may lag).")
+def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
+          lang: str | None, dev_addr: str, open_browser: bool, dirty: bool) -> None:
+    """Preview the web manual with live reload: editing a YAML file re-renders the pages it affects."""
+    import logging
+
+    from officebook.build.site import LivePreview, SiteBuildError
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.INFO)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+    def check_content():
+        result = run_checks(content_dir, strict, max_file_size, no_cache)
+        if result.diagnostics:
+            report(result, content_dir, "text")
+        return result.manual
+
+    def rendered(pages: list[str]) -> None:
+        if pages:
+            click.echo(f"officebook: {len(pages)} page(s) re-rendered", err=True)
+
+    preview = LivePreview(content_dir, lang, _default_mkdocs_config(content_dir, config_file),
+                          check=check_content, on_pages=rendered)
+    try:
+        if not preview.render():
+            sys.exit(EXIT_CONTENT)
+        preview.serve(dev_addr=dev_addr, open_browser=open_browser, dirty=dirty)
+    except SiteBuildError as error:
+        raise click.UsageError(error.summary) from error
+
+
 @main.command()
 @content_argument
 @click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,

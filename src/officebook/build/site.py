@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -316,9 +317,37 @@ def write_overrides(overrides_dir: Path, user: UserConfig) -> None:
     source = resources.files("officebook.render") / "templates" / "site" / "overrides"
     with resources.as_file(source) as path:
         _copy_tree(Path(path), overrides_dir)
+    patch_search_worker(overrides_dir)
     custom_dir = (user.data.get("theme") or {}).get("custom_dir")
     if custom_dir:
         _copy_tree(user.directory / custom_dir, overrides_dir)
+
+
+# Material's search worker segments a Chinese query greedily by the words of the index, but its loop
+# never tries the whole query (`j < length`), so 公文 is searched as 公* and 督查 as 督*. The two
+# fixes below make it try every end position; the patched worker is served from the overrides
+# folder under the same name. If a Material release changes the code, nothing is patched.
+_SEGMENT_FIXES = (
+    (re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in (\w+)"),
+     r"for(let \1=\2+1;\1<=\3.length;\1++)\3.slice(\2,\1)in \4"),
+    (re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
+)
+
+
+def patch_search_worker(overrides_dir: Path) -> bool:
+    """Write Material's search worker with the Chinese query segmentation fixed; False if the
+    installed Material's worker does not have the expected code."""
+    workers = resources.files("material") / "templates" / "assets" / "javascripts" / "workers"
+    candidates = [entry for entry in workers.iterdir() if entry.name.startswith("search.") and entry.name.endswith(".js")]
+    if len(candidates) != 1:
+        return False
+    source = candidates[0].read_text(encoding="utf-8")
+    for pattern, replacement in _SEGMENT_FIXES:
+        source, count = pattern.subn(replacement, source)
+        if count != 1:
+            return False
+    write_if_changed(overrides_dir / "assets" / "javascripts" / "workers" / candidates[0].name, source)
+    return True
 
 
 def write_config(config: dict, path: Path) -> None:

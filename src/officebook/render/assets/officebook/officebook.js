@@ -94,18 +94,28 @@
     return element;
   }
 
+  /* Height of the list laid out as printed (A4 less margins is about 700 x 1030 CSS px). */
+  function printedHeight(list, columns) {
+    list.classList.add("officebook-print-measure");
+    list.classList.toggle("officebook-print-columns", columns);
+    var height = list.scrollHeight;
+    list.classList.remove("officebook-print-measure");
+    return height;
+  }
+
+  /* Print this list alone, scaled (and if need be set in two columns) to fit one A4 page. */
   function printList(list) {
     var root = document.documentElement;
-    var width = 700;  /* A4 less margins, in CSS pixels */
+    var room = 960;  /* page height less the title and the signature line */
+    var single = Math.min(1, room / Math.max(printedHeight(list, false), 1));
+    var double = Math.min(1, room / Math.max(printedHeight(list, true), 1));
+    var columns = double > single * 1.1;
+    list.classList.toggle("officebook-print-columns", columns);
+    list.style.setProperty("--officebook-print-zoom", String(Math.max(0.45, columns ? double : single)));
     list.classList.add("officebook-print-target");
     root.classList.add("officebook-printing");
-    list.style.width = width + "px";
-    var height = list.scrollHeight;
-    list.style.width = "";
-    var fit = 1000 / Math.max(height, 1);  /* A4 height less margins and the print header */
-    list.style.setProperty("--officebook-print-zoom", String(Math.max(0.55, Math.min(1, fit))));
     function done() {
-      list.classList.remove("officebook-print-target");
+      list.classList.remove("officebook-print-target", "officebook-print-columns");
       root.classList.remove("officebook-printing");
       list.style.removeProperty("--officebook-print-zoom");
       window.removeEventListener("afterprint", done);
@@ -155,9 +165,27 @@
     else list.insertBefore(bar, list.firstChild);
   }
 
+  /* Material's search overlay is a dialog without a name; name it after its input. */
+  function nameSearchDialog() {
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector(".md-search__input");
+    if (dialog && !dialog.getAttribute("aria-label") && input) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.getAttribute("placeholder") || "Search");
+    }
+  }
+
   function setupAll() {
+    nameSearchDialog();
     var lists = document.querySelectorAll(".officebook-checklist");
     for (var i = 0; i < lists.length; i++) setup(lists[i]);
+  }
+
+  /* Opened from a folder (offline build), Material would fetch each language's sitemap.xml to
+     map pages across languages; file:// forbids that, and our language links already lead to
+     the same page. Drop the <link rel=alternate> hints before Material reads them. */
+  if (window.location.protocol === "file:") {
+    var hints = document.querySelectorAll("link[rel=alternate][hreflang]");
+    for (var h = 0; h < hints.length; h++) hints[h].parentNode.removeChild(hints[h]);
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {

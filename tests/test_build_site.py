@@ -1,0 +1,270 @@
+"""Building the web manual with MkDocs: strict builds, layout, config merging, atomic replacement,
+offline sites, the `build` and `serve` commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from officebook.build.site import (
+    SITE_MARKER,
+    LivePreview,
+    OutputRefused,
+    SiteBuildError,
+    UserConfig,
+    build_site,
+    material_language,
+    site_config,
+)
+from officebook.cli import main
+from officebook.pipeline import run_check
+from officebook.render.site import render_site
+
+TESTS = Path(__file__).parent
+FIXTURE = TESTS / "golden" / "fixture" / "content"
+VALID_CASES = sorted(p for p in (TESTS / "cases" / "valid").glob("*/content") if p.is_dir())
+
+
+def load(content: Path):
+    result = run_check(content, use_cache=False)
+    assert result.manual is not None
+    return result.manual
+
+
+@pytest.fixture(scope="module")
+def fixture_manual():
+    return load(FIXTURE)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, fixture_manual):
+    """The fixture built once, with a user mkdocs.yml, generated files kept for inspection."""
+    root = tmp_path_factory.mktemp("built")
+    (root / "docs" / "images").mkdir(parents=True)
+    (root / "docs" / "images" / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+    (root / "docs" / "extra.css").write_text(".md-header { outline: 0; }\n")
+    (root / "mkdocs.yml").write_text(yaml.safe_dump({
+        "theme": {"palette": {"primary": "teal"}, "logo": "images/logo.svg", "features": ["content.code.copy"]},
+        "extra_css": ["extra.css"],
+        "markdown_extensions": [{"toc": {"permalink": "¶"}}],
+    }))
+    result = build_site(fixture_manual, root / "site", config_file=root / "mkdocs.yml", work_dir=root / "work")
+    return root, result
+
+
+def test_build_layout(built):
+    root, result = built
+    site = root / "site"
+    assert result.languages == ("zh", "en")
+    assert (site / SITE_MARKER).is_file()
+    for prefix in ("", "en/"):
+        for page in ("index.html", "duties/index.html", "duties/index/index.html", "procedures/review/index.html",
+                     "posts/clerk/index.html", "raci/index.html", "org-chart/index.html", "glossary/index.html"):
+            assert (site / prefix / page).is_file(), prefix + page
+    assert '<html lang="zh"' in (site / "index.html").read_text()
+    assert '<html lang="en"' in (site / "en" / "index.html").read_text()
+    assert not list(site.parent.glob(".site.*")), "no staging or backup folder is left behind"
+
+
+def test_language_selector_leads_to_the_same_page(built):
+    root, _ = built
+    zh_page = (root / "site" / "posts" / "clerk" / "index.html").read_text()
+    en_page = (root / "site" / "en" / "posts" / "clerk" / "index.html").read_text()
+    assert 'href="../../en/posts/clerk/" hreflang="en"' in zh_page
+    assert 'href="../../../posts/clerk/" hreflang="zh"' in en_page
+    home = (root / "site" / "index.html").read_text()
+    assert 'href="./en/" hreflang="en"' in home
+
+
+def test_user_settings_win_and_generator_adds_what_it_needs(built):
+    root, _ = built
+    config = yaml.load((root / "work" / "zh" / "mkdocs.yml").read_text(), Loader=yaml.Loader)  # noqa: S506
+    assert config["theme"]["palette"] == {"primary": "teal"}
+    assert config["theme"]["logo"] == "images/logo.svg"
+    assert "content.code.copy" in config["theme"]["features"] and "navigation.prune" in config["theme"]["features"]
+    assert config["extra_css"] == ["assets/officebook/officebook.css", "extra.css"]
+    toc = next(e["toc"] for e in config["markdown_extensions"] if isinstance(e, dict) and "toc" in e)
+    assert toc["permalink"] == "¶" and "slugify" in toc
+    assert config["theme"]["language"] == "zh" and config["strict"] is True
+    assert (root / "site" / "images" / "logo.svg").is_file() and (root / "site" / "extra.css").is_file()
+    assert "teal" in (root / "site" / "index.html").read_text()
+
+
+def test_chinese_search_index_is_segmented(built):
+    root, _ = built
+    index = json.loads((root / "site" / "search" / "search_index.json").read_text())
+    assert "\\u200b" in index["config"]["separator"]  # queries split where jieba split the text
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "\u200b" in texts, "jieba segments Chinese text at build time"
+    assert any(doc.get("tags") == ["协调", "coordination"] for doc in index["docs"]), "tags are indexed"
+    english = json.loads((root / "site" / "en" / "search" / "search_index.json").read_text())
+    assert "\\u200b" not in english["config"]["separator"]
+
+
+def test_content_html_never_reaches_the_site(built):
+    root, _ = built
+    home = (root / "site" / "en" / "index.html").read_text()
+    assert "&lt;script&gt;alert" in home and '<script>alert("x")' not in home
+    function = (root / "site" / "en" / "functions" / "coordination" / "index.html").read_text()
+    assert "javascript:" not in function
+    assert not re.search(r"<[^>]*\sonclick=", function), "attribute lists in content stay text"
+    assert '{: onclick="alert(1)" }' in function
+
+
+def test_a_failed_build_leaves_the_previous_site(built, fixture_manual, tmp_path):
+    root, _ = built
+    site = tmp_path / "site"
+    shutil.copytree(root / "site", site)
+    before = sorted(p.relative_to(site).as_posix() for p in site.rglob("*"))
+    (tmp_path / "mkdocs.yml").write_text("markdown_extensions: [no_such_extension_anywhere]\n")
+    with pytest.raises(SiteBuildError) as failure:
+        build_site(fixture_manual, site, config_file=tmp_path / "mkdocs.yml")
+    assert "no_such_extension_anywhere" in " ".join(failure.value.messages) + failure.value.summary
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"], "no staging folder is left"
+
+
+def test_output_that_is_not_ours_is_refused(fixture_manual, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(OutputRefused):
+        build_site(fixture_manual, tmp_path)
+    with pytest.raises(OutputRefused):
+        build_site(fixture_manual, tmp_path.parent, protected=[tmp_path])
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
+def test_offline_site_loads_nothing_from_the_internet(fixture_manual, tmp_path):
+    build_site(fixture_manual, tmp_path / "site", offline=True)
+    site = tmp_path / "site"
+    assert (site / "search" / "search_index.js").is_file()
+    assert (site / "assets" / "officebook" / "iframe-worker-shim.js").is_file()
+    page = (site / "procedures" / "review" / "index.html").read_text()
+    assert "iframe-worker-shim.js" in page and "unpkg.com" not in page
+    assert 'href="../../en/procedures/review/index.html"' in page
+    for html in site.rglob("*.html"):
+        text = html.read_text()
+        remote = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="(https?:)?//[^"]+"', text)
+        assert not remote, (html, remote)
+        assert "fonts.googleapis" not in text
+
+
+def test_site_config_for_an_unknown_language_falls_back(fixture_manual, tmp_path):
+    assert material_language("zh") == "zh" and material_language("zh-TW") == "zh-TW"
+    assert material_language("xx") == "en" and material_language("de-CH") == "de"
+    content = render_site(fixture_manual, "en")
+    config = site_config(fixture_manual, "en", content, UserConfig(None, {"site_url": "https://x.example/manual"}),
+                         docs_dir=tmp_path, site_dir=tmp_path / "s", overrides_dir=tmp_path / "o", offline=True)
+    assert config["site_url"] == "https://x.example/manual/en/"
+    assert config["theme"]["font"] is False and config["use_directory_urls"] is False
+    assert {"offline": {"enabled": True}} in config["plugins"]
+
+
+@pytest.mark.parametrize("content", VALID_CASES, ids=[p.parent.name for p in VALID_CASES])
+def test_every_valid_case_builds_without_warnings(content, tmp_path):
+    """Manuals written to the contract, which the generator has not been tuned on, build strictly."""
+    build_site(load(content), tmp_path / "site")
+
+
+# ---- the command line -------------------------------------------------------------------------------
+
+
+def test_build_command(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(FIXTURE), "-o", str(tmp_path / "site"), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "built" in result.stderr and "zh: site" in result.stderr
+    assert (tmp_path / "site" / "en" / "index.html").is_file()
+
+
+def test_build_command_stops_on_content_errors_like_check(tmp_path):
+    invalid = next(p for p in sorted((TESTS / "cases" / "invalid").glob("*/content")) if p.is_dir())
+    check = CliRunner().invoke(main, ["check", str(invalid), "--no-cache"])
+    build = CliRunner().invoke(main, ["build", str(invalid), "-o", str(tmp_path / "site"), "--no-cache"])
+    assert check.exit_code == build.exit_code == 1
+    assert build.stderr == check.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_build_command_refuses_a_foreign_folder(tmp_path):
+    (tmp_path / "keep.txt").write_text("x")
+    result = CliRunner().invoke(main, ["build", str(FIXTURE), "-o", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 2 and "refusing" in result.stderr
+
+
+# ---- live preview -------------------------------------------------------------------------------------
+
+
+def test_live_preview_rewrites_only_the_affected_pages(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    heard: list[list[str]] = []
+    preview = LivePreview(content, "en", None, check=lambda: run_check(content, use_cache=False).manual,
+                          on_pages=heard.append, work_dir=tmp_path / "work")
+    assert preview.render()
+    assert sorted(heard[-1]) == sorted(render_site(run_check(content, use_cache=False).manual, "en").pages)
+    standard = content / "standards" / "accuracy.yaml"
+    standard.write_text(standard.read_text().replace("Figures checked", "Figures double-checked"))
+    assert preview.render()
+    assert sorted(heard[-1]) == ["posts/clerk/index.md", "posts/head/index.md", "standards/accuracy/index.md"]
+    docs = tmp_path / "work" / "en" / "docs"
+    assert "Figures double-checked" in (docs / "standards" / "accuracy" / "index.md").read_text()
+    standard.write_text("title: [broken\n")
+    assert not preview.render(), "content errors keep the last good pages"
+    assert "Figures double-checked" in (docs / "standards" / "accuracy" / "index.md").read_text()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 (local test server)
+        return response.read().decode()
+
+
+def test_serve_command_reloads_after_a_yaml_edit(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    port = _free_port()
+    env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "officebook", "serve", str(content), "--lang", "en", "-a", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    url = f"http://127.0.0.1:{port}/standards/accuracy/"
+    try:
+        page = _wait_for(lambda: _fetch(url), timeout=60)
+        assert "Figures checked" in page
+        standard = content / "standards" / "accuracy.yaml"
+        standard.write_text(standard.read_text().replace("Figures checked", "Figures double-checked"))
+        _wait_for(lambda: "Figures double-checked" in _fetch(url) or None, timeout=60)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0]
+    assert "page(s) re-rendered" in output
+
+
+def _wait_for(probe, timeout: float):
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = probe()
+            if value:
+                return value
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.3)

@@ -1,0 +1,294 @@
+"""The built web manual in real Chromium: languages, search, checklists, flowcharts, accessibility,
+and no request ever leaves the machine. Screenshots go to tests/artifacts/ for people to look at.
+
+Needs Debian's chromium (/usr/bin/chromium, or $OFFICEBOOK_CHROMIUM); skipped when it is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import subprocess
+import threading
+from pathlib import Path
+
+import pytest
+
+from officebook.build.site import build_site
+from officebook.pipeline import run_check
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = os.environ.get("OFFICEBOOK_CHROMIUM", "/usr/bin/chromium")
+if not Path(CHROMIUM).exists():
+    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
+
+TESTS = Path(__file__).parent
+ARTIFACTS = TESTS / "artifacts"
+CONTENT = TESTS.parent / "content"
+FIXTURE = TESTS / "golden" / "fixture" / "content"
+
+
+def _manual(content: Path):
+    result = run_check(content, use_cache=False)
+    assert result.manual is not None
+    return result.manual
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 (the base class's name)
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory):
+    """The default manual built once, served on 127.0.0.1 from a thread."""
+    root = tmp_path_factory.mktemp("browser-site") / "site"
+    build_site(_manual(CONTENT), root)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browser-offline") / "site"
+    build_site(_manual(FIXTURE), root, offline=True)
+    return root
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
+                  "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()
+
+
+class Watched:
+    """A page whose console errors and requests off the machine are recorded (and blocked)."""
+
+    def __init__(self, browser, allowed_prefix: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.errors: list[str] = []
+        self.remote: list[str] = []
+        self.allowed = allowed_prefix
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith((self.allowed, "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.remote.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+        assert self.remote == [], "requests left the machine"
+        assert self.errors == [], "console errors"
+
+
+@pytest.fixture
+def web(browser, site_url):
+    watched = Watched(browser, site_url)
+    yield watched
+    watched.close()
+
+
+def h1(page) -> str:
+    return page.locator("h1").inner_text().rstrip("¶").strip()
+
+
+def shot(page, name: str, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+def test_home_page_in_each_language(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/")
+    assert h1(page) == "市人民政府办公室工作手册"
+    assert page.locator("html").get_attribute("lang") == "zh"
+    assert page.locator(".officebook-posts a").count() == 11
+    shot(page, "home-zh")
+    page.goto(f"{site_url}/en/")
+    assert h1(page) == "Handbook of the General Office of the Municipal People's Government"
+    assert page.locator("html").get_attribute("lang") == "en"
+    shot(page, "home-en")
+
+
+def test_language_switch_lands_on_the_same_page(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/posts/secretary/")
+    page.hover(".md-header__option .md-select")
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_url(f"{site_url}/en/posts/secretary/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.hover(".md-header__option .md-select")
+    page.locator(".md-select__link[hreflang=zh]").click()
+    page.wait_for_url(f"{site_url}/posts/secretary/")
+
+
+def _search(page, query: str):
+    """Type a query as a reader does: Material reads the box on keyup (an IME commit gives one)."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill(query)
+    box.press("End")
+    results = page.locator(".md-search-result__item > a")
+    results.first.wait_for(timeout=15_000)
+    return results
+
+
+def test_search_in_chinese_finds_the_right_page(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/")
+    results = _search(page, "督查")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("functions/supervision-inspection/" in h for h in hrefs), hrefs
+    assert any("posts/supervision-officer/" in h for h in hrefs), hrefs
+    shot(page, "search-zh")
+    page.locator(".md-search-result__item > a[href*='functions/supervision-inspection/']").first.click()
+    page.wait_for_url(re.compile(r".*/functions/supervision-inspection/.*"))
+    assert h1(page) == "督办督查"
+    page.goto(f"{site_url}/")
+    results = _search(page, "公文")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
+    assert any("procedures/document-drafting/" in h for h in hrefs), hrefs
+    assert all("h=%E5%85%AC%E6%96%87" in h for h in hrefs), "the whole word is searched, not 公 alone"
+
+
+def test_search_in_english_and_by_id(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/en/")
+    results = _search(page, "supervision")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("supervision-inspection/" in h for h in hrefs), hrefs
+    results.first.click()
+    page.wait_for_url(re.compile(r".*supervision.*"))
+    page.goto(f"{site_url}/en/")
+    results = _search(page, "document-drafting")
+    hrefs = [results.nth(i).get_attribute("href") for i in range(min(results.count(), 5))]
+    assert any("procedures/document-drafting/" in h for h in hrefs), hrefs
+
+
+def test_checklist_ticks_survive_a_reload_and_reset(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/posts/secretary/")
+    daily = page.locator(".officebook-checklist[data-list=daily]")
+    box = daily.locator("input[type=checkbox]").first
+    assert not box.is_checked() and box.is_enabled()
+    assert box.get_attribute("aria-label")
+    box.click(force=True)  # lands on Material's drawn box above the hidden input, as a user's click does
+    assert box.is_checked()
+    shot(page, "post-checklists", full_page=True)
+    page.reload()
+    box = page.locator(".officebook-checklist[data-list=daily] input[type=checkbox]").first
+    assert box.is_checked(), "the tick is remembered"
+    stored = page.evaluate("Object.keys(localStorage)")
+    assert any(key.endswith(":secretary:daily") for key in stored), stored
+    page.locator(".officebook-checklist[data-list=daily] .officebook-checklist__reset").click()
+    assert not box.is_checked()
+    page.reload()
+    assert not page.locator(".officebook-checklist[data-list=daily] input[type=checkbox]").first.is_checked()
+
+
+def test_checklist_starts_fresh_in_a_new_period(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/posts/secretary/")
+    key = page.evaluate(
+        "() => { const l = document.querySelector('.officebook-checklist[data-list=daily]');"
+        " return ['officebook:v1', l.dataset.scope, l.dataset.post, l.dataset.list].join(':'); }")
+    first = page.evaluate("document.querySelector('.officebook-checklist[data-list=daily]').dataset.keys.split(' ')[0]")
+    page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify({{period: '2000-01-01', ticked: [{first!r}]}}))")
+    page.reload()
+    assert not page.locator(".officebook-checklist[data-list=daily] input[type=checkbox]").first.is_checked()
+
+
+def test_procedure_flowchart_renders_as_svg(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/procedures/document-drafting/")
+    chart = page.locator("svg.officebook-flowchart")
+    assert chart.count() == 1
+    box = chart.bounding_box()
+    assert box["width"] > 300 and box["height"] > 300
+    assert chart.locator("g[id^=flow-document-drafting-step-]").count() == 8
+    chart.scroll_into_view_if_needed()
+    shot(page, "procedure-flowchart", full_page=True)
+
+
+def test_raci_and_org_chart(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/raci/")
+    assert page.locator("table").count() >= 4
+    assert page.locator("td", has_text=re.compile(r"^R/A$|^A$")).count() > 0
+    shot(page, "raci", full_page=True)
+    page.goto(f"{site_url}/en/org-chart/")
+    assert page.locator("svg.officebook-orgchart").is_visible()
+    shot(page, "org-chart-en")
+
+
+@pytest.mark.parametrize("path", ["/", "/posts/secretary/", "/procedures/document-drafting/", "/en/raci/",
+                                  "/en/posts/director/", "/glossary/", "/org-chart/"])
+def test_no_serious_accessibility_violations(web, site_url, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    web.page.goto(site_url + path)
+    results = Axe().run(web.page)
+    serious = [(v["id"], v["impact"], len(v["nodes"])) for v in results.response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_print_view_fits_the_longest_checklist_on_one_a4_page(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/posts/director/")
+    longest = page.evaluate("""() => {
+        const lists = [...document.querySelectorAll('.officebook-checklist')];
+        const list = lists.reduce((a, b) => a.querySelectorAll('li').length >= b.querySelectorAll('li').length ? a : b);
+        window.print = () => {};  // the print dialog; afterprint never comes, so the print view stays
+        list.querySelector('.officebook-checklist__print').click();
+        return [list.dataset.list, list.querySelectorAll('li').length];
+    }""")
+    assert longest[1] >= 10, longest
+    page.emulate_media(media="print")
+    visible = page.evaluate("""() => [...document.querySelector('.md-content__inner').children]
+        .filter(e => getComputedStyle(e).display !== 'none').map(e => e.dataset.list || e.tagName)""")
+    assert visible == [longest[0]]
+    ARTIFACTS.mkdir(exist_ok=True)
+    pdf = ARTIFACTS / "checklist-print.pdf"
+    page.pdf(path=str(pdf), prefer_css_page_size=True)
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"^Pages:\s+1$", info, re.MULTILINE), info
+        assert "(A4)" in info, info
+
+
+def test_offline_site_works_from_a_folder(browser, offline_site):
+    watched = Watched(browser, "file://")
+    page = watched.page
+    page.goto((offline_site / "index.html").as_uri())
+    assert h1(page) == "示例办公室工作手册"
+    results = _search(page, "审核")
+    assert results.count() >= 1
+    page.goto((offline_site / "procedures" / "review" / "index.html").as_uri())
+    assert page.locator("svg.officebook-flowchart").is_visible()
+    page.hover(".md-header__option .md-select")
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_url(re.compile(r".*/en/procedures/review/index\.html$"))
+    shot(page, "offline-procedure-en")
+    watched.close()
