@@ -1,0 +1,322 @@
+"""`officebook pdf`: the printed handbook and the post booklets, read back with poppler-utils.
+
+Most checks use the small fixture manual; the default manual is printed once (Chinese) for the
+checks that need a long document: a contents list over several pages and the landscape RACI matrix.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import CASES, ROOT
+from officebook import cli
+from officebook.build import pdf as pdf_build
+
+MINIMAL = CASES / "valid" / "minimal" / "content"
+TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+)\s+(.+?)\s*\.{4,}\s*(\d+)\s*$")
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+
+
+def run_cli(*args: str):
+    return CliRunner().invoke(cli.main, [*args, "--no-cache"])
+
+
+def pdfinfo(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def page_size(path: Path, page: int) -> str:
+    """`595.276 x 841.89 pts (A4)` for portrait A4."""
+    out = subprocess.run(["pdfinfo", "-f", str(page), "-l", str(page), str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return re.search(rf"^Page\s+{page} size:\s+(.*)$", out, re.MULTILINE).group(1)
+
+
+def page_texts(path: Path, layout: bool = True) -> list[str]:
+    """The text of every page (index 0 is page 1)."""
+    args = ["pdftotext", "-enc", "UTF-8", *(["-layout"] if layout else []), str(path), "-"]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    return out.split("\f")[:-1]
+
+
+def fonts(path: Path) -> list[tuple[str, str]]:
+    """(font name, embedded yes/no) for every font of the PDF."""
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    return [(row.split()[0], row.split()[-5]) for row in rows]
+
+
+def structure(path: Path) -> ElementTree.Element:
+    """pdftohtml's XML: pages with their text and links, then the outline (bookmarks)."""
+    out = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return ElementTree.fromstring(out.split("\n", 2)[2] if out.startswith("<?xml") else out)
+
+
+def outline(path: Path) -> list[tuple[int, int, str]]:
+    """Bookmarks as (level, page, title), level 1 for chapters."""
+    found: list[tuple[int, int, str]] = []
+
+    def walk(element: ElementTree.Element, level: int) -> None:
+        for child in element:
+            if child.tag == "item":
+                found.append((level, int(child.get("page")), "".join(child.itertext()).strip()))
+            elif child.tag == "outline":
+                walk(child, level + 1)
+
+    root = structure(path).find("outline")
+    if root is not None:
+        walk(root, 1)
+    return found
+
+
+def toc_entries(texts: list[str]) -> list[tuple[str, str, int]]:
+    """(number, title, page) of every item line of the contents."""
+    return [(m.group(1), m.group(2), int(m.group(3)))
+            for text in texts[:12] for line in text.splitlines() if (m := TOC_ENTRY.match(line))]
+
+
+@pytest.fixture(scope="module")
+def minimal(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf")
+    result = run_cli("pdf", str(MINIMAL), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def default_zh(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pdf-default")
+    result = run_cli("pdf", str(ROOT / "content"), "-o", str(out), "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    return out / "handbook-zh.pdf"
+
+
+def test_one_handbook_per_language_with_its_title_and_page_count(minimal):
+    assert sorted(p.name for p in minimal.iterdir()) == ["handbook-en.pdf", "handbook-zh.pdf"]
+    zh, en = pdfinfo(minimal / "handbook-zh.pdf"), pdfinfo(minimal / "handbook-en.pdf")
+    assert zh["Title"] == "示例办公室工作手册" and en["Title"] == "Sample Office Manual"
+    assert en["Author"] == "Sample Unit General Office"
+    assert int(zh["Pages"]) >= 10 and int(en["Pages"]) >= 10
+    assert zh["Page size"].startswith("595.276 x 841.89")
+
+
+def test_the_command_reports_what_it_wrote(tmp_path):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    pages = pdfinfo(tmp_path / "handbook-en.pdf")["Pages"]
+    assert f"wrote {(tmp_path / 'handbook-en.pdf').as_posix()} ({pages} pages" in result.stderr
+    assert not list(tmp_path.glob(".*"))  # no partial files left behind
+
+
+def test_headings_are_there_in_chinese_and_english(minimal):
+    zh = "\n".join(page_texts(minimal / "handbook-zh.pdf"))
+    en = "\n".join(page_texts(minimal / "handbook-en.pdf"))
+    for heading in ("文件控制", "目录", "引言", "第一章 职能", "1.2 综合协调", "第三章 流程", "3.1 公文审核",
+                    "第六章 职责分工矩阵（RACI）", "第七章 术语"):
+        assert heading in zh
+    for heading in ("Document control", "Contents", "Introduction", "1 Functions", "3.1 Document review",
+                    "5.2 Secretary", "Responsibility matrix (RACI)", "Glossary"):
+        assert heading in en
+
+
+def test_every_page_but_the_cover_has_the_running_header_and_the_footer(minimal):
+    texts = page_texts(minimal / "handbook-en.pdf")
+    total = len(texts)
+    assert "Page " not in texts[0] and "Sample Office Manual" in texts[0]
+    for number, text in enumerate(texts[1:], start=2):
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert lines[0].startswith("Sample Office Manual"), (number, lines[0])
+        assert re.search(r"Edition 2026\.1 · Effective 2026-12-01\s+Uncontrolled when printed\s+"
+                         rf"Page {number} of {total}$", lines[-1]), (number, lines[-1])
+    zh = page_texts(minimal / "handbook-zh.pdf")
+    assert f"第 2 页，共 {len(zh)} 页" in zh[1] and "版次 2026.1" in zh[1]
+    procedures_page = next(t for t in zh if "3.1 公文审核" in t)
+    assert procedures_page.splitlines()[0].split()[-2:] == ["第三章", "流程"]
+
+
+def test_contents_page_numbers_match_the_pages_of_the_headings(minimal):
+    for name in ("handbook-zh.pdf", "handbook-en.pdf"):
+        texts = page_texts(minimal / name)
+        entries = toc_entries(texts)
+        assert len(entries) == 12  # 2 functions, 3 duties, 2 procedures, 2 standards, 3 posts
+        for number, title, page in entries:
+            heading = re.compile(rf"^\s*{re.escape(number)}\s+{re.escape(title)}\s*$", re.MULTILINE)
+            assert heading.search(texts[page - 1]), (name, number, title, page)
+
+
+def test_bookmarks_follow_the_chapters_and_their_entries(minimal):
+    marks = outline(minimal / "handbook-en.pdf")
+    chapters = [title for level, _, title in marks if level == 1]
+    assert chapters == ["Document control", "Contents", "Introduction", "1 Functions", "2 Duties", "3 Procedures",
+                        "4 Standards", "5 Posts", "6 Responsibility matrix (RACI)", "7 Glossary"]
+    texts = page_texts(minimal / "handbook-en.pdf")
+    entries = [(page, title) for level, page, title in marks if level == 2]
+    assert len(entries) == 12
+    for page, title in entries:
+        assert title in texts[page - 1]
+
+
+def test_internal_links_lead_to_the_page_of_their_target(minimal):
+    texts = page_texts(minimal / "handbook-en.pdf", layout=False)
+    links = [(a.get("href"), "".join(a.itertext()).strip()) for a in structure(minimal / "handbook-en.pdf").iter("a")]
+    internal = [(int(href.rsplit("#", 1)[1]), text) for href, text in links if "#" in (href or "")]
+    assert len(internal) > 30
+    checked = 0
+    for page, text in internal:
+        if text in {"Secretary", "Office Director", "Driver", "Document review", "Accuracy", "Courtesy"}:
+            assert text in texts[page - 1]
+            checked += 1
+    assert checked > 10
+
+
+def test_fonts_are_embedded_and_chinese_uses_the_simplified_chinese_face(minimal, default_zh):
+    for path in (minimal / "handbook-zh.pdf", minimal / "handbook-en.pdf", default_zh):
+        found = fonts(path)
+        assert found and all(embedded == "yes" for _, embedded in found), found
+        names = " ".join(name for name, _ in found)
+        assert "CJK-SC" in names, names
+        assert "CJK-JP" not in names, names
+
+
+def test_the_default_manual_prints_a_full_handbook(default_zh):
+    info = pdfinfo(default_zh)
+    assert info["Title"] == "市人民政府办公室工作手册"
+    pages = int(info["Pages"])
+    assert pages > 60
+    texts = page_texts(default_zh)
+    entries = toc_entries(texts)
+    assert len(entries) > 60
+    assert len({p for _, _, p in entries}) > 30
+    for number, title, page in entries:
+        heading = re.compile(rf"^\s*{re.escape(number)}\s+{re.escape(title)}", re.MULTILINE)
+        assert heading.search(texts[page - 1]), (number, title, page)
+    raci = [i for i, t in enumerate(texts, start=1) if "第六章 职责分工矩阵" in t and "....." not in t]
+    assert raci and page_size(default_zh, raci[0]).startswith("841.89 x 595.276")
+    assert page_size(default_zh, raci[0] - 1).startswith("595.276 x 841.89")
+    assert all(f"共 {pages} 页" in t for t in texts[1:])
+
+
+def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretary")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-secretary-en.pdf", "booklet-secretary-zh.pdf"]
+    info = pdfinfo(tmp_path / "booklet-secretary-en.pdf")
+    assert info["Title"].startswith("Secretary")
+    texts = page_texts(tmp_path / "booklet-secretary-en.pdf")
+    assert "Secretary" in texts[0] and "Post booklet" in texts[0]
+    assert "Onboarding reference" in texts[1] and "First day" in texts[1]
+    card_pages = [t for t in texts if "Checked by:" in t]
+    from officebook.pipeline import run_check
+    from officebook.render.print import checklist_cards
+
+    cards = checklist_cards(run_check(MINIMAL, use_cache=False).manual, "secretary")
+    assert len(card_pages) == len(cards) >= 3
+    zh = page_texts(tmp_path / "booklet-secretary-zh.pdf")
+    assert sum("检查人" in t for t in zh) == len(cards)
+    assert "新进人员适应指引" in zh[1]
+
+
+def test_all_posts_get_a_booklet(tmp_path):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--all-posts", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "booklet-director-zh.pdf", "booklet-driver-zh.pdf", "booklet-secretary-zh.pdf"]
+
+
+def test_output_is_deterministic(tmp_path, minimal):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "handbook-zh.pdf").read_bytes() == (minimal / "handbook-zh.pdf").read_bytes()
+
+
+def test_unknown_post_or_language_is_a_usage_error(tmp_path):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretery")
+    assert result.exit_code == 2
+    assert "no such post — did you mean secretary?" in result.stderr
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "fr")
+    assert result.exit_code == 2 and "zh, en" in result.stderr
+    assert not tmp_path.exists() or not any(tmp_path.iterdir())
+
+
+def test_content_errors_stop_before_printing_with_the_check_diagnostics(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    path = content / "duties" / "annual-review.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("accountable: director", "accountable: nobody"),
+                    encoding="utf-8")
+    result = run_cli("pdf", str(content), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert "[ref.unknown]" in result.stderr and "annual-review.yaml" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_cjk_font_is_one_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(pdf_build, "installed_font_families",
+                        lambda pattern=":": frozenset({"DejaVu Sans", "Liberation Serif"}))
+    (tmp_path / "handbook-zh.pdf").write_bytes(b"previous")
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "zh")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "no font for the Chinese, Japanese or Korean text" in result.stderr
+    assert "apt-get install fonts-noto-cjk" in result.stderr
+    assert (tmp_path / "handbook-zh.pdf").read_bytes() == b"previous"
+
+
+def test_missing_pango_is_one_clear_error(tmp_path, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def failing_import(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0': libpango-1.0-0: cannot open shared object file")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", failing_import)
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path))
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "WeasyPrint cannot load Pango" in result.stderr
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in result.stderr
+
+
+def test_a_configured_font_must_exist(tmp_path, monkeypatch):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--font", "No Such Font Family")
+    assert result.exit_code == 1 and "'No Such Font Family' is not installed" in result.stderr
+    monkeypatch.setenv(pdf_build.FONT_ENVIRONMENT_VARIABLE, str(tmp_path / "missing.otf"))
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path))
+    assert result.exit_code == 1 and "missing.otf does not exist" in result.stderr
+
+
+def test_a_configured_font_family_is_used(tmp_path):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "en", "--font", "DejaVu Serif")
+    assert result.exit_code == 0, result.output
+    names = [name for name, _ in fonts(tmp_path / "handbook-en.pdf")]
+    assert any("DejaVu-Serif" in name for name in names)
+    assert not any("Liberation-Serif" in name for name in names)
+
+
+def test_a_failed_render_leaves_the_previous_file_and_no_partial_file(tmp_path, monkeypatch):
+    (tmp_path / "handbook-en.pdf").write_bytes(b"previous")
+
+    def broken_write(self, target=None, **options):
+        Path(target).write_bytes(b"half a pdf")
+        raise OSError("disk full")
+
+    import weasyprint.document
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", broken_write)
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 1 and "disk full" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook-en.pdf"]
+    assert (tmp_path / "handbook-en.pdf").read_bytes() == b"previous"

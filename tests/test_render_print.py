@@ -1,0 +1,265 @@
+"""The print HTML of the handbook and the post booklets (no PDF engine: fast, structural checks)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import CASES
+from officebook.pipeline import run_check
+from officebook.render.print import (
+    Typography,
+    _css_content,
+    _raci_tables,
+    booklet_html,
+    chapter_number,
+    checklist_cards,
+    cjk_variant,
+    handbook_html,
+    html_lang,
+)
+
+MINIMAL = CASES / "valid" / "minimal" / "content"
+
+
+class _Document(HTMLParser):
+    """Ids, internal links, headings (level, text) and elements with a lang attribute."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+        self.hrefs: list[str] = []
+        self.headings: list[tuple[int, str, dict]] = []
+        self.langs: list[str] = []
+        self._heading: tuple[int, dict] | None = None
+        self._text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.append(attributes["id"])
+        if tag == "a" and attributes.get("href", "").startswith("#"):
+            self.hrefs.append(attributes["href"][1:])
+        if "lang" in attributes:
+            self.langs.append(attributes["lang"])
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = (int(tag[1]), attributes)
+            self._text = []
+
+    def handle_endtag(self, tag):
+        if self._heading and re.fullmatch(r"h[1-6]", tag):
+            level, attributes = self._heading
+            self.headings.append((level, " ".join("".join(self._text).split()), attributes))
+            self._heading = None
+
+    def handle_data(self, data):
+        if self._heading:
+            self._text.append(data)
+
+
+@pytest.fixture(scope="module")
+def manual():
+    result = run_check(MINIMAL, use_cache=False)
+    assert result.manual is not None, [d.as_text() for d in result.diagnostics]
+    return result.manual
+
+
+def _edited_manual(tmp_path: Path, edits: dict[str, tuple[str, str]]):
+    """The minimal manual with `old -> new` text replacements in some of its files."""
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    for relative, (old, new) in edits.items():
+        path = content / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    result = run_check(content, use_cache=False)
+    assert result.manual is not None, [d.as_text() for d in result.diagnostics]
+    return result.manual
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_id_is_unique_and_every_internal_link_has_a_target(manual, lang):
+    document = _Document(handbook_html(manual, lang))
+    duplicates = sorted({i for i in document.ids if document.ids.count(i) > 1})
+    assert duplicates == []
+    assert sorted(set(document.hrefs) - set(document.ids)) == []
+    assert len(document.hrefs) > 20
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
+    html = handbook_html(manual, lang)
+    document = _Document(html)
+    toc = html[html.index('<nav class="front toc"'):html.index("</nav>")]
+    for number, kind in enumerate(("functions", "duties", "procedures", "standards", "posts"), start=1):
+        for position, item in enumerate(manual.kind(kind).values(), start=1):
+            anchor = f"{kind}--{item.id}"
+            assert anchor in document.ids
+            assert f'href="#{anchor}"><span class="toc-number">{number}.{position}</span>' in toc
+            title = item.title.get(lang)
+            assert (2, f"{number}.{position} {title}", {}) in [(lv, t, {}) for lv, t, _ in document.headings]
+    for step in manual.procedures["document-review"].steps:
+        assert f"procedures--document-review--step-{step.id}" in document.ids
+
+
+def test_chinese_handbook_names_the_simplified_chinese_faces(manual):
+    html = handbook_html(manual, "zh")
+    assert '<html lang="zh-Hans">' in html
+    root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
+    assert root_rule.startswith('"Noto Serif CJK SC"')
+    assert "JP" not in root_rule
+    assert "第一章" in html and "职能" in html
+
+
+def test_english_handbook_sets_a_latin_face_before_the_chinese_fallback(manual):
+    html = handbook_html(manual, "en")
+    assert '<html lang="en">' in html
+    root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
+    families = [f.strip().strip('"') for f in root_rule.split(",")]
+    assert families.index("Liberation Serif") < families.index("Noto Serif CJK SC")
+    # Chinese text inside the English handbook still gets Simplified Chinese shapes.
+    assert ':lang(zh-Hans) { font-family: "Noto Serif CJK SC"' in html
+
+
+def test_page_margins_carry_title_chapter_edition_and_page_of_pages(manual):
+    html = handbook_html(manual, "en")
+    assert '@top-left { content: "Sample Office Manual"; }' in html
+    assert "@top-right { content: string(chapter); }" in html
+    assert '@bottom-left { content: "Edition 2026.1 · Effective 2026-12-01"; }' in html
+    assert '@bottom-right { content: "Page " counter(page) " of " counter(pages); }' in html
+    zh = handbook_html(manual, "zh")
+    assert '@bottom-right { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; }' in zh
+
+
+def test_cover_and_document_control_state_edition_effective_date_and_uncontrolled_status(manual):
+    html = handbook_html(manual, "en")
+    cover = html[html.index('<section class="cover"'):html.index("</section>")]
+    assert "Sample Office Manual" in cover and "Sample Unit General Office" in cover
+    assert "2026.1" in cover and "2026-12-01" in cover
+    control = html[html.index('id="document-control"'):html.index('<nav class="front toc"')]
+    assert "Uncontrolled when printed." in control
+    assert "Maintainers" in control and 'href="#posts--director"' in control
+
+
+def test_markdown_headings_are_demoted_without_ids_and_raw_html_is_escaped(tmp_path):
+    manual = _edited_manual(tmp_path, {
+        "manual.yaml": ("本手册说明", "## 总则\n\n    <b>粗</b>本手册说明"),
+        "functions/coordination.yaml": ("{zh: 办公室居中协调各方。,", "{zh: \"# 要点\\n\\n<script>x</script>\",")
+    })
+    html = handbook_html(manual, "zh")
+    document = _Document(html)
+    intro = [h for h in document.headings if h[1] == "总则"]
+    assert intro and intro[0][0] == 2 and "id" not in intro[0][2]
+    point = [h for h in document.headings if h[1] == "要点"]
+    assert point and point[0][0] == 3 and "id" not in point[0][2]
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<b>粗</b>" not in html
+
+
+def test_a_missing_translation_is_marked_with_the_default_language(tmp_path):
+    manual = _edited_manual(tmp_path, {"standards/courtesy.yaml": ("{zh: 热情服务, en: Courtesy}", "热情服务")})
+    html = handbook_html(manual, "en")
+    assert '<span lang="zh-Hans">热情服务</span>' in html
+    assert "zh-Hans" in _Document(html).langs
+
+
+def test_procedure_steps_say_where_they_lead(manual):
+    html = handbook_html(manual, "en")
+    review = html[html.index('id="procedures--document-review"'):html.index('id="procedures--vehicle-request"')]
+    assert "→ then step 2" in review
+    assert "→ then step 3, back to step 1" in review
+    assert "→ ends the procedure" in review
+    assert "When: Approved" in review
+    assert "<svg" in review and "officebook-flowchart" in review
+    assert 'id="procedures--document-review--flow-title"' in review
+
+
+def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):
+    assert 'class="chapter raci"' in handbook_html(manual, "en")
+    assert [t.posts for t in _raci_tables(("a", "b", "c"))] == [("a", "b", "c")]
+    seven = _raci_tables(tuple("abcdefg"))
+    assert len(seven) == 1 and len(seven[0].posts) == 7
+    thirty = _raci_tables(tuple(f"p{i}" for i in range(30)))
+    assert [len(t.posts) for t in thirty] == [10, 10, 10]
+    assert [t.part for t in thirty] == [1, 2, 3] and {t.parts for t in thirty} == {3}
+    assert sum((t.posts for t in thirty), ()) == tuple(f"p{i}" for i in range(30))
+
+    extra = {f"posts/extra-{i}.yaml": f"title: {{zh: 岗位{i}, en: Post {i}}}\nreports_to: director\n" for i in range(5)}
+    content = tmp_path / "wide" / "content"
+    shutil.copytree(MINIMAL, content)
+    for relative, text in extra.items():
+        (content / relative).write_text(text, encoding="utf-8")
+    wide = run_check(content, use_cache=False).manual
+    assert wide is not None and len(wide.raci.posts) == 8
+    assert 'class="chapter raci landscape"' in handbook_html(wide, "en")
+
+
+@pytest.mark.parametrize(
+    ("number", "lang", "expected"),
+    [(1, "zh", "第一章"), (10, "zh", "第十章"), (12, "zh", "第十二章"), (20, "zh", "第二十章"),
+     (99, "zh", "第九十九章"), (3, "en", "3"), (120, "zh", "第120章")],
+)
+def test_chapter_numbers(number, lang, expected):
+    assert chapter_number(number, lang) == expected
+
+
+def test_language_tags_and_cjk_faces():
+    assert html_lang("zh") == "zh-Hans" and html_lang("zh-CN") == "zh-Hans"
+    assert html_lang("zh-Hant") == "zh-Hant" and html_lang("zh-TW") == "zh-Hant"
+    assert html_lang("en") == "en"
+    assert [cjk_variant(x) for x in ("zh", "zh-Hant", "ja", "ko", "en", "fr")] == ["SC", "TC", "JP", "KR", None, None]
+
+
+def test_a_configured_font_comes_first(tmp_path):
+    family = Typography("zh", font="FZShuSong-Z01").css()
+    assert ':root { font-family: "FZShuSong-Z01", "Noto Serif CJK SC"' in family
+    font_file = tmp_path / "house.otf"
+    css = Typography("en", font=str(font_file)).css()
+    assert f'@font-face {{ font-family: "officebook-custom"; src: url("{font_file.as_uri()}"); }}' in css
+    assert ':root { font-family: "officebook-custom", "Noto Serif"' in css
+
+
+def test_css_content_from_a_label():
+    assert _css_content("Page {page} of {pages}", page="counter(page)", pages="counter(pages)") == \
+        '"Page " counter(page) " of " counter(pages)'
+    assert _css_content('Say "{x}"', x="counter(x)") == '"Say \\"" counter(x) "\\""'
+
+
+def test_rendering_is_deterministic(manual):
+    assert handbook_html(manual, "zh") == handbook_html(manual, "zh")
+
+
+def test_booklet_has_the_onboarding_reference_then_one_card_per_list(manual):
+    cards = checklist_cards(manual, "secretary")
+    lists = manual.checklists["secretary"]
+    assert [c.key for c in cards] == [*lists.by_frequency, *(["steps"] if lists.steps else []),
+                                     *(["criteria"] if lists.criteria else [])]
+    html = booklet_html(manual, "secretary", "en")
+    document = _Document(html)
+    assert document.ids[:2] == ["cover", "onboarding"]
+    assert [i for i in document.ids if i.startswith("card-")] == [f"card-{c.key}" for c in cards]
+    assert len(set(document.ids)) == len(document.ids)
+    assert document.hrefs == []  # the booklet stands alone: no links into a handbook it does not contain
+    onboarding = html[html.index('id="onboarding"'):html.index('id="card-')]
+    for heading in ("First day", "First week", "First month", "Procedures owned", "Reporting lines"):
+        assert f">{heading}</h3>" in onboarding
+    for entry in lists.steps:
+        assert entry.text.get("en") in html
+    assert html.count('<span class="box"></span>') >= sum(len(c.entries) for c in cards) + 3
+
+
+def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    (content / "posts" / "intern.yaml").write_text("title: {zh: 实习生, en: Intern}\nreports_to: director\n",
+                                                   encoding="utf-8")
+    manual = run_check(content, use_cache=False).manual  # a post without duties is only a warning
+    assert checklist_cards(manual, "intern") == ()
+    html = booklet_html(manual, "intern", "zh")
+    assert 'id="card-none"' in html and "本岗位没有检查清单。" in html
