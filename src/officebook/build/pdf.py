@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 from officebook.model import Manual
+from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
@@ -91,11 +92,14 @@ def write_handbooks(
     languages: Sequence[str] | None = None,
     font: str | None = None,
     progress: Progress | None = None,
+    notes: EditionNotes | None = None,
 ) -> PdfResult:
-    """Write `handbook-<lang>.pdf` for each language (default: every language of the manual)."""
+    """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
+    `notes` comparing with the previous edition add a revision table and margin marks."""
     font = configured_font(font)
     jobs = [
-        (Path(out_dir) / handbook_filename(lang), lang, None, lambda lang=lang: handbook_html(manual, lang, font=font))
+        (Path(out_dir) / handbook_filename(lang), lang, None,
+         lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
         for lang in (languages or manual.info.languages)
     ]
     return _write_all(manual, jobs, font, progress)

@@ -19,27 +19,26 @@ from typing import Any
 from officebook.diff import EditionDiff, FieldChange, ItemChange, diff_editions
 from officebook.model import Item, Manual, Ref
 from officebook.render.labels import label
-from officebook.render.site import PageContext, _render, front_matter, inline, item_path
+from officebook.render.site import PageContext, _render, front_matter, inline
 from officebook.review import DEFAULT_WITHIN_DAYS, ReviewEntry, ReviewReport, due_for_review, is_past_review
 
 CHANGES_PATH = "changes.md"
 REVIEW_PATH = "review.md"
 
+# Field name -> label key (most fields' label keys are their own names).
+_SAME_NAME = (
+    "title summary description tags maintainer source order aim principles function frequency responsible "
+    "accountable consulted informed procedures standards purpose owner trigger steps records category "
+    "statement rationale criteria competencies onboarding first_day first_week first_month actor action "
+    "output next when term definition edition effective introduction organization"
+).split()
 _FIELD_LABELS = {
-    "title": "title", "summary": "summary", "description": "description", "tags": "tags",
-    "maintainer": "maintainer", "review_by": "review-by", "source": "source", "order": "order", "aim": "aim",
-    "principles": "principles", "function": "function", "frequency": "frequency", "responsible": "responsible",
-    "accountable": "accountable", "consulted": "consulted", "informed": "informed", "procedures": "procedures",
-    "standards": "standards", "purpose": "purpose", "owner": "owner", "trigger": "trigger",
-    "time_limit": "time-limit", "steps": "steps", "records": "records", "category": "category",
-    "statement": "statement", "rationale": "rationale", "criteria": "criteria", "applies_to": "applies-to",
-    "reports_to": "reports-to", "competencies": "competencies", "onboarding": "onboarding",
-    "first_day": "first_day", "first_week": "first_week", "first_month": "first_month", "actor": "actor",
-    "action": "action", "output": "output", "next": "next", "when": "when", "term": "term",
-    "definition": "definition", "see": "see-also", "edition": "edition", "effective": "effective",
-    "introduction": "introduction", "organization": "organization", "languages": "language",
+    **{name: name for name in _SAME_NAME},
+    "review_by": "review-by", "time_limit": "time-limit", "applies_to": "applies-to",
+    "reports_to": "reports-to", "see": "see-also", "languages": "language",
 }
-_NESTED_LABELS = {("applies_to", "posts"): "applies-to-posts", ("applies_to", "procedures"): "applies-to-procedures"}
+_NESTED_LABELS = {("applies_to", "posts"): "applies-to-posts",
+                  ("applies_to", "procedures"): "applies-to-procedures"}
 _SKIPPED = {"raci"}  # `raci.accountable` reads as "Accountable"
 _REF_KINDS = {
     "maintainer": "posts", "owner": "posts", "actor": "posts", "reports_to": "posts", "responsible": "posts",
@@ -62,7 +61,8 @@ class EditionNotes:
         """The item's change when it was added or changed in this edition."""
         if self.changes is None:
             return None
-        return next((c for c in (*self.changes.added, *self.changes.changed) if c.key == (ref.kind, ref.id)), None)
+        found = (c for c in (*self.changes.added, *self.changes.changed) if c.key == (ref.kind, ref.id))
+        return next(found, None)
 
     def is_new(self, ref: Ref) -> bool:
         return self.changes is not None and any(c.key == (ref.kind, ref.id) for c in self.changes.added)
@@ -73,7 +73,8 @@ class EditionNotes:
     def changed_refs(self) -> list[Ref]:
         if self.changes is None:
             return []
-        return [Ref(c.kind, c.id) for c in (*self.changes.added, *self.changes.changed) if c.kind != "glossary"]
+        changed = (*self.changes.added, *self.changes.changed)
+        return [Ref(c.kind, c.id) for c in changed if c.kind != "glossary"]
 
 
 def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.date | None = None,
@@ -195,7 +196,8 @@ def _around_change(old: str, new: str) -> str:
         return text if len(text) <= 2 * half else f"{text[:half]} … {text[-half:]}"
 
     html = ("… " if start > _CONTEXT else "") + inline(before)
-    html += (f"<del>{inline(cut(removed))}</del>" if removed else "") + (f"<ins>{inline(cut(added))}</ins>" if added else "")
+    html += f"<del>{inline(cut(removed))}</del>" if removed else ""
+    html += f"<ins>{inline(cut(added))}</ins>" if added else ""
     return html + inline(after) + (" …" if end > _CONTEXT else "")
 
 
@@ -224,11 +226,11 @@ def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
 def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes) -> str:
     ctx = PageContext(manual, lang, path)
     if path == CHANGES_PATH and notes.changes:
-        return _render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)), diff=notes.changes,
-                       helper=_ChangeHelper(ctx))
+        return _render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
+                       diff=notes.changes, helper=_ChangeHelper(ctx))
     if path == REVIEW_PATH and notes.review:
-        return _render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)), report=notes.review,
-                       helper=_ReviewHelper(ctx))
+        return _render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)),
+                       report=notes.review, helper=_ReviewHelper(ctx))
     raise KeyError(path)
 
 
@@ -301,9 +303,11 @@ def item_notices(ctx: PageContext, item: Item, notes: EditionNotes) -> str:
             body = ctx.label("notice-new-body", edition=inline(edition))
             blocks.append(_admonition("note", label("notice-new", lang, edition=edition), f"{body} {link}"))
         else:
-            fields = label("list-separator", lang).join(inline(n) for n in field_names(change, ctx.manual, lang))
+            names = field_names(change, ctx.manual, lang)
+            fields = label("list-separator", lang).join(inline(n) for n in names)
             body = ctx.label("notice-changed-fields", old=inline(notes.changes.old_edition), fields=fields)
-            blocks.append(_admonition("note", label("notice-changed", lang, edition=edition), f"{body} {link}"))
+            title = label("notice-changed", lang, edition=edition)
+            blocks.append(_admonition("note", title, f"{body} {link}"))
     return "\n".join(blocks)
 
 

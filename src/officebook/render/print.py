@@ -21,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import flowchart_svg
 from officebook.render.labels import LABELS, category_label, label
 from officebook.render.markdown import render_markdown
@@ -375,11 +376,14 @@ def handbook_title(manual: Manual, lang: str) -> str:
     return manual.info.title.get(lang)
 
 
-def handbook_html(manual: Manual, lang: str, *, font: str | None = None) -> str:
-    """The whole handbook in `lang` as one HTML document, print CSS included."""
+def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
+                  notes: EditionNotes | None = None) -> str:
+    """The whole handbook in `lang` as one HTML document, print CSS included. With `notes` that
+    compare it with the previous edition, the document control gets a revision table and every
+    changed or new entry a bar in the margin."""
     context = _Context(manual, lang)
     chapters = _chapters(context)
-    return _render(
+    html = _render(
         "print/handbook.html.j2",
         context,
         font,
@@ -387,7 +391,12 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None) -> str:
         raci_tables=_raci_tables(manual.raci.posts),
         raci_landscape=len(manual.raci.posts) > RACI_PORTRAIT_POSTS,
         running_title=context.plain(manual.info.title),
+        revisions=revisions(notes, manual, lang),
+        previous_edition=notes.changes.old_edition if notes and notes.changes else "",
     )
+    if notes is None:
+        return html
+    return mark_changed_sections(html, [anchor(ref.kind, ref.id) for ref in notes.changed_refs()])
 
 
 def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None) -> str:
