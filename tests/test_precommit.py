@@ -83,7 +83,8 @@ def test_pre_commit_hook_refuses_a_broken_file_and_passes_a_fixed_one(tmp_path):
     output = refused.stdout + refused.stderr
     assert refused.returncode != 0, output
     assert "officebook check" in output and "Failed" in output
-    assert "content/posts/secretary.yaml:3:1: error [schema.unknown-key] maintainr: unknown field " \
+    line = post.read_text(encoding="utf-8").splitlines().index("maintainr: director") + 1
+    assert f"content/posts/secretary.yaml:{line}:1: error [schema.unknown-key] maintainr: unknown field " \
            "'maintainr' — did you mean 'maintainer'?" in output
     assert _run(["git", "rev-list", "--count", "HEAD"], project).stdout.strip() == "1"
 
