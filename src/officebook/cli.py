@@ -350,6 +350,66 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
         click.echo(format_text(found, manual, lang), nl=False)
 
 
+@main.command()
+@content_argument
+@check_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the PDFs to.")
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Print this post's booklet (onboarding reference and checklist cards) instead of the "
+                   "handbook; repeatable.")
+@click.option("--all-posts", is_flag=True, help="Print a booklet for every post instead of the handbook.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Only this language; repeatable [default: every language of the manual].")
+@click.option("--font", default=None, metavar="FAMILY|FILE",
+              help="A font to use before the built-in choice (Noto CJK): a family name as `fc-list` shows it, "
+                   "or a .ttf/.otf file [default: $OFFICEBOOK_PDF_FONT].")
+@previous_option
+def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
+        posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
+        previous: Path | None) -> None:
+    """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
+
+    With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
+    from officebook.build.pdf import PdfSystemError, write_booklets, write_handbooks
+
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    for lang in languages:
+        if lang not in manual.info.languages:
+            raise click.UsageError(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
+    for post in posts:
+        if post not in manual.posts:
+            raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
+    booklets = tuple(manual.posts) if all_posts else posts
+
+    def progress(message: str) -> None:
+        click.echo(f"{message} …", err=True)
+
+    try:
+        if booklets:
+            result = write_booklets(manual, booklets, output, languages=languages, font=font, progress=progress)
+        else:
+            result = write_handbooks(manual, output, languages=languages, font=font, progress=progress,
+                                     notes=_edition_notes(manual, previous, reviews=False))
+    except PdfSystemError as error:
+        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        click.echo(f"error: cannot write the PDF: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    for written in result.files:
+        click.echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
+
+
+def _did_you_mean(word: str, choices) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" — did you mean {close[0]}?" if close else ""
+
+
 # ---- init and new: the authoring workflow ----------------------------------------------------------
 
 
