@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""Write docs/authors-guide.md and docs/diagnostics.md from the schemas and the diagnostic codes.
+"""Write guide/authors-guide.md and guide/diagnostics.md from the schemas and the diagnostic codes.
 
     python scripts/gen_docs.py           # rewrite the files that changed
-    python scripts/gen_docs.py --check   # exit 1, naming them, when docs/ is out of date
+    python scripts/gen_docs.py --check   # exit 1, naming them, when guide/ is out of date
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from officebook.guide import documents
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parent.parent / "guide"
 
 
 def stale(docs: Path = DOCS) -> dict[Path, str]:

@@ -23,13 +23,13 @@ from officebook.guide import (
 from officebook.scaffold import init_project
 from officebook.validate import KIND_SCHEMA
 
-DOCS = ROOT / "docs"
+DOCS = ROOT / "guide"
 
 
 def test_docs_folder_is_generated_from_the_current_schemas_and_codes():
     for name, text in documents().items():
         assert (DOCS / name).read_text(encoding="utf-8") == text, \
-            f"docs/{name} is out of date: run python scripts/gen_docs.py"
+            f"guide/{name} is out of date: run python scripts/gen_docs.py"
 
 
 def test_gen_docs_check_reports_drift(tmp_path):

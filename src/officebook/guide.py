@@ -2,7 +2,7 @@
 
 The guide is built from the JSON Schemas (every field's title, type, whether it is required, its
 description and example, and each kind's complete example file); the reference from
-`officebook.diagnostics.CODES` and the advice below. `scripts/gen_docs.py` writes both into `docs/`;
+`officebook.diagnostics.CODES` and the advice below. `scripts/gen_docs.py` writes both into `guide/`;
 `officebook init` copies them into a new project.
 """
 
