@@ -320,3 +320,20 @@ def test_a_failed_render_leaves_the_previous_file_and_no_partial_file(tmp_path, 
     assert result.exit_code == 1 and "disk full" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["handbook-en.pdf"]
     assert (tmp_path / "handbook-en.pdf").read_bytes() == b"previous"
+
+
+def test_build_with_pdf_puts_the_handbooks_in_the_site(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    result = run_cli("build", str(MINIMAL), "-o", str(site), "--pdf")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (site / "pdf").iterdir()) == ["handbook-en.pdf", "handbook-zh.pdf"]
+    assert pdfinfo(site / pdf_build.site_pdf_path("en"))["Title"] == "Sample Office Manual"
+    assert (site / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left behind
+
+    monkeypatch.setattr(pdf_build, "installed_font_families", lambda pattern=":": frozenset())
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    result = run_cli("build", str(MINIMAL), "-o", str(site), "--pdf")
+    assert result.exit_code == 1 and "fonts-noto-cjk" in result.stderr
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]

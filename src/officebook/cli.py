@@ -254,18 +254,34 @@ def mkdocs_config_option(function):
               help="Keep the generated Markdown and mkdocs.yml files here [default: a temporary folder].")
 @previous_option
 @today_option
+@click.option("--pdf", "with_pdf", is_flag=True,
+              help="Also print the handbook of every language into <output>/pdf/ (as `officebook pdf` does).")
 def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
-          output: Path, offline: bool, work_dir: Path | None, previous: Path | None, today) -> None:
+          output: Path, offline: bool, work_dir: Path | None, previous: Path | None, today, with_pdf: bool) -> None:
     """Check CONTENT_DIR, then build the web manual: one site per language (the default language at
     the root of the output, the others under <code>/)."""
+    import shutil
+    import tempfile
+
+    from officebook.build.pdf import attach_to_site, write_handbooks
     from officebook.build.site import OutputRefused, SiteBuildError, build_site
 
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     notes = _edition_notes(manual, previous, today)
+    printed, pdf_staging = None, None
+    if with_pdf:  # printed first, beside the output: a failure leaves the previous site untouched
+        output.resolve().parent.mkdir(parents=True, exist_ok=True)
+        pdf_staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.pdf-", dir=output.resolve().parent))
     try:
+        if pdf_staging:
+            printed = _print_pdfs(lambda progress: write_handbooks(
+                manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False)))
         result = build_site(manual, output, config_file=_default_mkdocs_config(content_dir, config_file),
                             offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
                             notes=notes)
+        if printed:
+            for path in attach_to_site(printed, output):
+                click.echo(f"moved the handbook to {path.as_posix()}", err=True)
     except OutputRefused as error:
         raise click.UsageError(error.summary) from error
     except SiteBuildError as error:
@@ -273,6 +289,9 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
             click.echo(message, err=True)
         click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
         sys.exit(EXIT_CONTENT)
+    finally:
+        if pdf_staging:
+            shutil.rmtree(pdf_staging, ignore_errors=True)
     languages = ", ".join(result.languages)
     click.echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
                f"in {result.timings['total']:.1f} s", err=True)
@@ -371,7 +390,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
     With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
-    from officebook.build.pdf import PdfSystemError, write_booklets, write_handbooks
+    from officebook.build.pdf import write_booklets, write_handbooks
 
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     for lang in languages:
@@ -382,15 +401,22 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
             raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
     booklets = tuple(manual.posts) if all_posts else posts
 
-    def progress(message: str) -> None:
-        click.echo(f"{message} …", err=True)
+    if booklets:
+        _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
+                                                    progress=progress))
+    else:
+        notes = _edition_notes(manual, previous, reviews=False)
+        _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
+                                                     progress=progress, notes=notes))
+
+
+def _print_pdfs(write):
+    """Run a PDF writer of officebook.build.pdf with progress on stderr; a missing system piece or an
+    unwritable file is one error and exit 1. Returns the PdfResult."""
+    from officebook.build.pdf import PdfSystemError
 
     try:
-        if booklets:
-            result = write_booklets(manual, booklets, output, languages=languages, font=font, progress=progress)
-        else:
-            result = write_handbooks(manual, output, languages=languages, font=font, progress=progress,
-                                     notes=_edition_notes(manual, previous, reviews=False))
+        result = write(lambda message: click.echo(f"{message} …", err=True))
     except PdfSystemError as error:
         click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
         sys.exit(EXIT_CONTENT)
@@ -401,6 +427,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
         click.echo(f"warning: {warning}", err=True)
     for written in result.files:
         click.echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
+    return result
 
 
 def _did_you_mean(word: str, choices) -> str:

@@ -80,6 +80,26 @@ def booklet_filename(post: str, lang: str) -> str:
     return f"booklet-{post}-{lang}.pdf"
 
 
+SITE_PDF_FOLDER = "pdf"
+
+
+def site_pdf_path(lang: str) -> str:
+    """Where `officebook build --pdf` puts a language's handbook, relative to the site's root."""
+    return f"{SITE_PDF_FOLDER}/{handbook_filename(lang)}"
+
+
+def attach_to_site(result: PdfResult, site: Path) -> list[Path]:
+    """Move printed handbooks into `<site>/pdf/`, each renamed into place; returns their new paths."""
+    folder = Path(site) / SITE_PDF_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    moved = []
+    for printed in result.files:
+        target = folder / printed.path.name
+        os.replace(printed.path, target)
+        moved.append(target)
+    return moved
+
+
 def configured_font(font: str | None = None) -> str | None:
     """The font the user asked for: the argument, else $OFFICEBOOK_PDF_FONT, else None."""
     return font or os.environ.get(FONT_ENVIRONMENT_VARIABLE) or None
