@@ -150,7 +150,103 @@ def bench_check(root: Path, items: int) -> list[tuple[str, str]]:
     ]
 
 
-STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check}
+def bench_build(root: Path, items: int) -> list[tuple[str, str]]:
+    """`officebook build` of a one-language manual of the same size: total, the part before MkDocs
+    starts (load → render), and the whole against a plain `mkdocs build` of the same Markdown.
+    CPU seconds decide the share (wall-clock times swing with the machine's load); both are shown."""
+    import resource
+    import subprocess
+
+    from officebook.build.site import build_site
+    from officebook.pipeline import run_check
+
+    content = root.parent / "content-zh"
+    make_content(content, items, ("zh",))
+    work = root.parent / "site-work"
+    runs = []
+    for _ in range(2):  # the faster of two runs each: this machine's load makes single runs noisy
+        wall, cpu = time.perf_counter(), time.process_time()
+        checked = run_check(content, use_cache=False)
+        assert checked.manual is not None, [d.as_text() for d in checked.diagnostics[:5]]
+        cpu_check = time.process_time() - cpu
+        cpu_build = time.process_time()
+        result = build_site(checked.manual, root.parent / "site", work_dir=work)
+        cpu_end = time.process_time()
+        # build_site times render and MkDocs (wall); split its CPU time in the same proportion.
+        render_share = result.timings["render"] / (result.timings["render"] + result.timings["mkdocs"])
+        before_cpu = cpu_check + (cpu_end - cpu_build) * render_share
+        runs.append((cpu_end - cpu, time.perf_counter() - wall, before_cpu))
+    total_cpu, total_wall, before_cpu = min(runs)
+    plain = []
+    for _ in range(2):
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        plain_wall, _ = timed(lambda: subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "zh" / "mkdocs.yml"),
+             "-d", str(root.parent / "plain-site")], check=True))
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        plain.append(((after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime), plain_wall))
+    plain_cpu, plain_wall = min(plain)
+    share = (total_cpu - plain_cpu) / total_cpu
+    return [
+        ("pages", f"{result.pages:,}"),
+        ("officebook build, total", f"{total_wall:.1f} s wall, {total_cpu:.1f} s CPU"),
+        ("before MkDocs (load → render)", f"{before_cpu:.2f} s CPU ({before_cpu / total_cpu:.0%} of the build)"),
+        ("plain mkdocs build, same pages", f"{plain_wall:.1f} s wall, {plain_cpu:.1f} s CPU"),
+        ("build / plain mkdocs (CPU)", f"{total_cpu / plain_cpu:.2f}×  our share {share:.0%} (target < 15%)"),
+    ]
+
+
+_HANDBOOK_CHILD = """
+import json, resource, sys, time
+from pathlib import Path
+from officebook.build.pdf import write_handbooks
+from officebook.pipeline import run_check
+
+manual = run_check(Path(sys.argv[1]), use_cache=False).manual
+started = time.perf_counter()
+result = write_handbooks(manual, Path(sys.argv[2]), languages=[manual.info.default_language])
+seconds = time.perf_counter() - started
+print(json.dumps({"pages": result.pages, "seconds": seconds,
+                  "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+"""
+HANDBOOK_MAX_ITEMS = 3000  # 1,000 items print to some 1,700 pages; 10,000 would take hours and tens of GiB
+HANDBOOK_300_PAGES_ITEMS = 210  # a synthetic manual of this size prints to about 300 pages
+_HANDBOOK_ONCE: dict[str, str] = {}
+
+
+def _print_handbook(content: Path, out: Path) -> str:
+    """Print the default-language handbook of `content` in a fresh process; pages/s and peak memory."""
+    import json
+    import subprocess
+
+    run = subprocess.run([sys.executable, "-c", _HANDBOOK_CHILD, str(content), str(out)],
+                         capture_output=True, text=True, check=True)
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    return (f"{measured['pages']:,} pages in {measured['seconds']:.1f} s = "
+            f"{measured['pages'] / measured['seconds']:.1f} pages/s, peak {measured['peak'] / 2**20:,.0f} MiB")
+
+
+def bench_handbook(root: Path, items: int) -> list[tuple[str, str]]:
+    """`officebook pdf` (WeasyPrint) in the default language, each print in a fresh process: the default
+    manual and a ~300-page synthetic one (both once per run; target < 30 s and < 1 GiB), then the
+    synthetic manual of this size."""
+    if not _HANDBOOK_ONCE:
+        default = Path(__file__).resolve().parent.parent / "content"
+        if default.is_dir():
+            _HANDBOOK_ONCE["default manual"] = _print_handbook(default, root.parent / "pdf-default")
+        sized = root.parent / "content-300-pages"
+        make_content(sized, HANDBOOK_300_PAGES_ITEMS, ("zh", "en"))
+        _HANDBOOK_ONCE[f"{HANDBOOK_300_PAGES_ITEMS} items (~300 pages)"] = _print_handbook(sized, root.parent / "pdf-300")
+    rows = list(_HANDBOOK_ONCE.items())
+    if items > HANDBOOK_MAX_ITEMS:
+        rows.append((f"{items:,} items", f"skipped: more than {HANDBOOK_MAX_ITEMS:,} items"))
+    else:
+        rows.append((f"{items:,} items", _print_handbook(root, root.parent / "pdf")))
+    return rows
+
+
+STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check, "build": bench_build,
+                                                                    "handbook": bench_handbook}
 
 
 def main() -> int:

@@ -280,14 +280,15 @@ def _copy_tree(source: Path, target: Path) -> None:
         shutil.copytree(source, target, dirs_exist_ok=True)
 
 
-def write_if_changed(path: Path, text: str) -> bool:
+def write_if_changed(path: Path, text: str, *, folder_exists: bool = False) -> bool:
     """Write `text` unless the file already holds it (keeps mtimes, so watchers only see real edits)."""
     try:
         if path.read_text(encoding="utf-8") == text:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not folder_exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8", newline="\n")
     return True
 
@@ -296,18 +297,24 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
     """Lay out one language's docs folder: the user's docs files, our assets, the pages.
     Returns the pages whose Markdown changed; pages no longer generated are removed."""
     user_docs = user.directory / str(user.data.get("docs_dir", "docs"))
-    if user.path and user_docs.resolve() != docs_dir.resolve():
+    user_files: set[str] = set()
+    if user.path and user_docs.is_dir() and user_docs.resolve() != docs_dir.resolve():
         _copy_tree(user_docs, docs_dir)
+        user_files = {p.relative_to(user_docs).as_posix() for p in user_docs.rglob("*") if p.is_file()}
     assets = resources.files("officebook.render") / "assets"
     for name in ("officebook.css", "officebook.js"):
         write_if_changed(docs_dir / ASSET_DIR / name, (assets / "officebook" / name).read_text(encoding="utf-8"))
     if offline:
         shim = (assets / "vendor" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
         write_if_changed(docs_dir / ASSET_DIR / "iframe-worker-shim.js", shim)
-    changed = [path for path, markdown in content.pages.items() if write_if_changed(docs_dir / path, markdown)]
+    folders = {Path(path).parent.as_posix() for path in content.pages}
+    for folder in sorted(folders):
+        (docs_dir / folder).mkdir(parents=True, exist_ok=True)
+    changed = [path for path, markdown in content.pages.items()
+               if write_if_changed(docs_dir / path, markdown, folder_exists=True)]
     for stale in sorted(docs_dir.rglob("*.md")):
         relative = stale.relative_to(docs_dir).as_posix()
-        if relative not in content.pages and not (user_docs / relative).exists():
+        if relative not in content.pages and relative not in user_files:
             stale.unlink()
     return changed
 
@@ -384,7 +391,7 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, 
 
 class _Collector(logging.Handler):
     def __init__(self) -> None:
-        super().__init__(logging.INFO)
+        super().__init__(logging.WARNING)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -411,7 +418,7 @@ def collect_mkdocs_messages() -> Iterator[_Collector]:
     jieba_logger = logging.getLogger("jieba")
     saved = (logger.level, logger.propagate, jieba_logger.level)
     logger.addHandler(collector)
-    logger.setLevel(logging.INFO)
+    logger.setLevel(logging.WARNING)
     logger.propagate = False
     _quiet_jieba()
     try:
@@ -448,10 +455,16 @@ def _progress_plugin(lang: str, progress: Progress):
 
 def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None = None) -> None:
     """Build one MkDocs site from a generated config, strictly (any warning fails the build)."""
+    import gc
+
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    # The model and the rendered pages stay alive during the build; keep the garbage collector
+    # from walking them again and again while MkDocs allocates.
+    gc.collect()
+    gc.freeze()
     with collect_mkdocs_messages() as collector:
         try:
             config = load_config(str(config_file))
@@ -461,6 +474,8 @@ def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None =
         except (MkDocsException, OSError, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
             raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
+        finally:
+            gc.unfreeze()
 
 
 # ---- the whole build -----------------------------------------------------------------------------

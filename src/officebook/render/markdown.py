@@ -78,8 +78,14 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE_RUN = re.compile(r"[ \t\r\n]+")
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~=+-]|^\s*\d+[.)]|\n\s*\n")
+
+
+@lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
     """The text of content Markdown without markup, on one line."""
+    if not _MARKUP.search(text):  # no markup at all: most titles and summaries
+        return _SPACE_RUN.sub(" ", text).strip()
     rendered = render_markdown(text, allow_html=False)
     return _SPACE_RUN.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 

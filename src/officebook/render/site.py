@@ -91,12 +91,19 @@ def checklist_scope(manual: Manual) -> str:
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
 
 
+@lru_cache(maxsize=65536)
 def inline(text: str) -> str:
     """Plain text (a title, a name) safe to embed inline in Markdown, tables included."""
     text = escape(text, quote=False)
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
     return re.sub(r"^([-+])(\s)", r"\\\1\2", text).replace("\n", " ")
+
+
+@lru_cache(maxsize=65536)
+def relative_url(target: str, from_dir: str) -> str:
+    """`target` (a docs-relative path) as seen from the docs-relative folder `from_dir`."""
+    return posixpath.relpath(target, from_dir or ".")
 
 
 def indent(text: str, prefix: str = "    ", first: bool = False) -> str:
@@ -140,16 +147,17 @@ class PageContext:
 
     # links
     def url(self, target: str) -> str:
-        return posixpath.relpath(target, posixpath.dirname(self.path) or ".")
+        return relative_url(target, posixpath.dirname(self.path))
 
     def title_of(self, ref: Ref) -> str:
         item = self.manual.item(ref)
         return item.title.get(self.lang) if item else ref.id
 
     def link(self, ref: Ref | None, anchor: str = "", text: str | None = None) -> str:
-        if ref is None or self.manual.item(ref) is None:
+        item = self.manual.item(ref) if ref is not None else None
+        if item is None:
             return inline(ref.id) if ref else ""
-        shown = inline(text if text is not None else self.title_of(ref))
+        shown = inline(text if text is not None else item.title.get(self.lang))
         target = self.url(item_path(ref)) + (f"#{anchor}" if anchor else "")
         return f"[{shown}]({target})"
 
@@ -316,7 +324,8 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
     special = {v: k for k, v in SPECIAL_PAGES.items()}.get(path)
     if special:
         ctx = PageContext(manual, lang, path)
-        values: dict = {"front": front_matter(label(special, lang))}
+        wide = {"hide": ["navigation", "toc"]} if special == "raci" else None
+        values: dict = {"front": front_matter(label(special, lang), extra=wide)}
         if special == "org-chart":
             values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
         if special == "glossary":

@@ -150,7 +150,7 @@
     if (period) {
       var shown = document.createElement("span");
       shown.className = "officebook-checklist__period";
-      shown.textContent = (list.dataset.labelPeriod || "Period") + ": " + period;
+      shown.textContent = (list.dataset.labelPeriod || "Period: ") + period;
       bar.appendChild(shown);
     }
     bar.appendChild(button(list.dataset.labelReset || "Reset", "officebook-checklist__reset", function () {
