@@ -265,7 +265,7 @@ def read_edition(path: Path, *, use_cache: bool = True) -> Json:
         result = run_check(path, use_cache=use_cache)
         if result.manual is None:
             raise EditionError(f"{path}: the content has errors", result.diagnostics, result.files)
-        return json.loads(json.dumps(export_data(result.manual)))
+        return export_data(result.manual, derived=False)
     if path.is_file():
         return read_export_file(path)
     raise EditionError(f"{path}: no such folder or file")

@@ -46,9 +46,12 @@ Json = dict[str, Any]
 # ---- JSON ----------------------------------------------------------------------------------------
 
 
-def export_data(manual: Manual) -> Json:
+def export_data(manual: Manual, *, derived: bool = True) -> Json:
     """The whole linked catalogue: items with resolved references and back-references, the
-    glossary, and the derived views (checklists, onboarding references, RACI matrix)."""
+    glossary, and the derived views (checklists, onboarding references, RACI matrix).
+
+    `derived=False` leaves the three derived views out (what comparing editions needs, faster);
+    the result then does not match the export schema."""
     items = {
         "functions": [_function(manual, f) for f in manual.functions.values()],
         "duties": [_duty(manual, d) for d in manual.duties.values()],
@@ -57,7 +60,7 @@ def export_data(manual: Manual) -> Json:
         "posts": [_post(manual, manual.posts[p]) for p in manual.post_order],
     }
     info = manual.info
-    return {
+    data: Json = {
         "format": EXPORT_FORMAT,
         "version": EXPORT_VERSION,
         "generator": f"officebook {__version__}",
@@ -75,16 +78,27 @@ def export_data(manual: Manual) -> Json:
                    "glossary": len(manual.glossary)},
         "items": items,
         "glossary": [_term(manual, t) for t in manual.glossary],
-        "checklists": [_checklists(manual, manual.checklists[p]) for p in manual.post_order],
-        "onboarding": [_onboarding(manual, p) for p in manual.post_order],
-        "raci": {
-            "posts": [_ref(manual, Ref("posts", p)) for p in manual.raci.posts],
-            "rows": [
-                {"duty": _ref(manual, Ref("duties", d)),
-                 "roles": {p: manual.raci.cell(d, p) for p in manual.raci.posts if manual.raci.cell(d, p)}}
-                for d in manual.raci.duties
-            ],
-        },
+    }
+    if derived:
+        data["checklists"] = [_checklists(manual, manual.checklists[p]) for p in manual.post_order]
+        data["onboarding"] = [_onboarding(manual, p) for p in manual.post_order]
+        data["raci"] = _raci(manual)
+    return data
+
+
+def _raci(manual: Manual) -> Json:
+    column = {post: i for i, post in enumerate(manual.raci.posts)}
+    roles: dict[str, dict[str, str]] = {}
+    for (duty, post), role in manual.raci.cells.items():
+        if role and post in column:
+            roles.setdefault(duty, {})[post] = role
+    return {
+        "posts": [_ref(manual, Ref("posts", p)) for p in manual.raci.posts],
+        "rows": [
+            {"duty": _ref(manual, Ref("duties", d)),
+             "roles": dict(sorted(roles.get(d, {}).items(), key=lambda pair: column[pair[0]]))}
+            for d in manual.raci.duties
+        ],
     }
 
 

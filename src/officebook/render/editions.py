@@ -10,16 +10,16 @@ the outputs are exactly as before.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from officebook.diff import EditionDiff, FieldChange, ItemChange, diff_editions
 from officebook.model import Item, Manual, Ref
 from officebook.render.labels import label
-from officebook.render.site import PageContext, _render, front_matter, inline
+from officebook.render.site import SINGULAR, PageContext, _render, front_matter, inline
 from officebook.review import DEFAULT_WITHIN_DAYS, ReviewEntry, ReviewReport, due_for_review, is_past_review
 
 CHANGES_PATH = "changes.md"
@@ -57,15 +57,22 @@ class EditionNotes:
     changes: EditionDiff | None = None
     review: ReviewReport | None = None
 
+    @cached_property
+    def _changed(self) -> dict[tuple[str, str], ItemChange]:
+        if self.changes is None:
+            return {}
+        return {c.key: c for c in (*self.changes.added, *self.changes.changed)}
+
+    @cached_property
+    def _added(self) -> set[tuple[str, str]]:
+        return {c.key for c in self.changes.added} if self.changes else set()
+
     def change_of(self, ref: Ref) -> ItemChange | None:
         """The item's change when it was added or changed in this edition."""
-        if self.changes is None:
-            return None
-        found = (c for c in (*self.changes.added, *self.changes.changed) if c.key == (ref.kind, ref.id))
-        return next(found, None)
+        return self._changed.get((ref.kind, ref.id))
 
     def is_new(self, ref: Ref) -> bool:
-        return self.changes is not None and any(c.key == (ref.kind, ref.id) for c in self.changes.added)
+        return (ref.kind, ref.id) in self._added
 
     def past_review(self, item: Item) -> bool:
         return self.review is not None and is_past_review(item, self.review.today)
@@ -85,7 +92,7 @@ def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.dat
 
     changes = None
     if previous is not None:
-        changes = diff_editions(previous, json.loads(json.dumps(export_data(manual))))
+        changes = diff_editions(previous, export_data(manual, derived=False))
     review = due_for_review(manual, today, within_days) if today is not None else None
     return EditionNotes(changes, review)
 
@@ -248,8 +255,6 @@ class _ChangeHelper:
         ctx = self.ctx
         if change.kind == "glossary":
             return f"{self.title(change)}{ctx.label('paren', text=ctx.label('term'))}"
-        from officebook.render.site import SINGULAR
-
         kind = ctx.label("paren", text=ctx.label(SINGULAR[change.kind]))
         ref = Ref(change.kind, change.id)
         shown = ctx.link(ref) if ctx.manual.item(ref) is not None else self.title(change)
@@ -278,8 +283,6 @@ class _ReviewHelper:
         return self.ctx.label("due-in", days=entry.days)
 
     def kind(self, entry: ReviewEntry) -> str:
-        from officebook.render.site import SINGULAR
-
         return self.ctx.label(SINGULAR[entry.ref.kind])
 
 
@@ -355,17 +358,26 @@ def revisions(notes: EditionNotes | None, manual: Manual, lang: str) -> list[Rev
              for c in changes.changed]
     rows += [Revision(c.kind, c.id, "revision-removed", dict(c.title)) for c in changes.removed]
 
+    positions = {kind: {item_id: i for i, item_id in enumerate(manual.post_order if kind == "posts"
+                                                                 else manual.kind(kind))}
+                 for kind in order if kind != "glossary"}
+
     def position(row: Revision) -> tuple:
-        items = list(manual.post_order) if row.kind == "posts" else list(manual.kind(row.kind)) \
-            if row.kind != "glossary" else []
-        return (order[row.kind], items.index(row.id) if row.id in items else len(items), row.id)
+        found = positions.get(row.kind, {})
+        return (order[row.kind], found.get(row.id, len(found)), row.id)
 
     return sorted(rows, key=position)
 
 
+_SECTION = re.compile(r'<section class="([^"]*)" id="([^"]*)"')
+
+
 def mark_changed_sections(html: str, anchors: Iterable[str]) -> str:
     """Add the class `changed` to the `<section>` of every anchor (the margin bar of print.css)."""
-    for anchor in anchors:
-        pattern = re.compile(r'(<section class=")([^"]*)(" id="' + re.escape(anchor) + '")')
-        html = pattern.sub(lambda m: f"{m.group(1)}{m.group(2)} changed{m.group(3)}", html, count=1)
-    return html
+    marked = set(anchors)
+
+    def mark(match: re.Match[str]) -> str:
+        classes, anchor = match.groups()
+        return f'<section class="{classes} changed" id="{anchor}"' if anchor in marked else match.group(0)
+
+    return _SECTION.sub(mark, html)
