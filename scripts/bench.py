@@ -150,6 +150,9 @@ def bench_check(root: Path, items: int) -> list[tuple[str, str]]:
     ]
 
 
+BUILD_MAX_ITEMS = 2000
+
+
 def bench_build(root: Path, items: int) -> list[tuple[str, str]]:
     """`officebook build` of a one-language manual of the same size: total, the part before MkDocs
     starts (load → render), and the whole against a plain `mkdocs build` of the same Markdown.
@@ -160,6 +163,8 @@ def bench_build(root: Path, items: int) -> list[tuple[str, str]]:
     from officebook.build.site import build_site
     from officebook.pipeline import run_check
 
+    if items > BUILD_MAX_ITEMS:
+        return [("skipped", f"above {BUILD_MAX_ITEMS:,} items the build stage takes many minutes")]
     content = root.parent / "content-zh"
     make_content(content, items, ("zh",))
     work = root.parent / "site-work"
