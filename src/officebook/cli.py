@@ -317,7 +317,6 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
-    logging.getLogger("jieba").setLevel(logging.WARNING)
 
     def check_content():
         result = run_checks(content_dir, strict, max_file_size, no_cache)

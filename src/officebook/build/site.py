@@ -646,6 +646,7 @@ class LivePreview:
 
         if self.prepared is None:
             raise SiteBuildError("the content has errors: nothing to serve yet")
+        _quiet_jieba()
         stop = threading.Event()
         watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")
         watcher.start()
