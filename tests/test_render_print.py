@@ -123,8 +123,14 @@ def test_english_handbook_sets_a_latin_face_before_the_chinese_fallback(manual):
     root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
     families = [f.strip().strip('"') for f in root_rule.split(",")]
     assert families.index("Liberation Serif") < families.index("Noto Serif CJK SC")
-    # Chinese text inside the English handbook still gets Simplified Chinese shapes.
-    assert ':lang(zh-Hans) { font-family: "Noto Serif CJK SC"' in html
+    assert "JP" not in root_rule  # Chinese text inside the English handbook gets Simplified Chinese shapes
+    assert not re.search(r":lang\([^)]*\)[^{]*\{ font-family", html)
+
+
+def test_a_second_cjk_orthography_gets_its_own_faces():
+    css = Typography("en", cjk_fallback="SC").css(["zh", "ja", "en"])
+    assert ':lang(ja) { font-family: "Noto Serif CJK JP"' in css
+    assert ":lang(zh-Hans)" not in css
 
 
 def test_page_margins_carry_title_chapter_edition_and_page_of_pages(manual):

@@ -165,6 +165,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page-of": "Page {page} of {pages}",
         "section-ref": " ({number})",
         "holdings": "Entries",
+        "card-title": "{list} checklist",
         # exports (CSV headers)
         "export-post-id": "Post id",
         "export-list": "List",
@@ -367,6 +368,7 @@ LABELS: dict[str, dict[str, str]] = {
         "page-of": "第 {page} 页，共 {pages} 页",
         "section-ref": "（{number}）",
         "holdings": "条目",
+        "card-title": "{list}检查清单",
         "export-post-id": "岗位编号",
         "export-list": "清单",
         "export-key": "键",

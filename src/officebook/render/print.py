@@ -118,11 +118,15 @@ class Typography:
         body, headings = self.stacks(self.lang)
         rules.append(f":root {{ font-family: {_css_families(body)}; }}")
         rules.append(f".sans, h1, h2, h3, h4, th, .meta, .label {{ font-family: {_css_families(headings)}; }}")
-        for other in sorted({html_lang(x) for x in other_languages} - {html_lang(self.lang)}):
-            if cjk_variant(other):
+        # Another orthography than the one the stacks end with (Japanese text in a Chinese manual)
+        # needs its own faces; text in the stacks' own orthography falls back to them glyph by glyph.
+        own = self.variant or self.cjk_fallback
+        for other in sorted({html_lang(x) for x in other_languages}):
+            if cjk_variant(other) not in (None, own):
                 body, headings = self.stacks(other)
                 rules.append(f":lang({other}) {{ font-family: {_css_families(body)}; }}")
                 rules.append(
+                    f":lang({other}):is(.sans, h1, h2, h3, h4, th, .meta, .label), "
                     f":lang({other}) :is(.sans, h1, h2, h3, h4, th, .meta, .label) "
                     f"{{ font-family: {_css_families(headings)}; }}"
                 )
@@ -239,8 +243,7 @@ class _Context:
         )
 
     def title(self, kind: str, item_id: str) -> Markup:
-        item = self.manual.kind(kind).get(item_id)
-        return self.text(item.title) if item else escape(item_id)
+        return self.text(self.manual.kind(kind)[item_id].title)
 
     def link(self, kind: str, item_id: str, *, numbered: bool = False) -> Markup:
         """A link to an item's section; `numbered` adds its section number, `Document review (3.1)`.
@@ -265,9 +268,8 @@ class _Context:
 
     def step_link(self, procedure: str, step: str, *, numbered: bool = False) -> Markup:
         """`Document review, step 3 (3.1)`, linking to the step's row."""
-        found = self.manual.procedures[procedure].step(step)
-        text = escape(self.label("step-of", procedure=self.plain(self.manual.procedures[procedure].title),
-                                 number=found.number if found else step))
+        owner = self.manual.procedures[procedure]
+        text = escape(self.label("step-of", procedure=self.plain(owner.title), number=owner.step(step).number))
         number = self.item_numbers.get(Ref("procedures", procedure)) if numbered else None
         if number:
             text += Markup('<span class="ref-number">{}</span>').format(self.label("section-ref", number=number))
@@ -279,18 +281,15 @@ class _Context:
         """Where a step leads: `then step 3, 4`, `back to step 1`, or the end of the procedure."""
         if step.is_end:
             return self.label("ends")
-        parts = []
-        forward = []
+        forward: list[int] = []
+        back: list[int] = []
         for target in step.next:
-            found = procedure.step(target)
-            number = found.number if found else 0
-            if number and number <= step.number:
-                parts.append(self.label("rework", number=number))
-            else:
-                forward.append(str(number))
-        if forward:
-            parts.insert(0, self.label("goes-to", numbers=self.label("list-separator").join(forward)))
-        return self.label("list-separator").join(parts)
+            number = procedure.step(target).number
+            (back if number <= step.number else forward).append(number)
+        separator = self.label("list-separator")
+        parts = [self.label("goes-to", numbers=separator.join(map(str, sorted(forward))))] if forward else []
+        parts += [self.label("rework", number=number) for number in back]
+        return separator.join(parts)
 
     def steps_of(self, procedure: Procedure, post: str) -> tuple[Step, ...]:
         return tuple(s for s in procedure.steps if s.actor == post)
@@ -343,6 +342,12 @@ class _Context:
     def cards(self, post: str) -> tuple[ChecklistCard, ...]:
         return checklist_cards(self.manual, post)
 
+    def card_title(self, card: ChecklistCard) -> str:
+        """`Daily checklist`; the step and criteria cards are named by their lists."""
+        if card.key in FREQUENCIES:
+            return self.label("card-title", list=self.label(card.key))
+        return self.label(card.title_key)
+
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
@@ -370,10 +375,6 @@ def _shift_headings(html: str, top: int) -> str:
 
 
 # ---- documents -----------------------------------------------------------------------------------
-
-
-def handbook_title(manual: Manual, lang: str) -> str:
-    return manual.info.title.get(lang)
 
 
 def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
