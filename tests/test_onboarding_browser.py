@@ -1,15 +1,56 @@
 """The onboarding reference in real Chromium: a post's page in both languages, ticks that persist.
 
-Reuses the default manual's site and the browser of test_site_browser (built once per session);
-skipped, like it, when Chromium is missing.
+Uses test_site_browser's helpers (and is skipped, like it, when Chromium is missing), but its own
+module-scoped browser: one Playwright instance at a time per process, and test_site_browser keeps
+its own open for the whole session, so this module must run (as it does, by name) before it.
 """
 
 from __future__ import annotations
 
-from test_site_browser import browser, h1, shot, site_url, web  # noqa: F401 (fixtures)
+import functools
+import http.server
+import threading
+
+import pytest
+
+import test_site_browser as site_browser
+from conftest import ROOT
+from officebook.build.site import build_site
+from officebook.pipeline import run_check
+
+h1, shot = site_browser.h1, site_browser.shot
 
 
-def test_home_leads_new_staff_to_the_onboarding_pages(web, site_url):  # noqa: F811
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    """The default manual built once, served on 127.0.0.1 from a thread."""
+    root = tmp_path_factory.mktemp("onboarding-site") / "site"
+    build_site(run_check(ROOT / "content", use_cache=False).manual, root)
+    handler = functools.partial(site_browser._QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with site_browser.sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=site_browser.CHROMIUM,
+                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def web(chromium, site_url):
+    watched = site_browser.Watched(chromium, site_url)
+    yield watched
+    watched.close()
+
+
+def test_home_leads_new_staff_to_the_onboarding_pages(web, site_url):
     page = web.page
     page.goto(f"{site_url}/")
     page.locator("#new-here ~ p a.md-button").first.click()
@@ -19,7 +60,7 @@ def test_home_leads_new_staff_to_the_onboarding_pages(web, site_url):  # noqa: F
     page.wait_for_url(f"{site_url}/onboarding/secretary/")
 
 
-def test_onboarding_page_of_a_post_in_both_languages(web, site_url):  # noqa: F811
+def test_onboarding_page_of_a_post_in_both_languages(web, site_url):
     page = web.page
     page.goto(f"{site_url}/onboarding/secretary/")
     assert h1(page).startswith("入职指引：")
@@ -40,7 +81,7 @@ def test_onboarding_page_of_a_post_in_both_languages(web, site_url):  # noqa: F8
     shot(page, "onboarding-en", full_page=True)
 
 
-def test_a_ticked_onboarding_item_persists_and_shows_on_the_post_page(web, site_url):  # noqa: F811
+def test_a_ticked_onboarding_item_persists_and_shows_on_the_post_page(web, site_url):
     page = web.page
     page.goto(f"{site_url}/onboarding/secretary/")
     first_day = page.locator(".officebook-checklist[data-list=onboarding-first-day]")
