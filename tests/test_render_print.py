@@ -145,7 +145,7 @@ def test_page_margins_carry_title_chapter_edition_and_page_of_pages(manual):
 
 def test_cover_and_document_control_state_edition_effective_date_and_uncontrolled_status(manual):
     html = handbook_html(manual, "en")
-    cover = html[html.index('<section class="cover"'):html.index("</section>")]
+    cover = html[html.index('id="cover"'):html.index("</section>")]
     assert "Sample Office Manual" in cover and "Sample Unit General Office" in cover
     assert "2026.1" in cover and "2026-12-01" in cover
     control = html[html.index('id="document-control"'):html.index('<nav class="front toc"')]

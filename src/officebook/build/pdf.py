@@ -26,14 +26,13 @@ from pathlib import Path
 
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.print import CJK_CHARACTERS, Typography, booklet_html, cjk_fallback_for, handbook_html
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
-# Han, kana, hangul and CJK punctuation: text that needs a CJK font.
-_CJK_TEXT = re.compile(r"[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]")
+_CJK_TEXT = re.compile(f"[{CJK_CHARACTERS}]")  # text that needs a CJK font
 _TAG = re.compile(r"<style>.*?</style>|<[^>]*>", re.DOTALL)
 
 Progress = Callable[[str], None]

@@ -39,6 +39,9 @@ _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 RACI_PORTRAIT_POSTS = 6
 RACI_LANDSCAPE_POSTS = 12
 
+# Han, kana, hangul and CJK punctuation.
+CJK_CHARACTERS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+_ITALIC_CJK_SVG_TEXT = re.compile(rf'(<text [^>]*?) font-style="italic"(>[^<]*[{CJK_CHARACTERS}][^<]*</text>)')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
 _ID_ATTRIBUTE = re.compile(r"""\s+id=("[^"]*"|'[^']*')""")
 
@@ -117,7 +120,8 @@ class Typography:
             rules.append(f'@font-face {{ font-family: "officebook-custom"; src: url("{url}"); }}')
         body, headings = self.stacks(self.lang)
         rules.append(f":root {{ font-family: {_css_families(body)}; }}")
-        rules.append(f".sans, h1, h2, h3, h4, th, .meta, .label {{ font-family: {_css_families(headings)}; }}")
+        sans = ".sans, h1, h2, h3, h4, th, .meta, .label" + (", em" if self.variant else "")
+        rules.append(f"{sans} {{ font-family: {_css_families(headings)}; }}")
         # Another orthography than the one the stacks end with (Japanese text in a Chinese manual)
         # needs its own faces; text in the stacks' own orthography falls back to them glyph by glyph.
         own = self.variant or self.cjk_fallback
@@ -352,9 +356,13 @@ class _Context:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
     def flowchart(self, procedure_id: str) -> Markup:
+        """The procedure's swimlane flowchart (inline SVG, drawn by WeasyPrint as vectors).
+
+        Chinese has no italics (a slanted CJK face is a synthetic one), so CJK labels are set upright."""
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
-        return Markup(flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix))
+        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix)
+        return Markup(_ITALIC_CJK_SVG_TEXT.sub(r"\1\2", svg))
 
 
 def _shift_headings(html: str, top: int) -> str:
