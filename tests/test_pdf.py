@@ -241,6 +241,14 @@ def test_output_is_deterministic(tmp_path, minimal):
     assert (tmp_path / "handbook-zh.pdf").read_bytes() == (minimal / "handbook-zh.pdf").read_bytes()
 
 
+def test_parallel_jobs_print_the_same_files(tmp_path, minimal):
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--jobs", "2")
+    assert result.exit_code == 0, result.output
+    for name in ("handbook-zh.pdf", "handbook-en.pdf"):
+        assert (tmp_path / name).read_bytes() == (minimal / name).read_bytes()
+    assert result.stderr.index("handbook-zh.pdf (") < result.stderr.index("handbook-en.pdf (")
+
+
 def test_unknown_post_or_language_is_a_usage_error(tmp_path):
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretery")
     assert result.exit_code == 2

@@ -382,10 +382,13 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
 @click.option("--font", default=None, metavar="FAMILY|FILE",
               help="A font to use before the built-in choice (Noto CJK): a family name as `fc-list` shows it, "
                    "or a .ttf/.otf file [default: $OFFICEBOOK_PDF_FONT].")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Print this many files at once, each in its own process (and memory: about 0.5 GiB "
+                   "per 100 pages).")
 @previous_option
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
-        previous: Path | None) -> None:
+        jobs: int, previous: Path | None) -> None:
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
     With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
@@ -402,11 +405,11 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress))
+                                                    progress=progress, jobs=jobs))
     else:
         notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
-                                                     progress=progress, notes=notes))
+                                                     progress=progress, notes=notes, jobs=jobs))
 
 
 def _print_pdfs(write):

@@ -14,12 +14,14 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import multiprocessing
 import os
 import re
 import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -42,7 +44,7 @@ class PdfSystemError(Exception):
     """Something the system must provide is missing; `hint` says what to install or set."""
 
     def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
+        super().__init__(message, hint)  # both in args, so the error survives pickling (worker processes)
         self.message = message
         self.hint = hint
 
@@ -112,16 +114,18 @@ def write_handbooks(
     font: str | None = None,
     progress: Progress | None = None,
     notes: EditionNotes | None = None,
+    jobs: int = 1,
 ) -> PdfResult:
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
-    `notes` comparing with the previous edition add a revision table and margin marks."""
+    `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
+    prints that many files at once, each in its own process (and memory)."""
     font = configured_font(font)
-    jobs = [
-        (Path(out_dir) / handbook_filename(lang), lang, None,
-         lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
+    files = [
+        _File(Path(out_dir) / handbook_filename(lang), lang, None,
+              lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
         for lang in (languages or manual.info.languages)
     ]
-    return _write_all(manual, jobs, font, progress)
+    return _write_all(manual, files, font, progress, jobs)
 
 
 def write_booklets(
@@ -132,41 +136,68 @@ def write_booklets(
     languages: Sequence[str] | None = None,
     font: str | None = None,
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> PdfResult:
-    """Write `booklet-<post>-<lang>.pdf` for each post and language."""
+    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks)."""
     font = configured_font(font)
-    jobs = [
-        (
-            Path(out_dir) / booklet_filename(post, lang),
-            lang,
-            post,
-            lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font),
-        )
+    files = [
+        _File(Path(out_dir) / booklet_filename(post, lang), lang, post,
+              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font))
         for post in posts
         for lang in (languages or manual.info.languages)
     ]
-    return _write_all(manual, jobs, font, progress)
+    return _write_all(manual, files, font, progress, jobs)
 
 
-def _write_all(
-    manual: Manual,
-    jobs: list[tuple[Path, str, str | None, Callable[[], str]]],
-    font: str | None,
-    progress: Progress | None,
-) -> PdfResult:
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    lang: str
+    post: str | None
+    make_html: Callable[[], str]
+
+
+def _write_all(manual: Manual, files: list[_File], font: str | None, progress: Progress | None,
+               jobs: int) -> PdfResult:
+    """Check the system, then print every file: one after another, or `jobs` at a time in processes.
+
+    The HTML is made (and its fonts checked) here, so a missing font stops the run before any printing.
+    """
     weasyprint = load_weasyprint()
     check_font_setting(font)
     result = PdfResult()
-    for path, lang, post, make_html in jobs:
-        if progress:
-            progress(f"Rendering {path.name}")
-        started = time.perf_counter()
-        html = make_html()
-        check_cjk_font(html, Typography(lang, cjk_fallback_for(manual), font))
-        pages, warnings = render_pdf(weasyprint, html, path)
-        result.files.append(PdfFile(path, lang, pages, time.perf_counter() - started, post))
-        result.warnings += [f"{path.name}: {w}" for w in warnings]
+
+    def prepared():
+        for file in files:
+            html = file.make_html()
+            check_cjk_font(html, Typography(file.lang, cjk_fallback_for(manual), font))
+            if progress:
+                progress(f"Rendering {file.path.name}")
+            yield file, html
+
+    def record(file: _File, pages: int, warnings: list[str], seconds: float) -> None:
+        result.files.append(PdfFile(file.path, file.lang, pages, seconds, file.post))
+        result.warnings.extend(f"{file.path.name}: {w}" for w in warnings)
+
+    if jobs <= 1 or len(files) <= 1:
+        for file, html in prepared():
+            started = time.perf_counter()
+            pages, warnings = render_pdf(weasyprint, html, file.path)
+            record(file, pages, warnings, time.perf_counter() - started)
+        return result
+    # "spawn": a fresh interpreter per worker, rather than a fork of one that has loaded Pango.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
+        submitted = [(file, pool.submit(_render_in_worker, html, file.path)) for file, html in prepared()]
+        for file, future in submitted:
+            record(file, *future.result())
     return result
+
+
+def _render_in_worker(html: str, path: Path) -> tuple[int, list[str], float]:
+    started = time.perf_counter()
+    pages, warnings = render_pdf(load_weasyprint(), html, path)
+    return pages, warnings, time.perf_counter() - started
 
 
 def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
