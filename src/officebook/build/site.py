@@ -29,8 +29,8 @@ from typing import Any
 import yaml
 
 from officebook.model import Manual
-from officebook.render.labels import label
 from officebook.render.editions import EditionNotes
+from officebook.render.labels import label
 from officebook.render.site import SiteContent, render_site
 
 SITE_MARKER = ".officebook-site"

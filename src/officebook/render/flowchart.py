@@ -272,10 +272,10 @@ class _Layout:
         title = label("flowchart", self.lang) + ": " + self.procedure.title.get(self.lang)
         desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang), count=len(self.steps))
         parts = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart" '
-            f'width="{number(self.width)}" height="{number(self.height)}" '
-            f'viewBox="0 0 {number(self.width)} {number(self.height)}" role="img" '
-            f'aria-labelledby="{self.prefix}-title {self.prefix}-desc" font-family="{FONT_FAMILY}">',
+            (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart" '
+             f'width="{number(self.width)}" height="{number(self.height)}" '
+             f'viewBox="0 0 {number(self.width)} {number(self.height)}" role="img" '
+             f'aria-labelledby="{self.prefix}-title {self.prefix}-desc" font-family="{FONT_FAMILY}">'),
             f'<title id="{self.prefix}-title">{escape(title, quote=False)}</title>',
             f'<desc id="{self.prefix}-desc">{escape(desc + " " + self._flow_text(), quote=False)}</desc>',
         ]

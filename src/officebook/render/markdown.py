@@ -46,14 +46,14 @@ class _SafeUrls(Treeprocessor):
 class _EscapeHtml(Extension):
     """Treat raw HTML as text: `<b>` is shown as `<b>`, never interpreted."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_SafeUrls(md), "officebook_safe_urls", 1)
 
 
 class _SafeUrlsOnly(Extension):
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.treeprocessors.register(_SafeUrls(md), "officebook_safe_urls", 1)
 
 

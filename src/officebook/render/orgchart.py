@@ -64,9 +64,9 @@ def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org") -> str:
     height = MARGIN + max((_bottom(root, row_height) for root in roots), default=0.0) + MARGIN
     title = label("org-chart", lang)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-orgchart" width="{number(width)}" '
-        f'height="{number(height)}" viewBox="0 0 {number(width)} {number(height)}" role="img" '
-        f'aria-labelledby="{id_prefix}-title" font-family="{FONT_FAMILY}">',
+        (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-orgchart" width="{number(width)}" '
+         f'height="{number(height)}" viewBox="0 0 {number(width)} {number(height)}" role="img" '
+         f'aria-labelledby="{id_prefix}-title" font-family="{FONT_FAMILY}">'),
         f'<title id="{id_prefix}-title">{escape(title, quote=False)}</title>',
     ]
     for root in roots:
