@@ -357,14 +357,20 @@ def describe_change(change: FieldChange) -> str:
     return f"{change.field}: {format_value(old)} → {format_value(new)}"
 
 
-def _around_change(old: str, new: str) -> str:
-    """`…context[-removed-]{+added+}context…` for two long strings."""
+def common_affixes(old: str, new: str) -> tuple[int, int]:
+    """The lengths of the longest common prefix and (not overlapping it) suffix of two strings."""
     start = 0
     while start < min(len(old), len(new)) and old[start] == new[start]:
         start += 1
     end = 0
     while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
         end += 1
+    return start, end
+
+
+def _around_change(old: str, new: str) -> str:
+    """`…context[-removed-]{+added+}context…` for two long strings."""
+    start, end = common_affixes(old, new)
     before = old[max(0, start - _CONTEXT):start]
     after = old[len(old) - end:len(old) - end + _CONTEXT]
     removed, added = _shorten(old[start:len(old) - end]), _shorten(new[start:len(new) - end])

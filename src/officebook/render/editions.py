@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from officebook.diff import EditionDiff, FieldChange, ItemChange, diff_editions
+from officebook.diff import EditionDiff, FieldChange, ItemChange, common_affixes, diff_editions
 from officebook.model import Item, Manual, Ref
 from officebook.render.labels import label
 from officebook.render.site import SINGULAR, PageContext, _render, front_matter, inline
@@ -189,12 +189,7 @@ def change_html(change: FieldChange, manual: Manual, lang: str) -> str:
 
 
 def _around_change(old: str, new: str) -> str:
-    start = 0
-    while start < min(len(old), len(new)) and old[start] == new[start]:
-        start += 1
-    end = 0
-    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
-        end += 1
+    start, end = common_affixes(old, new)
     before, after = old[max(0, start - _CONTEXT):start], old[len(old) - end:len(old) - end + _CONTEXT]
     removed, added = old[start:len(old) - end], new[start:len(new) - end]
 
