@@ -383,8 +383,8 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
               help="A font to use before the built-in choice (Noto CJK): a family name as `fc-list` shows it, "
                    "or a .ttf/.otf file [default: $OFFICEBOOK_PDF_FONT].")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Print this many files at once, each in its own process (and memory: about 0.5 GiB "
-                   "per 100 pages).")
+              help="Print this many files at once, each in its own process and memory (some 0.2 GiB plus "
+                   "2.5 MiB a page).")
 @previous_option
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
