@@ -215,6 +215,11 @@ class _Context:
     def label(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
 
+    @property
+    def colon(self) -> str:
+        """After a field name: `: ` in English, a full-width `：` in Chinese."""
+        return self.label("colon")
+
     def category(self, category: str | None) -> str:
         return category_label(category, self.lang) if category else ""
 
