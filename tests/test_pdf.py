@@ -9,15 +9,17 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import xml.etree.ElementTree as ElementTree
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import CASES, ROOT
+
 from officebook import cli
 from officebook.build import pdf as pdf_build
+from officebook.pipeline import run_check
+from officebook.render.print import checklist_cards
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+)\s+(.+?)\s*\.{4,}\s*(\d+)\s*$")
@@ -218,9 +220,6 @@ def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):
     assert "Secretary" in texts[0] and "Post booklet" in texts[0]
     assert "Onboarding reference" in texts[1] and "First day" in texts[1]
     card_pages = [t for t in texts if "Checked by:" in t]
-    from officebook.pipeline import run_check
-    from officebook.render.print import checklist_cards
-
     cards = checklist_cards(run_check(MINIMAL, use_cache=False).manual, "secretary")
     assert len(card_pages) == len(cards) >= 3
     zh = page_texts(tmp_path / "booklet-secretary-zh.pdf")
