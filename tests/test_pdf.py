@@ -315,6 +315,18 @@ def test_a_configured_font_family_is_used(tmp_path):
     assert not any("Liberation-Serif" in name for name in names)
 
 
+def test_a_configured_font_file_is_embedded(tmp_path, monkeypatch):
+    font_file = next(Path("/usr/share/fonts").rglob("DejaVuSansMono.ttf"), None)
+    if font_file is None:
+        pytest.skip("DejaVu Sans Mono is not installed")
+    monkeypatch.setenv(pdf_build.FONT_ENVIRONMENT_VARIABLE, str(font_file))
+    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "en")
+    assert result.exit_code == 0, result.output
+    names = [name for name, _ in fonts(tmp_path / "handbook-en.pdf")]
+    assert any(name.endswith("+officebook-custom") for name in names), names  # the @font-face family
+    assert not any("Liberation" in name for name in names), names
+
+
 def test_a_failed_render_leaves_the_previous_file_and_no_partial_file(tmp_path, monkeypatch):
     (tmp_path / "handbook-en.pdf").write_bytes(b"previous")
 
