@@ -208,6 +208,19 @@ def test_flowchart_shape(fixture_manual):
     assert "p2-title" in flowchart_svg(procedure, fixture_manual, "zh", id_prefix="p2")
 
 
+def test_flowchart_sets_chinese_when_labels_upright(fixture_manual):
+    """Chinese has no italics: a slanted CJK label would be a synthetic oblique face."""
+    procedure = fixture_manual.procedures["review"]
+
+    def label_styles(lang: str) -> dict[str, str | None]:
+        root = parse_svg(flowchart_svg(procedure, fixture_manual, lang))
+        labels = [g for g in root.iter(f"{SVG}g") if not g.get("id") and g.find(f"{SVG}rect") is not None]
+        return {t.text: t.get("font-style") for g in labels for t in g.iter(f"{SVG}text")}
+
+    assert label_styles("zh") == {"审核通过": None, "无需签发": None}
+    assert set(label_styles("en").values()) == {"italic"}
+
+
 def test_flowchart_wraps_chinese_within_boxes(default_manual):
     for procedure in default_manual.procedures.values():
         root = parse_svg(flowchart_svg(procedure, default_manual, "zh"))

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.print import CJK_CHARACTERS, Typography, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.svgtext import CJK_TEXT
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
-_CJK_TEXT = re.compile(f"[{CJK_CHARACTERS}]")  # text that needs a CJK font
 _TAG = re.compile(r"<style>.*?</style>|<[^>]*>", re.DOTALL)
 
 Progress = Callable[[str], None]
@@ -297,7 +297,7 @@ def check_cjk_font(html: str, typography: Typography) -> None:
 
     A configured font file is trusted; a configured family must cover the language for fontconfig.
     """
-    if not _CJK_TEXT.search(_TAG.sub("", html)):
+    if not CJK_TEXT.search(_TAG.sub("", html)):
         return
     if typography.custom_family == "officebook-custom":
         return

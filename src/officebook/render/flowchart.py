@@ -24,7 +24,7 @@ from html import escape
 from officebook.model import Manual, Procedure, Step
 from officebook.render.labels import label
 from officebook.render.markdown import first_sentence, plain_text
-from officebook.render.svgtext import FONT_FAMILY, number, text_element, text_width, wrap
+from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element, text_width, wrap
 
 FONT = 12.5
 LINE = 16.0
@@ -390,12 +390,13 @@ class _Layout:
             top = bottom - LABEL_LINE * len(lines)
             width = max(text_width(line, LABEL_FONT) for line in lines) + 6
             full = plain_text(self.steps[row].when.get(self.lang))
+            style = "normal" if CJK_TEXT.search(full) else "italic"  # a slanted CJK face is a synthetic one
             yield f"<g><title>{escape(full, quote=False)}</title>"
             yield (f'<rect x="{number(x - 2)}" y="{number(top - 1)}" width="{number(width)}" '
                    f'height="{number(LABEL_LINE * len(lines) + 2)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>')
             for index, line in enumerate(lines):
                 yield text_element(x + 1, top + LABEL_LINE * (index + 1) - 3.5, line, size=LABEL_FONT,
-                                   fill=INK, style="italic")
+                                   fill=INK, style=style)
             yield "</g>"
 
     def _box(self, row: int) -> Iterable[str]:

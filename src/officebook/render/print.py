@@ -39,9 +39,6 @@ _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 RACI_PORTRAIT_POSTS = 6
 RACI_LANDSCAPE_POSTS = 12
 
-# Han, kana, hangul and CJK punctuation.
-CJK_CHARACTERS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-_ITALIC_CJK_SVG_TEXT = re.compile(rf'(<text [^>]*?) font-style="italic"(>[^<]*[{CJK_CHARACTERS}][^<]*</text>)')
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
 _ID_ATTRIBUTE = re.compile(r"""\s+id=("[^"]*"|'[^']*')""")
 
@@ -361,13 +358,10 @@ class _Context:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
     def flowchart(self, procedure_id: str) -> Markup:
-        """The procedure's swimlane flowchart (inline SVG, drawn by WeasyPrint as vectors).
-
-        Chinese has no italics (a slanted CJK face is a synthetic one), so CJK labels are set upright."""
+        """The procedure's swimlane flowchart (inline SVG, drawn by WeasyPrint as vectors)."""
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix)
-        return Markup(_ITALIC_CJK_SVG_TEXT.sub(r"\1\2", svg))
+        return Markup(flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix))
 
 
 def _shift_headings(html: str, top: int) -> str:

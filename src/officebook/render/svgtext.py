@@ -16,6 +16,9 @@ FONT_FAMILY = (
     "'PingFang SC', 'Microsoft YaHei', sans-serif"
 )
 ELLIPSIS = "…"
+# Han, kana, hangul and CJK punctuation.
+CJK_CHARACTERS = "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+CJK_TEXT = re.compile(f"[{CJK_CHARACTERS}]")
 _CLOSING = set("，。、；：？！）」』”’》〉】〕…,.;:?!)]}%")
 _OPENING = set("（「『“‘《〈【〔([{")
 _NARROW = set("il.,:;'|!ijtf()[]{}/\\\"` ")
