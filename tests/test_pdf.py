@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -343,17 +344,83 @@ def test_a_failed_render_leaves_the_previous_file_and_no_partial_file(tmp_path, 
     assert (tmp_path / "handbook-en.pdf").read_bytes() == b"previous"
 
 
-def test_build_with_pdf_puts_the_handbooks_in_the_site(tmp_path, monkeypatch):
-    site = tmp_path / "site"
-    result = run_cli("build", str(MINIMAL), "-o", str(site), "--pdf")
-    assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (site / "pdf").iterdir()) == ["handbook-en.pdf", "handbook-zh.pdf"]
-    assert pdfinfo(site / pdf_build.site_pdf_path("en"))["Title"] == "Sample Office Manual"
-    assert (site / "index.html").is_file()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no staging folder left behind
+class _Links(HTMLParser):
+    """The links of a built page: (href, hreflang) in the article and in the footer."""
 
-    monkeypatch.setattr(pdf_build, "installed_font_families", lambda pattern=":": frozenset())
+    def __init__(self) -> None:
+        super().__init__()
+        self.where: list[str] = []
+        self.article: list[tuple[str, str | None]] = []
+        self.footer: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("article", "footer"):
+            self.where.append(tag)
+        if tag == "a" and self.where and attributes.get("href", "").endswith(".pdf"):
+            getattr(self, self.where[-1]).append((attributes["href"], attributes.get("hreflang")))
+
+    def handle_endtag(self, tag):
+        if tag in ("article", "footer") and self.where:
+            self.where.pop()
+
+
+def pdf_links(page: Path) -> _Links:
+    parser = _Links()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser
+
+
+@pytest.fixture(scope="module")
+def site_with_pdf(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("site-with-pdf")
+    result = run_cli("build", str(MINIMAL), "-o", str(root / "site"), "--pdf")
+    assert result.exit_code == 0, result.output
+    assert "handbooks linked from the home page" in result.stderr
+    assert sorted(p.name for p in root.iterdir()) == ["site"]  # no staging folder left behind
+    return root / "site"
+
+
+def test_build_with_pdf_puts_the_handbooks_in_the_site(site_with_pdf):
+    assert sorted(p.name for p in (site_with_pdf / "pdf").iterdir()) == ["handbook-en.pdf", "handbook-zh.pdf"]
+    assert pdfinfo(site_with_pdf / pdf_build.site_pdf_path("en"))["Title"] == "Sample Office Manual"
+    assert (site_with_pdf / "index.html").is_file()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_home_page_and_footer_link_the_printed_handbooks(site_with_pdf, lang):
+    """Each language's home page links its own handbook first, then the other language's; so does the footer."""
+    home = site_with_pdf / ("" if lang == "zh" else "en") / "index.html"
+    links = pdf_links(home)
+    other = "en" if lang == "zh" else "zh"
+    assert [href for href, _ in links.article] == [f"pdf/handbook-{lang}.pdf", f"pdf/handbook-{other}.pdf"]
+    assert links.article[1][1] == other
+    assert [hreflang for _, hreflang in links.footer] == [lang, other]
+    for href, _ in links.article:
+        target = (home.parent / href).resolve()
+        assert target.is_relative_to(site_with_pdf.resolve()) and target.is_file(), href
+        info = pdfinfo(target)
+        assert int(info["Pages"]) > 3 and info["Title"], info
+    post = home.parent / "posts" / "secretary" / "index.html"
+    footer = [(post.parent / href).resolve() for href, _ in pdf_links(post).footer]
+    assert footer == [(home.parent / f"pdf/handbook-{code}.pdf").resolve() for code in (lang, other)]
+    assert all(path.is_file() for path in footer)
+
+
+def test_without_pdf_the_site_links_no_handbook(tmp_path):
+    result = run_cli("build", str(MINIMAL), "-o", str(tmp_path / "site"))
+    assert result.exit_code == 0, result.output
+    links = pdf_links(tmp_path / "site" / "index.html")
+    assert links.article == links.footer == []
+    assert not (tmp_path / "site" / "pdf").exists()
+
+
+def test_a_failed_build_with_pdf_leaves_the_previous_site(tmp_path, monkeypatch):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / ".officebook-site").write_text("", encoding="utf-8")
     (site / "index.html").write_text("previous site", encoding="utf-8")
+    monkeypatch.setattr(pdf_build, "installed_font_families", lambda pattern=":": frozenset())
     result = run_cli("build", str(MINIMAL), "-o", str(site), "--pdf")
     assert result.exit_code == 1 and "fonts-noto-cjk" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"

@@ -255,7 +255,8 @@ def mkdocs_config_option(function):
 @previous_option
 @today_option
 @click.option("--pdf", "with_pdf", is_flag=True,
-              help="Also print the handbook of every language into <output>/pdf/ (as `officebook pdf` does).")
+              help="Also print the handbook of every language (as `officebook pdf` does) into <output>/pdf/, "
+                   "linked from the home page and the footer.")
 def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
           output: Path, offline: bool, work_dir: Path | None, previous: Path | None, today, with_pdf: bool) -> None:
     """Check CONTENT_DIR, then build the web manual: one site per language (the default language at
@@ -263,7 +264,7 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     import shutil
     import tempfile
 
-    from officebook.build.pdf import attach_to_site, write_handbooks
+    from officebook.build.pdf import site_pdf_path, write_handbooks
     from officebook.build.site import OutputRefused, SiteBuildError, build_site
 
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
@@ -276,12 +277,10 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         if pdf_staging:
             printed = _print_pdfs(lambda progress: write_handbooks(
                 manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False)))
+        handbooks = {written.lang: written.path for written in printed.files} if printed else None
         result = build_site(manual, output, config_file=_default_mkdocs_config(content_dir, config_file),
                             offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
-                            notes=notes)
-        if printed:
-            for path in attach_to_site(printed, output):
-                click.echo(f"moved the handbook to {path.as_posix()}", err=True)
+                            notes=notes, handbooks=handbooks)
     except OutputRefused as error:
         raise click.UsageError(error.summary) from error
     except SiteBuildError as error:
@@ -295,6 +294,9 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     languages = ", ".join(result.languages)
     click.echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
                f"in {result.timings['total']:.1f} s", err=True)
+    if printed:
+        linked = ", ".join(f"{output.as_posix()}/{site_pdf_path(written.lang)}" for written in printed.files)
+        click.echo(f"handbooks linked from the home page: {linked}", err=True)
 
 
 @main.command()

@@ -29,6 +29,7 @@ from pathlib import Path
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
@@ -81,24 +82,9 @@ def booklet_filename(post: str, lang: str) -> str:
     return f"booklet-{post}-{lang}.pdf"
 
 
-SITE_PDF_FOLDER = "pdf"
-
-
 def site_pdf_path(lang: str) -> str:
-    """Where `officebook build --pdf` puts a language's handbook, relative to the site's root."""
-    return f"{SITE_PDF_FOLDER}/{handbook_filename(lang)}"
-
-
-def attach_to_site(result: PdfResult, site: Path) -> list[Path]:
-    """Move printed handbooks into `<site>/pdf/`, each renamed into place; returns their new paths."""
-    folder = Path(site) / SITE_PDF_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    moved = []
-    for printed in result.files:
-        target = folder / printed.path.name
-        os.replace(printed.path, target)
-        moved.append(target)
-    return moved
+    """Where `officebook build --pdf` puts a language's handbook, relative to each language's site root."""
+    return handbook_path(lang)
 
 
 def configured_font(font: str | None = None) -> str | None:

@@ -19,7 +19,7 @@ import re
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -30,20 +30,13 @@ import yaml
 
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.labels import label
-from officebook.render.site import SiteContent, render_site
+from officebook.render.labels import LANGUAGE_NAMES, label
+from officebook.render.site import SiteContent, handbook_links, handbook_path, render_site
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
-
-LANGUAGE_NAMES = {
-    "zh": "中文", "zh-Hans": "简体中文", "zh-Hant": "繁體中文", "zh-TW": "繁體中文", "en": "English",
-    "fr": "Français", "de": "Deutsch", "es": "Español", "pt": "Português", "ru": "Русский",
-    "ja": "日本語", "ko": "한국어", "ar": "العربية", "mn": "Монгол", "bo": "བོད་ཡིག", "ug": "ئۇيغۇرچە",
-    "vi": "Tiếng Việt", "it": "Italiano", "nl": "Nederlands",
-}
 
 THEME_FEATURES = [
     "navigation.tabs",
@@ -204,9 +197,10 @@ def alternates(languages: tuple[str, ...], lang: str) -> list[dict]:
 
 
 def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfig, *, docs_dir: Path,
-                site_dir: Path, overrides_dir: Path, offline: bool) -> dict:
+                site_dir: Path, overrides_dir: Path, offline: bool, handbooks: Sequence[str] = ()) -> dict:
     """The MkDocs configuration of one language's site: our defaults, the user's settings on top,
-    then what the generator needs."""
+    then what the generator needs. `handbooks`: the languages whose printed handbook the site carries
+    (linked from the footer)."""
     info = manual.info
     copyright_parts = [info.organization.get(lang), f"{label('edition', lang)} {info.edition}"]
     if info.effective:
@@ -252,6 +246,12 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extra.pop("alternate", None)
     if offline:
         extra["polyfills"] = _unique(list(extra.get("polyfills") or []) + [f"{ASSET_DIR}/iframe-worker-shim.js"])
+    extra.pop("officebook_handbooks", None)
+    if handbooks:
+        links = handbook_links(lang, handbooks)
+        own = [{"name": LANGUAGE_NAMES.get(lang, lang), "lang": lang, "path": links["own"]}] if links["own"] else []
+        extra["officebook_handbooks"] = {"label": label("printed-handbook", lang) + label("colon", lang),
+                                         "files": own + links["others"]}
     config["extra"] = extra
     config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css"] + list(user.data.get("extra_css") or []))
     config["extra_javascript"] = _unique([f"{ASSET_DIR}/officebook.js"] + list(user.data.get("extra_javascript") or []))
@@ -293,9 +293,11 @@ def write_if_changed(path: Path, text: str, *, folder_exists: bool = False) -> b
     return True
 
 
-def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offline: bool) -> list[str]:
-    """Lay out one language's docs folder: the user's docs files, our assets, the pages.
-    Returns the pages whose Markdown changed; pages no longer generated are removed."""
+def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offline: bool,
+               handbooks: Mapping[str, Path] | None = None) -> list[str]:
+    """Lay out one language's docs folder: the user's docs files, our assets, the pages and the
+    printed `handbooks` (language → PDF file). Returns the pages whose Markdown changed; pages and
+    handbooks no longer generated are removed."""
     user_docs = user.directory / str(user.data.get("docs_dir", "docs"))
     user_files: set[str] = set()
     if user.path and user_docs.is_dir() and user_docs.resolve() != docs_dir.resolve():
@@ -316,6 +318,14 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
         relative = stale.relative_to(docs_dir).as_posix()
         if relative not in content.pages and relative not in user_files:
             stale.unlink()
+    printed = {handbook_path(lang): source for lang, source in (handbooks or {}).items()}
+    for stale in sorted(docs_dir.glob(handbook_path("*"))):
+        relative = stale.relative_to(docs_dir).as_posix()
+        if relative not in printed and relative not in user_files:
+            stale.unlink()
+    for relative, source in printed.items():
+        (docs_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, docs_dir / relative)
     return changed
 
 
@@ -373,14 +383,16 @@ class PreparedLanguage:
 
 def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, user: UserConfig, *,
                      offline: bool, progress: Progress | None = None,
-                     notes: EditionNotes | None = None) -> PreparedLanguage:
-    """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`."""
+                     notes: EditionNotes | None = None, handbooks: Mapping[str, Path] | None = None) -> PreparedLanguage:
+    """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`;
+    `handbooks` (language → printed PDF) are put in the docs folder and linked."""
     step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
-    content = render_site(manual, lang, progress=step, notes=notes)
+    printed = [code for code in manual.info.languages if code in (handbooks or {})]
+    content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
     docs_dir = work_dir / lang / "docs"
-    changed = write_docs(content, docs_dir, user, offline=offline)
+    changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks)
     config = site_config(manual, lang, content, user, docs_dir=docs_dir, site_dir=site_dir,
-                         overrides_dir=work_dir / "overrides", offline=offline)
+                         overrides_dir=work_dir / "overrides", offline=offline, handbooks=printed)
     config_file = work_dir / lang / "mkdocs.yml"
     write_config(config, config_file)
     return PreparedLanguage(lang, config_file, site_dir, len(content.pages), tuple(changed))
@@ -526,12 +538,15 @@ def _umask_permissions(path: Path) -> None:
 
 def build_site(manual: Manual, output: Path, *, config_file: Path | None = None, offline: bool = False,
                work_dir: Path | None = None, protected: list[Path] | None = None,
-               progress: Progress | None = None, notes: EditionNotes | None = None) -> SiteBuildResult:
+               progress: Progress | None = None, notes: EditionNotes | None = None,
+               handbooks: Mapping[str, Path] | None = None) -> SiteBuildResult:
     """Build the site of every language of `manual` into `output`, replacing it atomically.
 
     `config_file` is the user's mkdocs.yml (or None). Generated files go to `work_dir` (a temporary
     folder, removed afterwards, when None). `protected` paths may never be inside `output`.
     `notes` (officebook.render.editions) add the "what changed" and "due for review" pages and notices.
+    `handbooks` (language → printed PDF, `officebook build --pdf`) go into every language's site at
+    `handbook_path(lang)`, linked from the home page and the footer.
     Raises `SiteBuildError` (the previous site untouched) when any language fails.
     """
     started = time.perf_counter()
@@ -552,7 +567,7 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
             site_dir = staging if lang == manual.info.default_language else staging / lang
             t0 = time.perf_counter()
             prepared = prepare_language(manual, lang, work, site_dir, user, offline=offline, progress=progress,
-                                        notes=notes)
+                                        notes=notes, handbooks=handbooks)
             t1 = time.perf_counter()
             run_mkdocs(prepared.config_file, lang=lang, progress=progress)
             timings["render"] += t1 - t0

@@ -40,6 +40,8 @@ LABELS: dict[str, dict[str, str]] = {
         "start-by-post": "Start with your post",
         "start-by-post-hint": "Find your post: its page lists your duties, procedures, checklists and what to learn first.",
         "browse": "Browse the manual",
+        "printed-handbook": "Printed handbook (PDF)",
+        "other-languages": "Other languages",
         # common fields
         "summary": "Summary",
         "tags": "Tags",
@@ -257,6 +259,8 @@ LABELS: dict[str, dict[str, str]] = {
         "start-by-post": "从您的岗位开始",
         "start-by-post-hint": "找到您的岗位：岗位页面列出您的职责、流程、检查清单和需要先熟悉的内容。",
         "browse": "浏览手册",
+        "printed-handbook": "工作手册打印版（PDF）",
+        "other-languages": "其他语言",
         "summary": "摘要",
         "tags": "标签",
         "maintainer": "维护岗位",
@@ -427,6 +431,14 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 FALLBACK_LANGUAGE = "en"
+
+LANGUAGE_NAMES = {
+    "zh": "中文", "zh-Hans": "简体中文", "zh-Hant": "繁體中文", "zh-TW": "繁體中文", "en": "English",
+    "fr": "Français", "de": "Deutsch", "es": "Español", "pt": "Português", "ru": "Русский",
+    "ja": "日本語", "ko": "한국어", "ar": "العربية", "mn": "Монгол", "bo": "བོད་ཡིག", "ug": "ئۇيغۇرچە",
+    "vi": "Tiếng Việt", "it": "Italiano", "nl": "Nederlands",
+}
+"""Each language's name in itself, as the site's language selector shows it."""
 
 
 def label(key: str, lang: str, **values: object) -> str:

@@ -8,6 +8,8 @@ Page paths (relative to the docs folder): `index.md`; `<kind>/index.md` per kind
 `<kind>/<id>/index.md` per item (so an item called `index` cannot clash with its kind's index);
 `raci.md`, `org-chart.md`, `glossary.md`; `onboarding/index.md` and `onboarding/<post>/index.md`
 (render/onboarding.py); with edition notes, `changes.md` and `review.md` (render/editions.py).
+A site built with its printed handbooks (`build --pdf`) has them at `pdf/handbook-<lang>.pdf`, every
+language's in every language's docs folder, and links them from the home page.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -26,7 +28,7 @@ import yaml
 
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.labels import category_label, label
+from officebook.render.labels import LANGUAGE_NAMES, category_label, label
 from officebook.render.markdown import markdown_source, plain_text
 from officebook.render.orgchart import orgchart_svg
 
@@ -58,6 +60,18 @@ def item_path(ref: Ref) -> str:
 
 def kind_path(kind: str) -> str:
     return f"{kind}/index.md"
+
+
+def handbook_path(lang: str) -> str:
+    """Where a language's printed handbook sits in a site built with it (docs- and site-relative)."""
+    return f"pdf/handbook-{lang}.pdf"
+
+
+def handbook_links(lang: str, handbooks: Sequence[str]) -> dict:
+    """The printed handbooks a page in `lang` links to: its own language's, then the others (name, lang, path)."""
+    others = [{"name": LANGUAGE_NAMES.get(code, code), "lang": code, "path": handbook_path(code)}
+              for code in handbooks if code != lang]
+    return {"own": handbook_path(lang) if lang in handbooks else None, "others": others}
 
 
 def step_anchor(step_id: str) -> str:
@@ -308,15 +322,18 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     return _render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 
-def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None) -> str:
-    """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices."""
+def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None,
+                handbooks: Sequence[str] = ()) -> str:
+    """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices;
+    the home page links the printed handbooks of the languages in `handbooks`."""
     from officebook.render import editions, onboarding
 
     if path == "index.md":
         ctx = PageContext(manual, lang, path)
         return _render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
                        kinds=KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
-                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH)
+                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH,
+                       handbooks=handbook_links(lang, handbooks))
     if onboarding.is_onboarding_path(path):
         return onboarding.render_onboarding_page(manual, lang, path)
     if notes is not None and path in editions.edition_paths(notes):
@@ -389,13 +406,15 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
 
 
 def render_site(manual: Manual, lang: str, *, progress: Callable[[int, int], None] | None = None,
-                item_limit: int = NAV_ITEM_LIMIT, notes: EditionNotes | None = None) -> SiteContent:
+                item_limit: int = NAV_ITEM_LIMIT, notes: EditionNotes | None = None,
+                handbooks: Sequence[str] = ()) -> SiteContent:
     """All pages of the site in `lang`; `progress(done, total)` is called as pages are rendered.
-    `notes` (officebook.render.editions) add the edition's change and review pages and notices."""
+    `notes` (officebook.render.editions) add the edition's change and review pages and notices;
+    `handbooks` are the languages whose printed handbook the site carries (at `handbook_path`)."""
     paths = page_paths(manual, notes)
     pages: dict[str, str] = {}
     for done, path in enumerate(paths, 1):
-        pages[path] = render_page(manual, lang, path, notes)
+        pages[path] = render_page(manual, lang, path, notes, handbooks)
         if progress and (done % 100 == 0 or done == len(paths)):
             progress(done, len(paths))
     return SiteContent(lang, pages, navigation(manual, lang, item_limit, notes))
