@@ -114,6 +114,8 @@ def run_check(
     timings["load"] = load_seconds
     t0 = time.perf_counter()
     content, diagnostics = build_content(files)
+    if cache:
+        content.facts.update(cache.known_facts())
     for loaded in files:
         diagnostics += loaded.diagnostics
     fingerprint = meaning_fingerprint(content, today)
@@ -125,6 +127,8 @@ def run_check(
                 cache.put_meaning(loaded.rel, fingerprint, found)
         diagnostics += found
     diagnostics += validate_across(content)
+    if cache:
+        cache.put_facts(content.facts)
     timings["validate"] = shape_seconds + time.perf_counter() - t0
     if cache:
         cache.save()
@@ -170,11 +174,12 @@ def _unpack(packed: tuple) -> list[Diagnostic]:
 class _Cache:
     """Per-file results keyed by content hash; a stat match skips re-reading unchanged files.
 
-    An entry: [stat key, content hash, (marshalled data, is a mapping), load+schema findings, meaning fingerprint, semantic findings].
+    An entry: [stat key, content hash, (marshalled data, is a mapping), load+schema findings, meaning fingerprint,
+    semantic findings, cross-file facts].
     Stored with `marshal` (plain values only), written atomically; any unreadable cache is rebuilt.
     """
 
-    VERSION = 3
+    VERSION = 4
 
     def __init__(self, content_dir: Path, limits: LoadLimits, directory: Path) -> None:
         schema_hash = hashlib.blake2b(digest_size=8)
@@ -194,7 +199,7 @@ class _Cache:
 
     def get(self, rel: str, path: Path, limits: LoadLimits) -> LoadedFile | None:
         entry = self.entries.get(rel)
-        if not isinstance(entry, list) or len(entry) != 6:
+        if not isinstance(entry, list) or len(entry) != 7:
             return None
         try:
             stat = path.stat()
@@ -210,7 +215,7 @@ class _Cache:
         return LoadedFile(rel, path, None, _unpack(entry[3]), limits, packed=packed, parsed=parsed)
 
     def put(self, rel: str, stat_key: tuple, digest: str, loaded: LoadedFile) -> None:
-        self.entries[rel] = [stat_key, digest, (loaded.packed(), loaded.parsed), _pack(loaded.diagnostics), None, ()]
+        self.entries[rel] = [stat_key, digest, (loaded.packed(), loaded.parsed), _pack(loaded.diagnostics), None, (), None]
         self.used.add(rel)
         self.dirty = True
 
@@ -222,6 +227,17 @@ class _Cache:
         if rel in self.entries:
             self.entries[rel][4:6] = [fingerprint, _pack(diagnostics)]
             self.dirty = True
+
+    def known_facts(self) -> dict[str, object]:
+        """Cross-file facts of the files read from the cache (see validate.file_facts)."""
+        return {rel: self.entries[rel][6] for rel in self.used if self.entries[rel][6] is not None}
+
+    def put_facts(self, facts: dict[str, object]) -> None:
+        for rel, value in facts.items():
+            entry = self.entries.get(rel)
+            if entry is not None and entry[6] != value:
+                entry[6] = value
+                self.dirty = True
 
     def save(self) -> None:
         stale = set(self.entries) - self.used

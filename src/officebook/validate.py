@@ -15,17 +15,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean
 from officebook.load import LoadedFile
 
-try:
-    import jsonschema_rs
-except ImportError:  # pragma: no cover - the compiled validator is an optional speed-up
-    jsonschema_rs = None
+if TYPE_CHECKING:  # imported when a file is first validated: a re-check from the cache needs neither
+    import jsonschema
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -74,6 +70,8 @@ class Schemas:
 
     def python_validator(self, kind: str) -> jsonschema.protocols.Validator:
         if kind not in self._python:
+            import jsonschema
+
             self._python[kind] = jsonschema.Draft202012Validator(
                 self.by_kind[kind], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
             )
@@ -81,9 +79,11 @@ class Schemas:
 
     def is_valid(self, kind: str, data: Any) -> bool:
         """A quick yes/no (compiled validator where available); details come from `errors`."""
-        if jsonschema_rs is None:
-            return self.python_validator(kind).is_valid(data)
         if kind not in self._fast:
+            try:
+                import jsonschema_rs
+            except ImportError:  # the compiled validator is an optional speed-up
+                return self.python_validator(kind).is_valid(data)
             self._fast[kind] = jsonschema_rs.Draft202012Validator(self.by_kind[kind], validate_formats=True)
         try:
             return self._fast[kind].is_valid(data)
@@ -123,6 +123,12 @@ class Content:
     glossary: LoadedFile | None = None
     items: dict[str, dict[str, LoadedFile]] = field(default_factory=lambda: {k: {} for k in ITEM_KINDS})
     languages: tuple[str, ...] = ()
+    facts: dict[str, Any] = field(default_factory=dict)  # rel -> file_facts(), filled on demand or from a cache
+
+    def facts_of(self, kind: str, loaded: LoadedFile) -> Any:
+        if loaded.rel not in self.facts:
+            self.facts[loaded.rel] = file_facts(kind, loaded.data)
+        return self.facts[loaded.rel]
 
     @property
     def default_language(self) -> str | None:
@@ -579,7 +585,7 @@ def _reach(graph: dict[int, list[int]], starts: list[int]) -> set[int]:
 def _check_posts(content: Content) -> list[Diagnostic]:
     posts = content.items["posts"]
     found: list[Diagnostic] = []
-    parent = {pid: f.data.get("reports_to") if f.parsed else "?" for pid, f in posts.items()}
+    parent = {pid: content.facts_of("posts", f) if f.parsed else "?" for pid, f in posts.items()}
     heads = [pid for pid in sorted(parent, key=lambda p: posts[p].rel) if parent[pid] is None]
     all_read = all(f.parsed for f in posts.values())
     reported_cycles: set[frozenset] = set()
@@ -611,14 +617,7 @@ def _check_posts(content: Content) -> list[Diagnostic]:
             "add reports_to: the office has exactly one head"))
     if not all(duty.ok for duty in content.items["duties"].values()):
         return found  # who holds which duty is unsure until the duties themselves are right
-    holders: set[str] = set()
-    for duty in content.items["duties"].values():
-        raci = duty.data.get("raci")
-        if isinstance(raci, dict):
-            if isinstance(raci.get("responsible"), list):
-                holders.update(p for p in raci["responsible"] if isinstance(p, str))
-            if isinstance(raci.get("accountable"), str):
-                holders.add(raci["accountable"])
+    holders = {post for duty in content.items["duties"].values() for post in content.facts_of("duties", duty)}
     for pid, loaded in posts.items():
         if loaded.parsed and pid not in holders:
             found.append(loaded.diagnostic("post.no-duties", (), f"the post '{pid}' is responsible or accountable "
@@ -626,6 +625,23 @@ def _check_posts(content: Content) -> list[Diagnostic]:
                                            "name it in some duty's raci.responsible or raci.accountable",
                                            severity=Severity.WARNING))
     return found
+
+
+def file_facts(kind: str, data: Any) -> Any:
+    """What the cross-file checks need of one file: a post's reports_to, a duty's R and A posts.
+
+    Small enough to keep in the check cache, so a re-check need not unpack every file's data.
+    """
+    if not isinstance(data, dict):
+        return None
+    if kind == "posts":
+        return data.get("reports_to")
+    if kind == "duties":
+        raci = data.get("raci") if isinstance(data.get("raci"), dict) else {}
+        responsible = raci.get("responsible") if isinstance(raci.get("responsible"), list) else []
+        accountable = [raci["accountable"]] if isinstance(raci.get("accountable"), str) else []
+        return tuple(p for p in [*responsible, *accountable] if isinstance(p, str))
+    return None
 
 
 def _is_date(text: str) -> bool:
