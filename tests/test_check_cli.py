@@ -106,3 +106,20 @@ def test_cached_findings_still_point_into_the_file(tmp_path: Path, monkeypatch):
 def test_every_code_is_listed_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [code for code in CODES if f"`{code}`" not in readme] == []
+
+
+def test_cache_keeps_cross_file_findings_right(tmp_path: Path, monkeypatch):
+    """Edits that change another file's findings (a post losing its duty, a reporting cycle) show on re-check."""
+    monkeypatch.setenv("OFFICEBOOK_CACHE_DIR", str(tmp_path / "cache"))
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    check = lambda: CliRunner().invoke(main, ["check", str(content)])  # noqa: E731
+    assert check().exit_code == 0
+    vehicles = content / "duties" / "service" / "vehicles.yaml"
+    vehicles.write_text(vehicles.read_text(encoding="utf-8").replace("responsible: [driver]", "responsible: [secretary]"),
+                        encoding="utf-8")
+    assert "warning [post.no-duties]" in check().output
+    director = content / "posts" / "director.yaml"
+    director.write_text(director.read_text(encoding="utf-8") + "reports_to: driver\n", encoding="utf-8")
+    output = check().output
+    assert "error [post.cycle]" in output and "warning [post.no-duties]" in output
