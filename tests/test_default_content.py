@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import ROOT
-from officebook.model import FREQUENCIES, CATEGORIES
+from officebook.model import CATEGORIES, FREQUENCIES
 from officebook.pipeline import run_check
 
 

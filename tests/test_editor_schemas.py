@@ -15,9 +15,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import ROOT
 from referencing import Registry, Resource
 
+from conftest import ROOT
 from officebook.guide import SchemaSet
 from officebook.scaffold import SCHEMA_FOLDER, init_project
 from officebook.validate import KIND_SCHEMA

@@ -7,8 +7,8 @@ import sys
 
 import markdown
 import pytest
-from conftest import CASES, ROOT
 
+from conftest import CASES, ROOT
 from officebook.diagnostics import CODES
 from officebook.guide import (
     ADVICE,

@@ -12,8 +12,8 @@ import http.server
 import threading
 
 import pytest
-
 import test_site_browser as site_browser
+
 from conftest import ROOT
 from officebook.build.site import build_site
 from officebook.pipeline import run_check

@@ -15,8 +15,8 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-from conftest import CASES, ROOT
 
+from conftest import CASES, ROOT
 from officebook import cli
 from officebook.build import pdf as pdf_build
 from officebook.pipeline import run_check

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import CASES
 
+from conftest import CASES
 from officebook.pipeline import run_check
 from officebook.render.print import (
     Typography,

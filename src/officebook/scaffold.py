@@ -179,7 +179,7 @@ def example_content(languages: Sequence[str], schemas: SchemaSet | None = None) 
         if len(examples) != len(EXAMPLE_IDS[kind]):
             raise RuntimeError(f"{KIND_SCHEMA[kind]}.schema.json has {len(examples)} examples; "
                                f"EXAMPLE_IDS names {len(EXAMPLE_IDS[kind])}")
-        for item_id, example in zip(EXAMPLE_IDS[kind], examples):
+        for item_id, example in zip(EXAMPLE_IDS[kind], examples, strict=True):
             files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages), languages)
     glossary = schemas.examples("glossary")[0]
     files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages), languages)

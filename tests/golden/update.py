@@ -16,8 +16,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "src"))
 
-from officebook.pipeline import run_check
-from officebook.render.site import render_site
+from officebook.pipeline import run_check  # noqa: E402 - after the path set-up above
+from officebook.render.site import render_site  # noqa: E402
 
 CASES = ("fixture",)
 
