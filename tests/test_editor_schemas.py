@@ -17,20 +17,12 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from conftest import ROOT
+from conftest import ROOT, write_files
 from officebook.guide import SchemaSet
 from officebook.scaffold import SCHEMA_FOLDER, init_project
 from officebook.validate import KIND_SCHEMA
 
 YAML_LANGUAGE_SERVER = "yaml-language-server@1.25.0"  # 1.x runs on Node 20; 2.x needs Node 22
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 # ---- the schemas' own examples and the mapping --------------------------------------------------------
@@ -220,8 +212,8 @@ BROKEN = {
 
 
 def test_yaml_language_server_reports_typos_and_resolves_the_common_schema(tmp_path, yaml_language_server):
-    project = _write(tmp_path / "manual", init_project(("zh", "en")).files)
-    _write(project, BROKEN)
+    project = write_files(tmp_path / "manual", init_project(("zh", "en")).files)
+    write_files(project, BROKEN)
     client = LanguageClient(yaml_language_server, project, _vscode_settings(project))
     try:
         client.request("initialize", {"processId": os.getpid(), "rootUri": project.as_uri(),

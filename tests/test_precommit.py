@@ -10,19 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, write_files
 from officebook.scaffold import init_project
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Author", "GIT_AUTHOR_EMAIL": "author@example.org",
                 "GIT_COMMITTER_NAME": "Author", "GIT_COMMITTER_EMAIL": "author@example.org"}
-
-
-def _write(root: Path, files: dict[str, str]) -> Path:
-    for relative, text in files.items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def _run(command: list[str], cwd: Path, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -64,7 +56,7 @@ def test_pre_commit_hook_refuses_a_broken_file_and_passes_a_fixed_one(tmp_path):
     pre_commit = [sys.executable, "-m", "pre_commit"]
     hook_repository = tmp_path / "officebook"
     rev = _snapshot_of_this_repository(hook_repository)
-    project = _write(tmp_path / "manual", init_project(("zh", "en")).files)
+    project = write_files(tmp_path / "manual", init_project(("zh", "en")).files)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_repository}\n    rev: {rev}\n    hooks:\n      - id: officebook-check\n")
     env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
@@ -114,7 +106,7 @@ def _unescape(text: str) -> str:
 @pytest.fixture
 def awkward_manual(tmp_path) -> Path:
     """A manual whose findings carry ',' ':' '%' and a newline in file names, keys and messages."""
-    project = _write(tmp_path / "manual", init_project(("zh", "en")).files)
+    project = write_files(tmp_path / "manual", init_project(("zh", "en")).files)
     (project / "content/posts/100%,a:b.yaml").write_text(
         'title: {zh: 司机, en: Driver}\nreports_to: director\n"50%, a: b\\nc": 1\nsummary: "Drives: 100%, always"\n',
         encoding="utf-8")
