@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from conftest import CASES, ROOT
@@ -75,18 +76,34 @@ def test_default_folder_is_content():
     assert "files checked: no problems" in process.stderr
 
 
-def test_cache_sees_edits_and_survives_deletion(tmp_path: Path, monkeypatch):
+@pytest.fixture
+def cached_minimal(tmp_path: Path, monkeypatch):
+    """A copy of the minimal manual, and a `check` of it that uses a cache of its own (already warm)."""
     monkeypatch.setenv("OFFICEBOOK_CACHE_DIR", str(tmp_path / "cache"))
     content = tmp_path / "content"
     shutil.copytree(MINIMAL, content)
-    check = lambda: CliRunner().invoke(main, ["check", str(content)])  # noqa: E731
+
+    def check():
+        return CliRunner().invoke(main, ["check", str(content)])
+
     assert check().exit_code == 0
+    return content, check
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_cache_sees_edits_and_survives_deletion(tmp_path: Path, cached_minimal):
+    content, check = cached_minimal
     assert list((tmp_path / "cache").iterdir())
     duty = content / "duties" / "document-handling.yaml"
-    duty.write_text(duty.read_text(encoding="utf-8").replace("[secretary]", "[secetary]"), encoding="utf-8")
+    edit(duty, "[secretary]", "[secetary]")
     edited = check()
     assert edited.exit_code == 1 and "no post 'secetary'" in edited.output
-    duty.write_text(duty.read_text(encoding="utf-8").replace("[secetary]", "[secretary]"), encoding="utf-8")
+    edit(duty, "[secetary]", "[secretary]")
     assert check().exit_code == 0
     shutil.rmtree(tmp_path / "cache")
     assert check().exit_code == 0
@@ -108,18 +125,11 @@ def test_every_code_is_listed_in_the_readme():
     assert [code for code in CODES if f"`{code}`" not in readme] == []
 
 
-def test_cache_keeps_cross_file_findings_right(tmp_path: Path, monkeypatch):
+def test_cache_keeps_cross_file_findings_right(cached_minimal):
     """Edits that change another file's findings (a post losing its duty, a reporting cycle) show on re-check."""
-    monkeypatch.setenv("OFFICEBOOK_CACHE_DIR", str(tmp_path / "cache"))
-    content = tmp_path / "content"
-    shutil.copytree(MINIMAL, content)
-    check = lambda: CliRunner().invoke(main, ["check", str(content)])  # noqa: E731
-    assert check().exit_code == 0
-    vehicles = content / "duties" / "service" / "vehicles.yaml"
-    vehicles.write_text(vehicles.read_text(encoding="utf-8").replace("responsible: [driver]", "responsible: [secretary]"),
-                        encoding="utf-8")
+    content, check = cached_minimal
+    edit(content / "duties" / "service" / "vehicles.yaml", "responsible: [driver]", "responsible: [secretary]")
     assert "warning [post.no-duties]" in check().output
-    director = content / "posts" / "director.yaml"
-    director.write_text(director.read_text(encoding="utf-8") + "reports_to: driver\n", encoding="utf-8")
+    edit(content / "posts" / "director.yaml", "title:", "reports_to: driver\ntitle:")
     output = check().output
     assert "error [post.cycle]" in output and "warning [post.no-duties]" in output
