@@ -9,6 +9,7 @@ bombs are diagnostics, never exceptions. Positions (line and column, 1-based) ar
 from __future__ import annotations
 
 import marshal
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,12 +111,9 @@ class LoadedFile:
     def positions(self) -> Positions:
         if self._positions is None:
             positions = Positions()
-            try:
-                raw = self.path.read_bytes()
-                if len(raw) <= self.limits.max_bytes:
-                    _parse(raw, self.rel, self.limits, positions)
-            except OSError:
-                pass
+            raw, _, _ = read_file(self.path, self.rel, self.limits)
+            if raw is not None:
+                _parse(raw, self.rel, self.limits, positions)
             self._positions = positions
         return self._positions
 
@@ -126,32 +124,38 @@ class LoadedFile:
         return Diagnostic(code, severity, self.rel, line, column, path, message, hint)
 
 
+def read_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()
+              ) -> tuple[bytes | None, os.stat_result | None, list[Diagnostic]]:
+    """One file's bytes and stat, or (no bytes) the finding that stops it: too large, unreadable."""
+    try:
+        stat = path.stat()
+        if stat.st_size > limits.max_bytes:
+            return None, stat, [_too_large(rel, stat.st_size, limits)]
+        return path.read_bytes(), stat, []
+    except OSError as error:
+        return None, None, [_at(rel, 1, 1, "file.unreadable", f"cannot read the file: {error.strerror}")]
+
+
 def load_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()) -> LoadedFile:
     """Read and parse one file; problems become diagnostics on the result."""
-    loaded = LoadedFile(rel, path, limits=limits)
-    try:
-        size = path.stat().st_size
-        if size > limits.max_bytes:
-            loaded.diagnostics.append(_at(rel, 1, 1, "file.too-large",
-                                          f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-                                          "split it into several items, or raise the limit with --max-file-size"))
-            return loaded
-        raw = path.read_bytes()
-    except OSError as error:
-        loaded.diagnostics.append(_at(rel, 1, 1, "file.unreadable", f"cannot read the file: {error.strerror}"))
-        return loaded
-    loaded.data, loaded.diagnostics = load_bytes(raw, rel, limits)
-    return loaded
+    raw, _, problems = read_file(path, rel, limits)
+    if raw is None:
+        return LoadedFile(rel, path, None, problems, limits)
+    data, diagnostics = load_bytes(raw, rel, limits)
+    return LoadedFile(rel, path, data, diagnostics, limits)
 
 
 def load_bytes(raw: bytes, rel: str, limits: LoadLimits = LoadLimits(),
                positions: Positions | None = None) -> tuple[Any, list[Diagnostic]]:
     """Parse bytes into plain values (dict/list/str/int/float/bool/None) and diagnostics."""
     if len(raw) > limits.max_bytes:
-        return None, [_at(rel, 1, 1, "file.too-large",
-                          f"the file is {len(raw):,} bytes, over the limit of {limits.max_bytes:,}",
-                          "split it into several items, or raise the limit with --max-file-size")]
+        return None, [_too_large(rel, len(raw), limits)]
     return _parse(raw, rel, limits, positions)
+
+
+def _too_large(rel: str, size: int, limits: LoadLimits) -> Diagnostic:
+    return _at(rel, 1, 1, "file.too-large", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+               "split it into several items, or raise the limit with --max-file-size")
 
 
 def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None) -> tuple[Any, list[Diagnostic]]:

@@ -292,7 +292,7 @@ class Manual:
         return tuple(d for d in self.duties.values() if d.function == function)
 
     def direct_reports(self, post: str) -> tuple[str, ...]:
-        return tuple(p for p in self.post_order if self.posts[p].reports_to == post)
+        return self.onboarding[post].direct_reports
 
     @property
     def head(self) -> str | None:

@@ -20,7 +20,7 @@ from officebook import __version__
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.link import link
-from officebook.load import LoadedFile, LoadLimits, load_bytes, load_file
+from officebook.load import LoadedFile, LoadLimits, load_bytes, read_file
 from officebook.model import Manual
 from officebook.validate import (
     SCHEMA_DIR,
@@ -147,13 +147,10 @@ def run_check(
 
 
 def _load(path: Path, rel: str, limits: LoadLimits) -> tuple[LoadedFile, str, tuple]:
-    try:
-        stat = path.stat()
-        if stat.st_size > limits.max_bytes:
-            return load_file(path, rel, limits), "", ()
-        raw = path.read_bytes()
-    except OSError:
-        return load_file(path, rel, limits), "", ()
+    """Load one file; with it, the content hash and stat key the cache files it under ("" and () if unread)."""
+    raw, stat, problems = read_file(path, rel, limits)
+    if raw is None:
+        return LoadedFile(rel, path, None, problems, limits), "", ()
     data, diagnostics = load_bytes(raw, rel, limits)
     loaded = LoadedFile(rel, path, data, diagnostics, limits)
     return loaded, hashlib.blake2b(raw, digest_size=16).hexdigest(), _stat_key(stat)

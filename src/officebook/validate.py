@@ -220,15 +220,6 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
     return content, diagnostics
 
 
-def validate_meaning(content: Content, schemas: Schemas | None = None,
-                     today: dt.date | None = None) -> list[Diagnostic]:
-    """Semantic findings: every file's own (texts, references, RACI, steps, review) and the cross-file ones."""
-    diagnostics: list[Diagnostic] = []
-    for kind, loaded in content.files():
-        diagnostics += validate_file_meaning(kind, loaded, content, schemas, today)
-    return diagnostics + validate_across(content)
-
-
 def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
     """What a file's own semantic findings depend on besides its bytes: languages, the ids of every kind, today."""
     digest = hashlib.blake2b(digest_size=16)
