@@ -232,6 +232,33 @@ def test_procedure_flowchart_renders_as_svg(web, site_url):
     shot(page, "procedure-flowchart", full_page=True)
 
 
+_SIDEWAYS_SCROLL = """() => [...document.querySelectorAll('.officebook-raci .md-typeset__scrollwrap')]
+    .map(wrap => wrap.scrollWidth - wrap.clientWidth)"""
+
+
+@pytest.mark.parametrize("path", ["/raci/", "/en/raci/"])
+def test_raci_matrix_fits_a_desktop_screen_and_keeps_the_duty_column_in_view_on_a_phone(web, site_url, path):
+    page = web.page
+    page.goto(site_url + path)
+    assert max(page.evaluate(_SIDEWAYS_SCROLL)) <= 0  # eleven posts, no sideways scrolling at 1280 px
+    assert page.locator(".officebook-raci th:nth-child(2)").first.evaluate(
+        "th => getComputedStyle(th).writingMode") in ("vertical-rl", "sideways-lr")
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        wraps = page.locator(".officebook-raci .md-typeset__scrollwrap")
+        assert max(page.evaluate(_SIDEWAYS_SCROLL)) > 0  # a phone scrolls the matrix sideways...
+        wrap = wraps.nth(1)
+        wrap.scroll_into_view_if_needed()
+        wrap.evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
+        left = wrap.bounding_box()["x"]
+        duty = wrap.locator("tbody td:first-child").first
+        assert abs(duty.bounding_box()["x"] - left) < 2  # ...and the duty column stays where it was
+        assert duty.locator("a").is_visible()
+        shot(page, "raci-phone-" + path.strip("/").replace("/", "-"))
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_raci_and_org_chart(web, site_url):
     page = web.page
     page.goto(f"{site_url}/raci/")
