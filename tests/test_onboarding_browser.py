@@ -1,53 +1,12 @@
 """The onboarding reference in real Chromium: a post's page in both languages, ticks that persist.
 
-Uses test_site_browser's helpers (and is skipped, like it, when Chromium is missing), but its own
-module-scoped browser: one Playwright instance at a time per process, and test_site_browser keeps
-its own open for the whole session, so this module must run (as it does, by name) before it.
+The browser, the served default manual and the `web` page come from conftest.py; skipped, like the
+other browser tests, when Chromium is missing.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-
-import pytest
-import test_site_browser as site_browser
-
-from conftest import ROOT
-from officebook.build.site import build_site
-from officebook.pipeline import run_check
-
-h1, shot = site_browser.h1, site_browser.shot
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    """The default manual built once, served on 127.0.0.1 from a thread."""
-    root = tmp_path_factory.mktemp("onboarding-site") / "site"
-    build_site(run_check(ROOT / "content", use_cache=False).manual, root)
-    handler = functools.partial(site_browser._QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with site_browser.sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=site_browser.CHROMIUM,
-                                             args=["--no-sandbox", "--disable-dev-shm-usage"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def web(chromium, site_url):
-    watched = site_browser.Watched(chromium, site_url)
-    yield watched
-    watched.close()
+from browsing import h1, shot
 
 
 def test_home_leads_new_staff_to_the_onboarding_pages(web, site_url):

@@ -6,117 +6,26 @@ Needs Debian's chromium (/usr/bin/chromium, or $OFFICEBOOK_CHROMIUM); skipped wh
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
 import re
 import shutil
 import subprocess
-import threading
 from pathlib import Path
 
 import pytest
+from browsing import ARTIFACTS, Watched, h1, shot
 
 from officebook.build.site import build_site
 from officebook.pipeline import run_check
 
-sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = os.environ.get("OFFICEBOOK_CHROMIUM", "/usr/bin/chromium")
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"no Chromium at {CHROMIUM}", allow_module_level=True)
-
 TESTS = Path(__file__).parent
-ARTIFACTS = TESTS / "artifacts"
-CONTENT = TESTS.parent / "content"
 FIXTURE = TESTS / "golden" / "fixture" / "content"
-
-
-def _manual(content: Path):
-    result = run_check(content, use_cache=False)
-    assert result.manual is not None
-    return result.manual
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """The default manual built once, served on 127.0.0.1 from a thread."""
-    root = tmp_path_factory.mktemp("browser-site") / "site"
-    build_site(_manual(CONTENT), root)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")
 def offline_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("browser-offline") / "site"
-    build_site(_manual(FIXTURE), root, offline=True)
+    build_site(run_check(FIXTURE, use_cache=False).manual, root, offline=True)
     return root
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """One Chromium for this module (Playwright's sync API allows one instance at a time)."""
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-                  "--disable-default-apps", "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
-
-
-class Watched:
-    """A page whose console errors and requests off the machine are recorded (and blocked)."""
-
-    def __init__(self, browser, allowed_prefix: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        self.errors: list[str] = []
-        self.remote: list[str] = []
-        self.allowed = allowed_prefix
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        if url.startswith((self.allowed, "data:", "blob:", "about:")):
-            route.continue_()
-        else:
-            self.remote.append(url)
-            route.abort()
-
-    def close(self) -> None:
-        self.context.close()
-        assert self.remote == [], "requests left the machine"
-        assert self.errors == [], "console errors"
-
-
-@pytest.fixture
-def web(browser, site_url):
-    watched = Watched(browser, site_url)
-    yield watched
-    watched.close()
-
-
-def h1(page) -> str:
-    return page.locator("h1").inner_text().rstrip("¶").strip()
-
-
-def shot(page, name: str, full_page: bool = False) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
 
 
 def test_home_page_in_each_language(web, site_url):
