@@ -19,6 +19,7 @@ from pathlib import Path
 from officebook import __version__
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
+from officebook.gc_pause import paused_gc
 from officebook.link import link
 from officebook.load import LoadedFile, LoadLimits, load_bytes, read_file
 from officebook.model import Manual
@@ -74,6 +75,7 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "officebook"
 
 
+@paused_gc()
 def run_check(
     content_dir: Path,
     *,
