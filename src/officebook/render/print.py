@@ -287,7 +287,7 @@ class _Context:
             return text
         return Markup('<a class="xref" href="#{}">{}</a>').format(step_anchor(procedure, step), text)
 
-    def meta_line(self, item) -> Markup:
+    def meta_line(self, item: Item) -> Markup:
         """`Maintainer: Secretary · Review by: 2027-06-30 · Tags: …` as one run of text (no inline boxes)."""
         parts = []
         if item.maintainer:
