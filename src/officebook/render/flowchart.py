@@ -79,6 +79,11 @@ def flowchart_svg(procedure: Procedure, manual: Manual, lang: str, *, id_prefix:
     return _Layout(procedure, manual, lang, id_prefix).svg()
 
 
+def flowchart_title(procedure: Procedure, lang: str) -> str:
+    """The flowchart's accessible name, `Flowchart: Document review`: the SVG's <title>, or an image's alt."""
+    return label("flowchart", lang) + ": " + procedure.title.get(lang)
+
+
 def _assign_tracks(segments: list[_Segment], pad: float = 0.0) -> int:
     """Greedy interval colouring, in the given order; runs sharing a source or a target may share
     a track, and a run never goes below its `min_track`."""
@@ -269,7 +274,7 @@ class _Layout:
     # -- drawing --------------------------------------------------------------------------------
 
     def svg(self) -> str:
-        title = label("flowchart", self.lang) + ": " + self.procedure.title.get(self.lang)
+        title = flowchart_title(self.procedure, self.lang)
         desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang), count=len(self.steps))
         parts = [
             (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart" '

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from html import unescape
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -24,7 +23,7 @@ from markupsafe import Markup, escape
 
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
-from officebook.render.flowchart import flowchart_svg
+from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.labels import LABELS, category_label, label
 from officebook.render.markdown import render_markdown
 
@@ -43,7 +42,6 @@ RACI_LANDSCAPE_POSTS = 12
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
 _ID_ATTRIBUTE = re.compile(r"""\s+id=("[^"]*"|'[^']*')""")
-_SVG_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.DOTALL)
 _SINGLE_PARAGRAPH = re.compile(r"<p>((?:(?!</?p[ >]).)*)</p>", re.DOTALL)  # the whole text is one <p>
 
 
@@ -381,9 +379,8 @@ class _Context:
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
         svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix)
-        title = _SVG_TITLE.search(svg)
         return Markup('<img class="officebook-flowchart" id="{}" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-            prefix, unescape(title[1]) if title else "", base64.b64encode(svg.encode()).decode("ascii"))
+            prefix, flowchart_title(procedure, self.lang), base64.b64encode(svg.encode()).decode("ascii"))
 
 
 def _shift_headings(html: str, top: int) -> str:
