@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -165,7 +166,8 @@ def test_site_config_for_an_unknown_language_falls_back(fixture_manual, tmp_path
     assert material_language("xx") == "en" and material_language("de-CH") == "de"
     content = render_site(fixture_manual, "en")
     config = site_config(fixture_manual, "en", content, UserConfig(None, {"site_url": "https://x.example/manual"}),
-                         docs_dir=tmp_path, site_dir=tmp_path / "s", overrides_dir=tmp_path / "o", offline=True)
+                         config_dir=tmp_path, docs_dir=tmp_path / "d", site_dir=tmp_path / "s",
+                         overrides_dir=tmp_path / "o", offline=True)
     assert config["site_url"] == "https://x.example/manual/en/"
     assert config["theme"]["font"] is False and config["use_directory_urls"] is False
     assert {"offline": {"enabled": True}} in config["plugins"]
@@ -235,25 +237,68 @@ def _fetch(url: str) -> str:
         return response.read().decode()
 
 
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
 def test_serve_command_reloads_after_a_yaml_edit(tmp_path):
+    """One preview through a session: edit, break, fix, a malformed request, SIGTERM."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     port = _free_port()
-    env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(temporary)}
     server = subprocess.Popen(
-        [sys.executable, "-m", "officebook", "serve", str(content), "--lang", "en", "-a", f"127.0.0.1:{port}"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+        [sys.executable, "-m", "officebook", "serve", "content", "--lang", "en", "-a", f"127.0.0.1:{port}"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=tmp_path)
     url = f"http://127.0.0.1:{port}/standards/accuracy/"
+    standard = content / "standards" / "accuracy.yaml"
     try:
         page = _wait_for(lambda: _fetch(url), timeout=60)
         assert "Figures checked" in page
-        standard = content / "standards" / "accuracy.yaml"
-        standard.write_text(standard.read_text().replace("Figures checked", "Figures double-checked"))
+        assert _status(f"http://127.0.0.1:{port}/%00") == 400
+        assert _status(f"http://127.0.0.1:{port}/no/such/page/") == 404
+        good = standard.read_text()
+        standard.write_text(good.replace("Figures checked", "Figures double-checked"))
         _wait_for(lambda: "Figures double-checked" in _fetch(url) or None, timeout=60)
+        standard.write_text("title: [broken\n")
+        time.sleep(2)
+        standard.write_text(good)
+        _wait_for(lambda: "Figures checked" in _fetch(url) or None, timeout=60)
     finally:
-        server.terminate()
+        server.terminate()  # SIGTERM
         output = server.communicate(timeout=30)[0]
+    assert server.returncode == 0, output
     assert "page(s) re-rendered" in output
+    assert "watching content/ for changes" in output
+    assert "the content has errors; the preview keeps the last good pages" in output
+    assert output.index("the content has errors") < output.index("the content is valid again")
+    assert "Traceback" not in output and "/tmp" not in output.replace(str(tmp_path), "")
+    assert "preview stopped" in output
+    assert list(temporary.iterdir()) == [], "SIGTERM leaves no temporary folder"
+
+
+def test_serve_refuses_an_address_it_cannot_use(tmp_path):
+    for address, expected in [("localhost", "is not an address and a port"), ("127.0.0.1:99999", "outside 1–65535"),
+                              ("127.0.0.1:http", "is not an address and a port")]:
+        result = CliRunner().invoke(main, ["serve", str(FIXTURE), "-a", address])
+        assert result.exit_code == 2 and expected in result.stderr, result.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache"), "TMPDIR": str(tmp_path)}
+        run = subprocess.run([sys.executable, "-m", "officebook", "serve", str(FIXTURE), "-a", f"127.0.0.1:{port}"],
+                             capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 1, run.stderr
+    assert f"error: cannot serve on 127.0.0.1:{port}: the address is already in use" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["cache"]
 
 
 def _wait_for(probe, timeout: float):
@@ -268,3 +313,21 @@ def _wait_for(probe, timeout: float):
         if time.monotonic() > deadline:
             raise AssertionError("timed out")
         time.sleep(0.3)
+
+
+def test_relative_paths_work_everywhere(tmp_path, monkeypatch):
+    """--work-dir, -o, --config and the content folder given relative to the current folder."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURE, project / "manual")
+    (project / "look.yml").write_text("theme:\n  palette:\n    primary: teal\n")
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "manual", "--no-cache", "--work-dir", "work", "-o", "out/site",
+                                       "--config", "look.yml"])
+    assert result.exit_code == 0, result.output
+    assert (project / "out" / "site" / "en" / "index.html").is_file()
+    generated = yaml.safe_load((project / "work" / "en" / "mkdocs.yml").read_text().split("\n", 1)[1]
+                               .replace("!!python/object/apply:pymdownx.slugs.slugify", ""))
+    assert generated["docs_dir"] == "docs" and generated["site_dir"] == "site"
+    assert generated["theme"]["custom_dir"] == "../overrides"
+    assert generated["theme"]["palette"]["primary"] == "teal"
+    assert not (project / "work" / "en" / "site").exists(), "officebook's build writes to -o, not the work dir"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import logging
 import sys
 from pathlib import Path
 
@@ -13,6 +15,57 @@ from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+class Refused(click.ClickException):
+    """A request refused for what it finds (a folder that is not empty, a post the manual lacks), not
+    for how the command line is written: exit 2 and the reason, without click's usage hint."""
+
+    exit_code = EXIT_USAGE
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "no space left on the disk",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "operation not permitted",
+    errno.EROFS: "the file system is read-only",
+    errno.EADDRINUSE: "the address is already in use",
+    errno.EADDRNOTAVAIL: "the address is not one of this machine's",
+}
+
+
+def _os_reason(error: OSError) -> str:
+    """An operating-system failure in words: `path: reason`."""
+    reason = _OS_REASONS.get(error.errno) or error.strerror or str(error)
+    return f"{error.filename}: {reason}" if error.filename else reason
+
+
+def _shown_path(path: Path) -> str:
+    """A path as the user would write it: relative to the current folder when inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_busy(error: OSError) -> bool:
+    return error.errno == errno.EADDRINUSE
+
+
+class _Commands(click.Group):
+    """The command group: an operating-system failure no command expected (a full disk, a folder it
+    may not write) is one line and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise  # click's own handling of a closed pipe
+            command = f"officebook {ctx.invoked_subcommand}" if ctx.invoked_subcommand else "officebook"
+            click.echo(f"{command}: error: {_os_reason(error)}", err=True)
+            sys.exit(EXIT_CONTENT)
 
 
 def _display(diagnostic: Diagnostic, content_dir: Path) -> Diagnostic:
@@ -59,7 +112,7 @@ def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bo
                      link_model=link_model)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="officebook")
 def main() -> None:
     """officebook: an office's functions, duties, procedures, standards and posts, as a manual."""
@@ -116,7 +169,7 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
     if str(output) == "-" and output_format != "json":
         raise click.UsageError("only --format json can be written to stdout; give a folder with -o")
     if output.exists() and not output.is_dir():
-        raise click.UsageError(f"{output} is not a folder")
+        raise Refused(f"{output} is not a folder")
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     if output_format == "json":
         text = export_json(manual)
@@ -282,7 +335,7 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
                             offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
                             notes=notes, handbooks=handbooks)
     except OutputRefused as error:
-        raise click.UsageError(error.summary) from error
+        raise Refused(error.summary) from error
     except SiteBuildError as error:
         for message in error.messages:
             click.echo(message, err=True)
@@ -299,45 +352,98 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         click.echo(f"handbooks linked from the home page: {linked}", err=True)
 
 
+def _listen_address(ctx, param, value: str) -> tuple[str, int]:
+    """`-a HOST:PORT` (`[::1]:8000` for IPv6) as (host, port)."""
+    host, colon, port = value.rpartition(":")
+    host = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if not colon or not host or not port.isdigit():
+        raise click.BadParameter(f"'{value}' is not an address and a port: write e.g. 127.0.0.1:8000, "
+                                 "localhost:8000 or 0.0.0.0:8000")
+    if not 1 <= int(port) <= 65535:
+        raise click.BadParameter(f"port {port} is outside 1–65535")
+    return host, int(port)
+
+
+class _SkipMessages(logging.Filter):
+    """Leaves out MkDocs' messages that name officebook's temporary files instead of the user's."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "Watching paths for changes" not in record.getMessage()
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends `serve` as Ctrl-C does, so that its temporary folders are removed."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 @main.command()
 @content_argument
 @check_options
 @mkdocs_config_option
 @click.option("--lang", default=None, help="Language to preview [default: the manual's default language].")
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
-              help="Address to serve on.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
+              callback=_listen_address, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
 @click.option("--dirty", is_flag=True, help="Rebuild only changed pages (faster on big manuals; menus may lag).")
 def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
-          lang: str | None, dev_addr: str, open_browser: bool, dirty: bool) -> None:
+          lang: str | None, dev_addr: tuple[str, int], open_browser: bool, dirty: bool) -> None:
     """Preview the web manual with live reload: editing a YAML file re-renders the pages it affects."""
-    import logging
-
     from officebook.build.site import LivePreview, SiteBuildError
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(_SkipMessages())
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
+    mkdocs_config = _default_mkdocs_config(content_dir, config_file)
+    state = {"errors": False, "started": False}
 
     def check_content():
         result = run_checks(content_dir, strict, max_file_size, no_cache)
         if result.diagnostics:
             report(result, content_dir, "text")
+        if result.manual is None:
+            if state["started"]:
+                click.echo("officebook: the content has errors; the preview keeps the last good pages", err=True)
+        elif state["errors"]:
+            click.echo("officebook: the content is valid again; the preview is up to date", err=True)
+        state["errors"] = result.manual is None
         return result.manual
 
     def rendered(pages: list[str]) -> None:
-        if pages:
+        if pages and state["started"]:
             click.echo(f"officebook: {len(pages)} page(s) re-rendered", err=True)
 
-    preview = LivePreview(content_dir, lang, _default_mkdocs_config(content_dir, config_file),
-                          check=check_content, on_pages=rendered)
+    host, port = dev_addr
+    watched = [content_dir] + ([mkdocs_config] if mkdocs_config else [])
+    shown_watched = " and ".join(_shown_path(path) + ("/" if path.is_dir() else "") for path in watched)
+    _stop_on_sigterm()
+    preview = LivePreview(content_dir, lang, mkdocs_config, check=check_content, on_pages=rendered)
     try:
         if not preview.render():
+            preview.close()
             sys.exit(EXIT_CONTENT)
-        preview.serve(dev_addr=dev_addr, open_browser=open_browser, dirty=dirty)
+        state["started"] = True
+        preview.serve(host=host, port=port, open_browser=open_browser, dirty=dirty,
+                      on_ready=lambda url: click.echo(f"officebook: serving {url}; watching {shown_watched} for changes",
+                                                      err=True))
+    except KeyboardInterrupt:
+        click.echo("officebook: preview stopped", err=True)
     except SiteBuildError as error:
-        raise click.UsageError(error.summary) from error
+        raise Refused(error.summary) from error
+    except OSError as error:
+        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        click.echo(f"error: cannot serve on {shown}: {_os_reason(error)}"
+                   + (" — is another preview running? Choose another port with -a" if _is_busy(error) else ""),
+                   err=True)
+        sys.exit(EXIT_CONTENT)
+    finally:
+        preview.close()
 
 
 @main.command()
@@ -399,10 +505,10 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     for lang in languages:
         if lang not in manual.info.languages:
-            raise click.UsageError(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
+            raise Refused(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
     for post in posts:
         if post not in manual.posts:
-            raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
+            raise Refused(f"--post {post}: the manual has no such post — {_did_you_mean(post, manual.posts)}")
     booklets = tuple(manual.posts) if all_posts else posts
 
     if booklets:
@@ -435,10 +541,11 @@ def _print_pdfs(write):
 
 
 def _did_you_mean(word: str, choices) -> str:
-    import difflib
+    """"did you mean X?" for a near miss, else the choices there are."""
+    from officebook.diagnostics import did_you_mean
 
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" — did you mean {close[0]}?" if close else ""
+    choices = sorted(choices)
+    return did_you_mean(word, choices) or f"it has {', '.join(choices)}"
 
 
 # ---- init and new: the authoring workflow ----------------------------------------------------------
@@ -468,7 +575,7 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
         try:
             plan = refresh_plan(directory)
         except ScaffoldError as error:
-            raise click.UsageError(str(error)) from error
+            raise Refused(str(error)) from error
         _write_plan(directory, plan.files)
         for relative in plan.files:
             click.echo(f"updated {(directory / relative).as_posix()}", err=True)
@@ -481,12 +588,12 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
         raise click.BadParameter(str(error), param_hint="'--lang'") from error
     problem = directory_problem(directory)
     if problem:
-        raise click.UsageError(problem)
+        raise Refused(problem)
     plan = init_project(chosen)
     try:
         _write_plan(directory, plan.files)
     except OSError as error:
-        raise click.UsageError(f"cannot write into {directory}: {error}") from error
+        raise Refused(f"cannot write into {directory}: {_os_reason(error)}") from error
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     shown = directory.as_posix()
@@ -510,9 +617,9 @@ def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> 
         plan = new_item(content_dir, kind, item_id, titles)
         _write_plan(content_dir, plan.files, exclusive=True)
     except ScaffoldError as error:
-        raise click.UsageError(str(error)) from error
+        raise Refused(str(error)) from error
     except FileExistsError as error:
-        raise click.UsageError(f"{error.filename} already exists") from error
+        raise Refused(f"{error.filename} already exists") from error
     for relative in plan.files:
         click.echo((content_dir / relative).as_posix())
     for note in plan.notes:

@@ -196,11 +196,18 @@ def alternates(languages: tuple[str, ...], lang: str) -> list[dict]:
     ]
 
 
-def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfig, *, docs_dir: Path,
-                site_dir: Path, overrides_dir: Path, offline: bool, handbooks: Sequence[str] = ()) -> dict:
-    """The MkDocs configuration of one language's site: our defaults, the user's settings on top,
-    then what the generator needs. `handbooks`: the languages whose printed handbook the site carries
-    (linked from the footer)."""
+def _relative_to(path: Path, folder: Path) -> str:
+    """`path` as the generated mkdocs.yml in `folder` names it: relative (POSIX), so the work folder
+    can be moved and built by any engine that reads mkdocs.yml."""
+    return Path(os.path.relpath(Path(path).resolve(), Path(folder).resolve())).as_posix()
+
+
+def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfig, *, config_dir: Path,
+                docs_dir: Path, site_dir: Path, overrides_dir: Path, offline: bool,
+                handbooks: Sequence[str] = ()) -> dict:
+    """The MkDocs configuration of one language's site, to be written into `config_dir`: our defaults,
+    the user's settings on top, then what the generator needs. `handbooks`: the languages whose
+    printed handbook the site carries (linked from the footer)."""
     info = manual.info
     copyright_parts = [info.organization.get(lang), f"{label('edition', lang)} {info.edition}"]
     if info.effective:
@@ -220,7 +227,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     user_theme = user.data.get("theme") or {}
     theme["name"] = "material"
     theme["language"] = material_language(lang)
-    theme["custom_dir"] = str(overrides_dir)
+    theme["custom_dir"] = _relative_to(overrides_dir, config_dir)
     theme["features"] = _unique(THEME_FEATURES + list(user_theme.get("features") or []))
     if offline:
         theme["font"] = False
@@ -265,8 +272,10 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     config["edit_uri"] = ""  # pages are generated: there is no source file to edit
     if offline:
         config["use_directory_urls"] = False
-    config["docs_dir"] = str(docs_dir)
-    config["site_dir"] = str(site_dir)
+    # Relative to the generated mkdocs.yml and inside its folder, as Zensical requires; officebook's
+    # own build writes elsewhere (run_mkdocs overrides site_dir).
+    config["docs_dir"] = _relative_to(docs_dir, config_dir)
+    config["site_dir"] = _relative_to(site_dir, config_dir)
     config["nav"] = content.nav
     config["strict"] = True
     return config
@@ -376,26 +385,29 @@ def write_config(config: dict, path: Path) -> None:
 class PreparedLanguage:
     lang: str
     config_file: Path
-    site_dir: Path
     pages: int
     changed: tuple[str, ...]
 
 
-def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, user: UserConfig, *,
+def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig, *,
                      offline: bool, progress: Progress | None = None,
                      notes: EditionNotes | None = None, handbooks: Mapping[str, Path] | None = None) -> PreparedLanguage:
     """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`;
-    `handbooks` (language → printed PDF) are put in the docs folder and linked."""
+    `handbooks` (language → printed PDF) are put in the docs folder and linked. The mkdocs.yml names
+    `<work_dir>/<lang>/site` as its site folder (where `mkdocs build -f` on it writes); officebook's
+    own build writes elsewhere (`run_mkdocs(site_dir=…)`)."""
     step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
     content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
-    docs_dir = work_dir / lang / "docs"
+    config_dir = work_dir / lang
+    docs_dir = config_dir / "docs"
     changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks)
-    config = site_config(manual, lang, content, user, docs_dir=docs_dir, site_dir=site_dir,
-                         overrides_dir=work_dir / "overrides", offline=offline, handbooks=printed)
-    config_file = work_dir / lang / "mkdocs.yml"
+    config = site_config(manual, lang, content, user, config_dir=config_dir, docs_dir=docs_dir,
+                         site_dir=config_dir / "site", overrides_dir=work_dir / "overrides", offline=offline,
+                         handbooks=printed)
+    config_file = config_dir / "mkdocs.yml"
     write_config(config, config_file)
-    return PreparedLanguage(lang, config_file, site_dir, len(content.pages), tuple(changed))
+    return PreparedLanguage(lang, config_file, len(content.pages), tuple(changed))
 
 
 # ---- running MkDocs -----------------------------------------------------------------------------
@@ -465,8 +477,10 @@ def _progress_plugin(lang: str, progress: Progress):
     return ProgressPlugin()
 
 
-def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None = None) -> None:
-    """Build one MkDocs site from a generated config, strictly (any warning fails the build)."""
+def run_mkdocs(config_file: Path, *, site_dir: Path | None = None, lang: str = "",
+               progress: Progress | None = None) -> None:
+    """Build one MkDocs site from a generated config, strictly (any warning fails the build), into
+    `site_dir` (default: the config's own)."""
     import gc
 
     from mkdocs.commands.build import build
@@ -479,7 +493,8 @@ def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None =
     gc.freeze()
     with collect_mkdocs_messages() as collector:
         try:
-            config = load_config(str(config_file))
+            overrides = {"site_dir": str(Path(site_dir).resolve())} if site_dir else {}
+            config = load_config(str(config_file), **overrides)
             if progress:
                 config.plugins["officebook-progress"] = _progress_plugin(lang, progress)
             build(config)
@@ -557,7 +572,7 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)).resolve()
     own_work_dir = work_dir is None
-    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
+    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir).resolve()
     timings = {"render": 0.0, "mkdocs": 0.0}
     languages = manual.info.languages
     pages = 0
@@ -566,10 +581,10 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
         for lang in languages:
             site_dir = staging if lang == manual.info.default_language else staging / lang
             t0 = time.perf_counter()
-            prepared = prepare_language(manual, lang, work, site_dir, user, offline=offline, progress=progress,
+            prepared = prepare_language(manual, lang, work, user, offline=offline, progress=progress,
                                         notes=notes, handbooks=handbooks)
             t1 = time.perf_counter()
-            run_mkdocs(prepared.config_file, lang=lang, progress=progress)
+            run_mkdocs(prepared.config_file, site_dir=site_dir, lang=lang, progress=progress)
             timings["render"] += t1 - t0
             timings["mkdocs"] += time.perf_counter() - t1
             pages = prepared.pages
@@ -619,7 +634,7 @@ class LivePreview:
         self.config_file = config_file
         self.check = check
         self.on_pages = on_pages
-        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
+        self.work_dir = Path(work_dir).resolve() if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
         self.own_work_dir = work_dir is None
         self.prepared: PreparedLanguage | None = None
 
@@ -635,7 +650,7 @@ class LivePreview:
         write_overrides(self.work_dir / "overrides", user)
         # One language is served: no language selector leading to sites that are not there.
         single = replace(manual, info=replace(manual.info, languages=(lang,)))
-        self.prepared = prepare_language(single, lang, self.work_dir, self.work_dir / "site", user, offline=False)
+        self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
         self.on_pages(list(self.prepared.changed))
         return True
 
@@ -653,24 +668,102 @@ class LivePreview:
                     self.on_pages([])
                     logging.getLogger("mkdocs").error(error.summary)
 
-    def serve(self, *, dev_addr: str, open_browser: bool = False, dirty: bool = False) -> None:
-        """Run MkDocs' server until interrupted (blocks), with the content watcher beside it."""
-        import threading
+    def serve(self, *, host: str, port: int, open_browser: bool = False, dirty: bool = False,
+              on_ready: Callable[[str], None] | None = None) -> None:
+        """Run MkDocs' live-reload server on host:port until interrupted (blocks), with the content
+        watcher beside it; the work folder (when temporary) is removed however it ends.
 
-        from mkdocs.commands.serve import serve
+        MkDocs' `serve` command is not used: its server is built here so that requests the file system
+        cannot answer are refused before they reach it, and the folders it watches (the generated
+        docs) stay ours to name. A port that is taken raises OSError; `on_ready(url)` hears when the
+        first build is served."""
+        import threading
+        from urllib.parse import urlsplit
+
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.exceptions import MkDocsException
+        from mkdocs.livereload import LiveReloadServer
 
         if self.prepared is None:
             raise SiteBuildError("the content has errors: nothing to serve yet")
         _quiet_jieba()
+        site_dir = self.work_dir / "served"
+        config_file = self.prepared.config_file
         stop = threading.Event()
         watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")
-        watcher.start()
+        config = None
         try:
-            serve(str(self.prepared.config_file), livereload=True, build_type="dirty" if dirty else None,
-                  dev_addr=dev_addr, open_in_browser=open_browser)
+            config = load_config(str(config_file), site_dir=str(site_dir))
+            config.plugins.on_startup(command="serve", dirty=dirty)
+            mount_path = urlsplit(config.site_url or "/").path
+            serve_url = _serve_url(host, port, mount_path)
+
+            def builder(current=None) -> None:
+                try:
+                    current = current or load_config(str(config_file), site_dir=str(site_dir))
+                    current.site_url = serve_url
+                    build(current, serve_url=serve_url, dirty=dirty)
+                except (MkDocsException, OSError, yaml.YAMLError) as error:
+                    if current is config:  # the first build
+                        raise SiteBuildError(f"MkDocs build failed: {error}") from error
+                    logging.getLogger("mkdocs").error(f"the preview could not be rebuilt: {error}")
+
+            server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
+                                      mount_path=mount_path)
+            server.set_app(_refuse_unservable_paths(server.serve_request))
+            server.error_handler = lambda code: _error_page(site_dir, code)
+            config.site_url = serve_url
+            server.server_bind()  # fails at once on a taken or impossible address, before building
+            server.server_activate()
+            server.server_bind = server.server_activate = lambda: None  # done: serve() must not repeat it
+            builder(config)
+            server.watch(str(self.prepared.config_file.parent / "docs"))
+            server.watch(str(config_file))
+            watcher.start()
+            if on_ready:
+                on_ready(serve_url)
+            try:
+                server.serve(open_in_browser=open_browser)
+            finally:
+                server.shutdown()
+                server.server_close()
         finally:
             stop.set()
-            watcher.join(timeout=5)
-            if self.own_work_dir:
-                shutil.rmtree(self.work_dir, ignore_errors=True)
+            if watcher.is_alive():
+                watcher.join(timeout=5)
+            if config is not None:
+                config.plugins.on_shutdown()
+            shutil.rmtree(site_dir, ignore_errors=True)
+            self.close()
 
+    def close(self) -> None:
+        """Remove the work folder, when it is a temporary one."""
+        if self.own_work_dir:
+            shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def _serve_url(host: str, port: int, path: str) -> str:
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}{path.rstrip('/')}/"
+
+
+def _error_page(site_dir: Path, code: int) -> bytes | None:
+    page = site_dir / f"{code}.html"
+    return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+
+_UNSERVABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _refuse_unservable_paths(app):
+    """A WSGI wrapper answering 400 for a path with control characters (`/%00`), which no file can
+    have and which the file system rejects with an exception (a 500 and a traceback otherwise)."""
+
+    def guarded(environ, start_response):
+        if _UNSERVABLE.search(environ.get("PATH_INFO", "")):
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"400 Bad Request: the path has control characters\n"]
+        return app(environ, start_response)
+
+    return guarded
