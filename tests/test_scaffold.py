@@ -1,5 +1,6 @@
 """`officebook init` and `officebook new`: a project that checks and builds at once, items from the schemas."""
 
+import json
 import os
 import subprocess
 import sys
@@ -9,15 +10,19 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+import officebook
 from officebook.cli import main
 from officebook.guide import SchemaSet
 from officebook.pipeline import run_check
 from officebook.scaffold import (
     EXPECTED_FIELDS,
+    INSTALL_PLACEHOLDER,
     PLACEHOLDER,
+    InstallSource,
     ScaffoldError,
     id_problem,
     init_project,
+    install_source,
     new_item,
     parse_languages,
 )
@@ -313,3 +318,70 @@ def test_init_refresh_brings_schemas_and_guide_up_to_date_and_leaves_the_rest(tm
     assert settings.read_text() == "{}\n"  # the user's settings are theirs
     assert "up to date" in _cli("init", "--refresh", str(project)).stderr
     assert _cli("init", "--refresh", str(tmp_path / "elsewhere")).returncode == 2
+
+
+# ---- how the new project installs officebook -------------------------------------------------------------
+
+
+class _Distribution:
+    def __init__(self, direct_url: dict | None, version: str = officebook.__version__) -> None:
+        self.version = version
+        self.direct_url = direct_url
+
+    def read_text(self, name: str):
+        return json.dumps(self.direct_url) if name == "direct_url.json" and self.direct_url else None
+
+
+@pytest.mark.parametrize(("direct_url", "requirement", "hook"), [
+    ({"url": "https://git.example.org/office/officebook.git",
+      "vcs_info": {"vcs": "git", "commit_id": "a" * 40, "requested_revision": "main"}},
+     f"officebook @ git+https://git.example.org/office/officebook.git@{'a' * 40}",
+     ("https://git.example.org/office/officebook.git", "a" * 40)),
+    ({"url": "https://files.example.org/officebook-0.1.0.tar.gz", "archive_info": {}},
+     "officebook @ https://files.example.org/officebook-0.1.0.tar.gz", (None, None)),
+    (None, f"officebook=={officebook.__version__}", (None, None)),
+])
+def test_install_source_is_how_officebook_was_installed(monkeypatch, direct_url, requirement, hook):
+    monkeypatch.setattr("importlib.metadata.distribution", lambda name: _Distribution(direct_url))
+    source = install_source()
+    assert (source.requirement, source.hook_repo, source.hook_rev) == (requirement, *hook)
+
+
+def test_install_source_of_a_local_checkout_names_the_folder_and_its_commit(monkeypatch):
+    checkout = Path(officebook.__file__).resolve().parents[2]
+    monkeypatch.setattr("importlib.metadata.distribution",
+                        lambda name: _Distribution({"url": checkout.as_uri(), "dir_info": {"editable": True}}))
+    source = install_source()
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True).stdout.strip()
+    assert (source.requirement, source.hook_repo, source.hook_rev) == (str(checkout), str(checkout), head)
+    elsewhere = {"url": "file:///somewhere/else", "dir_info": {"editable": True}}
+    monkeypatch.setattr("importlib.metadata.distribution", lambda name: _Distribution(elsewhere))
+    assert install_source().requirement == INSTALL_PLACEHOLDER, "another copy than the running one"
+
+
+def test_init_install_sets_the_workflow_readme_and_pre_commit_example(tmp_path):
+    spec = "officebook @ git+https://git.example.org/office/officebook.git@v1.2.0"
+    run = subprocess.run([sys.executable, "-m", "officebook", "init", str(tmp_path / "p"), "--lang", "en",
+                          "--install", spec], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    project = tmp_path / "p"
+    assert spec in (project / "requirements.txt").read_text().splitlines()
+    workflow = yaml.safe_load((project / ".github/workflows/manual.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["manual"]["steps"]
+    uses = [step["uses"] for step in steps if "uses" in step]
+    assert uses == ["actions/checkout@v6", "actions/setup-python@v6", "actions/upload-artifact@v7"]
+    setup = next(step for step in steps if step.get("uses", "").startswith("actions/setup-python"))
+    assert setup["with"]["cache"] == "pip" and setup["with"]["cache-dependency-path"] == "requirements.txt"
+    assert "python -m pip install -r requirements.txt" in [step.get("run") for step in steps]
+    readme = (project / "README.md").read_text(encoding="utf-8")
+    assert "python -m pip install -r requirements.txt" in readme
+    assert "repo: https://git.example.org/office/officebook.git\n    rev: v1.2.0" in readme
+    assert INSTALL_PLACEHOLDER not in readme
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_without_a_known_source_writes_a_placeholder_the_readme_explains(lang):
+    plan = init_project((lang,), install=InstallSource(INSTALL_PLACEHOLDER))
+    assert plan.files["requirements.txt"].splitlines()[-1] == INSTALL_PLACEHOLDER
+    assert INSTALL_PLACEHOLDER in plan.files["README.md"]
+    assert any(INSTALL_PLACEHOLDER in note for note in plan.notes)

@@ -566,10 +566,21 @@ def _write_plan(root: Path, files: dict[str, str], *, exclusive: bool = False) -
               help="The manual's languages, comma-separated; the first is the default.")
 @click.option("--refresh", is_flag=True,
               help="In an existing project, bring the editor schemas and the authors' guide up to this version.")
-def init(directory: Path, languages: str, refresh: bool) -> None:
+@click.option("--install", "install_spec", metavar="SPEC", default=None,
+              help="How the project installs officebook (its requirements.txt, read by the CI workflow and the "
+                   "README): a pip requirement such as officebook==1.0, git+URL@REV or a folder "
+                   "[default: where this officebook was installed from, if that can be told].")
+def init(directory: Path, languages: str, refresh: bool, install_spec: str | None) -> None:
     """Create a manual project in DIRECTORY (new or empty): example content of every kind, mkdocs.yml,
     a README, a CI workflow, schemas mapped for YAML editors, and the authors' guide."""
-    from officebook.scaffold import ScaffoldError, directory_problem, init_project, parse_languages, refresh_plan
+    from officebook.scaffold import (
+        ScaffoldError,
+        directory_problem,
+        init_project,
+        install_source,
+        parse_languages,
+        refresh_plan,
+    )
 
     if refresh:
         try:
@@ -589,13 +600,18 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
     problem = directory_problem(directory)
     if problem:
         raise Refused(problem)
-    plan = init_project(chosen)
+    try:
+        install = install_source(install_spec)
+    except ScaffoldError as error:
+        raise click.BadParameter(str(error), param_hint="'--install'") from error
+    plan = init_project(chosen, install=install)
     try:
         _write_plan(directory, plan.files)
     except OSError as error:
         raise Refused(f"cannot write into {directory}: {_os_reason(error)}") from error
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
+    click.echo(f"officebook is installed with: {install.requirement} (requirements.txt)", err=True)
     shown = directory.as_posix()
     click.echo(f"created {shown}/ ({len(plan.files)} files; languages: {', '.join(chosen)})\n"
                f"next: cd {shown} && officebook check && officebook serve", err=True)

@@ -46,6 +46,90 @@ EXPECTED_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("reports_to",)}
 NOUN_KIND = {noun: kind for kind, noun in KIND_NOUN.items()}
 
 
+# Written where officebook cannot tell how it was installed; the project's README says what to put.
+INSTALL_PLACEHOLDER = "REPLACE-WITH-WHERE-YOUR-OFFICE-GETS-OFFICEBOOK"
+
+
+@dataclass(frozen=True)
+class InstallSource:
+    """How a new project installs officebook: `requirement` is the line of its requirements.txt (read
+    by its CI workflow and its README); `hook_repo` and `hook_rev` the git repository and a revision
+    it has, for the pre-commit example (None when unknown)."""
+
+    requirement: str
+    hook_repo: str | None = None
+    hook_rev: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return self.requirement != INSTALL_PLACEHOLDER
+
+
+def install_source(spec: str | None = None) -> InstallSource:
+    """`spec` as given to `init --install` (a pip requirement: `officebook==1.2`, a path,
+    `git+URL@REV`), else how the running officebook was installed, as far as can be told: its
+    PEP 610 `direct_url.json` names a git repository and commit, a local folder or an archive; none
+    means a package index. Not installed at all: the placeholder."""
+    if spec is not None:
+        return _source_of_spec(spec.strip())
+    from importlib import metadata
+
+    try:
+        distribution = metadata.distribution("officebook")
+    except metadata.PackageNotFoundError:
+        return InstallSource(INSTALL_PLACEHOLDER)
+    if distribution.version != __version__:  # another copy than the one running (a source checkout)
+        return InstallSource(INSTALL_PLACEHOLDER)
+    try:
+        direct = json.loads(distribution.read_text("direct_url.json") or "null")
+    except ValueError:
+        direct = None
+    if not isinstance(direct, dict) or not isinstance(direct.get("url"), str):
+        return InstallSource(f"officebook=={distribution.version}")
+    url = direct["url"]
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+        return InstallSource(f"officebook @ git+{url}@{vcs['commit_id']}", url, vcs["commit_id"])
+    if isinstance(direct.get("dir_info"), dict) and url.startswith("file://"):
+        from urllib.parse import unquote, urlsplit
+
+        folder = unquote(urlsplit(url).path)
+        if not Path(__file__).resolve().is_relative_to(Path(folder).resolve()):
+            return InstallSource(INSTALL_PLACEHOLDER)  # the running code is another copy than the one installed
+        commit = _git_head(Path(folder))
+        return InstallSource(folder, folder if commit else None, commit)
+    return InstallSource(f"officebook @ {url}")
+
+
+def _source_of_spec(spec: str) -> InstallSource:
+    if not spec:
+        raise ScaffoldError("--install needs a pip requirement, e.g. officebook==0.1.0, a folder, or git+URL@REV")
+    url = spec.split("@", 1)[1].strip() if spec.startswith("officebook") and " @ " in spec else spec
+    if url.startswith("git+"):
+        location = url[len("git+"):].split("#", 1)[0]
+        repo, at, rev = location.rpartition("@")
+        if at and rev and "/" not in rev and "://" in repo:  # git+https://host/officebook.git@REV
+            return InstallSource(spec, repo, rev)
+        return InstallSource(spec, location, None)
+    if Path(spec).is_dir():
+        commit = _git_head(Path(spec))
+        return InstallSource(spec, spec if commit else None, commit)
+    return InstallSource(spec)
+
+
+def _git_head(folder: Path) -> str | None:
+    """The commit checked out in `folder`, if it is a git work tree."""
+    import subprocess
+
+    try:
+        run = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "HEAD"], capture_output=True,
+                             text=True, timeout=30, check=False)
+    except OSError:
+        return None
+    commit = run.stdout.strip()
+    return commit if run.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
+
+
 class ScaffoldError(Exception):
     """A usage problem: the command cannot do what was asked (cli.py exits 2)."""
 
@@ -204,9 +288,12 @@ def editor_settings() -> dict:
     }
 
 
-def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> Plan:
-    """Every file of a new manual project, in `languages` (the first is the default)."""
+def init_project(languages: Sequence[str], schemas: SchemaSet | None = None,
+                 install: InstallSource | None = None) -> Plan:
+    """Every file of a new manual project, in `languages` (the first is the default), installing
+    officebook as `install` says (default: the placeholder)."""
     schemas = schemas or SchemaSet()
+    install = install or InstallSource(INSTALL_PLACEHOLDER)
     source = schemas.example_languages
     plan = Plan()
     plan.files.update(example_content(languages, schemas))
@@ -218,7 +305,10 @@ def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> 
         "title": manual["title"],
         "organization": manual["organization"],
         "languages_text": ", ".join(languages),
+        "install": install,
+        "placeholder": INSTALL_PLACEHOLDER,
     }
+    plan.files["requirements.txt"] = templates.get_template("requirements.txt").render(values)
     plan.files["README.md"] = templates.get_template(f"README.{readme_language}.md").render(values)
     plan.files["mkdocs.yml"] = templates.get_template("mkdocs.yml").render(values)
     plan.files[".gitignore"] = templates.get_template("gitignore").render(values)
@@ -230,6 +320,11 @@ def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> 
     for name, text in documents(schemas).items():
         plan.files[f"{GUIDE_FOLDER}/{name}"] = text
     missing = [lang for lang in languages if lang not in source]
+    if not install.known:
+        plan.notes.append(f"officebook cannot tell where it was installed from: replace {INSTALL_PLACEHOLDER} "
+                          "in requirements.txt (or run init with --install SPEC)")
+    elif not install.hook_rev:
+        plan.notes.append("the pre-commit example in README.md needs the officebook repository and a revision of it")
     if missing:
         plan.notes.append(f"the examples have no text in {', '.join(missing)}: texts in another language "
                           f"stand in, marked '{PLACEHOLDER} translate'")
