@@ -1,6 +1,8 @@
 """The JSON Schemas: valid Draft 2020-12, closed, and the ones the package uses."""
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -49,3 +51,23 @@ def test_compiled_and_python_validators_agree(kind):
                {"title": "x", "review_by": "2026-02-28"}, {"title": "x", "unknown": 1}]
     for sample in samples:
         assert schemas.is_valid(kind, sample) == schemas.python_validator(kind).is_valid(sample), sample
+
+
+def _check_jsonschema(schema: Path, files: list[Path], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema), *map(str, files)],
+                          cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_check_jsonschema_uses_the_schemas_from_any_folder(tmp_path):
+    """Another JSON Schema tool, run from a folder that is neither the schemas' nor the content's: the
+    references between schema files resolve (relative to the file, since no schema sets a relative $id)."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    content = ROOT / "content"
+    for kind, name in KIND_SCHEMA.items():
+        files = sorted((content / kind).rglob("*.yaml")) if (content / kind).is_dir() else [content / f"{kind}.yaml"]
+        run = _check_jsonschema(ROOT / "schemas" / f"{name}.schema.json", files, elsewhere)
+        assert run.returncode == 0, f"{name}: {run.stdout}{run.stderr}"
+    wrong = _check_jsonschema(ROOT / "schemas" / "duty.schema.json", sorted((content / "posts").glob("*.yaml"))[:1],
+                              elsewhere)
+    assert wrong.returncode == 1 and "is a required property" in wrong.stdout, wrong.stdout + wrong.stderr
