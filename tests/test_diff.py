@@ -204,3 +204,53 @@ def test_diff_is_antisymmetric(old, new):
         assert change.changes
         assert _as_set(change.changes, mirrored=True) == _as_set(back[change.key])
     assert _as_set(forward.manual, mirrored=True) == _as_set(backward.manual)
+
+
+# ---- glossary references keep their kind -----------------------------------------------------------------
+
+
+def _with_glossary(tmp_path, name: str, see: str) -> Path:
+    """The new edition with a duty that shares its id with a procedure, and one term seeing `see`."""
+    folder = tmp_path / name
+    shutil.copytree(EDITIONS / "new", folder)
+    shutil.copy(folder / "duties" / "document-handling.yaml", folder / "duties" / "document-review.yaml")
+    (folder / "glossary.yaml").write_text(
+        "terms:\n  - term: {zh: 审核, en: Review}\n    definition: {zh: 发文前的核对。, en: Checking before issue.}\n"
+        f"    see: [{see}]\n", encoding="utf-8")
+    return folder
+
+
+def test_a_glossary_see_reference_that_changes_kind_is_a_change(tmp_path):
+    """`procedures/x` → `duties/x` with the same id: the kind is part of the reference."""
+    old = _with_glossary(tmp_path, "old", "procedures/document-review")
+    new = _with_glossary(tmp_path, "new", "duties/document-review")
+    changes = diff_editions(read_edition(old, use_cache=False), read_edition(new, use_cache=False))
+    assert [(c.kind, c.id, c.changes) for c in changes.changed] == [
+        ("glossary", "审核", (FieldChange("see", ("procedures/document-review",), ("duties/document-review",)),))]
+    assert "see: +duties/document-review −procedures/document-review" in format_text(changes)
+
+
+def test_references_of_one_kind_still_compare_by_id(crafted):
+    from officebook.diff import kind_ref_fields
+
+    assert kind_ref_fields() == {"see"}
+    assert FieldChange("raci.accountable", "secretary", "driver") in crafted.changed[0].changes
+
+
+# ---- the content folder of --git -------------------------------------------------------------------------
+
+
+def test_git_content_may_be_given_as_a_path_inside_the_repository(repository, crafted):
+    for content in (str(repository / "manual"), "manual/", "./manual"):
+        assert diff_editions(read_git_edition(repository, "HEAD~1", content),
+                             read_git_edition(repository, "HEAD", content)) == crafted, content
+    run = _officebook("diff", "--git", "HEAD~1", "HEAD", "--content", str(repository / "manual"),
+                      "--repo", str(repository))
+    assert run.returncode == 0 and "1 added, 1 removed, 3 changed" in run.stdout, run.stderr
+
+
+def test_git_content_outside_the_repository_or_missing_is_refused(repository, tmp_path):
+    with pytest.raises(EditionError, match="not inside the repository"):
+        read_git_edition(repository, "HEAD", str(tmp_path))
+    with pytest.raises(EditionError, match="no folder 'nothing-here'"):
+        read_git_edition(repository, "HEAD", "nothing-here")

@@ -154,7 +154,46 @@ def test_handbook_revision_table_and_margin_marks(new_edition, notes):
                     ("revision-new", "4.1"), ("revision-changed", "5.3")]
     assert "Step 2 · Actor" in table and "Annual review" in table
     marked = re.findall(r'<section class="item [a-z]+ changed" id="([^"]+)"', html)
-    assert marked == ["duties--vehicles", "procedures--document-review", "standards--punctuality",
-                      "posts--driver"]
+    assert marked == ["duties--vehicles", "standards--punctuality", "posts--driver"]
+    steps = re.findall(r'<tr class="changed" id="([^"]+)"', html)
+    assert steps == ["procedures--document-review--step-check"], "the one step changed, not the procedure"
     plain = handbook_html(new_edition, "en")
     assert 'id="revisions"' not in plain and " changed\" id=" not in plain
+
+
+def test_handbook_marks_only_what_changed_in_its_own_language(new_edition, notes):
+    """The driver's English title changed: the Chinese handbook neither lists nor marks it."""
+    chinese = handbook_html(new_edition, "zh", notes=notes)
+    marked = re.findall(r'<section class="item [a-z]+ changed" id="([^"]+)"', chinese)
+    assert marked == ["duties--vehicles", "standards--punctuality"]
+    table = chinese.split('id="revisions"')[1].split("</table>")[0]
+    assert "驾驶员" not in table and "5.3" not in table
+    assert re.findall(r'<tr class="changed" id="([^"]+)"', chinese) == ["procedures--document-review--step-check"]
+
+
+def test_a_procedure_change_outside_its_steps_marks_the_whole_procedure(new_edition):
+    from officebook.diff import EditionDiff, FieldChange, ItemChange
+    from officebook.render.editions import EditionNotes
+
+    def marks(*fields: FieldChange):
+        change = ItemChange("procedures", "document-review", {"en": "Review"}, fields)
+        return EditionNotes(EditionDiff("1", "2", "zh", changed=(change,))).margin_marks()
+
+    review = Ref("procedures", "document-review")
+    assert marks(FieldChange("steps[check].action[zh]", "a", "b"), FieldChange("steps[sign].actor", "x", "y")) == [
+        (review, "check"), (review, "sign")]
+    assert marks(FieldChange("steps[new]", None, {"zh": "a"})) == [(review, "new")]
+    assert marks(FieldChange("steps[check]", {"zh": "a"}, None)) == [(review, None)]
+    assert marks(FieldChange("steps.order", ("a", "b"), ("b", "a"))) == [(review, None)]
+    assert marks(FieldChange("title[zh]", "a", "b"), FieldChange("steps[check].actor", "x", "y")) == [(review, None)]
+
+
+def test_what_changed_anchors_are_unique_for_chinese_glossary_terms():
+    from officebook.diff import ItemChange
+    from officebook.render.editions import change_anchor
+
+    terms = ["公文", "签发", "公文 (2)", "OA 系统", "oa-系统"]
+    anchors = [change_anchor(ItemChange("glossary", term, {"zh": term})) for term in terms]
+    assert len(set(anchors)) == len(anchors), anchors
+    assert all(re.fullmatch(r"glossary-[a-z0-9-]+", anchor) for anchor in anchors), anchors
+    assert change_anchor(ItemChange("duties", "meetings", {})) == "duties-meetings"

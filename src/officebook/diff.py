@@ -19,6 +19,7 @@ import tarfile
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -135,6 +136,26 @@ def diff_editions(old: Json, new: Json) -> EditionDiff:
     )
 
 
+def in_language(edition: Json, lang: str) -> Json:
+    """`edition` as a reader of language `lang` sees it: every text reduced to what shows in `lang`
+    (its own text, else the default language's, as the outputs fall back). Diffing two editions in
+    one language leaves out what changed only in the others."""
+    default = edition.get("manual", {}).get("default_language", "")
+
+    def shown(value: Any, key: str = "") -> Any:
+        if key in _ITEM_SKIP or key == "term":  # a glossary entry is known by its default-language term
+            return value
+        if _is_text(value) and not _is_ref(value):
+            return {lang: value.get(lang) or value.get(default) or next(iter(value.values()))}
+        if isinstance(value, Mapping):
+            return {k: shown(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [shown(v) for v in value]
+        return value
+
+    return {**edition, "items": shown(edition.get("items", {})), "glossary": shown(edition.get("glossary", []))}
+
+
 def _items(edition: Json) -> dict[str, dict[str, Json]]:
     """kind -> id -> item, in edition order; glossary terms are keyed by their default-language term."""
     listed = edition.get("items", {})
@@ -207,6 +228,39 @@ def _is_ref(value: Any) -> bool:
     return isinstance(value, Mapping) and "kind" in value and "id" in value
 
 
+@cache
+def kind_ref_fields() -> frozenset[str]:
+    """The fields whose references name their kind, as authors write them (`see: [procedures/x]`, the
+    contract's `kindRef`): their kind is part of what is compared. Other references have one kind
+    and compare by id."""
+    from officebook.validate import SCHEMA_DIR
+
+    found: set[str] = set()
+
+    def names_kind(schema: Any) -> bool:
+        return isinstance(schema, Mapping) and str(schema.get("$ref", "")).endswith("/kindRef")
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for name, schema in (node.get("properties") or {}).items():
+                if names_kind(schema) or (isinstance(schema, Mapping) and names_kind(schema.get("items"))):
+                    found.add(name)
+            for child in node.values():
+                walk(child)
+        elif isinstance(node, list):
+            for child in node:
+                walk(child)
+
+    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
+        if path.name != "export.schema.json":
+            walk(json.loads(path.read_text(encoding="utf-8")))
+    return frozenset(found)
+
+
+def _ref_value(ref: Mapping, name: str) -> str:
+    return f"{ref['kind']}/{ref['id']}" if name in kind_ref_fields() else ref["id"]
+
+
 def _is_text(value: Any) -> bool:
     return isinstance(value, Mapping) and bool(value) and all(isinstance(v, str) for v in value.values())
 
@@ -221,7 +275,7 @@ def _flatten(value: Any, path: str, name: str = "") -> Iterator[tuple[str, Any]]
     if value is None:
         return
     if _is_ref(value):
-        yield path, value["id"]
+        yield path, _ref_value(value, name)
     elif _is_text(value):
         for lang in sorted(value):
             yield f"{path}[{lang}]", value[lang]
@@ -237,7 +291,7 @@ def _flatten(value: Any, path: str, name: str = "") -> Iterator[tuple[str, Any]]
             for index, entry in enumerate(value):
                 yield from _flatten(entry, f"{path}[{index}]")
         else:  # refs, ids and plain strings: compared as a whole
-            yield path, tuple(v["id"] if _is_ref(v) else v for v in value)
+            yield path, tuple(_ref_value(v, name) if _is_ref(v) else v for v in value)
     else:
         yield path, value
 
@@ -299,6 +353,7 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
     if revision.startswith("-"):
         raise EditionError(f"{revision}: not a git revision")
     top = _git(repo, "rev-parse", "--show-toplevel").decode().strip()
+    content = _inside_repository(Path(top), content)
     commit = _git(Path(top), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}",
                   what=f"{revision}: no such git revision").decode().strip()
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
@@ -311,6 +366,22 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
         except EditionError as error:
             raise EditionError(f"{revision}:{content}: the content has errors", error.diagnostics,
                                error.files) from None
+
+
+def _inside_repository(top: Path, content: str) -> str:
+    """The content folder as a path relative to the repository's top folder (what `git archive`
+    takes): given relative to the top, or as an absolute path inside the repository."""
+    from pathlib import PurePosixPath
+
+    if Path(content).is_absolute():
+        try:
+            return Path(content).resolve().relative_to(top.resolve()).as_posix() or "."
+        except ValueError:
+            raise EditionError(f"{content}: not inside the repository {top}") from None
+    parts = [part for part in PurePosixPath(content.replace("\\", "/")).parts if part != "."]
+    if ".." in parts:
+        raise EditionError(f"{content}: give the content folder relative to the repository's top folder {top}")
+    return "/".join(parts) or "."
 
 
 def _git(repo: Path, *args: str, what: str = "") -> bytes:

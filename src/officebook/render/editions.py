@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from officebook.diff import EditionDiff, FieldChange, ItemChange, common_affixes, diff_editions
+from officebook.diff import EditionDiff, FieldChange, ItemChange, common_affixes, diff_editions, in_language
 from officebook.model import Item, Manual, Ref
 from officebook.render.labels import label
 from officebook.render.site import SINGULAR, PageContext, _render, front_matter, inline
@@ -56,6 +56,30 @@ class EditionNotes:
 
     changes: EditionDiff | None = None
     review: ReviewReport | None = None
+    editions: tuple[dict, dict] | None = None  # (previous, this) as JSON exports, for in_language
+
+    def in_language(self, lang: str) -> EditionNotes:
+        """The notes as the `lang` outputs state them: changes made only to other languages' texts
+        are left out (the handbook of one language marks what its readers see changed)."""
+        if self.editions is None:
+            return self
+        previous, current = self.editions
+        return EditionNotes(diff_editions(in_language(previous, lang), in_language(current, lang)), self.review)
+
+    def margin_marks(self) -> list[tuple[Ref, str | None]]:
+        """What gets a bar in the handbook's margin: (item, None) for a new or changed entry; for a
+        procedure whose changes are all within existing steps, (procedure, step id) for each such step
+        instead of the whole procedure."""
+        if self.changes is None:
+            return []
+        marks: list[tuple[Ref, str | None]] = []
+        for change in (*self.changes.added, *self.changes.changed):
+            if change.kind == "glossary":
+                continue
+            ref = Ref(change.kind, change.id)
+            steps = _changed_steps(change) if change.kind == "procedures" and change.changes else None
+            marks += [(ref, step) for step in steps] if steps else [(ref, None)]
+        return marks
 
     @cached_property
     def _changed(self) -> dict[tuple[str, str], ItemChange]:
@@ -77,11 +101,21 @@ class EditionNotes:
     def past_review(self, item: Item) -> bool:
         return self.review is not None and is_past_review(item, self.review.today)
 
-    def changed_refs(self) -> list[Ref]:
-        if self.changes is None:
-            return []
-        changed = (*self.changes.added, *self.changes.changed)
-        return [Ref(c.kind, c.id) for c in changed if c.kind != "glossary"]
+
+_STEP_FIELD = re.compile(r"^steps\[([^\]]+)\]")
+
+
+def _changed_steps(change: ItemChange) -> list[str] | None:
+    """The steps a procedure's changes lie in, in order of change; None when a change lies outside the
+    existing steps (another field, the order of the steps, a step removed)."""
+    steps: list[str] = []
+    for field_change in change.changes:
+        match = _STEP_FIELD.match(field_change.field)
+        if match is None or (field_change.field == match.group(0) and field_change.new is None):
+            return None
+        if match.group(1) not in steps:
+            steps.append(match.group(1))
+    return steps
 
 
 def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.date | None = None,
@@ -90,11 +124,12 @@ def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.dat
     `officebook.diff.read_edition`) when given, reviews counted from `today` when given."""
     from officebook.export import export_data
 
-    changes = None
+    changes, editions = None, None
     if previous is not None:
-        changes = diff_editions(previous, export_data(manual, derived=False))
+        current = export_data(manual, derived=False)
+        changes, editions = diff_editions(previous, current), (previous, current)
     review = due_for_review(manual, today, within_days) if today is not None else None
-    return EditionNotes(changes, review)
+    return EditionNotes(changes, review, editions)
 
 
 # ---- naming fields --------------------------------------------------------------------------------
@@ -204,7 +239,16 @@ def _around_change(old: str, new: str) -> str:
 
 
 def change_anchor(change: ItemChange) -> str:
-    return f"{change.kind}-{re.sub(r'[^a-z0-9-]+', '-', change.id.lower()).strip('-') or 'entry'}"
+    """The anchor of an entry on the "What changed" page. Item ids are ASCII already; a glossary term
+    (keyed by its term, Chinese as often as not) gets what ASCII it has and a hash of the whole term,
+    so that no two terms share an anchor."""
+    slug = re.sub(r"[^a-z0-9-]+", "-", change.id.lower()).strip("-")
+    if change.kind != "glossary":
+        return f"{change.kind}-{slug or 'entry'}"
+    import hashlib
+
+    digest = hashlib.sha1(change.id.encode("utf-8")).hexdigest()[:8]
+    return f"glossary-{slug}-{digest}" if slug else f"glossary-{digest}"
 
 
 # ---- site pages and notices ------------------------------------------------------------------------
@@ -364,15 +408,20 @@ def revisions(notes: EditionNotes | None, manual: Manual, lang: str) -> list[Rev
     return sorted(rows, key=position)
 
 
-_SECTION = re.compile(r'<section class="([^"]*)" id="([^"]*)"')
+_MARKABLE = re.compile(r'<(section) class="([^"]*)" id="([^"]*)"|<(tr) id="([^"]*)"')
 
 
 def mark_changed_sections(html: str, anchors: Iterable[str]) -> str:
-    """Add the class `changed` to the `<section>` of every anchor (the margin bar of print.css)."""
+    """Add the class `changed` to the `<section>` or table row (a procedure's step) of every anchor:
+    the margin bar of print.css."""
     marked = set(anchors)
 
     def mark(match: re.Match[str]) -> str:
-        classes, anchor = match.groups()
-        return f'<section class="{classes} changed" id="{anchor}"' if anchor in marked else match.group(0)
+        section, classes, section_id, row, row_id = match.groups()
+        if section and section_id in marked:
+            return f'<section class="{classes} changed" id="{section_id}"'
+        if row and row_id in marked:
+            return f'<tr class="changed" id="{row_id}"'
+        return match.group(0)
 
-    return _SECTION.sub(mark, html)
+    return _MARKABLE.sub(mark, html)

@@ -410,6 +410,7 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
     changed or new entry a bar in the margin."""
     context = _Context(manual, lang)
     chapters = _chapters(context)
+    notes = notes.in_language(lang) if notes is not None else None
     html = _render(
         "print/handbook.html.j2",
         context,
@@ -423,7 +424,8 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
     )
     if notes is None:
         return html
-    return mark_changed_sections(html, [anchor(ref.kind, ref.id) for ref in notes.changed_refs()])
+    return mark_changed_sections(html, [step_anchor(ref.id, step) if step else anchor(ref.kind, ref.id)
+                                        for ref, step in notes.margin_marks()])
 
 
 def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None) -> str:
