@@ -197,3 +197,34 @@ def test_what_changed_anchors_are_unique_for_chinese_glossary_terms():
     assert len(set(anchors)) == len(anchors), anchors
     assert all(re.fullmatch(r"glossary-[a-z0-9-]+", anchor) for anchor in anchors), anchors
     assert change_anchor(ItemChange("duties", "meetings", {})) == "duties-meetings"
+
+
+def test_booklets_honour_the_previous_edition(new_edition, notes):
+    from officebook.render.print import booklet_html
+
+    english = booklet_html(new_edition, "driver", "en", notes=notes)
+    box = english.split('class="booklet-revisions"')[1].split("</div>")[0]
+    assert "Vehicles" in box and "Punctuality" in box and "Chauffeur" in box
+    assert "Document review" not in box, "only what concerns the post"
+    assert '<tr class="changed"><td>Vehicles' in english
+    assert re.search(r'<h4 class="changed">Punctuality', english)
+    chinese = booklet_html(new_edition, "driver", "zh", notes=notes)
+    assert "驾驶员" not in chinese.split('class="booklet-revisions"')[1].split("</div>")[0], "an English-only change"
+    secretary = booklet_html(new_edition, "secretary", "zh", notes=notes)
+    assert secretary.count('<tr class="changed">') == 1, "the one changed step of the procedure it owns"
+    assert 'class="booklet-revisions"' not in booklet_html(new_edition, "driver", "en")
+
+
+def test_pdf_post_with_previous_prints_marked_booklets(tmp_path):
+    from click.testing import CliRunner
+
+    from officebook.cli import main
+
+    result = CliRunner().invoke(main, ["pdf", str(EDITIONS / "new"), "--previous", str(EDITIONS / "old"), "--post",
+                                       "driver", "--lang", "en", "-o", str(tmp_path), "--no-cache"])
+    assert result.exit_code == 0, result.output
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(tmp_path / "booklet-driver-en.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Changed for this post in this edition" in text

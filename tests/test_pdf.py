@@ -252,9 +252,13 @@ def test_parallel_jobs_print_the_same_files(tmp_path, minimal):
 def test_unknown_post_or_language_is_a_usage_error(tmp_path):
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretery")
     assert result.exit_code == 2
-    assert "no such post — did you mean secretary?" in result.stderr
+    assert "--post secretery: the manual has no such post — did you mean 'secretary'?" in result.stderr
+    nobody = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "nobody")
+    assert nobody.exit_code == 2 and "no such post — it has " in nobody.stderr and "secretary" in nobody.stderr
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "fr")
     assert result.exit_code == 2 and "zh, en" in result.stderr
+    for refused in (result, nobody):
+        assert "Try '" not in refused.stderr and "Usage:" not in refused.stderr, "a refusal, not a usage error"
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
 
 
@@ -377,6 +381,8 @@ def site_with_pdf(tmp_path_factory) -> Path:
     result = run_cli("build", str(MINIMAL), "-o", str(root / "site"), "--pdf")
     assert result.exit_code == 0, result.output
     assert "handbooks linked from the home page" in result.stderr
+    assert "printed handbook-zh.pdf (" in result.stderr
+    assert ".pdf-" not in result.stderr and "wrote " not in result.stderr, "no temporary path is reported"
     assert sorted(p.name for p in root.iterdir()) == ["site"]  # no staging folder left behind
     return root / "site"
 

@@ -329,7 +329,8 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     try:
         if pdf_staging:
             printed = _print_pdfs(lambda progress: write_handbooks(
-                manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False)))
+                manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False)),
+                staged=True)
         handbooks = {written.lang: written.path for written in printed.files} if printed else None
         result = build_site(manual, output, config_file=_default_mkdocs_config(content_dir, config_file),
                             offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
@@ -510,19 +511,19 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
         if post not in manual.posts:
             raise Refused(f"--post {post}: the manual has no such post — {_did_you_mean(post, manual.posts)}")
     booklets = tuple(manual.posts) if all_posts else posts
-
+    notes = _edition_notes(manual, previous, reviews=False)
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress, jobs=jobs))
+                                                    progress=progress, notes=notes, jobs=jobs))
     else:
-        notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
                                                      progress=progress, notes=notes, jobs=jobs))
 
 
-def _print_pdfs(write):
+def _print_pdfs(write, *, staged: bool = False):
     """Run a PDF writer of officebook.build.pdf with progress on stderr; a missing system piece or an
-    unwritable file is one error and exit 1. Returns the PdfResult."""
+    unwritable file is one error and exit 1. Returns the PdfResult. `staged`: the files are written
+    to a temporary folder first (`build --pdf`), so only their names are shown."""
     from officebook.build.pdf import PdfSystemError
 
     try:
@@ -536,7 +537,8 @@ def _print_pdfs(write):
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     for written in result.files:
-        click.echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
+        shown = f"printed {written.path.name}" if staged else f"wrote {written.path.as_posix()}"
+        click.echo(f"{shown} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
     return result
 
 

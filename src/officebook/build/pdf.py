@@ -123,13 +123,15 @@ def write_booklets(
     languages: Sequence[str] | None = None,
     font: str | None = None,
     progress: Progress | None = None,
+    notes: EditionNotes | None = None,
     jobs: int = 1,
 ) -> PdfResult:
-    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks)."""
+    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks);
+    `notes` comparing with the previous edition mark what changed for the post."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / booklet_filename(post, lang), lang, post,
-              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font))
+              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font, notes=notes))
         for post in posts
         for lang in (languages or manual.info.languages)
     ]

@@ -222,6 +222,9 @@ LABELS: dict[str, dict[str, str]] = {
         "treat it with care.",
         "revisions": "Revisions in this edition",
         "revisions-intro": "Changes from edition {old}. A bar in the margin marks every changed or new entry.",
+        "booklet-revisions": "Changed for this post in this edition",
+        "booklet-revisions-intro": "Since edition {old}, these entries that concern this post are new or have "
+        "changed; a bar in the margin marks them in this booklet.",
         "revision-new": "New",
         "revision-changed": "Changed",
         "revision-removed": "Removed",
@@ -420,6 +423,8 @@ LABELS: dict[str, dict[str, str]] = {
         "notice-overdue-body-unmaintained": "本条目应于 {date} 前复核。复核完成前，请谨慎使用。",
         "revisions": "本版修订记录",
         "revisions-intro": "与第 {old} 版相比的变更。页边竖线标出每个修改或新增的条目。",
+        "booklet-revisions": "本版与本岗位有关的变更",
+        "booklet-revisions-intro": "与第 {old} 版相比，以下与本岗位有关的条目为新增或有修改；本册中以页边竖线标出。",
         "revision-new": "新增",
         "revision-changed": "修改",
         "revision-removed": "删除",

@@ -428,17 +428,34 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
                                         for ref, step in notes.margin_marks()])
 
 
-def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None) -> str:
-    """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page."""
+def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
+                 notes: EditionNotes | None = None) -> str:
+    """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page.
+    With `notes` that compare it with the previous edition, the onboarding reference opens with what
+    changed among the entries that concern the post, and those entries carry a bar in the margin."""
     context = _Context(manual, lang, linkable=False)
+    onboarding = manual.onboarding[post]
+    concerned = {Ref("posts", post), *(Ref("duties", d) for d in onboarding.duties),
+                 *(Ref("procedures", p) for p in (*onboarding.procedures_owned, *onboarding.procedures_acted_in)),
+                 *(Ref("standards", s) for s in onboarding.standards)}
+    notes = notes.in_language(lang) if notes is not None else None
+    changed = [row for row in revisions(notes, manual, lang)
+               if row.status != "revision-removed" and Ref(row.kind, row.id) in concerned]
+    marks = notes.margin_marks() if notes is not None else []
+    changed_steps = {(ref.id, step) for ref, step in marks if step}
     return _render(
         "print/booklet.html.j2",
         context,
         font,
         post=manual.posts[post],
-        onboarding=manual.onboarding[post],
+        onboarding=onboarding,
         cards=checklist_cards(manual, post),
         running_title=context.plain(manual.posts[post].title),
+        revisions=changed,
+        previous_edition=notes.changes.old_edition if notes and notes.changes else "",
+        changed_entries={(row.kind, row.id) for row in changed if not any(
+            ref == Ref(row.kind, row.id) and step for ref, step in marks)},
+        changed_steps=changed_steps,
     )
 
 
