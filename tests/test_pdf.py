@@ -211,6 +211,30 @@ def test_the_default_manual_prints_a_full_handbook(default_zh):
     assert all(f"共 {pages} 页" in t for t in texts[1:])
 
 
+def test_a_long_checklist_card_repeats_its_header_on_every_page(tmp_path):
+    """17 or more daily duties do not fit one page: every page of the card has its title, date and
+    "checked by" lines, and each duty is on one page only."""
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    for number in range(1, 31):
+        (content / "duties" / f"daily-{number:02}.yaml").write_text(
+            f"title: {{zh: 每日事项{number:02}, en: 'Daily task {number:02}'}}\n"
+            f"summary: {{zh: 核对当日收到的材料并登记。, en: Check and register what came in today.}}\n"
+            "function: coordination\nfrequency: daily\nraci:\n  responsible: [secretary]\n  accountable: director\n",
+            encoding="utf-8")
+    result = run_cli("pdf", str(content), "-o", str(tmp_path / "out"), "--post", "secretary", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    texts = page_texts(tmp_path / "out" / "booklet-secretary-en.pdf")
+    daily = [t for t in texts if "Daily task" in t and "Frequency" not in t]
+    assert len(daily) >= 2, "the card runs onto a second page"
+    for text in daily:
+        assert "Daily checklist" in text and "Date:" in text and "Checked by:" in text, text
+    assert sum(t.count("Daily task 17") for t in daily) == 1
+    outline = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(tmp_path / "out" / "booklet-secretary-en.pdf")],
+                             capture_output=True, text=True, check=True).stdout
+    assert outline.count(">Daily checklist</item>") == 1, "one bookmark per card, however many pages"
+
+
 def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretary")
     assert result.exit_code == 0, result.output
