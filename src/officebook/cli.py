@@ -35,10 +35,10 @@ _OS_REASONS = {
 }
 
 
-def _os_reason(error: OSError) -> str:
-    """An operating-system failure in words: `path: reason`."""
+def _os_reason(error: OSError, *, with_file: bool = True) -> str:
+    """An operating-system failure in words: `path: reason` (or the reason alone)."""
     reason = _OS_REASONS.get(error.errno) or error.strerror or str(error)
-    return f"{error.filename}: {reason}" if error.filename else reason
+    return f"{error.filename}: {reason}" if error.filename and with_file else reason
 
 
 def _shown_path(path: Path) -> str:
@@ -149,8 +149,12 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 @main.command()
@@ -341,6 +345,10 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         for message in error.messages:
             click.echo(message, err=True)
         click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        click.echo(f"error: cannot write the site {output.as_posix()}/: {_os_reason(error, with_file=False)}; "
+                   "the previous site (if any) is unchanged", err=True)
         sys.exit(EXIT_CONTENT)
     finally:
         if pdf_staging:
@@ -607,10 +615,20 @@ def init(directory: Path, languages: str, refresh: bool, install_spec: str | Non
     except ScaffoldError as error:
         raise click.BadParameter(str(error), param_hint="'--install'") from error
     plan = init_project(chosen, install=install)
+    existed = directory.exists()
     try:
         _write_plan(directory, plan.files)
     except OSError as error:
-        raise Refused(f"cannot write into {directory}: {_os_reason(error)}") from error
+        import shutil
+
+        if existed:  # it was empty: leave it empty
+            for child in directory.iterdir():
+                shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+        click.echo(f"error: cannot write the project into {directory.as_posix()}: "
+                   f"{_os_reason(error, with_file=False)}; nothing was left there", err=True)
+        sys.exit(EXIT_CONTENT)
     for note in plan.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"officebook is installed with: {install.requirement} (requirements.txt)", err=True)

@@ -498,7 +498,11 @@ def run_mkdocs(config_file: Path, *, site_dir: Path | None = None, lang: str = "
             if progress:
                 config.plugins["officebook-progress"] = _progress_plugin(lang, progress)
             build(config)
-        except (MkDocsException, OSError, yaml.YAMLError) as error:
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise SiteBuildError(f"{lang or config_file}: cannot write the site: {reason}",
+                                 collector.messages(logging.WARNING)) from error
+        except (MkDocsException, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
             raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
         finally:
