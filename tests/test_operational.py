@@ -38,7 +38,7 @@ def test_build_that_may_not_write_its_output_is_one_line(tmp_path, monkeypatch):
     result = _run("build", str(MINIMAL), "--no-cache", "-o", str(tmp_path / "site"))
     assert result.exit_code == 1, result.output
     last = result.stderr.strip().splitlines()[-1]
-    assert last == f"error: cannot write the site {(tmp_path / 'site').as_posix()}/: permission denied; " \
+    assert last == f"error: cannot build the site {(tmp_path / 'site').as_posix()}/: permission denied; " \
                    "the previous site (if any) is unchanged"
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder is removed"
 

@@ -347,7 +347,9 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        click.echo(f"error: cannot write the site {output.as_posix()}/: {_os_reason(error, with_file=False)}; "
+        staging = str(output.resolve().parent / f".{output.name}.")  # build_site's own folders: not worth naming
+        named = bool(error.filename) and not str(error.filename).startswith(staging)
+        click.echo(f"error: cannot build the site {output.as_posix()}/: {_os_reason(error, with_file=named)}; "
                    "the previous site (if any) is unchanged", err=True)
         sys.exit(EXIT_CONTENT)
     finally:
