@@ -103,14 +103,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @main.command()
 @content_argument
 @check_options
-@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json",
+@click.option("--format", "output_format", type=click.Choice(["json", "csv", "xlsx"]), default="json",
               show_default=True,
-              help="json: the whole linked catalogue; csv: RACI matrix, checklists, duty list per language.")
+              help="json: the whole linked catalogue; csv: RACI matrix, assignments, checklists, duty list per "
+                   "language; xlsx: one workbook per language (RACI, duties, checklists, posts).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("export"), show_default=True,
               help="Folder to write to; '-' prints the JSON export to stdout.")
 def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output_format: str,
            output: Path) -> None:
-    """Export CONTENT_DIR as JSON (officebook.json) or CSV tables (UTF-8 with BOM, for spreadsheets)."""
+    """Export CONTENT_DIR as JSON (officebook.json), CSV tables (UTF-8 with BOM, for spreadsheets) or
+    Excel workbooks (officebook-<lang>.xlsx, whose RACI sheet `officebook import` reads back)."""
     from officebook.export import JSON_FILENAME, csv_tables, export_json
 
     if str(output) == "-" and output_format != "json":
@@ -124,11 +126,55 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
             click.echo(text, nl=False)
             return
         files = {JSON_FILENAME: text.encode("utf-8")}
+    elif output_format == "xlsx":
+        from officebook.xlsx import xlsx_workbooks
+
+        files = xlsx_workbooks(manual)
     else:
         files = csv_tables(manual)
     for name, data in files.items():
         _write_atomically(output / name, data)
         click.echo(f"wrote {(output / name).as_posix()}", err=True)
+
+
+@main.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@content_argument
+@click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest content file, in bytes.")
+@click.option("--dry-run", is_flag=True, help="Print the changes, write nothing.")
+def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_run: bool) -> None:
+    """Read the edited RACI sheet of WORKBOOK (from export --format xlsx) and rewrite the raci of the
+    changed duties in CONTENT_DIR, leaving every other byte of the files as it is."""
+    from officebook.importer import WorkbookError, check_edited, plan_import, read_raci_sheet, write_edited
+
+    manual = _load_manual(content_dir, False, max_file_size, True, show_warnings=False)
+    try:
+        sheet = read_raci_sheet(workbook)
+    except WorkbookError as error:
+        raise click.UsageError(str(error)) from error
+    plan = plan_import(manual, sheet, content_dir)
+    if plan.problems:
+        for problem in plan.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(plan.problems)} error(s); nothing written", err=True)
+        sys.exit(EXIT_CONTENT)
+    if plan.texts:
+        result = check_edited(content_dir, plan.texts)
+        if result.has_errors:
+            report(result, content_dir, "text")
+            click.echo("the imported roles break the content (see above); nothing written", err=True)
+            sys.exit(EXIT_CONTENT)
+    for change in plan.changes:
+        for role in change.changes:
+            click.echo(f"{change.file}: {role.describe()}")
+    if not plan.changes:
+        click.echo(f"{workbook.as_posix()}: no changes", err=True)
+    elif dry_run:
+        click.echo(f"{len(plan.changes)} duties would change (--dry-run: nothing written)", err=True)
+    else:
+        write_edited(content_dir, plan.texts)
+        click.echo(f"{len(plan.changes)} duties changed", err=True)
 
 
 @main.command()

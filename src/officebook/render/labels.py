@@ -229,6 +229,18 @@ LABELS: dict[str, dict[str, str]] = {
         "entry": "Entry",
         "step-title": "Step {number}",
         "entry-kind": "Kind",
+        # Word and Excel
+        "sheet-raci": "RACI",
+        "sheet-duties": "Duties",
+        "sheet-checklists": "Checklists",
+        "sheet-posts": "Posts",
+        "sheet-about": "About",
+        "ids-of": "{field} (id)",
+        "xlsx-format": "Workbook exported by officebook",
+        "xlsx-how-to-edit": "To change who does what, edit the letters R, A, C and I in the sheet \"{sheet}\" "
+        "(one A per duty, at least one R; R/A for both). Do not change the ids in column A and row 2.",
+        "xlsx-how-to-import": "Then run: officebook import THIS-FILE.xlsx — it rewrites the raci of the changed "
+        "duties in the content folder and prints each change.",
     },
     "zh": {
         "functions": "职能",
@@ -427,6 +439,16 @@ LABELS: dict[str, dict[str, str]] = {
         "entry": "条目",
         "step-title": "第 {number} 步",
         "entry-kind": "条目类型",
+        "sheet-raci": "职责分工",
+        "sheet-duties": "职责清单",
+        "sheet-checklists": "检查清单",
+        "sheet-posts": "岗位",
+        "sheet-about": "说明",
+        "ids-of": "{field}编号",
+        "xlsx-format": "由 officebook 导出的工作簿",
+        "xlsx-how-to-edit": "调整职责分工时，在“{sheet}”表中修改字母 R、A、C、I（每项职责只有一个 A，至少一个 R；"
+        "既负责又负总责填 R/A）。请勿改动 A 列和第 2 行的编号。",
+        "xlsx-how-to-import": "改好后运行：officebook import 本文件.xlsx，即可改写内容目录中相应职责的 raci，并逐项列出改动。",
     },
 }
 
