@@ -460,6 +460,68 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
                                                      progress=progress, notes=notes, jobs=jobs))
 
 
+@main.command()
+@content_argument
+@check_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the Word documents to.")
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Write this post's 岗位说明书 (post description and checklists) instead of the handbook; "
+                   "repeatable.")
+@click.option("--all-posts", is_flag=True, help="Write a post description for every post instead of the handbook.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Only this language; repeatable [default: every language of the manual].")
+@click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A .docx whose styles and page setup to use (the office's own template) instead "
+                                 "of officebook's.")
+@click.option("--write-reference", "write_reference", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write officebook's styles as an empty .docx to this file (for --lang, default: the manual's "
+                   "first language), to restyle and pass back with --reference-doc; writes nothing else.")
+def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
+         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], reference: Path | None,
+         write_reference: Path | None) -> None:
+    """Check CONTENT_DIR, then write the handbook as Word documents: handbook-<lang>.docx for every language.
+
+    With --post, write that post's 岗位说明书 instead: booklet-<post>-<lang>.docx."""
+    from officebook.build.docx import write_docx_booklets, write_docx_handbooks
+    from officebook.build.pdf import PdfSystemError
+    from officebook.render.docx import DocxSystemError, ReferenceDocError, reference_docx
+
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    for lang in languages:
+        if lang not in manual.info.languages:
+            raise click.UsageError(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
+    for post in posts:
+        if post not in manual.posts:
+            raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
+    if write_reference is not None:
+        _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
+        click.echo(f"wrote {write_reference.as_posix()}", err=True)
+        return
+    booklets = tuple(manual.posts) if all_posts else posts
+
+    def progress(message: str) -> None:
+        click.echo(f"{message} …", err=True)
+
+    try:
+        if booklets:
+            result = write_docx_booklets(manual, booklets, output, languages=languages, reference=reference,
+                                         progress=progress)
+        else:
+            result = write_docx_handbooks(manual, output, languages=languages, reference=reference,
+                                          progress=progress)
+    except ReferenceDocError as error:
+        raise click.UsageError(f"--reference-doc {error}") from error
+    except (DocxSystemError, PdfSystemError) as error:
+        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        click.echo(f"error: cannot write the Word document: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    for written in result.files:
+        click.echo(f"wrote {written.path.as_posix()} ({written.size // 1024} KiB, {written.seconds:.1f} s)", err=True)
+
+
 def _print_pdfs(write):
     """Run a PDF writer of officebook.build.pdf with progress on stderr; a missing system piece or an
     unwritable file is one error and exit 1. Returns the PdfResult."""

@@ -241,6 +241,11 @@ LABELS: dict[str, dict[str, str]] = {
         "(one A per duty, at least one R; R/A for both). Do not change the ids in column A and row 2.",
         "xlsx-how-to-import": "Then run: officebook import THIS-FILE.xlsx — it rewrites the raci of the changed "
         "duties in the content folder and prints each change.",
+        "post-description": "Post description",
+        "post-profile": "The post",
+        "booklet-procedures": "Procedures",
+        "booklet-own-steps": "Steps this post performs",
+        "duty-tasks": "Tasks",
     },
     "zh": {
         "functions": "职能",
@@ -449,6 +454,11 @@ LABELS: dict[str, dict[str, str]] = {
         "xlsx-how-to-edit": "调整职责分工时，在“{sheet}”表中修改字母 R、A、C、I（每项职责只有一个 A，至少一个 R；"
         "既负责又负总责填 R/A）。请勿改动 A 列和第 2 行的编号。",
         "xlsx-how-to-import": "改好后运行：officebook import 本文件.xlsx，即可改写内容目录中相应职责的 raci，并逐项列出改动。",
+        "post-description": "岗位说明书",
+        "post-profile": "岗位概况",
+        "booklet-procedures": "工作流程",
+        "booklet-own-steps": "本岗位承担的步骤",
+        "duty-tasks": "工作任务",
     },
 }
 
