@@ -24,6 +24,7 @@ import hashlib
 import html
 import io
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -261,7 +262,7 @@ def _apply_styles(document, type_: Typography) -> None:
             fmt.page_break_before = True
             if type_.centred_chapters:
                 fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for name, face in (("Title", type_.title), ("Subtitle", type_.headings[1]), ("TOC Heading", type_.headings[0])):
+    for name, face in (("Title", type_.title), ("Subtitle", type_.headings[0]), ("TOC Heading", type_.headings[0])):
         style = styles[name]
         _set_fonts(style, face)
         style.font.italic = False
@@ -817,6 +818,11 @@ class _Writer:
             row = self.row(table, [name, value], first=index == 0)
             self.set_style(row.cells[0].paragraphs[0], TABLE_HEADING)
             _shade(row.cells[0])
+        if len(rows) <= 10:  # a short table stays on one page
+            for row in table.rows[:-1]:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        paragraph.paragraph_format.keep_with_next = True
         self.spacer()
 
     def spacer(self) -> None:
@@ -1080,6 +1086,11 @@ class _Writer:
         else:
             paragraph.add_run(middle)
 
+    @property
+    def restart_numbers(self) -> bool:
+        """Number pages from the first after the cover, unless the footer counts them (`page 2 of 9`)."""
+        return "{pages}" not in self.type.page_number_text
+
     def new_section(self, *, landscape: bool = False, restart: bool = False):
         section = self.document.add_section(WD_SECTION.NEW_PAGE)
         if landscape != (section.orientation == WD_ORIENT.LANDSCAPE):
@@ -1138,7 +1149,7 @@ class _Writer:
                    [(self.label("handbook"), "Subtitle"),
                     (f"{self.label('edition')} {info.edition}", COVER),
                     *([(f"{self.label('effective')} {info.effective}", COVER)] if info.effective else [])])
-        body = self.new_section(restart=True)
+        body = self.new_section(restart=self.restart_numbers)
         self.footers(body)
         self.document_control()
         self.contents()
@@ -1378,7 +1389,7 @@ class _Writer:
                               header=True, first=True)
             for cell in header.cells[1:]:
                 _vertical(cell, upright=self.type.line_pitch is not None)
-            header.height = Mm(38 if self.type.line_pitch else 34)
+            header.height = self._vertical_header_height(group)
             for duty in manual.raci.duties:
                 cells = [self.in_cell(lambda p, d=duty: (self.add_text(p, self.numbers.get(Ref("duties", d), "") + " "),
                                                          self.link(p, "duties", d)))]
@@ -1391,6 +1402,12 @@ class _Writer:
                         for run in cell.paragraphs[0].runs:
                             run.bold = True
             self.spacer()
+
+    def _vertical_header_height(self, posts: Sequence[str]) -> int:
+        """Tall enough for the longest post title set vertically in one line (at most 70 mm)."""
+        longest = max((sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in self.title("posts", p))
+                       for p in posts), default=4.0)
+        return min(Mm(70), max(Mm(20), Pt(self.type.table.size * (longest * 1.1 + 1.5))))
 
     def chapter_glossary(self) -> None:
         for term in self.manual.glossary:
@@ -1431,7 +1448,7 @@ class _Writer:
                     (f"{self.label('edition')} {info.edition}", COVER),
                     *([(f"{self.label('effective')} {info.effective}", COVER)] if info.effective else []),
                     (f"{self.label('holder')}{self.colon}____________", COVER)])
-        body = self.new_section(restart=True)
+        body = self.new_section(restart=self.restart_numbers)
         self.footers(body)
         self.contents()
         parts = [("post-profile", self.booklet_profile), ("post-duties", self.booklet_duties),
