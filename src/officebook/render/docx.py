@@ -29,12 +29,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.image.exceptions import UnrecognizedImageError
+from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -44,10 +48,18 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg, flowchart_title
+from officebook.render.itemlinks import print_links
 from officebook.render.labels import LABELS, category_label, label
 from officebook.render.markdown import render_markdown
-from officebook.render.print import RACI_LANDSCAPE_POSTS, RACI_PORTRAIT_POSTS, chapter_number, checklist_cards, html_lang
+from officebook.render.print import (
+    RACI_LANDSCAPE_POSTS,
+    RACI_PORTRAIT_POSTS,
+    chapter_number,
+    checklist_cards,
+    html_lang,
+)
 
+BLACK = RGBColor(0, 0, 0)
 FLOWCHART_SCALE = 2.0  # PNG pixels per SVG pixel: about 250 dpi at the width of a page's text
 _SVG_BLIP_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
@@ -158,7 +170,7 @@ def typography(lang: str) -> Typography:
     )
 
 
-def _set_fonts(element, face: Face, *, bold: bool | None = None, colour: RGBColor | None = RGBColor(0, 0, 0)) -> None:
+def _set_fonts(element, face: Face, *, bold: bool | None = None, colour: RGBColor | None = BLACK) -> None:
     """Name the faces of a style or run: Latin and East Asian, with no theme font overriding them."""
     element.font.name = face.latin
     element.font.size = Pt(face.size)
@@ -296,7 +308,7 @@ def _own_styles(document, type_: Typography) -> None:
     styles = document.styles
 
     def paragraph_style(name: str, face: Face, *, bold: bool | None = None, before: float = 0, after: float = 0,
-                        single: bool = True, colour: RGBColor | None = RGBColor(0, 0, 0)):
+                        single: bool = True, colour: RGBColor | None = BLACK):
         style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = styles["Normal"]
         _set_fonts(style, face, bold=bold, colour=colour)
@@ -438,7 +450,6 @@ def _html_tree(fragment: str) -> _Node:
 _BLOCKS = {"p", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "pre", "blockquote", "hr", "div",
            "dl", "dt", "dd", "figure", "section", "details", "summary"}
 _SKIPPED = {"script", "style", "template", "head", "title", "iframe", "object", "noscript"}
-_ITEM_LINK = re.compile(r"^(functions|duties|procedures|standards|posts)/([a-z0-9][a-z0-9-]*)(?:#step-([a-z0-9-]+))?$")
 _SPACES = re.compile(r"[ \t\r\n]+")
 
 
@@ -614,7 +625,10 @@ class _Writer:
         """A long text: paragraphs, lists, tables and code from its Markdown."""
         if value is None:
             return
-        fragment = render_markdown(value.get(self.lang), self.manual.info.allow_html)
+        text = print_links(value.get(self.lang), self.manual, self.lang, anchor=self._target,
+                           step_anchor=lambda procedure, _step: self._target("procedures", procedure),
+                           step_label=lambda number: self.label("step-number", number=number))
+        fragment = render_markdown(text, self.manual.info.allow_html)
         self._blocks(_html_tree(fragment).children, container or self.document, style, 0)
 
     def _blocks(self, nodes: Sequence[_Node | str], container, style: str | None, depth: int,
@@ -728,22 +742,56 @@ class _Writer:
             elif tag == "a":
                 self._inlines(paragraph, node.children, _replace(style, link=self._href(node.attrs.get("href", ""))))
             elif tag == "img":
-                alt = node.attrs.get("alt", "").strip()
-                if alt:
-                    self.add_text(paragraph, f"[{alt}]", style)
+                self._image(paragraph, node.attrs.get("src", ""), node.attrs.get("alt", "").strip(), style)
             else:
                 self._inlines(paragraph, node.children, style)
 
+    def _target(self, kind: str, item_id: str) -> str:
+        """The bookmark an item link in a text goes to; "" when the item has no section in this document."""
+        anchor = f"{kind}--{item_id}"
+        return self.bookmark_name(anchor) if self._linkable(anchor) else ""
+
     def _href(self, href: str) -> str | None:
-        """An item link (`procedures/document-review`) goes to the item's section; web addresses stay links."""
+        """Item links (rewritten to `#bookmark` by `print_links`) go to the item's section; web and mail
+        addresses stay links; anything else (a form in content/assets/) is shown as its label only."""
         href = html.unescape(href).strip()
-        match = _ITEM_LINK.match(href)
-        if match:
-            anchor = f"{match[1]}--{match[2]}"
-            return "#" + self.bookmark_name(anchor) if self._linkable(anchor) else None
+        if href.startswith("#"):
+            return href if href[1:] in self.bookmarks.values() else None
         if re.match(r"^(https?|mailto):", href, re.IGNORECASE):
             return href
         return None
+
+    def _image(self, paragraph, src: str, alt: str, style: _Inline) -> None:
+        """An image of content/assets/, embedded (SVG rasterised); anything else is shown as its alt text."""
+        data = self._asset_image(src)
+        if data is None:
+            if alt:
+                self.add_text(paragraph, f"[{alt}]", style)
+            return
+        try:
+            width = DocxImage.from_blob(data).width
+        except UnrecognizedImageError:
+            if alt:
+                self.add_text(paragraph, f"[{alt}]", style)
+            return
+        shape = paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(min(width, self.text_width())))
+        if alt:
+            shape._inline.docPr.set("descr", alt)
+
+    def _asset_image(self, src: str) -> bytes | None:
+        """The bytes of an image that `print_links` resolved to a file of content/assets/ (PNG for an SVG)."""
+        if not src.startswith("file:") or not self.manual.content_dir:
+            return None
+        content = Path(self.manual.content_dir).resolve()
+        path = Path(url2pathname(urlparse(src).path)).resolve()
+        try:
+            relative = path.relative_to(content).as_posix()
+        except ValueError:
+            return None
+        if relative not in self.manual.assets or not path.is_file():
+            return None
+        data = path.read_bytes()
+        return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
 
     def _html_table(self, node: _Node, container) -> None:
         rows: list[tuple[bool, list[_Node]]] = []
@@ -879,27 +927,25 @@ class _Writer:
             self.add_text(paragraph, self.text(text))
 
     def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
-        """Checklist lines: a box to tick, the item, where it comes from."""
+        """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
         for entry in entries:
             paragraph = self.add(self.document, CHECKLIST)
             self.add_text(paragraph, "□\u2002")
             source = entry.source
-            if linked and source.kind == "duties" and not entry.key.startswith("task:"):
+            whole_duty = entry.key.startswith("duty:")
+            if linked and whole_duty:
                 self.link(paragraph, "duties", source.id, numbered=True)
             else:
                 self.add_text(paragraph, self.text(entry.text))
-            extra: list[Callable] = []  # where it comes from, on a line of its own kept with the item
+            extra: list[Callable] = []
             if entry.detail:
                 extra.append(lambda p, e=entry: self.add_text(p, self.text(e.detail)))
             if linked and entry.step:
                 extra.append(lambda p, e=entry: self.step_link(p, e.source.id, e.step))
-            elif linked and source.kind != "duties":
+            elif linked and not whole_duty:
                 extra.append(lambda p, s=source: (self.add_text(p, self.label(_SINGULAR[s.kind]) + self.colon),
                                                   self.link(p, s.kind, s.id, numbered=True)))
-            elif linked and entry.key.startswith("task:"):
-                extra.append(lambda p, s=source: (self.add_text(p, self.label("duty") + self.colon),
-                                                  self.link(p, "duties", s.id, numbered=True)))
-            if extra:
+            if extra:  # kept on the item's page
                 paragraph.paragraph_format.keep_with_next = True
                 detail = self.add(self.document, META)
                 detail.paragraph_format.left_indent = Pt(self.type.body.size * 1.5)
@@ -939,12 +985,11 @@ class _Writer:
         for step in steps:
             def action(cell, step=step):
                 paragraph = cell.paragraphs[0]
-                step_title = getattr(step, "title", None)
                 if step.when:
                     self.add_text(paragraph, f"{self.label('when')}{self.colon}{self.text(step.when)}", _Inline(italic=True))
                     paragraph = self.add(cell, TABLE_TEXT)
-                if step_title:
-                    self.add_text(paragraph, self.text(step_title), _Inline(bold=True))
+                if step.title:
+                    self.add_text(paragraph, self.text(step.title), _Inline(bold=True))
                     paragraph = self.add(cell, TABLE_TEXT)
                 self.markdown(step.action, container=cell, style=TABLE_TEXT)
                 if not paragraph.runs and not paragraph._p.findall(qn("w:hyperlink")):
@@ -1269,21 +1314,18 @@ class _Writer:
         ])
 
     def tasks(self, duty) -> None:
-        """The duty's tasks (content model, second edition), each with its own rhythm where it has one."""
-        tasks = getattr(duty, "tasks", ())
-        if not tasks:
+        """The duty's tasks, numbered; a task with a rhythm of its own says so (`（每周）`)."""
+        if not duty.tasks:
             return
-        self.heading(self.label("duty-tasks"), 3)
+        self.heading(self.label("tasks"), 3)
         number_id = self._new_numbering()
-        for task in tasks:
+        for task in duty.tasks:
             paragraph = self.add(self.document, "List Number")
             if number_id is not None:
                 self._number(paragraph, number_id)
-            action = getattr(task, "action", task)
-            self.add_text(paragraph, self.text(action))
-            frequency = getattr(task, "frequency", None)
-            if frequency and frequency != duty.frequency:
-                self.add_text(paragraph, self.label("paren", text=self.label(frequency)))
+            self.add_text(paragraph, self.text(task.action))
+            if task.explicit_frequency:
+                self.add_text(paragraph, self.label("paren", text=self.label(task.frequency)))
 
     def chapter_duties(self) -> None:
         for duty in self.manual.duties.values():
@@ -1318,12 +1360,11 @@ class _Writer:
         for standard in self.manual.standards.values():
             self.item_heading(standard)
             posts = [p for p in self.manual.post_order if standard.id in self.manual.applicable_standards.get(p, ())]
-            check = getattr(standard, "check", None)
             self.facts([
                 (self.label("category"), category_label(standard.category, self.lang) if standard.category else ""),
                 (self.label("applies-to"), self.cell_links("posts", posts)),
                 (self.label("procedures"), self.cell_links("procedures", standard.applies_to_procedures, numbered=True)),
-                (self.label("frequency"), self.label(check) if check else ""),
+                (self.label("check"), self.label(standard.check) if standard.check else ""),
             ])
             self.markdown(standard.statement)
             if standard.rationale:
@@ -1705,6 +1746,7 @@ def load_rasteriser() -> Callable[[str], bytes]:
                               "(Fedora), brew install cairo (macOS)") from None
 
     def rasterise(svg: str) -> bytes:
+        # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
         return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOWCHART_SCALE, unsafe=False)
 
     return rasterise

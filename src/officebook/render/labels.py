@@ -248,7 +248,6 @@ LABELS: dict[str, dict[str, str]] = {
         "post-profile": "The post",
         "booklet-procedures": "Procedures",
         "booklet-own-steps": "Steps this post performs",
-        "duty-tasks": "Tasks",
     },
     "zh": {
         "functions": "职能",
@@ -464,7 +463,6 @@ LABELS: dict[str, dict[str, str]] = {
         "post-profile": "岗位概况",
         "booklet-procedures": "工作流程",
         "booklet-own-steps": "本岗位承担的步骤",
-        "duty-tasks": "工作任务",
     },
 }
 
