@@ -177,6 +177,7 @@ LABELS: dict[str, dict[str, str]] = {
         "export-key": "Key",
         "export-item": "Item",
         "export-detail": "Detail",
+        "export-role-name": "Role name",
         "export-onboarding-list": "Onboarding: {period}",
         # onboarding, editions and reviews
         "new-here": "New here?",
@@ -400,6 +401,7 @@ LABELS: dict[str, dict[str, str]] = {
         "export-key": "键",
         "export-item": "事项",
         "export-detail": "说明",
+        "export-role-name": "角色名称",
         "export-onboarding-list": "入职适应：{period}",
         "new-here": "新到岗？",
         "new-here-hint": "从您岗位的入职指引开始：第一天、第一周、第一个月要做的事，以及岗位工作涉及的职责、流程和标准。",
