@@ -275,10 +275,10 @@ def edit_raci(text: str, new: Mapping[str, Sequence[str]]) -> str:
     raci_key, raci = _entry(root, "raci")
     if raci is None or not isinstance(raci, yaml.MappingNode):
         raise RaciEditError("no raci mapping to edit")
-    if raci.start_mark.index < raci_key.end_mark.index or _shared(root, raci):
-        raise RaciEditError("its raci is written through a YAML alias; edit this duty's raci by hand")
     if any(key.value == "<<" for key, _ in raci.value):
         raise RaciEditError("its raci uses a << merge key; edit this duty's raci by hand")
+    if raci.start_mark.index < raci_key.end_mark.index or _shared(root, raci):
+        raise RaciEditError("its raci is written through a YAML alias; edit this duty's raci by hand")
     newline = "\r\n" if "\r\n" in text else "\n"
     edits: list[_Edit] = []
     missing: list[tuple[str, Sequence[str]]] = []
