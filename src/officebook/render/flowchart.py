@@ -273,15 +273,16 @@ class FlowchartLayout:
         self.box_h: list[float] = []
         badge_w = 2 * BADGE_R + 4
         for step in self.steps:
-            actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - badge_w)
-                     if self.vertical else [])
+            actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - badge_w,
+                          overhang=BOX_PAD - 1) if self.vertical else [])
             first = text_w if actor else text_w - badge_w
-            lines = wrap(step_box_text(step, self.lang), text_w, FONT, first_width=first)
+            lines = wrap(step_box_text(step, self.lang), text_w, FONT, first_width=first, overhang=BOX_PAD - 1)
             self.actor_lines.append(actor)
             self.text_lines.append(lines)
             self.box_h.append(2 * BOX_PAD + 2 + LINE * (len(actor) + len(lines)))
         self.when_lines = [
-            wrap(plain_text(step.when.get(self.lang)), self._label_width(row) - 6, LABEL_FONT) if step.when else []
+            wrap(plain_text(step.when.get(self.lang)), self._label_width(row) - 6, LABEL_FONT, overhang=0)
+            if step.when else []
             for row, step in enumerate(self.steps)
         ]
 
@@ -372,7 +373,8 @@ class FlowchartLayout:
             if kind == "loop":
                 gx = self._gutter_x(edge)
                 k = self.loops_into[t].index(edge)
-                enter_x = ct - LOOP_DX * (k + 1)
+                spacing = min(LOOP_DX, (self.box_w / 2 - 8) / len(self.loops_into[t]))
+                enter_x = ct - spacing * (k + 1)
                 enter_y = self.loop_y[t][k]
                 if self.branching[s]:
                     mid = self._diamond_mid(s)
@@ -440,7 +442,7 @@ class FlowchartLayout:
             targets = [self.row_of[t] + 1 for t in step.next if t in self.row_of]
             where = (label("goes-to", self.lang, numbers=", ".join(map(str, targets))) if targets
                      else label("ends", self.lang))
-            sentences.append(f"{step.number}. {self.post_titles[step.actor]}: {where}.")
+            sentences.append(f"{step.number}. {self.post_titles[step.actor]}{label('colon', self.lang)}{where}.")
         return " ".join(sentences)
 
     def _elements(self, with_header: bool) -> Iterable[tuple[float, float, str]]:
@@ -574,8 +576,9 @@ class FlowchartLayout:
             line_y += LINE
         first_indent = 0 if self.actor_lines[row] else indent
         for index, line in enumerate(self.text_lines[row]):
-            parts.append(text_element(x + BOX_PAD + (first_indent if index == 0 else 0), line_y, line, size=FONT,
-                                      fill=INK))
+            if line:
+                parts.append(text_element(x + BOX_PAD + (first_indent if index == 0 else 0), line_y, line,
+                                          size=FONT, fill=INK))
             line_y += LINE
         parts.append("</g>")
         yield y, y + height, "\n".join(parts)
