@@ -203,7 +203,7 @@ def test_charts_fit_the_printed_column_and_a_phone():
         for procedure in manual.procedures.values():
             lanes = FlowchartLayout(procedure, manual, manual.info.languages[0])
             assert lanes.width <= 650 or len(lanes.lanes) > 6
-            assert FlowchartLayout(procedure, manual, "en", vertical=True).width <= 360
+            assert FlowchartLayout(procedure, manual, "en", vertical=True).width <= 358
 
 
 def test_vertical_chart_names_the_actor_in_every_box():

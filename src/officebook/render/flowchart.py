@@ -54,7 +54,7 @@ DIAMOND_W = 30.0
 DIAMOND_H = 20.0
 ARROW = 8.0
 LANES_WIDTH = 640.0  # fits the handbook's text column (172 mm) at full size: text stays 9.4 pt
-VERTICAL_WIDTH = 340.0  # fits a 360 px phone at full size
+VERTICAL_WIDTH = 350.0  # a 390 px phone's column (358 px) at full size, a 360 px one's at 94 %
 MIN_LANE = 104.0
 MAX_LANE = 260.0
 
@@ -257,7 +257,8 @@ class FlowchartLayout:
         self.half_gutter = max(12.0, TRACK * ((max_tracks + 1) // 2) + 8)
         self.margin = self.half_gutter + 2
         target = VERTICAL_WIDTH if self.vertical else LANES_WIDTH
-        self.lane_w = max(MIN_LANE, min(MAX_LANE, (target - 2 * self.margin) / lanes))
+        widest = target if self.vertical else MAX_LANE
+        self.lane_w = max(MIN_LANE, min(widest, (target - 2 * self.margin) / lanes))
         self.box_w = max(80.0, self.lane_w - 2 * self.half_gutter)
         self.lane_w = self.box_w + 2 * self.half_gutter
         self.width = lanes * self.lane_w + 2 * self.margin
