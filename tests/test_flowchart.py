@@ -227,6 +227,15 @@ def test_web_flowchart_offers_the_vertical_drawing_only_where_lanes_would_not_fi
     assert narrow.vertical is None
 
 
+def test_a_step_with_a_title_shows_the_title_and_one_without_shows_its_whole_action():
+    procedure = _procedure([[1], []], [0, 1], ["Check the draft against the rules; return it if wrong.", "File it"],
+                           ["", ""], ["Check", ""])
+    root = ET.fromstring(flowchart_svg(procedure, dict(MANUALS)["content"], "en"))
+    words = {g.get("data-step"): " ".join(t.text for t in g.iter(f"{SVG}text") if t.get("font-size") == "12.5")
+             for g in root.iter(f"{SVG}g") if g.get("class") == "step"}
+    assert words == {"s0": "Check", "s1": "File it"}
+
+
 def test_highlighting_a_post_tints_its_lane_and_boxes_only():
     manual = dict(MANUALS)["content"]
     procedure = manual.procedures["request-handling"]
@@ -274,12 +283,14 @@ def step_graphs(draw):
     actors = [draw(st.integers(0, 4)) for _ in range(count)]
     texts = [" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=18))) for _ in range(count)]
     whens = [" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=8))) for _ in range(count)]
-    return [sorted(n) for n in nexts], actors, texts, whens
+    titles = [" ".join(draw(st.lists(st.sampled_from(WORDS), max_size=3))) for _ in range(count)]
+    return [sorted(n) for n in nexts], actors, texts, whens, titles
 
 
-def _procedure(nexts, actors, texts, whens) -> Procedure:
+def _procedure(nexts, actors, texts, whens, titles) -> Procedure:
     steps = tuple(
         Step(id=f"s{i}", number=i + 1, actor=f"p{actors[i]}", action=Text({"en": texts[i]}, "en"),
+             title=Text({"en": titles[i]}, "en") if titles[i] else None,
              next=tuple(f"s{j}" for j in nexts[i]), when=Text({"en": whens[i]}, "en") if whens[i] else None)
         for i in range(len(nexts))
     )

@@ -112,8 +112,7 @@ def flowchart_title(procedure: Procedure, lang: str) -> str:
 
 def step_box_text(step: Step, lang: str) -> str:
     """What a step's box says: its `title` when it has one, otherwise its whole action."""
-    title = getattr(step, "title", None)  # Step.title comes with the contract's second edition
-    return plain_text((title or step.action).get(lang))
+    return plain_text(step.name.get(lang))
 
 
 @dataclass(frozen=True)
