@@ -27,7 +27,7 @@ import jinja2
 import yaml
 
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
-from officebook.render.flowchart import flowchart_svg
+from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_links
 from officebook.render.labels import LANGUAGE_NAMES, category_label, label
 from officebook.render.markdown import markdown_source, plain_text
@@ -318,7 +318,7 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref))
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
     if item.kind == "procedures":
-        values["flowchart"] = flowchart_svg(item, manual, lang, id_prefix=f"flow-{item.id}")
+        values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":
         values["scope"] = checklist_scope(manual)
         values["periods"] = PERIOD_OF_FREQUENCY
