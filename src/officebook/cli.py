@@ -99,12 +99,22 @@ class _TranslatedHelp:
                 param.help = help_text
 
 
+class _HelpFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{i18n.pgettext('help heading', '{heading}:').format(heading=heading)}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
 class TranslatedCommand(_TranslatedHelp, click.Command):
-    pass
+    context_class = _Context
 
 
 class TranslatedGroup(_TranslatedHelp, click.Group):
     command_class = TranslatedCommand
+    context_class = _Context
 
     def main(self, *args, **kwargs):
         i18n.set_language(i18n.from_environment())

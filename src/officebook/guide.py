@@ -256,6 +256,9 @@ content/
 - Files are UTF-8 YAML, one mapping per file. Unknown fields are errors (a typo must not vanish),
   and so is a key written twice. Quote values YAML would read as numbers or booleans
   (`edition: "2026.10"`). Dates are `YYYY-MM-DD`.
+- YAML's own punctuation is ASCII: `:` followed by a space, `,`, `[ ]`, `{ }`, and spaces for
+  indentation. The full-width forms a Chinese input method types (：，［］｛｝ and the full-width
+  space) in those places are reported as `yaml.full-width`; full-width punctuation inside texts is fine.
 """)
 
 
@@ -271,10 +274,11 @@ def _anchor(kind: str, path: str) -> str:
 
 def _field_table(kind: str, fields: list[Field]) -> list[str]:
     out = [_("| field | type | required | description |"), "|---|---|---|---|"]
+    yes, no = _("**yes**"), _("no")
     for field in fields:
         target = _anchor("item", field.path) if field.common else _anchor(kind, field.path)
         out.append(f"| [`{field.path}`](#{target}) | {_cell(field.type)} | "
-                   f"{_('**yes**') if field.required else _('no')} | {_cell(field.description)} |")
+                   f"{yes if field.required else no} | {_cell(field.description)} |")
     return out
 
 
@@ -443,7 +447,9 @@ content/duties/meetings.yaml:5:23: error [ref.unknown] raci.responsible[1]: no p
 — the file, line and column; the severity; the code; where in the file (the YAML path); what is
 wrong; and, after the dash, a hint. Errors stop the build. Warnings do not, unless `--strict` is given,
 which turns every warning into an error (the CI workflow of `officebook init` uses it).
-`--format json` and `--format github` print the same findings for scripts and for GitHub Actions.
+`--format json` and `--format github` print the same findings for scripts and for GitHub Actions;
+codes, paths, lines and columns and exit codes are the same in every language. Messages follow the
+language of `LANG` and the other locale variables, or `OFFICEBOOK_LANG`, or `officebook --ui-lang zh_CN`.
 Field names and what they take are in the [authors' guide](authors-guide.md).
 """)
 
@@ -469,7 +475,7 @@ def _sentence(text: str) -> str:
     """A cause as a sentence: capitalised, with a full stop (`。` after Chinese)."""
     if text.endswith((".", "。")):
         return text[:1].upper() + text[1:]
-    stop = "。" if text and ord(text[-1]) > 0x2E80 else "."
+    stop = "。" if any(ord(char) > 0x2E80 for char in text) else "."
     return text[:1].upper() + text[1:] + stop
 
 
