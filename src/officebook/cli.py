@@ -101,7 +101,8 @@ class _TranslatedHelp:
 
 class _HelpFormatter(click.HelpFormatter):
     def write_heading(self, heading: str) -> None:
-        self.write(f"{'':>{self.current_indent}}{i18n.pgettext('help heading', '{heading}:').format(heading=heading)}\n")
+        heading = i18n.pgettext("help heading", "{heading}:").format(heading=heading)
+        self.write(f"{'':>{self.current_indent}}{heading}\n")
 
 
 class _Context(click.Context):

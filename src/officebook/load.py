@@ -500,8 +500,7 @@ def _full_width(rel: str, line: int, column: int, char: str, where: str) -> Diag
     return _at(rel, line, column, "yaml.full-width",
                _("{name} '{char}' (U+{code:04X}) {where}: YAML needs {ascii} here").format(
                    name=_(name), char=char, code=ord(char), where=where, ascii=shown),
-               _("type {ascii} instead (switch the input method to half-width punctuation)").format(
-                   ascii=shown))
+               _("switch the input method to half-width (English) punctuation and type it again"))
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
