@@ -118,9 +118,10 @@ class TranslatedGroup(_TranslatedHelp, click.Group):
     context_class = _Context
 
     def main(self, *args, **kwargs):
-        i18n.set_language(i18n.from_environment())
+        """Speak the environment's language (or --ui-lang's) for this run, then the caller's again."""
         _click_speaks_our_language()
-        return super().main(*args, **kwargs)
+        with i18n.using(i18n.from_environment()):
+            return super().main(*args, **kwargs)
 
 
 def _ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:

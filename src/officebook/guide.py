@@ -19,9 +19,8 @@ from typing import Any
 from officebook import i18n, yaml_emit
 from officebook._babel import SCHEMA_TEXT_KEYS
 from officebook.diagnostics import CODES, Severity
-from officebook.i18n import N_, pgettext
+from officebook.i18n import N_, ngettext, pgettext
 from officebook.i18n import gettext as _
-from officebook.i18n import ngettext
 from officebook.validate import KIND_SCHEMA, SCHEMA_DIR
 
 GUIDE_FILE = "authors-guide.md"

@@ -107,17 +107,17 @@ def pgettext(context: str, message: str) -> str:
     return _current.pgettext(context, message)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it here (it is translated where shown)."""
     return message
 
 
-def NC_(context: str, message: str) -> str:  # noqa: N802 - the gettext convention
+def NC_(context: str, message: str) -> str:
     """Mark a message with a context for the catalogue (translated where shown, with `pgettext`)."""
     return message
 
 
-def Nn_(singular: str, plural: str) -> str:  # noqa: N802 - the gettext convention
+def Nn_(singular: str, plural: str) -> str:
     """Mark a message with a plural form for the catalogue (translated where shown, with `ngettext`)."""
     return singular
 

@@ -119,7 +119,8 @@ def format_text(report: ReviewReport, manual: Manual, lang: str | None = None) -
         overdue=report.overdue)]
     for group in report.groups:
         post = manual.posts.get(group.maintainer) if group.maintainer else None
-        lines += ["", f"{post.title.get(lang)} ({post.id})" if post else _("No maintainer")]
+        heading = _("{title} ({id})").format(title=post.title.get(lang), id=post.id) if post else _("No maintainer")
+        lines += ["", heading]
         lines += [f"  {e.review_by}  {_padded(_when(e), 20)}  {e.ref}  {e.title.get(lang)}" for e in group.entries]
     return "\n".join(lines) + "\n"
 
