@@ -50,6 +50,7 @@ CODES: dict[str, str] = {
     "id.duplicate": N_("two items of one kind share an id"),
     "ref.unknown": N_("a reference to an item that does not exist"),
     "ref.wrong-kind": N_("a reference to an item of another kind"),
+    "asset.missing": N_("a link or image naming a file that is not under content/assets/"),
     "raci.accountable": N_("a duty without exactly one accountable post"),
     "raci.responsible": N_("a duty without a responsible post"),
     "step.duplicate-id": N_("two steps of one procedure share an id"),
