@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
@@ -99,9 +100,9 @@ class UserConfig:
             with open(path, "rb") as handle:
                 data = yaml_load(handle) or {}
         except (OSError, yaml.YAMLError) as error:
-            raise SiteBuildError(f"cannot read {path}: {error}") from error
+            raise SiteBuildError(_("cannot read {path}: {reason}").format(path=path, reason=error)) from error
         if not isinstance(data, dict):
-            raise SiteBuildError(f"{path}: the top level must be a mapping")
+            raise SiteBuildError(_("{path}: the top level must be a mapping").format(path=path))
         return cls(path.resolve(), data)
 
 
@@ -408,7 +409,8 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, 
                      notes: EditionNotes | None = None, handbooks: Mapping[str, Path] | None = None) -> PreparedLanguage:
     """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`;
     `handbooks` (language → printed PDF) are put in the docs folder and linked."""
-    step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
+    pages_stage = _("{lang}: pages").format(lang=lang)
+    step = (lambda done, total: progress(pages_stage, done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
     content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
     docs_dir = work_dir / lang / "docs"
@@ -482,7 +484,7 @@ def _progress_plugin(lang: str, progress: Progress):
         def on_post_page(self, output, page, config):
             self.done += 1
             if self.done % 50 == 0 or self.done == self.total:
-                progress(f"{lang}: site", self.done, self.total)
+                progress(_("{lang}: site").format(lang=lang), self.done, self.total)
             return output
 
     return ProgressPlugin()
@@ -508,7 +510,8 @@ def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None =
             build(config)
         except (MkDocsException, OSError, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
-            raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
+            raise SiteBuildError(_("{what}: MkDocs build failed: {reason}").format(what=lang or config_file, reason=error),
+                                 messages) from error
         finally:
             gc.unfreeze()
 
@@ -522,16 +525,16 @@ def check_output(output: Path, protected: list[Path]) -> None:
     for path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
-            raise OutputRefused(f"refusing to replace {output}: it contains {path}")
+            raise OutputRefused(_("refusing to replace {output}: it contains {path}").format(output=output, path=path))
     if target == Path.home().resolve() or target == Path(target.anchor):
-        raise OutputRefused(f"refusing to replace {output}")
+        raise OutputRefused(_("refusing to replace {output}").format(output=output))
     if target.exists():
         if not target.is_dir():
-            raise OutputRefused(f"refusing to replace {output}: it is not a folder")
+            raise OutputRefused(_("refusing to replace {output}: it is not a folder").format(output=output))
         if any(target.iterdir()) and not (target / SITE_MARKER).exists():
             raise OutputRefused(
-                f"refusing to replace {output}: it is not empty and was not built by officebook "
-                f"(no {SITE_MARKER} file); remove it or choose another output folder"
+                _("refusing to replace {output}: it is not empty and was not built by officebook "
+                  "(no {marker} file); remove it or choose another output folder").format(output=output, marker=SITE_MARKER)
             )
 
 
@@ -653,7 +656,8 @@ class LivePreview:
             return False
         lang = self.lang or manual.info.default_language
         if lang not in manual.info.languages:
-            raise SiteBuildError(f"the manual has no language {lang!r} (it has {', '.join(manual.info.languages)})")
+            raise SiteBuildError(_("the manual has no language {lang!r} (it has {languages})").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
         # One language is served: no language selector leading to sites that are not there.
@@ -683,7 +687,7 @@ class LivePreview:
         from mkdocs.commands.serve import serve
 
         if self.prepared is None:
-            raise SiteBuildError("the content has errors: nothing to serve yet")
+            raise SiteBuildError(_("the content has errors: nothing to serve yet"))
         _quiet_jieba()
         stop = threading.Event()
         watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")
