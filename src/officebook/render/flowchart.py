@@ -81,7 +81,7 @@ def flowchart_svg(procedure: Procedure, manual: Manual, lang: str, *, id_prefix:
 
 def flowchart_title(procedure: Procedure, lang: str) -> str:
     """The flowchart's accessible name, `Flowchart: Document review`: the SVG's <title>, or an image's alt."""
-    return label("flowchart", lang) + ": " + procedure.title.get(lang)
+    return label("flowchart", lang) + label("colon", lang) + procedure.title.get(lang)
 
 
 def _assign_tracks(segments: list[_Segment], pad: float = 0.0) -> int:

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import flowchart_svg, flowchart_title
-from officebook.render.labels import LABELS, category_label, label
+from officebook.render.labels import LABELS, category_label, label, raci_cell
 from officebook.render.markdown import render_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -221,6 +221,9 @@ class _Context:
 
     def category(self, category: str | None) -> str:
         return category_label(category, self.lang) if category else ""
+
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
 
     def text(self, value: Text | str | None) -> Markup:
         """A short text, escaped; marked with the default language where it falls back to it."""

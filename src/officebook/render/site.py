@@ -28,7 +28,7 @@ import yaml
 
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label
+from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.render.markdown import markdown_source, plain_text
 from officebook.render.orgchart import orgchart_svg
 
@@ -220,6 +220,9 @@ class PageContext:
 
     def category(self, value: str | None) -> str:
         return category_label(value, self.lang) if value else ""
+
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
 
 
 # ---- back-references -----------------------------------------------------------------------------
