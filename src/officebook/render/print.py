@@ -362,7 +362,7 @@ class _Context:
             parts.append(escape(self.label("maintainer") + self.colon) + self.link("posts", item.maintainer))
         if item.review_by:
             parts.append(escape(f"{self.label('review-by')}{self.colon}{self.date(item.review_by)}"))
-        if item.tags:
+        if item.tags and not self.official:  # keywords are for finding entries on the web, not for print
             parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tags)))
         return Markup(" · ").join(parts)
 
