@@ -209,7 +209,7 @@ def test_new_takes_titles_and_sub_folders(tmp_path):
     assert run.returncode == 0, run.stderr
     data = yaml.safe_load((project / "content/duties/service/meals.yaml").read_text(encoding="utf-8"))
     assert data["title"] == {"zh": "餐饮保障", "en": "Meals"}
-    assert "replace the 4 TODOs" in run.stderr
+    assert "replace the 6 TODOs" in run.stderr  # the four required fields, and a task in zh and en
 
 
 def test_new_in_a_one_language_manual_writes_plain_strings(tmp_path):

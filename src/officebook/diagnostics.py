@@ -44,6 +44,7 @@ CODES: dict[str, str] = {
     "id.duplicate": "two items of one kind share an id",
     "ref.unknown": "a reference to an item that does not exist",
     "ref.wrong-kind": "a reference to an item of another kind",
+    "asset.missing": "a link or image naming a file that is not under content/assets/",
     "raci.accountable": "a duty without exactly one accountable post",
     "raci.responsible": "a duty without a responsible post",
     "step.duplicate-id": "two steps of one procedure share an id",

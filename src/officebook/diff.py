@@ -31,6 +31,7 @@ _ITEM_SKIP = {"kind", "id", "file", "referenced_by"}
 _DERIVED = {"functions": {"duties"}, "procedures": {"actors"},
             "posts": {"direct_reports", "standards_applying"}}
 _TEXT_LISTS = {"principles", "criteria", "competencies", "records", "first_day", "first_week", "first_month"}
+_TASK_LISTS = {"tasks"}  # by position: the action, and the frequency where the task names its own
 _KEYED_LISTS = {"steps"}
 _KEYED_SKIP = {"id", "number"}
 _MANUAL_SKIP = {"default_language"}
@@ -236,6 +237,11 @@ def _flatten(value: Any, path: str, name: str = "") -> Iterator[tuple[str, Any]]
         elif name in _TEXT_LISTS:
             for index, entry in enumerate(value):
                 yield from _flatten(entry, f"{path}[{index}]")
+        elif name in _TASK_LISTS:
+            for index, entry in enumerate(value):
+                yield from _flatten(entry["action"], f"{path}[{index}].action")
+                if entry.get("own_frequency"):
+                    yield f"{path}[{index}].frequency", entry["frequency"]
         else:  # refs, ids and plain strings: compared as a whole
             yield path, tuple(v["id"] if _is_ref(v) else v for v in value)
     else:
@@ -280,6 +286,8 @@ def read_export_file(path: Path) -> Json:
         raise EditionError(f"{path}: not a readable JSON export ({error})") from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
         raise EditionError(f"{path}: not an officebook export (no \"format\": \"{EXPORT_FORMAT}\")")
+    if data.get("version") == 1:
+        data = upgrade_export_v1(data)
     if data.get("version") != EXPORT_VERSION:
         raise EditionError(f"{path}: export version {data.get('version')!r}; this officebook reads version "
                            f"{EXPORT_VERSION}")
@@ -289,6 +297,26 @@ def read_export_file(path: Path) -> Json:
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         raise EditionError(f"{path}: {error.json_path}: {error.message}")
+    return data
+
+
+def upgrade_export_v1(data: Json) -> Json:
+    """A version 1 export in the shape of version 2: tags and sources as texts, no tasks, step titles,
+    self-checks or assets (version 1 had none)."""
+    default = data.get("manual", {}).get("default_language", "")
+    for kind, items in data.get("items", {}).items():
+        for item in items:
+            item["tags"] = [{default: tag} if isinstance(tag, str) else tag for tag in item.get("tags", [])]
+            if isinstance(item.get("source"), str):
+                item["source"] = {default: item["source"]}
+            if kind == "duties":
+                item.setdefault("tasks", [])
+            if kind == "standards":
+                item.setdefault("check", None)
+            for step in item.get("steps", []) if kind == "procedures" else []:
+                step.setdefault("title", None)
+    data.setdefault("assets", [])
+    data["version"] = 2
     return data
 
 

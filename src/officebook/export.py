@@ -35,7 +35,7 @@ from officebook.render.labels import label
 from officebook.validate import SCHEMA_DIR
 
 EXPORT_FORMAT = "officebook-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 EXPORT_SCHEMA = SCHEMA_DIR / "export.schema.json"
 JSON_FILENAME = "officebook.json"
 CSV_TABLES = ("raci", "checklists", "duties")
@@ -78,6 +78,7 @@ def export_data(manual: Manual, *, derived: bool = True) -> Json:
                    "glossary": len(manual.glossary)},
         "items": items,
         "glossary": [_term(manual, t) for t in manual.glossary],
+        "assets": list(manual.assets),
     }
     if derived:
         data["checklists"] = [_checklists(manual, manual.checklists[p]) for p in manual.post_order]
@@ -144,10 +145,10 @@ def _common(manual: Manual, item: Item) -> Json:
         "file": item.file,
         "title": _text(item.title),
         "summary": _text(item.summary),
-        "tags": list(item.tags),
+        "tags": _texts(item.tags),
         "maintainer": _optional_ref(manual, "posts", item.maintainer),
         "review_by": item.review_by,
-        "source": item.source,
+        "source": _text(item.source),
         "order": item.order,
         "referenced_by": [_backref(manual, b) for b in manual.referrers(item.ref)],
     }
@@ -170,6 +171,8 @@ def _duty(manual: Manual, duty: Duty) -> Json:
         "function": _optional_ref(manual, "functions", duty.function),
         "description": _text(duty.description),
         "frequency": duty.frequency,
+        "tasks": [{"number": t.number, "action": _text(t.action), "frequency": t.frequency,
+                   "own_frequency": t.explicit_frequency} for t in duty.tasks],
         "raci": {
             "responsible": _refs(manual, "posts", raci.responsible),
             "accountable": _optional_ref(manual, "posts", raci.accountable),
@@ -185,6 +188,7 @@ def _step(manual: Manual, step: Step) -> Json:
     return {
         "id": step.id,
         "number": step.number,
+        "title": _text(step.title),
         "actor": _optional_ref(manual, "posts", step.actor),
         "action": _text(step.action),
         "output": _text(step.output),
@@ -216,6 +220,7 @@ def _standard(manual: Manual, standard: Standard) -> Json:
         "statement": _text(standard.statement),
         "rationale": _text(standard.rationale),
         "criteria": _texts(standard.criteria),
+        "check": standard.check,
         "applies_to": {
             "posts": _refs(manual, "posts", standard.applies_to_posts),
             "procedures": _refs(manual, "procedures", standard.applies_to_procedures),

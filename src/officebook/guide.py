@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 # Definitions of common.schema.json, named as authors know them.
 DEF_TYPES = {
     "text": "text",
+    "stringOrText": "string or text",
     "textList": "list of texts",
     "postRef": "post id",
     "postRefs": "list of post ids",
@@ -143,6 +144,9 @@ class SchemaSet:
                 items, _, items_origin = self.resolve(sub_merged["items"], sub_origin["items"])
                 if "properties" in items:
                     yield from self._fields(items, items_origin["properties"], f"{prefix}{name}[].")
+                for branch in items.get("anyOf", ()):  # a task: a text, or a mapping with fields of its own
+                    if "properties" in branch:
+                        yield from self._fields(branch, items_origin["anyOf"], f"{prefix}{name}[].")
 
     def type_name(self, schema: dict, chain: list[str], origin: dict[str, str]) -> str:
         """How the guide names a value's type: `list of post ids, at least 1`."""
@@ -151,6 +155,13 @@ class SchemaSet:
             base = schema["title"].lower()
         elif named:
             base = named
+        elif "anyOf" in schema:
+            names = []
+            for branch in schema["anyOf"]:
+                resolved, branch_chain, branch_origin = self.resolve(branch, origin["anyOf"])
+                names.append(resolved["title"].lower() if "properties" in resolved and "title" in resolved
+                             else self.type_name(resolved, branch_chain, branch_origin))
+            base = " or ".join(names)
         elif "enum" in schema:
             base = "one of " + ", ".join(f"`{value}`" for value in schema["enum"])
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict):
@@ -158,7 +169,8 @@ class SchemaSet:
             if "properties" in items:
                 base = f"list of {_plural(items.get('title', 'entry').lower())}"
             else:
-                base = f"list of {_plural(self.type_name(items, item_chain, item_origin))}"
+                entry = self.type_name(items, item_chain, item_origin)
+                base = f"list, each a {entry}" if " or " in entry else f"list of {_plural(entry)}"
         else:
             types = schema.get("type", "")
             base = " or ".join(JSON_TYPES.get(t, t) for t in (types if isinstance(types, list) else [types]))
@@ -213,6 +225,7 @@ content/
   standards/<id>.yaml
   posts/<id>.yaml
   glossary.yaml          optional
+  assets/                optional: images and files that texts link to
 ```
 
 - **Ids** are file names without `.yaml`: lower-case ASCII letters, digits and hyphens, starting with
@@ -225,6 +238,21 @@ content/
   A missing translation falls back to the default language and is a warning.
 - **Markdown**: long texts (descriptions, statements, actions...) are Markdown. Raw HTML in them is
   shown as text unless `manual.yaml` sets `allow_html: true`.
+- **Links between items**: in any Markdown text, `[公文审核](procedures/document-review)` links to
+  that item in every output (its page on the site, its section in the handbook);
+  `[](procedures/document-review)` shows the item's title; `procedures/document-review#check` links to
+  the step `check`. A link that names no item or step is an error at its line. Such links count as
+  references: the item linked to lists the item that links to it.
+- **Assets**: files under `content/assets/` are linked by their path from `content/`:
+  `![流程示意](assets/flow.png)` shows an image (on the site and in the handbook),
+  `[发文稿纸](assets/forms/draft.docx)` offers a file to download on the site. A link to a file that
+  is not there is an error.
+- **Tags and sources** are strings (shown as they are in every language) or texts
+  (`{zh: 督查, en: supervision}`, each language shows its own).
+- **Tasks and self-checks**: a duty's `tasks` are the lines of its holders' checklists, at the duty's
+  frequency or their own (`{action: ..., frequency: weekly}`); a standard's `check` puts its criteria
+  in the checklist of that frequency of every post it applies to. Without `check` the criteria are
+  checked with the work they govern.
 - Files are UTF-8 YAML, one mapping per file. Unknown fields are errors (a typo must not vanish),
   and so is a key written twice. Quote values YAML would read as numbers or booleans
   (`edition: "2026.10"`). Dates are `YYYY-MM-DD`.
@@ -362,7 +390,10 @@ ADVICE: dict[str, Advice] = {
     "id.duplicate": Advice(ERROR, "Rename one of the two files — ids are unique within a kind, sub-folders "
                                   "included — and update the references to it."),
     "ref.unknown": Advice(ERROR, "Correct the id (the hint names the closest one) or create the item with "
-                                 "`officebook new KIND ID`."),
+                                 "`officebook new KIND ID`. In a text, a link is written `[label](kind/id)`, "
+                                 "or `procedures/id#step-id` for a step."),
+    "asset.missing": Advice(ERROR, "Put the file under `content/assets/`, or correct the path: it is written from "
+                                   "`content/`, e.g. `assets/forms/draft.docx`."),
     "ref.wrong-kind": Advice(ERROR, "The id belongs to an item of another kind: name an item of the kind the "
                                     "field expects, or create one."),
     "raci.accountable": Advice(ERROR, "Name exactly one post under `raci.accountable`: a single id, not a list."),
@@ -391,6 +422,7 @@ ADVICE: dict[str, Advice] = {
 
 FAMILIES = {
     "file": "Files", "yaml": "YAML", "schema": "Fields and values", "id": "Ids", "ref": "References",
+    "asset": "Assets",
     "raci": "Responsibilities (RACI)", "step": "Procedure steps", "procedure": "Procedure flow",
     "post": "Posts", "i18n": "Languages", "review": "Reviews",
 }

@@ -42,7 +42,7 @@ EXAMPLE_IDS: dict[str, tuple[str, ...]] = {
     "posts": ("director", "secretary"),
 }
 # Optional fields `new` writes all the same, because a new item nearly always needs them.
-EXPECTED_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("reports_to",)}
+EXPECTED_FIELDS: dict[str, tuple[str, ...]] = {"posts": ("reports_to",), "duties": ("tasks",)}
 NOUN_KIND = {noun: kind for kind, noun in KIND_NOUN.items()}
 
 
@@ -337,6 +337,8 @@ def placeholder(schemas: SchemaSet, schema: dict, document: str, languages: Sequ
     merged, chain, origin = schemas.resolve(schema, document)
     if "text" in chain:
         return _text(languages)
+    if "anyOf" in merged:  # a task: its first form, a text
+        return placeholder(schemas, merged["anyOf"][0], origin["anyOf"], languages)
     if "properties" in merged:
         required = merged.get("required", [])
         return {name: placeholder(schemas, merged["properties"][name], origin["properties"], languages)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean
 from officebook.load import LoadedFile
+from officebook.textlinks import asset_target, find_links, item_target
 
 if TYPE_CHECKING:  # imported when a file is first validated: a re-check from the cache needs neither
     import jsonschema
@@ -43,8 +44,9 @@ KIND_NOUN = {
     "posts": "post",
 }
 # Definitions in common.schema.json that the semantic checks look at: texts and references (a kindRef
-# is `kind/id`, any kind). A list definition maps to the definition of its entries.
-CHECKED_DEFS = {"text", "postRef", "functionRef", "kindRef"}
+# is `kind/id`, any kind; a stringOrText is a text whose plain string is meant for every language).
+# A list definition maps to the definition of its entries.
+CHECKED_DEFS = {"text", "stringOrText", "postRef", "functionRef", "kindRef"}
 LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
 REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
 
@@ -123,6 +125,8 @@ class Content:
     glossary: LoadedFile | None = None
     items: dict[str, dict[str, LoadedFile]] = field(default_factory=lambda: {k: {} for k in ITEM_KINDS})
     languages: tuple[str, ...] = ()
+    assets: frozenset[str] = frozenset()  # files under assets/, as content-relative paths
+    root: str = ""  # the content folder
     facts: dict[str, Any] = field(default_factory=dict)  # rel -> file_facts(), filled on demand or from a cache
 
     def facts_of(self, kind: str, loaded: LoadedFile) -> Any:
@@ -227,6 +231,9 @@ def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
     for kind in ITEM_KINDS:
         digest.update(f"\x00{kind}\x00".encode())
         digest.update("\x00".join(sorted(content.items[kind])).encode())
+    digest.update(b"\x00assets\x00" + "\x00".join(sorted(content.assets)).encode())
+    for ident in sorted(content.items["procedures"]):  # links to steps: `procedures/id#step`
+        digest.update(repr(content.facts_of("procedures", content.items["procedures"][ident])).encode())
     return digest.hexdigest()
 
 
@@ -241,6 +248,9 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
     for path, def_name, value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs):
         if def_name == "text":
             diagnostics += _check_text(loaded, path, value, content)
+            diagnostics += _check_links(loaded, path, value, content)
+        elif def_name == "stringOrText":
+            diagnostics += [] if isinstance(value, str) else _check_text(loaded, path, value, content)
         elif def_name == "kindRef":
             diagnostics += _check_kind_ref(loaded, path, value, content)
         else:
@@ -337,6 +347,11 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
         yield loaded.diagnostic("schema.invalid", path, "the value is empty", "write a value, or remove the field")
     elif validator == "propertyNames":
         yield _pattern_diagnostic(loaded, path, error, key=True)
+    elif validator == "anyOf" and error.context:
+        branch = _branch_for(schema["anyOf"], instance)
+        for sub in error.context:
+            if sub.relative_schema_path[0] == branch:
+                yield from _schema_diagnostics(loaded, sub, schemas)
     else:
         yield loaded.diagnostic("schema.invalid", path, error.message)
 
@@ -390,11 +405,22 @@ def _suggest_id(text: str) -> str:
 # ---- semantic checks -----------------------------------------------------------------------------
 
 
+def walk_texts(kind: str, data: Any, schemas: Schemas | None = None) -> Iterator[tuple[YamlPath, Any]]:
+    """(path, value) of every Markdown-capable text of one file's data (strings-or-texts excluded)."""
+    schemas = schemas or default_schemas()
+    for path, def_name, value in _walk(schemas.by_kind[kind], data, (), schemas.defs):
+        if def_name == "text":
+            yield path, value
+
+
 def _walk(schema: dict, value: Any, path: YamlPath, defs: dict) -> Iterator[tuple[YamlPath, str, Any]]:
     """Yield (path, definition name, value) for every text and reference in `value`, guided by the schema.
 
     Entries of list definitions are yielded under their entry definition (`procedureRefs` -> `procedureRef`).
     """
+    if "anyOf" in schema:
+        yield from _walk(schema["anyOf"][_branch_for(schema["anyOf"], value)], value, path, defs)
+        return
     ref = schema.get("$ref", "")
     if ref.startswith("#/$defs/"):
         name = ref[len("#/$defs/"):]
@@ -418,6 +444,16 @@ def _walk(schema: dict, value: Any, path: YamlPath, defs: dict) -> Iterator[tupl
     elif isinstance(value, list) and isinstance(schema.get("items"), dict):
         for i, entry in enumerate(value):
             yield from _walk(schema["items"], entry, (*path, i), defs)
+
+
+def _branch_for(branches: list[dict], value: Any) -> int:
+    """Which alternative of an `anyOf` a value was meant as: a mapping using a field of a branch that
+    lists its fields (a task `{action: ..., frequency: ...}`) is that branch; anything else the first (a text)."""
+    if isinstance(value, dict):
+        for index, branch in enumerate(branches):
+            if any(key in branch.get("properties", ()) for key in value):
+                return index
+    return 0
 
 
 def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content) -> list[Diagnostic]:
@@ -449,6 +485,66 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
                 "i18n.missing", path, f"no translation into {', '.join(repr(m) for m in missing)}",
                 "add the translation; until then the default language is shown", severity=Severity.WARNING))
     return found
+
+
+def _check_links(loaded: LoadedFile, path: YamlPath, value: Any, content: Content) -> list[Diagnostic]:
+    """Links in a Markdown text to items (`kind/id`, `procedures/id#step`) and to files under assets/."""
+    if isinstance(value, str):
+        variants: list[tuple[YamlPath, Any]] = [(path, value)]
+    elif isinstance(value, dict):
+        variants = [((*path, lang), text) for lang, text in value.items()]
+    else:
+        return []
+    found: list[Diagnostic] = []
+    for at, text in variants:
+        if not isinstance(text, str):
+            continue
+        for link in find_links(text):
+            problem = _link_problem(link.target, content)
+            if problem:
+                found.append(_diagnostic_at_text(loaded, at, link.target, *problem))
+    return found
+
+
+def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
+    """(code, message, hint) for a link target that names no item, step or asset; None when it is fine."""
+    item = item_target(target)
+    if item is not None:
+        known = content.items[item.kind]
+        noun = KIND_NOUN[item.kind]
+        if item.id not in known:
+            near = did_you_mean(item.id, known)
+            hint = near.replace("'", f"'{item.kind}/", 1) if near else f"name an existing {noun}, as {item.kind}/<id>"
+            return "ref.unknown", f"the link '{target}' names no {noun} '{item.id}'", hint
+        if item.kind == "procedures" and item.fragment is not None:
+            steps = content.facts_of("procedures", known[item.id]) or ()
+            if item.fragment not in steps:
+                hint = did_you_mean(item.fragment, steps) or f"steps of {item.id}: {', '.join(steps) or 'none'}"
+                return "ref.unknown", f"the link '{target}' names no step '{item.fragment}' of procedure '{item.id}'", hint
+        return None
+    asset = asset_target(target)
+    if asset is not None and asset not in content.assets:
+        near = did_you_mean(asset, content.assets)
+        hint = near or "put the file under content/assets/ and link it by its path from content/, e.g. assets/flow.png"
+        return "asset.missing", f"the link '{target}' names no file under content/assets/", hint
+    return None
+
+
+def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: str, message: str,
+                        hint: str) -> Diagnostic:
+    """A finding about something inside a (possibly multi-line) text: at the line and column where
+    `needle` is written, at or after the text's own start; at the text's start when not found."""
+    line, column = loaded.positions.of_value(path)
+    try:
+        lines = loaded.path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeError):
+        lines = []
+    for number in range(line, len(lines) + 1):
+        offset = lines[number - 1].find(needle, column - 1 if number == line else 0)
+        if offset >= 0:
+            line, column = number, offset + 1
+            break
+    return Diagnostic(code, Severity.ERROR, loaded.rel, line, column, path, message, hint)
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
@@ -619,7 +715,8 @@ def _check_posts(content: Content) -> list[Diagnostic]:
 
 
 def file_facts(kind: str, data: Any) -> Any:
-    """What the cross-file checks need of one file: a post's reports_to, a duty's R and A posts.
+    """What the cross-file checks need of one file: a post's reports_to, a duty's R and A posts, a
+    procedure's step ids.
 
     Small enough to keep in the check cache, so a re-check need not unpack every file's data.
     """
@@ -627,6 +724,9 @@ def file_facts(kind: str, data: Any) -> Any:
         return None
     if kind == "posts":
         return data.get("reports_to")
+    if kind == "procedures":  # its step ids, for links to steps
+        steps = data.get("steps") if isinstance(data.get("steps"), list) else []
+        return tuple(s["id"] for s in steps if isinstance(s, dict) and isinstance(s.get("id"), str))
     if kind == "duties":
         raci = data.get("raci") if isinstance(data.get("raci"), dict) else {}
         responsible = raci.get("responsible") if isinstance(raci.get("responsible"), list) else []

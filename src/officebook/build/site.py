@@ -31,12 +31,13 @@ import yaml
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
+from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
 from officebook.render.labels import LANGUAGE_NAMES, label
 from officebook.render.site import SINGULAR, SiteContent, handbook_links, handbook_path, render_site, term_anchors
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
-SITE_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
 
@@ -275,7 +276,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
                                          "files": own + links["others"]}
     config["extra"] = extra
     config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css"] + list(user.data.get("extra_css") or []))
-    config["extra_javascript"] = _unique([f"{ASSET_DIR}/{name}" for name in SITE_ASSETS if name.endswith(".js")]
+    config["extra_javascript"] = _unique([f"{ASSET_DIR}/{name}" for name in OWN_ASSETS if name.endswith(".js")]
                                          + list(user.data.get("extra_javascript") or []))
 
     if user.data.get("hooks"):
@@ -316,17 +317,18 @@ def write_if_changed(path: Path, text: str, *, folder_exists: bool = False) -> b
 
 
 def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offline: bool,
-               handbooks: Mapping[str, Path] | None = None) -> list[str]:
-    """Lay out one language's docs folder: the user's docs files, our assets, the pages and the
-    printed `handbooks` (language → PDF file). Returns the pages whose Markdown changed; pages and
-    handbooks no longer generated are removed."""
+               handbooks: Mapping[str, Path] | None = None, attachments: Mapping[str, Path] | None = None) -> list[str]:
+    """Lay out one language's docs folder: the user's docs files, our assets, the pages, the
+    printed `handbooks` (language → PDF file) and the content's `attachments` (docs-relative path →
+    file under content/assets/). Returns the pages whose Markdown changed; pages, handbooks and
+    attachments no longer generated are removed."""
     user_docs = user.directory / str(user.data.get("docs_dir", "docs"))
     user_files: set[str] = set()
     if user.path and user_docs.is_dir() and user_docs.resolve() != docs_dir.resolve():
         _copy_tree(user_docs, docs_dir)
         user_files = {p.relative_to(user_docs).as_posix() for p in user_docs.rglob("*") if p.is_file()}
     assets = resources.files("officebook.render") / "assets"
-    for name in SITE_ASSETS:
+    for name in OWN_ASSETS:
         write_if_changed(docs_dir / ASSET_DIR / name, (assets / "officebook" / name).read_text(encoding="utf-8"))
     if offline:
         shim = (assets / "vendor" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
@@ -348,7 +350,27 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
     for relative, source in printed.items():
         (docs_dir / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, docs_dir / relative)
+    _copy_attachments(attachments or {}, docs_dir, user_files)
     return changed
+
+
+def _copy_attachments(attachments: Mapping[str, Path], docs_dir: Path, user_files: set[str]) -> None:
+    """Copy the content's assets into the docs folder (only those that changed); remove stale copies."""
+    folder = docs_dir / SITE_ASSETS
+    if folder.is_dir():
+        for stale in sorted(p for p in folder.rglob("*") if p.is_file() or p.is_symlink()):
+            relative = stale.relative_to(docs_dir).as_posix()
+            if relative not in attachments and relative not in user_files:
+                stale.unlink()
+    for relative, source in attachments.items():
+        target = docs_dir / relative
+        try:
+            same = target.stat().st_size == source.stat().st_size and target.read_bytes() == source.read_bytes()
+        except OSError:
+            same = False
+        if not same:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target, follow_symlinks=False)
 
 
 def write_overrides(overrides_dir: Path, user: UserConfig) -> None:
@@ -414,7 +436,8 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, 
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
     content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
     docs_dir = work_dir / lang / "docs"
-    changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks)
+    attachments = {site_asset_path(asset): Path(manual.content_dir) / asset for asset in manual.assets}
+    changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks, attachments=attachments)
     config = site_config(manual, lang, content, user, docs_dir=docs_dir, site_dir=site_dir,
                          overrides_dir=work_dir / "overrides", offline=offline, handbooks=printed)
     config_file = work_dir / lang / "mkdocs.yml"

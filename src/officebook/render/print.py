@@ -25,6 +25,7 @@ from officebook.collation import sort_key
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import flowchart_svg, flowchart_title
+from officebook.render.itemlinks import print_links
 from officebook.render.labels import LABELS, category_label, label, raci_cell
 from officebook.render.markdown import render_markdown
 
@@ -310,7 +311,9 @@ class _Context:
         """A long text as HTML; its headings start at `level`, carry no ids and make no bookmarks."""
         if value is None:
             return Markup("")
-        html = render_markdown(value.get(self.lang), self.manual.info.allow_html)
+        text = print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor, step_anchor=step_anchor,
+                           step_label=lambda number: self.label("step-number", number=number))
+        html = render_markdown(text, self.manual.info.allow_html)
         html = _shift_headings(html, level)
         lang = "" if value.has(self.lang) or html_lang(self.default_lang) == html_lang(self.lang) else (
             Markup(' lang="{}"').format(html_lang(self.default_lang)))
@@ -363,7 +366,7 @@ class _Context:
         if item.review_by:
             parts.append(escape(f"{self.label('review-by')}{self.colon}{self.date(item.review_by)}"))
         if item.tags and not self.official:  # keywords are for finding entries on the web, not for print
-            parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tags)))
+            parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tag_names(self.lang))))
         return Markup(" · ").join(parts)
 
     def step_flow(self, procedure: Procedure, step: Step) -> str:

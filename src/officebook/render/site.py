@@ -29,6 +29,7 @@ import yaml
 from officebook.collation import sort_key
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
 from officebook.render.flowchart import flowchart_svg
+from officebook.render.itemlinks import site_links
 from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.render.markdown import markdown_source, plain_text
 from officebook.render.orgchart import orgchart_svg
@@ -156,15 +157,17 @@ class PageContext:
         """A Markdown text of the content, made safe to embed."""
         if not value:
             return ""
-        return markdown_source(value.get(self.lang), self.allow_html, top_heading=top_heading)
+        text = site_links(value.get(self.lang), self.manual, self.lang, self.path,
+                          step_label=lambda number: label("step-number", self.lang, number=number))
+        return markdown_source(text, self.allow_html, top_heading=top_heading)
 
     def md_inline(self, value: Text | None) -> str:
         """Content Markdown inside a list item or table cell: one block, continuation indented."""
         return indent(self.md(value))
 
     def entry_text(self, entry) -> str:
-        """A checklist entry: a step's action is Markdown, duty titles and criteria are plain text."""
-        return self.md_inline(entry.text) if entry.key.startswith("step:") else self.text(entry.text)
+        """A checklist entry: a step's or task's action is Markdown, duty titles and criteria are plain text."""
+        return self.md_inline(entry.text) if entry.key.startswith(("step:", "task:")) else self.text(entry.text)
 
     def label(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
@@ -242,6 +245,8 @@ def _field_label(ctx: PageContext, backref: BackRef) -> str:
     """`raci.responsible` → "Responsible"; `steps.check.actor` → "Step 2: Actor" (linked)."""
     field = backref.field
     source = backref.source
+    if field.startswith("links."):
+        return ctx.label("linked-in-text")
     if field.startswith("steps.") and source is not None:
         _, step_id, what = field.split(".", 2)
         procedure = ctx.manual.procedures.get(source.id)
@@ -319,7 +324,7 @@ def _render(template: str, ctx: PageContext, **values: object) -> str:
 
 
 def _item_front_matter(ctx: PageContext, item: Item) -> str:
-    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tags)
+    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
 
 
 def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
