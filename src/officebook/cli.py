@@ -533,10 +533,14 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Print this many files at once, each in its own process and memory (some 0.2 GiB plus "
                    "2.5 MiB a page).")
+@click.option("--style", type=click.Choice(["official", "modern"]), default=None,
+              help="official: as a Chinese office's internal documents (white cover, 一、（一） headings, "
+                   "page numbers — 3 —); modern: coloured cover, decimal numbering [default: official "
+                   "for Chinese, modern for other languages].")
 @previous_option
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
-        jobs: int, previous: Path | None) -> None:
+        jobs: int, style: str | None, previous: Path | None) -> None:
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
     With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
@@ -555,11 +559,11 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress, jobs=jobs))
+                                                    progress=progress, jobs=jobs, style=style))
     else:
         notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
-                                                     progress=progress, notes=notes, jobs=jobs))
+                                                     progress=progress, notes=notes, jobs=jobs, style=style))
 
 
 @main.command()
