@@ -596,10 +596,12 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     for lang in languages:
         if lang not in manual.info.languages:
-            raise click.UsageError(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
+            raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
-            raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
+            raise click.UsageError(_("--post {post}: no such post — {hint}").format(
+                post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
     if write_reference is not None:
         _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
         click.echo(f"wrote {write_reference.as_posix()}", err=True)
