@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from officebook import __version__
+from officebook import __version__, i18n
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
@@ -35,6 +35,7 @@ from officebook.validate import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
+ASSETS_DIR = "assets"
 
 
 @dataclass
@@ -52,20 +53,43 @@ class CheckResult:
 
 
 def discover(root: Path) -> list[str]:
-    """Content files (relative posix paths, sorted); hidden files and folders are skipped."""
+    """Content files (relative posix paths, sorted); hidden files and folders, and assets/, are skipped."""
     found: list[str] = []
     pending = [("", str(root))]
     while pending:
         prefix, folder = pending.pop()
         with os.scandir(folder) as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                if entry.name.startswith(".") or (not prefix and entry.name == ASSETS_DIR):
                     continue
                 if entry.is_dir():
                     pending.append((f"{prefix}{entry.name}/", entry.path))
                 elif entry.name.endswith(YAML_SUFFIXES):
                     found.append(prefix + entry.name)
     return sorted(found)
+
+
+def discover_assets(root: Path) -> frozenset[str]:
+    """Regular files under `<root>/assets/` as content-relative paths (`assets/forms/draft.docx`).
+
+    Hidden files are skipped, and symbolic links are not followed: nothing outside the folder is listed.
+    """
+    found: set[str] = set()
+    pending = [(f"{ASSETS_DIR}/", Path(root) / ASSETS_DIR)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.add(prefix + entry.name)
+        except OSError:  # no assets folder (or an unreadable one): no assets
+            continue
+    return frozenset(found)
 
 
 def default_cache_dir() -> Path:
@@ -116,6 +140,8 @@ def run_check(
     timings["load"] = load_seconds
     t0 = time.perf_counter()
     content, diagnostics = build_content(files)
+    content.assets = discover_assets(content_dir)
+    content.root = str(content_dir)
     if cache:
         content.facts.update(cache.known_facts())
     for loaded in files:
@@ -178,13 +204,15 @@ class _Cache:
     Stored with `marshal` (plain values only), written atomically; any unreadable cache is rebuilt.
     """
 
-    VERSION = 4
+    VERSION = 5
 
     def __init__(self, content_dir: Path, limits: LoadLimits, directory: Path) -> None:
         schema_hash = hashlib.blake2b(digest_size=8)
         for schema in sorted(SCHEMA_DIR.glob("*.json")):
             schema_hash.update(schema.read_bytes())
-        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}"
+        # Findings are kept as worded: one cache per interface language (and version of its catalogue).
+        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}|" \
+              f"{i18n.fingerprint()}"
         self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.marshal"
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
