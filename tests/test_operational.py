@@ -32,7 +32,7 @@ def test_export_on_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path, 
 
 def test_build_that_may_not_write_its_output_is_one_line(tmp_path, monkeypatch):
     def refused(staging, target):
-        raise PermissionError(errno.EACCES, "Permission denied", str(target))
+        raise PermissionError(errno.EACCES, "Permission denied", str(staging))  # officebook's own folder: not named
 
     monkeypatch.setattr("officebook.build.site.replace_folder", refused)
     result = _run("build", str(MINIMAL), "--no-cache", "-o", str(tmp_path / "site"))
