@@ -62,7 +62,9 @@ def test_properdocs_builds_the_work_folder_byte_for_byte(work):
                          capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     theirs, ours = work / "work" / "en" / "site", work / "site" / "en"
-    skip = {"sitemap.xml.gz"}  # gzip stamps the time
+    # gzip stamps the time; officebook rewrites the search index after the engine's build
+    # (officebook.build.search), which a plain engine run on the work folder does not do
+    skip = {"sitemap.xml.gz", "search/search_index.json"}
     assert [p for p in _tree(theirs) if p not in skip] == [p for p in _tree(ours) if p not in skip]
     differ = []
     for relative in _tree(ours):
@@ -72,7 +74,8 @@ def test_properdocs_builds_the_work_folder_byte_for_byte(work):
         if GENERATOR.sub(b"", a) != GENERATOR.sub(b"", b):
             differ.append(relative)
     assert differ == [], "only the generator line may differ"
-    assert filecmp.cmp(theirs / "search" / "search_index.json", ours / "search" / "search_index.json", shallow=False)
+    assert not filecmp.cmp(theirs / "search" / "search_index.json", ours / "search" / "search_index.json",
+                           shallow=False), "officebook's own build improves the index"
 
 
 def test_zensical_builds_the_work_folder(work):
