@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Install the lowest versions of officebook's dependencies that pyproject.toml allows into a fresh
-virtual environment, then check, build and print with them: the lower bounds must be true.
+virtual environment, then check, build, export, diff, print and write Word documents with them: the
+lower bounds must be true.
 
 Every dependency is pinned to its lower bound (`>=X` becomes `==X`); what they need in turn is
 resolved by pip as usual. Run by scripts/test before the suite; needs the package index.
@@ -62,9 +63,13 @@ def main() -> int:
         run([officebook, "build", "--no-cache", "content", "-o", str(work / "site")], cwd=ROOT)
         run([officebook, "export", "--no-cache", "content", "-o", str(work / "export")], cwd=ROOT)
         run([officebook, "diff", str(work / "export" / "officebook.json"), "content"], cwd=ROOT)
+        run([officebook, "export", "--no-cache", "content", "--format", "xlsx", "-o", str(work / "xlsx")], cwd=ROOT)
         run([officebook, "pdf", "--no-cache", str(minimal), "-o", str(work / "pdf")], cwd=ROOT)
-        if not (work / "site" / "index.html").is_file() or not list((work / "pdf").glob("*.pdf")):
-            raise SystemExit("lowest_deps: the site or the PDFs are missing")
+        run([officebook, "docx", "--no-cache", str(minimal), "-o", str(work / "docx")], cwd=ROOT)
+        made = [work / "site" / "index.html", *(work / "pdf").glob("*.pdf"), *(work / "docx").glob("*.docx"),
+                *(work / "xlsx").glob("*.xlsx")]
+        if len(made) < 7 or not all(path.is_file() for path in made):
+            raise SystemExit("lowest_deps: the site, the PDFs, the Word documents or the workbooks are missing")
         print(f"lowest_deps: the default manual builds with {' '.join(pins)}", flush=True)
         return 0
     except subprocess.CalledProcessError as error:
