@@ -408,10 +408,11 @@ def _inside_repository(top: Path, content: str) -> str:
         try:
             return Path(content).resolve().relative_to(top.resolve()).as_posix() or "."
         except ValueError:
-            raise EditionError(f"{content}: not inside the repository {top}") from None
+            raise EditionError(_("{path}: not inside the repository {top}").format(path=content, top=top)) from None
     parts = [part for part in PurePosixPath(content.replace("\\", "/")).parts if part != "."]
     if ".." in parts:
-        raise EditionError(f"{content}: give the content folder relative to the repository's top folder {top}")
+        raise EditionError(_("{path}: give the content folder relative to the repository's top folder {top}").format(
+            path=content, top=top))
     return "/".join(parts) or "."
 
 

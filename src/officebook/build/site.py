@@ -549,7 +549,7 @@ def run_mkdocs(config_file: Path, *, site_dir: Path | None = None, lang: str = "
             build(config)
         except OSError as error:
             reason = error.strerror or str(error)
-            raise SiteBuildError(f"{lang or config_file}: cannot write the site: {reason}",
+            raise SiteBuildError(_("{what}: cannot write the site: {reason}").format(what=lang or config_file, reason=reason),
                                  collector.messages(logging.WARNING)) from error
         except (MkDocsException, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
@@ -764,8 +764,8 @@ class LivePreview:
                     build(current, serve_url=serve_url, dirty=dirty)
                 except (MkDocsException, OSError, yaml.YAMLError) as error:
                     if current is config:  # the first build
-                        raise SiteBuildError(f"MkDocs build failed: {error}") from error
-                    logging.getLogger("mkdocs").error(f"the preview could not be rebuilt: {error}")
+                        raise SiteBuildError(_("MkDocs build failed: {reason}").format(reason=error)) from error
+                    logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
                                       mount_path=mount_path)
