@@ -31,7 +31,7 @@ import yaml
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.labels import LANGUAGE_NAMES, label
-from officebook.render.site import SiteContent, handbook_links, handbook_path, render_site
+from officebook.render.site import SiteContent, handbook_links, handbook_path, render_site, theme_text
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
@@ -206,8 +206,8 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     if info.effective:
         copyright_parts.append(f"{label('effective', lang)} {info.effective}")
     defaults: dict = {
-        "site_name": info.title.get(lang),
-        "copyright": " · ".join(copyright_parts),
+        "site_name": theme_text(info.title.get(lang)),
+        "copyright": theme_text(" · ".join(copyright_parts)),
         # System fonts by default: Google Fonts is slow or blocked on many office networks, and
         # Roboto has no Chinese. A font set in mkdocs.yml is used (except in offline builds).
         "theme": {"name": "material", "font": False},
