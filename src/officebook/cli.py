@@ -276,7 +276,8 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     try:
         if pdf_staging:
             printed = _print_pdfs(lambda progress: write_handbooks(
-                manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False)))
+                manual, pdf_staging, progress=progress, notes=_edition_notes(manual, previous, reviews=False),
+                assets=content_dir / "assets"))
         handbooks = {written.lang: written.path for written in printed.files} if printed else None
         result = build_site(manual, output, config_file=_default_mkdocs_config(content_dir, config_file),
                             offline=offline, work_dir=work_dir, protected=[content_dir], progress=_ProgressLine(),
@@ -407,11 +408,12 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress, jobs=jobs))
+                                                    progress=progress, jobs=jobs, assets=content_dir / "assets"))
     else:
         notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
-                                                     progress=progress, notes=notes, jobs=jobs))
+                                                     progress=progress, notes=notes, jobs=jobs,
+                                                     assets=content_dir / "assets"))
 
 
 def _print_pdfs(write):

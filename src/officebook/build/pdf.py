@@ -102,17 +102,19 @@ def write_handbooks(
     progress: Progress | None = None,
     notes: EditionNotes | None = None,
     jobs: int = 1,
+    assets: Path | None = None,
 ) -> PdfResult:
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
-    prints that many files at once, each in its own process (and memory)."""
+    prints that many files at once, each in its own process (and memory). `assets` is the manual's
+    `content/assets/` folder: the only content files printing may read."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
               lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
         for lang in (languages or manual.info.languages)
     ]
-    return _write_all(manual, files, font, progress, jobs)
+    return _write_all(manual, files, font, progress, jobs, assets)
 
 
 def write_booklets(
@@ -124,6 +126,7 @@ def write_booklets(
     font: str | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    assets: Path | None = None,
 ) -> PdfResult:
     """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks)."""
     font = configured_font(font)
@@ -133,7 +136,7 @@ def write_booklets(
         for post in posts
         for lang in (languages or manual.info.languages)
     ]
-    return _write_all(manual, files, font, progress, jobs)
+    return _write_all(manual, files, font, progress, jobs, assets)
 
 
 @dataclass(frozen=True)
@@ -145,7 +148,7 @@ class _File:
 
 
 def _write_all(manual: Manual, files: list[_File], font: str | None, progress: Progress | None,
-               jobs: int) -> PdfResult:
+               jobs: int, assets: Path | None) -> PdfResult:
     """Check the system, then print every file: one after another, or `jobs` at a time in processes.
 
     The HTML is made (and its fonts checked) here, so a missing font stops the run before any printing.
@@ -169,30 +172,113 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     if jobs <= 1 or len(files) <= 1:
         for file, html in prepared():
             started = time.perf_counter()
-            pages, warnings = render_pdf(weasyprint, html, file.path)
+            pages, warnings = render_pdf(weasyprint, html, file.path, assets=assets, font=font)
             record(file, pages, warnings, time.perf_counter() - started)
         return result
     # "spawn": a fresh interpreter per worker, rather than a fork of one that has loaded Pango.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-        submitted = [(file, pool.submit(_render_in_worker, html, file.path)) for file, html in prepared()]
+        submitted = [(file, pool.submit(_render_in_worker, html, file.path, assets, font)) for file, html in prepared()]
         for file, future in submitted:
             record(file, *future.result())
     return result
 
 
-def _render_in_worker(html: str, path: Path) -> tuple[int, list[str], float]:
+def _render_in_worker(html: str, path: Path, assets: Path | None, font: str | None) -> tuple[int, list[str], float]:
     started = time.perf_counter()
-    pages, warnings = render_pdf(load_weasyprint(), html, path)
+    pages, warnings = render_pdf(load_weasyprint(), html, path, assets=assets, font=font)
     return pages, warnings, time.perf_counter() - started
 
 
-def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
-    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings."""
+# ---- what WeasyPrint may read -----------------------------------------------------------------------
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class RefusedResource(ValueError):
+    """A resource the print may not read: anything but officebook's files and the manual's assets."""
+
+
+def readable_roots(assets: Path | None, font: str | None) -> tuple[Path, ...]:
+    """Where printing may read files: officebook's own package, `content/assets/`, a configured font file."""
+    roots = [PACKAGE_DIR]
+    if assets is not None:
+        roots.append(Path(assets).resolve())
+    if font and Path(font).is_file():
+        roots.append(Path(font).resolve())
+    return tuple(roots)
+
+
+def allowed_file(url: str, roots: Sequence[Path]) -> Path:
+    """The local file a `file:` URL names, when it lies inside one of `roots` (symlinks resolved);
+    `RefusedResource` for every other URL: other schemes (http, ftp ...), other files."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedResource(f"not fetched while printing: {url}")
+    path = Path(unquote(parts.path)).resolve()
+    if not any(path == root or root in path.parents for root in roots) or not path.is_file():
+        raise RefusedResource(f"not read while printing (outside officebook's files and content/assets/): {url}")
+    return path
+
+
+def restricted_url_fetcher(weasyprint, roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher that serves `data:` URLs (officebook's own images) and the files
+    under `roots`, and refuses everything else without touching the network."""
+    import mimetypes
+
+    def fetch_data(url: str):
+        from urllib.request import urlopen  # data: URLs only: decoded in memory, never a network call
+
+        if not url.lower().startswith("data:"):
+            return None
+        with urlopen(url) as response:
+            return response.read(), response.headers.get_content_type()
+
+    def load(url: str) -> tuple[bytes, str, str]:
+        data = fetch_data(url)
+        if data is not None:
+            return data[0], data[1], url
+        path = allowed_file(url, roots)
+        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream", url
+
+    urls = weasyprint.urls
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 68 and later
+        class Fetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                body, mime_type, final = load(url)
+                return urls.URLFetcherResponse(final, body, {"Content-Type": mime_type})
+
+        return Fetcher(allowed_protocols={"file", "data"})
+
+    def fetcher(url: str) -> dict:
+        body, mime_type, final = load(url)
+        return {"string": body, "mime_type": mime_type, "redirected_url": final}
+
+    return fetcher
+
+
+def _without_attachments(document) -> None:
+    """No file is ever embedded in a PDF: drop attachments WeasyPrint collected from the HTML."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
+               font: str | None = None) -> tuple[int, list[str]]:
+    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings.
+
+    Relative URLs resolve against the content folder (the parent of `assets`); only officebook's
+    files, `assets` and the configured `font` file are read (`restricted_url_fetcher`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
+    fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
     with _collect_warnings() as warnings, paused_gc(collect_after=True):
-        document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
+        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        _without_attachments(document)
         try:
             document.write_pdf(partial)
             os.replace(partial, path)
