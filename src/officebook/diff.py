@@ -12,8 +12,10 @@ procedure's actors, a post's direct reports) are left out: they change when what
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -23,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from officebook.diagnostics import Diagnostic
+from officebook.render.markdown import strip_controls
 
 Json = dict[str, Any]
 
@@ -407,13 +410,25 @@ def format_text(diff: EditionDiff, lang: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}|~])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Content in the changelog: shown as written by any Markdown renderer (CommonMark's backslash
+    escapes, HTML special characters as entities), never read as Markdown or HTML; one line."""
+    text = html.escape(" ".join(strip_controls(text).split()), quote=False)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """A field path or item id as a code span (its text is literal there), or escaped text."""
+    text = " ".join(strip_controls(text).split())
+    return f"`{text}`" if text and "`" not in text else _cell(text)
 
 
 def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     lang = lang or diff.default_language
-    lines = [f"# Changes from edition {diff.old_edition} to {diff.new_edition}", ""]
+    lines = [f"# Changes from edition {_cell(diff.old_edition)} to {_cell(diff.new_edition)}", ""]
     if diff.is_empty:
         return "\n".join([*lines, "No changes."]) + "\n"
     lines += [f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed.", ""]
@@ -421,7 +436,7 @@ def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     def table(changes: tuple[FieldChange, ...]) -> list[str]:
         rows = ["| field | before | after |", "|---|---|---|"]
         for c in changes:
-            rows.append(f"| `{c.field}` | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
+            rows.append(f"| {_code(c.field)} | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
         return [*rows, ""]
 
     if diff.manual:
@@ -429,12 +444,12 @@ def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     for title, changes in (("Added", diff.added), ("Removed", diff.removed)):
         if changes:
             lines += [f"## {title}", ""]
-            lines += [f"- `{c.kind}/{c.id}` {_cell(_text_value(c.title, lang))}" for c in changes]
+            lines += [f"- {_code(c.kind + '/' + c.id)} {_cell(_text_value(c.title, lang))}" for c in changes]
             lines.append("")
     if diff.changed:
         lines += ["## Changed", ""]
         for change in diff.changed:
-            lines += [f"### `{change.kind}/{change.id}` {_cell(_text_value(change.title, lang))}", ""]
+            lines += [f"### {_code(change.kind + '/' + change.id)} {_cell(_text_value(change.title, lang))}", ""]
             lines += table(change.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 
