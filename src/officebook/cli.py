@@ -8,11 +8,16 @@ from pathlib import Path
 import click
 
 from officebook import __version__
-from officebook.diagnostics import Diagnostic, summary, to_json
+from officebook.diagnostics import Diagnostic, summary, terminal_safe, to_json
 from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line: control characters from the content are shown escaped, never sent raw."""
+    click.echo(terminal_safe(message), err=err, nl=nl)
 
 
 def _display(diagnostic: Diagnostic, content_dir: Path) -> Diagnostic:
@@ -27,15 +32,15 @@ def report(result: CheckResult, content_dir: Path, output_format: str) -> None:
     """Print every finding, then a summary line (text to stderr; json and github to stdout)."""
     shown = [_display(d, content_dir) for d in result.diagnostics]
     if output_format == "json":
-        click.echo(to_json(shown, result.files))
+        echo(to_json(shown, result.files))
     elif output_format == "github":
         for diagnostic in shown:
-            click.echo(diagnostic.as_github())
-        click.echo(summary(shown, result.files), err=True)
+            echo(diagnostic.as_github())
+        echo(summary(shown, result.files), err=True)
     else:
         for diagnostic in shown:
-            click.echo(diagnostic.as_text(), err=True)
-        click.echo(summary(shown, result.files), err=True)
+            echo(diagnostic.as_text(), err=True)
+        echo(summary(shown, result.files), err=True)
 
 
 def content_argument(function):
@@ -63,6 +68,23 @@ def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bo
 @click.version_option(__version__, prog_name="officebook")
 def main() -> None:
     """officebook: an office's functions, duties, procedures, standards and posts, as a manual."""
+    _exit_cleanly_on_sigterm()
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`, systemd) exits like Ctrl-C does, through every `finally`: the
+    run removes its temporary and staging folders and leaves the previous output in place."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM kills at once
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 @main.command()
@@ -91,13 +113,22 @@ def _load_manual(content_dir: Path, strict: bool, max_file_size: int, no_cache: 
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed run never leaves half a file."""
+    """Write beside the target, then rename: a failed run never leaves half a file. A full disk or
+    an unwritable folder is one error line and exit 1."""
     import os
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    from officebook.tempfiles import partial_path, remove_stale
+
+    partial = partial_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(path.parent)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        echo(f"error: cannot write {path}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_CONTENT)
 
 
 @main.command()
@@ -121,14 +152,14 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
     if output_format == "json":
         text = export_json(manual)
         if str(output) == "-":
-            click.echo(text, nl=False)
+            echo(text, nl=False)
             return
         files = {JSON_FILENAME: text.encode("utf-8")}
     else:
         files = csv_tables(manual)
     for name, data in files.items():
         _write_atomically(output / name, data)
-        click.echo(f"wrote {(output / name).as_posix()}", err=True)
+        echo(f"wrote {(output / name).as_posix()}", err=True)
 
 
 @main.command()
@@ -163,17 +194,17 @@ def diff(old: str, new: str, use_git: bool, content_path: str, repo: Path, outpu
             edition = read_git_edition(repo, given, content_path) if use_git else read_edition(Path(given))
         except EditionError as error:
             for diagnostic in error.diagnostics:
-                click.echo(diagnostic.as_text(), err=True)
-            click.echo(f"officebook diff: {error.message}", err=True)
+                echo(diagnostic.as_text(), err=True)
+            echo(f"officebook diff: {error.message}", err=True)
             sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
         editions.append(edition)
     changes = diff_editions(*editions)
     if output_format == "json":
-        click.echo(format_json(changes), nl=False)
+        echo(format_json(changes), nl=False)
     elif output_format == "markdown":
-        click.echo(format_markdown(changes, lang), nl=False)
+        echo(format_markdown(changes, lang), nl=False)
     else:
-        click.echo(format_text(changes, lang), nl=False)
+        echo(format_text(changes, lang), nl=False)
 
 
 def previous_option(function):
@@ -200,8 +231,8 @@ def _edition_notes(manual, previous: Path | None, today=None, *, reviews: bool =
         old = read_edition(previous) if previous else None
     except EditionError as error:
         for diagnostic in error.diagnostics:
-            click.echo(diagnostic.as_text(), err=True)
-        click.echo(f"officebook: --previous {error.message}", err=True)
+            echo(diagnostic.as_text(), err=True)
+        echo(f"officebook: --previous {error.message}", err=True)
         sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
     day = (today.date() if today else dt.date.today()) if reviews else None
     return edition_notes(manual, previous=old, today=day)
@@ -229,9 +260,9 @@ class _ProgressLine:
         if self.interactive:
             click.echo(f"\r{stage}: {done}/{total}\033[K", err=True, nl=False)
             if done == total:
-                click.echo("", err=True)
+                echo("", err=True)
         elif stage != self.stage:
-            click.echo(f"{stage}: {total}", err=True)
+            echo(f"{stage}: {total}", err=True)
         self.stage = stage
 
 
@@ -262,17 +293,17 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     """Check CONTENT_DIR, then build the web manual: one site per language (the default language at
     the root of the output, the others under <code>/)."""
     import shutil
-    import tempfile
 
     from officebook.build.pdf import site_pdf_path, write_handbooks
     from officebook.build.site import OutputRefused, SiteBuildError, build_site
+    from officebook.tempfiles import staging_dir
 
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     notes = _edition_notes(manual, previous, today)
     printed, pdf_staging = None, None
     if with_pdf:  # printed first, beside the output: a failure leaves the previous site untouched
         output.resolve().parent.mkdir(parents=True, exist_ok=True)
-        pdf_staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.pdf-", dir=output.resolve().parent))
+        pdf_staging = staging_dir(output.resolve(), "pdf")
     try:
         if pdf_staging:
             printed = _print_pdfs(lambda progress: write_handbooks(
@@ -286,18 +317,18 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         raise click.UsageError(error.summary) from error
     except SiteBuildError as error:
         for message in error.messages:
-            click.echo(message, err=True)
-        click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
+            echo(message, err=True)
+        echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
         sys.exit(EXIT_CONTENT)
     finally:
         if pdf_staging:
             shutil.rmtree(pdf_staging, ignore_errors=True)
     languages = ", ".join(result.languages)
-    click.echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
+    echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
                f"in {result.timings['total']:.1f} s", err=True)
     if printed:
         linked = ", ".join(f"{output.as_posix()}/{site_pdf_path(written.lang)}" for written in printed.files)
-        click.echo(f"handbooks linked from the home page: {linked}", err=True)
+        echo(f"handbooks linked from the home page: {linked}", err=True)
 
 
 @main.command()
@@ -329,7 +360,7 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
 
     def rendered(pages: list[str]) -> None:
         if pages:
-            click.echo(f"officebook: {len(pages)} page(s) re-rendered", err=True)
+            echo(f"officebook: {len(pages)} page(s) re-rendered", err=True)
 
     preview = LivePreview(content_dir, lang, _default_mkdocs_config(content_dir, config_file),
                           check=check_content, on_pages=rendered)
@@ -366,9 +397,9 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
     manual = _load_manual(content_dir, False, max_file_size, no_cache, show_warnings=False, today=day)
     found = due_for_review(manual, day, within)
     if output_format == "json":
-        click.echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
+        echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(found, manual, lang), nl=False)
+        echo(format_text(found, manual, lang), nl=False)
 
 
 @main.command()
@@ -422,17 +453,17 @@ def _print_pdfs(write):
     from officebook.build.pdf import PdfSystemError
 
     try:
-        result = write(lambda message: click.echo(f"{message} …", err=True))
+        result = write(lambda message: echo(f"{message} …", err=True))
     except PdfSystemError as error:
-        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        click.echo(f"error: cannot write the PDF: {error}", err=True)
+        echo(f"error: cannot write the PDF: {error}", err=True)
         sys.exit(EXIT_CONTENT)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        echo(f"warning: {warning}", err=True)
     for written in result.files:
-        click.echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
+        echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
     return result
 
 
@@ -473,8 +504,8 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
             raise click.UsageError(str(error)) from error
         _write_plan(directory, plan.files)
         for relative in plan.files:
-            click.echo(f"updated {(directory / relative).as_posix()}", err=True)
-        click.echo(f"{directory.as_posix()}: " + ("up to date" if not plan.files else f"{len(plan.files)} files updated"),
+            echo(f"updated {(directory / relative).as_posix()}", err=True)
+        echo(f"{directory.as_posix()}: " + ("up to date" if not plan.files else f"{len(plan.files)} files updated"),
                    err=True)
         return
     try:
@@ -490,9 +521,9 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
     except OSError as error:
         raise click.UsageError(f"cannot write into {directory}: {error}") from error
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        echo(f"note: {note}", err=True)
     shown = directory.as_posix()
-    click.echo(f"created {shown}/ ({len(plan.files)} files; languages: {', '.join(chosen)})\n"
+    echo(f"created {shown}/ ({len(plan.files)} files; languages: {', '.join(chosen)})\n"
                f"next: cd {shown} && officebook check && officebook serve", err=True)
 
 
@@ -516,6 +547,6 @@ def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> 
     except FileExistsError as error:
         raise click.UsageError(f"{error.filename} already exists") from error
     for relative in plan.files:
-        click.echo((content_dir / relative).as_posix())
+        echo((content_dir / relative).as_posix())
     for note in plan.notes:
-        click.echo(note, err=True)
+        echo(note, err=True)

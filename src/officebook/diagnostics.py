@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -85,11 +86,12 @@ class Diagnostic:
         return (self.file, self.line, self.column, self.code, self.message)
 
     def as_text(self) -> str:
+        """One line: `file:line:column: severity [code] path: message — hint` (control characters escaped)."""
         where = f"{self.yaml_path}: " if self.path else ""
         text = f"{self.file}:{self.line}:{self.column}: {self.severity.value} [{self.code}] {where}{self.message}"
         if self.hint:
             text += f" — {self.hint}"
-        return text
+        return terminal_safe(text).replace("\n", "\\u000a")
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -104,6 +106,17 @@ class Diagnostic:
             body += f" — {self.hint}"
         return f"::{level} file={_gh_escape(self.file, True)},line={self.line},col={self.column}," \
                f"title={_gh_escape(self.code, True)}::{_gh_escape(body, False)}"
+
+
+# Control characters (C0 but line feed, DEL, C1) and the bidirectional overrides: written raw to a
+# terminal they move the cursor, recolour, retitle the window or reorder what is shown (OSC/ANSI
+# escape sequences, "Trojan source"). Content reaches messages through keys, values and file names.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as `\\uXXXX` (JSON reads the same escape back)."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _gh_escape(text: str, is_property: bool) -> str:

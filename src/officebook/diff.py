@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import os
 import re
 import subprocess
 import tarfile
@@ -306,7 +307,7 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
                   what=f"{revision}: no such git revision").decode().strip()
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
                    what=f"{revision}: no folder {content!r} in that revision")
-    with tempfile.TemporaryDirectory(prefix="officebook-edition-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"officebook-edition-{os.getpid()}-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         try:

@@ -13,7 +13,6 @@ import hashlib
 import marshal
 import os
 import stat as stat_module
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +24,7 @@ from officebook.gc_pause import paused_gc
 from officebook.link import link
 from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, read_file, unreadable
 from officebook.model import Manual
+from officebook.tempfiles import partial_path, remove_stale
 from officebook.validate import (
     SCHEMA_DIR,
     build_content,
@@ -337,14 +337,12 @@ class _Cache:
             payload = marshal.dumps(self.entries)
         except ValueError:  # a value marshal cannot store: no cache this time
             return
-        temporary: str | None = None
+        temporary = partial_path(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".tmp") as handle:
-                temporary = handle.name
-                handle.write(self.MAGIC + self._checksum(payload) + payload)
+            remove_stale(self.path.parent)
+            temporary.write_bytes(self.MAGIC + self._checksum(payload) + payload)
             os.replace(temporary, self.path)
         except OSError:  # a read-only cache location or a full disk: the cache is only an optimisation
-            if temporary:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+            with contextlib.suppress(OSError):
+                temporary.unlink()

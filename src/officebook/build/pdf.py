@@ -32,6 +32,7 @@ from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
+from officebook.tempfiles import partial_path, remove_stale
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -155,6 +156,8 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     """
     weasyprint = load_weasyprint()
     check_font_setting(font)
+    for folder in {file.path.parent for file in files}:
+        remove_stale(folder)  # partial files of killed runs
     result = PdfResult()
 
     def prepared():
@@ -273,7 +276,7 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
     Relative URLs resolve against the content folder (the parent of `assets`); only officebook's
     files, `assets` and the configured `font` file are read (`restricted_url_fetcher`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = partial_path(path)
     base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
     fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
     with _collect_warnings() as warnings, paused_gc(collect_after=True):

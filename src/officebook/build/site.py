@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -32,6 +31,7 @@ from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.labels import LANGUAGE_NAMES, label
 from officebook.render.site import SiteContent, handbook_links, handbook_path, render_site, theme_text
+from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, temp_dir
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
@@ -517,7 +517,7 @@ def replace_folder(staging: Path, target: Path) -> None:
     after; if the second rename fails the old site is put back."""
     backup: Path | None = None
     if target.exists():
-        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        backup = staging_dir(target, "old")
         os.rmdir(backup)
         os.rename(target, backup)
     try:
@@ -554,10 +554,12 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     check_output(output, list(protected or []) + ([config_file] if config_file else []))
     user = UserConfig.load(config_file)
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(output.parent, output.name)  # what killed runs left: staging and backup folders
+    remove_stale_temp()
     # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)).resolve()
+    staging = staging_dir(output, "new").resolve()
     own_work_dir = work_dir is None
-    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
+    work = temp_dir("site") if own_work_dir else Path(work_dir)
     timings = {"render": 0.0, "mkdocs": 0.0}
     languages = manual.info.languages
     pages = 0
@@ -577,6 +579,10 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
             "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
         _umask_permissions(staging)
         replace_folder(staging, output)
+    except OSError as error:  # a full disk, a folder we may not write: one clear error
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f" {error.filename}" if error.filename else ""
+        raise SiteBuildError(f"cannot write the site{where}: {error.strerror or error}") from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -619,7 +625,7 @@ class LivePreview:
         self.config_file = config_file
         self.check = check
         self.on_pages = on_pages
-        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
+        self.work_dir = Path(work_dir) if work_dir else temp_dir("serve")
         self.own_work_dir = work_dir is None
         self.prepared: PreparedLanguage | None = None
 
