@@ -25,11 +25,14 @@ CODES: dict[str, str] = {
     "file.not-mapping": "the file's top level is not a mapping",
     "file.missing": "a required file (manual.yaml) is missing",
     "file.unexpected": "a file in the content folder that belongs to no kind",
+    "file.not-regular": "a FIFO, device or socket where a content file is expected",
+    "file.outside": "a symbolic link that leads out of the content folder",
+    "file.loop": "a symbolic link to a folder already read (a loop)",
     "yaml.syntax": "the YAML cannot be parsed",
     "yaml.tab": "a tab character is used for indentation",
     "yaml.duplicate-key": "a key appears twice in one mapping",
     "yaml.tag": "an unsafe or unknown YAML tag",
-    "yaml.alias-limit": "anchors and aliases expand past the node limit",
+    "yaml.alias-limit": "anchors and aliases expand past the node or size limit",
     "yaml.key-type": "a mapping key is not a plain string",
     "yaml.multi-document": "the file holds more than one YAML document",
     "schema.required": "a required field is missing",
@@ -58,6 +61,9 @@ CODES: dict[str, str] = {
     "i18n.missing-default": "a text without the default language",
     "i18n.missing": "a text without a translation (falls back to the default language)",
     "review.overdue": "review_by lies in the past",
+    "link.outside-assets": "a link or image naming a local file outside content/assets/",
+    "link.unsafe-url": "a link or image whose scheme is not http, https, mailto or tel",
+    "link.remote-image": "an image on another server (never fetched; shown as a link)",
 }
 
 

@@ -327,6 +327,11 @@ ADVICE: dict[str, Advice] = {
     "file.unexpected": Advice(WARNING, "Move the file into `functions/`, `duties/`, `procedures/`, `standards/` "
                                        "or `posts/`, or out of the content folder. Names starting with a dot "
                                        "are skipped."),
+    "file.not-regular": Advice(ERROR, "Replace the named pipe, device or socket with an ordinary text file, or "
+                                      "remove it: only regular files are read."),
+    "file.outside": Advice(ERROR, "Copy the file or folder into the content folder instead of linking to it: "
+                                  "links that leave the content folder are not followed."),
+    "file.loop": Advice(ERROR, "Remove the symbolic link: it leads to a folder that is already read."),
     "yaml.syntax": Advice(ERROR, "Look at the line and column given. Usual causes: a missing space after `:`, "
                                  "an unclosed quote or bracket, or `: ` inside a value that needs quotes."),
     "yaml.tab": Advice(ERROR, "Indent with spaces only; set your editor to insert spaces for Tab."),
@@ -384,6 +389,13 @@ ADVICE: dict[str, Advice] = {
                                            "language there."),
     "i18n.missing-default": Advice(ERROR, "Add the text in the default language (the first of `languages` in "
                                           "`manual.yaml`)."),
+    "link.outside-assets": Advice(ERROR, "Put the file in `content/assets/` and link it by its path from "
+                                         "`content/` (`![plan](assets/plan.png)`), or link to a web address. "
+                                         "Nothing else on the build machine is ever read."),
+    "link.unsafe-url": Advice(WARNING, "Link with `http:`, `https:`, `mailto:` or `tel:`, or to a file in "
+                                     "`content/assets/`; other schemes (`javascript:`, `data:`, `vbscript:`) are removed."),
+    "link.remote-image": Advice(WARNING, "Save the image in `content/assets/` and write `![...](assets/...)`; a "
+                                         "remote image is never fetched and readers see a link instead."),
     "i18n.missing": Advice(WARNING, "Add the translation: `{zh: ..., en: ...}`. Until then readers of the other "
                                     "languages see the default language."),
     "review.overdue": Advice(WARNING, "Review the entry, then set `review_by` to the next review date."),

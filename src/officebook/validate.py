@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean
-from officebook.load import LoadedFile
+from officebook.load import LoadedFile, read_file, yaml_lines
 
 if TYPE_CHECKING:  # imported when a file is first validated: a re-check from the cache needs neither
     import jsonschema
@@ -46,6 +46,10 @@ KIND_NOUN = {
 # is `kind/id`, any kind). A list definition maps to the definition of its entries.
 CHECKED_DEFS = {"text", "postRef", "functionRef", "kindRef"}
 LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
+# Long texts: Markdown, whose links and images are checked against the URL policy.
+MARKDOWN_FIELDS = frozenset({"summary", "description", "statement", "rationale", "purpose", "action", "definition",
+                             "introduction"})
+ASSET_DIR = "assets"
 REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
 
 
@@ -133,6 +137,10 @@ class Content:
     @property
     def default_language(self) -> str | None:
         return self.languages[0] if self.languages else None
+
+    @property
+    def allow_html(self) -> bool:
+        return bool(self.manual and self.manual.ok and self.manual.data.get("allow_html") is True)
 
     def files(self) -> Iterator[tuple[str, LoadedFile]]:
         """(kind, file) for manual.yaml, glossary.yaml and every item, in kind order."""
@@ -223,7 +231,7 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
 def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
     """What a file's own semantic findings depend on besides its bytes: languages, the ids of every kind, today."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((content.languages, (today or dt.date.today()).isoformat())).encode())
+    digest.update(repr((content.languages, content.allow_html, (today or dt.date.today()).isoformat())).encode())
     for kind in ITEM_KINDS:
         digest.update(f"\x00{kind}\x00".encode())
         digest.update("\x00".join(sorted(content.items[kind])).encode())
@@ -241,6 +249,8 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
     for path, def_name, value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs):
         if def_name == "text":
             diagnostics += _check_text(loaded, path, value, content)
+            if path and path[-1] in MARKDOWN_FIELDS:
+                diagnostics += check_urls(loaded, path, value, content.allow_html)
         elif def_name == "kindRef":
             diagnostics += _check_kind_ref(loaded, path, value, content)
         else:
@@ -449,6 +459,84 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
                 "i18n.missing", path, f"no translation into {', '.join(repr(m) for m in missing)}",
                 "add the translation; until then the default language is shown", severity=Severity.WARNING))
     return found
+
+
+def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool) -> list[Diagnostic]:
+    """The URL policy, as findings at the text: a local file outside `content/assets/` (a path, a
+    `file:` URL) is an error (never read); a scheme other than http, https, mailto and tel is a
+    warning (removed from every output); a remote image is a warning (never fetched: shown as a link).
+    Item links (`kind/id`) are the link checker's."""
+    from officebook.render.markdown import is_remote_url, link_targets, url_scheme
+
+    texts = value.items() if isinstance(value, dict) else [(None, value)]
+    found: list[Diagnostic] = []
+    for lang, text in texts:
+        if not isinstance(text, str) or not ("](" in text or "]:" in text or "<" in text):
+            continue  # no link, image or autolink can be written without these
+        where = (*path, lang) if lang is not None else path
+        for what, url in link_targets(text, allow_html):
+            at = _AtLine(loaded, where, text, url)
+            shown = _short(url, 60)
+            scheme = url_scheme(url)
+            if scheme == "file" or (scheme is None and not is_remote_url(url) and _outside_assets(url)):
+                found.append(at.diagnostic(
+                    "link.outside-assets",
+                    f"the {what} '{shown}' names a local file outside content/assets/: it is never read",
+                    "put the file in content/assets/ and write its path from content/ (assets/...), or link "
+                    "to a web address"))
+            elif scheme is not None and scheme not in ("http", "https", "mailto", "tel"):
+                found.append(at.diagnostic(
+                    "link.unsafe-url",
+                    f"the {what} '{shown}' uses '{scheme}:', which is removed from every output",
+                    "link with http:, https:, mailto: or tel:, or to a file in content/assets/",
+                    severity=Severity.WARNING))
+            elif what == "image" and is_remote_url(url):
+                found.append(at.diagnostic(
+                    "link.remote-image",
+                    f"the image '{shown}' is on another server: it is never fetched, readers see a link to it",
+                    "save the image in content/assets/ and write ![...](assets/...)", severity=Severity.WARNING))
+    return found
+
+
+class _AtLine:
+    """A finding about `url` inside the text at `path`: at the URL's own line when the text is a
+    literal block scalar (`|`), whose lines are the file's; else at the text."""
+
+    def __init__(self, loaded: LoadedFile, path: YamlPath, text: str, url: str) -> None:
+        self.loaded, self.path = loaded, path
+        self.line, self.column = loaded.positions.of_value(path)
+        offset = text.find(url)
+        if offset < 0:
+            return
+        raw, _, _ = read_file(loaded.path, loaded.rel, loaded.limits)
+        lines = yaml_lines(raw.decode("utf-8-sig", errors="replace")) if raw else []
+        if 0 < self.line <= len(lines) and lines[self.line - 1][self.column - 1:self.column] == "|":
+            below = self.line + text[:offset].count("\n")
+            if below < len(lines):
+                source = lines[below]
+                indent = len(source) - len(source.lstrip(" "))
+                self.line, self.column = below + 1, indent + 1 + offset - (text.rfind("\n", 0, offset) + 1)
+
+    def diagnostic(self, code: str, message: str, hint: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+        return Diagnostic(code, severity, self.loaded.rel, self.line, self.column, self.path, message, hint)
+
+
+def _outside_assets(url: str) -> bool:
+    """A relative URL that names a file outside `assets/`; anchors (`#x`) and item links
+    (`kind/id`, the link checker's) are not files."""
+    import posixpath
+    from urllib.parse import unquote
+
+    location = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    if not location:
+        return False
+    if location.startswith("/"):
+        return True
+    normal = posixpath.normpath(location)
+    first = normal.split("/", 1)[0]
+    if first in ITEM_KINDS or first == "glossary":
+        return False
+    return not (normal.startswith(ASSET_DIR + "/") and normal != ASSET_DIR)
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import html
 import re
+import xml.etree.ElementTree as etree
 from functools import lru_cache
 from html.parser import HTMLParser
 
 import markdown
 import nh3
 from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 # ---- the URL policy --------------------------------------------------------------------------------
 
@@ -98,6 +100,8 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and is_remote_url(value):
+        return None  # never fetched, by the build or by the reader's browser (see _RemoteImagesAsLinks)
     if attribute in _URL_ATTRIBUTES:
         return link_target(value)
     return value
@@ -140,15 +144,36 @@ class _EscapeHtml(Extension):
         md.inlinePatterns.deregister("html")
 
 
-@lru_cache(maxsize=2)
-def _converter(allow_html: bool) -> markdown.Markdown:
+class _RemoteImages(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("img"):
+            source = element.get("src", "")
+            if is_remote_url(source):
+                text, tail = element.get("alt") or source, element.tail
+                element.clear()
+                element.tag, element.text, element.tail = "a", text, tail
+                element.set("href", source)
+
+
+class _RemoteImagesAsLinks(Extension):
+    """A remote image (`![plan](https://...)`) becomes a link to it: no build fetches it, and no
+    reader's browser loads it unasked (a tracking pixel); `officebook check` warns."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_RemoteImages(md), "officebook_remote_images", 1)
+
+
+@lru_cache(maxsize=4)
+def _converter(allow_html: bool, remote_images: bool = False) -> markdown.Markdown:
     extensions: list = ["tables", "fenced_code"]
     extensions.append("md_in_html" if allow_html else _EscapeHtml())
+    if not remote_images:
+        extensions.append(_RemoteImagesAsLinks())
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-def _render_unsanitised(text: str, allow_html: bool) -> str:
-    converter = _converter(allow_html)
+def _render_unsanitised(text: str, allow_html: bool, remote_images: bool = False) -> str:
+    converter = _converter(allow_html, remote_images)
     try:
         return converter.convert(strip_controls(text))
     finally:
@@ -159,6 +184,28 @@ def _render_unsanitised(text: str, allow_html: bool) -> str:
 def render_markdown(text: str, allow_html: bool) -> str:
     """Content Markdown as sanitised HTML; raw HTML is escaped unless `allow_html` (then sanitised)."""
     return sanitise_html(_render_unsanitised(text, allow_html), allow_html)
+
+
+class _Targets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"a": ("link", "href"), "img": ("image", "src")}.get(tag)
+        if wanted:
+            value = dict(attrs).get(wanted[1])
+            if value is not None:
+                self.found.append((wanted[0], value))
+
+
+def link_targets(text: str, allow_html: bool) -> list[tuple[str, str]]:
+    """`("link" | "image", URL)` for every link and image of content Markdown, as the renderer reads
+    it (raw HTML included when `allow_html`), before the URL policy applies."""
+    parser = _Targets()
+    parser.feed(_render_unsanitised(text, allow_html, remote_images=True))
+    parser.close()
+    return parser.found
 
 
 _TAG = re.compile(r"<[^>]*>")
