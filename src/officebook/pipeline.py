@@ -98,9 +98,11 @@ def discover(root: Path) -> Discovery:
                                                      "copy the file into the content folder instead of linking to it"))
                         continue
                 info = os.stat(entry.path)
-            except OSError as error:
+            except OSError as error:  # a broken link, a path too long, no permission
                 if is_yaml:
                     findings.append(unreadable(rel, error))
+                elif _is_folder_entry(entry):
+                    findings.append(unreadable(rel, error, "folder"))
                 continue
             if stat_module.S_ISDIR(info.st_mode):
                 if _identity(info) in visited:
@@ -117,6 +119,13 @@ def discover(root: Path) -> Discovery:
                     findings.append(not_regular(rel, info.st_mode))
         pending.extend(reversed(folders))
     return Discovery(sorted(found), findings)
+
+
+def _is_folder_entry(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)  # from the listing itself: no call that can fail again
+    except OSError:
+        return False
 
 
 def _identity(info: os.stat_result) -> tuple[int, int]:
