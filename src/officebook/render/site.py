@@ -29,7 +29,7 @@ import yaml
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg
 from officebook.render.labels import LANGUAGE_NAMES, category_label, label
-from officebook.render.markdown import markdown_text, plain_text, site_markdown
+from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
 from officebook.render.orgchart import orgchart_svg
 
 if TYPE_CHECKING:
@@ -286,7 +286,7 @@ def _environment() -> jinja2.Environment:
 def theme_text(text: str) -> str:
     """Plain text for a place where MkDocs and Material insert values as HTML (page and site titles,
     navigation, meta description, tags, footer): escaped, so it shows as written and runs nothing."""
-    return escape(" ".join(text.split()), quote=True)
+    return escape(" ".join(strip_controls(text).split()), quote=True)
 
 
 def front_matter(title: str, *, description: str = "", tags: Iterable[str] = (), extra: dict | None = None) -> str:
