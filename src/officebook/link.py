@@ -9,7 +9,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from officebook.diagnostics import Diagnostic
+from officebook.collation import DEFAULT_COLLATION, sort_key
+from officebook.diagnostics import Diagnostic, format_path
 from officebook.model import (
     FREQUENCIES,
     BackRef,
@@ -29,10 +30,12 @@ from officebook.model import (
     Ref,
     Standard,
     Step,
+    Task,
     Term,
     Text,
 )
-from officebook.validate import ITEM_KINDS, Content
+from officebook.textlinks import find_links, item_target
+from officebook.validate import ITEM_KINDS, Content, walk_texts
 
 
 def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
@@ -48,6 +51,8 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         languages=content.languages or (default,),
         allow_html=bool(manual_data.get("allow_html", False)),
         introduction=text.optional(manual_data.get("introduction")),
+        collation=str(manual_data.get("collation") or DEFAULT_COLLATION),
+        marking=text.optional(manual_data.get("marking")),
     )
     builders: dict[str, Callable[..., Item]] = {
         "functions": _function, "duties": _duty, "procedures": _procedure,
@@ -56,9 +61,11 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
     kinds: dict[str, dict[str, Any]] = {}
     for kind in ITEM_KINDS:
         built = [builders[kind](ident, loaded.rel, loaded.data, text) for ident, loaded in content.items[kind].items()]
-        built.sort(key=lambda item: (item.order is None, item.order or 0, item.title.get(default), item.id))
+        built.sort(key=lambda item: (item.order is None, item.order or 0,
+                                     sort_key(item.title.get(default), info.collation), item.id))
         kinds[kind] = {item.id: item for item in built}
-    glossary = tuple(_terms(content.glossary.data if content.glossary else {}, text))
+    glossary = tuple(sorted(_terms(content.glossary.data if content.glossary else {}, text),
+                            key=lambda term: (sort_key(term.term.get(default), info.collation), term.index)))
 
     posts: dict[str, Post] = kinds["posts"]
     duties: dict[str, Duty] = kinds["duties"]
@@ -79,7 +86,7 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         standards=standards,
         posts=posts,
         glossary=glossary,
-        backrefs=_backrefs(kinds, glossary),
+        backrefs=_backrefs(kinds, glossary, content),
         checklists={p: _checklists(p, work, standards, applicable[p]) for p in post_order},
         onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p])) for p in post_order},
         raci=RaciMatrix(
@@ -89,6 +96,8 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         ),
         post_order=post_order,
         applicable_standards=applicable,
+        assets=tuple(sorted(content.assets)),
+        content_dir=content.root,
     )
     return manual, []
 
@@ -112,9 +121,9 @@ class _TextMaker:
 def _common(ident: str, rel: str, data: dict, text: _TextMaker, kind: str) -> dict[str, Any]:
     return {
         "kind": kind, "id": ident, "file": rel, "title": text(data.get("title")),
-        "summary": text.optional(data.get("summary")), "tags": tuple(data.get("tags") or ()),
+        "summary": text.optional(data.get("summary")), "tags": text.many(data.get("tags")),
         "maintainer": data.get("maintainer"), "review_by": data.get("review_by"),
-        "source": data.get("source"), "order": data.get("order"),
+        "source": text.optional(data.get("source")), "order": data.get("order"),
     }
 
 
@@ -125,9 +134,16 @@ def _function(ident: str, rel: str, data: dict, text: _TextMaker) -> Function:
 
 def _duty(ident: str, rel: str, data: dict, text: _TextMaker) -> Duty:
     raci = data.get("raci") or {}
+    frequency = data.get("frequency")
+    tasks = []
+    for i, raw in enumerate(data.get("tasks") or ()):
+        own = raw.get("frequency") if isinstance(raw, dict) and "action" in raw else None
+        action = raw["action"] if isinstance(raw, dict) and "action" in raw else raw
+        tasks.append(Task(number=i + 1, action=text(action), frequency=own or frequency or "as-needed",
+                          explicit_frequency=own is not None))
     return Duty(
         **_common(ident, rel, data, text, "duties"), function=data.get("function"),
-        description=text.optional(data.get("description")), frequency=data.get("frequency"),
+        description=text.optional(data.get("description")), frequency=frequency, tasks=tuple(tasks),
         raci=Raci(responsible=tuple(raci.get("responsible") or ()), accountable=raci.get("accountable"),
                   consulted=tuple(raci.get("consulted") or ()), informed=tuple(raci.get("informed") or ())),
         procedures=tuple(data.get("procedures") or ()), standards=tuple(data.get("standards") or ()),
@@ -142,6 +158,7 @@ def _procedure(ident: str, rel: str, data: dict, text: _TextMaker) -> Procedure:
         following = (raw_steps[i + 1]["id"],) if i + 1 < len(raw_steps) else ()
         steps.append(Step(
             id=raw["id"], number=i + 1, actor=raw.get("actor"), action=text(raw.get("action")),
+            title=text.optional(raw.get("title")),
             output=text.optional(raw.get("output")), time_limit=text.optional(raw.get("time_limit")),
             standards=tuple(raw.get("standards") or ()),
             next=tuple(raw["next"]) if explicit else following, explicit_next=explicit,
@@ -160,7 +177,7 @@ def _standard(ident: str, rel: str, data: dict, text: _TextMaker) -> Standard:
     return Standard(
         **_common(ident, rel, data, text, "standards"), category=data.get("category"),
         statement=text.optional(data.get("statement")), rationale=text.optional(data.get("rationale")),
-        criteria=text.many(data.get("criteria")), applies_to_posts=tuple(applies.get("posts") or ()),
+        criteria=text.many(data.get("criteria")), check=data.get("check"), applies_to_posts=tuple(applies.get("posts") or ()),
         applies_to_procedures=tuple(applies.get("procedures") or ()),
     )
 
@@ -200,12 +217,23 @@ def _post_order(posts: dict[str, Post]) -> tuple[str, ...]:
     return tuple(order)
 
 
-def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...]) -> dict[Ref, tuple[BackRef, ...]]:
+def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...],
+              content: Content) -> dict[Ref, tuple[BackRef, ...]]:
     found: dict[Ref, dict[BackRef, None]] = defaultdict(dict)  # an ordered set per target
 
     def add(target_kind: str, target: str | None, source: Ref | None, field: str) -> None:
         if target and target in kinds[target_kind]:
             found[Ref(target_kind, target)][BackRef(source, field)] = None
+
+    def add_text_links(kind: str, data: Any, source: Ref | None) -> None:
+        for path, value in walk_texts(kind, data):
+            for string in (value.values() if isinstance(value, dict) else (value,)):
+                if not isinstance(string, str):
+                    continue
+                for text_link in find_links(string):
+                    target = item_target(text_link.target)
+                    if target is not None:
+                        add(target.kind, target.id, source, "links." + format_path(path))
 
     for kind in ITEM_KINDS:
         for item in kinds[kind].values():
@@ -238,6 +266,11 @@ def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...]) -> d
     for term in glossary:
         for ref in term.see:
             add(ref.kind, ref.id, None, f"terms[{term.index}].see")
+    for kind in ITEM_KINDS:  # links in texts: `[label](kind/id)`
+        for ident, loaded in content.items[kind].items():
+            add_text_links(kind, loaded.data, Ref(kind, ident))
+    if content.glossary is not None:
+        add_text_links("glossary", content.glossary.data, None)
     return {ref: tuple(refs) for ref, refs in sorted(found.items(), key=lambda kv: (kv[0].kind, kv[0].id))}
 
 
@@ -301,8 +334,18 @@ def _checklists(post: str, work: _Involvement, standards: dict[str, Standard],
                 applicable: tuple[str, ...]) -> PostChecklists:
     by_frequency: dict[str, list[ChecklistEntry]] = defaultdict(list)
     for duty in work.duties[post]:
-        by_frequency[duty.frequency or "as-needed"].append(
-            ChecklistEntry(key=f"duty:{duty.id}", text=duty.title, source=duty.ref, detail=duty.summary))
+        if not duty.tasks:
+            by_frequency[duty.frequency or "as-needed"].append(
+                ChecklistEntry(key=f"duty:{duty.id}", text=duty.title, source=duty.ref, detail=duty.summary))
+        for task in duty.tasks:
+            by_frequency[task.frequency].append(
+                ChecklistEntry(key=f"task:{duty.id}/{task.number}", text=task.action, source=duty.ref))
+    for sid in applicable:
+        standard = standards[sid]
+        if standard.check:
+            by_frequency[standard.check] += [
+                ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standard.ref)
+                for i, criterion in enumerate(standard.criteria)]
     steps = [
         ChecklistEntry(key=f"step:{procedure.id}/{step.id}", text=step.action, source=procedure.ref,
                        detail=step.output, step=step.id)
@@ -310,7 +353,7 @@ def _checklists(post: str, work: _Involvement, standards: dict[str, Standard],
     ]
     criteria = [
         ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standards[sid].ref)
-        for sid in applicable for i, criterion in enumerate(standards[sid].criteria)
+        for sid in applicable if not standards[sid].check for i, criterion in enumerate(standards[sid].criteria)
     ]
     return PostChecklists(
         post=post,

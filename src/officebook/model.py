@@ -64,15 +64,19 @@ class Item:
     file: str  # path relative to the content folder, with forward slashes
     title: Text
     summary: Text | None = None
-    tags: tuple[str, ...] = ()
+    tags: tuple[Text, ...] = ()  # a plain-string tag is a Text in the default language, shown in every language
     maintainer: str | None = None
     review_by: str | None = None  # YYYY-MM-DD
-    source: str | None = None
+    source: Text | None = None  # likewise: a plain string is shown in every language
     order: int | None = None
     ref: Ref = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ref", Ref(self.kind, self.id))
+
+    def tag_names(self, lang: str | None = None) -> tuple[str, ...]:
+        """The tags as shown in `lang`."""
+        return tuple(tag.get(lang) for tag in self.tags)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,10 +113,21 @@ class Raci:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Task:
+    """One concrete action of a duty: a checklist line at its frequency."""
+
+    number: int  # 1-based position in the duty's tasks
+    action: Text
+    frequency: str  # resolved: the duty's frequency unless the task has its own
+    explicit_frequency: bool = False  # True when the author wrote `frequency` on the task
+
+
+@dataclass(frozen=True, kw_only=True)
 class Duty(Item):
     function: str | None = None
     description: Text | None = None
     frequency: str | None = None
+    tasks: tuple[Task, ...] = ()
     raci: Raci = field(default_factory=Raci)
     procedures: tuple[str, ...] = ()
     standards: tuple[str, ...] = ()
@@ -124,6 +139,7 @@ class Step:
     number: int  # 1-based position in the list
     actor: str | None
     action: Text
+    title: Text | None = None  # a short name; without it, lists and flowcharts show the action
     output: Text | None = None
     time_limit: Text | None = None
     standards: tuple[str, ...] = ()
@@ -134,6 +150,11 @@ class Step:
     @property
     def is_end(self) -> bool:
         return not self.next
+
+    @property
+    def name(self) -> Text:
+        """What lists and flowcharts call the step: its title, else its whole action."""
+        return self.title or self.action
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -165,6 +186,7 @@ class Standard(Item):
     statement: Text | None = None
     rationale: Text | None = None
     criteria: tuple[Text, ...] = ()
+    check: str | None = None  # a frequency: the criteria are a self-check at it; None: checked with the work
     applies_to_posts: tuple[str, ...] = ()
     applies_to_procedures: tuple[str, ...] = ()
 
@@ -201,6 +223,8 @@ class ManualInfo:
     languages: tuple[str, ...]
     allow_html: bool = False
     introduction: Text | None = None
+    collation: str = "pinyin"  # how entries without `order` are sorted (officebook.collation)
+    marking: Text | None = None  # printed on the handbook's cover, e.g. 内部资料 注意保存
 
     @property
     def default_language(self) -> str:
@@ -278,6 +302,8 @@ class Manual:
     raci: RaciMatrix
     post_order: tuple[str, ...]  # posts in reporting-tree order (head first, depth-first)
     applicable_standards: Mapping[str, tuple[str, ...]]  # post id -> standards that apply to it
+    assets: tuple[str, ...] = ()  # files under content/assets/, content-relative (`assets/flow.png`)
+    content_dir: str = ""  # the content folder, for outputs that embed assets
 
     def kind(self, kind: str) -> Mapping[str, Item]:
         return getattr(self, kind)

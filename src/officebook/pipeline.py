@@ -17,10 +17,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from officebook import __version__
+from officebook import __version__, i18n
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
+from officebook.i18n import gettext as _
 from officebook.link import link
 from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, read_file, unreadable
 from officebook.model import Manual
@@ -37,6 +38,7 @@ from officebook.validate import (
 )
 
 YAML_SUFFIXES = (".yaml", ".yml")
+ASSETS_DIR = "assets"
 
 
 @dataclass
@@ -62,10 +64,10 @@ class Discovery:
 
 
 def discover(root: Path) -> Discovery:
-    """Content files under `root`: hidden files and folders are skipped; only regular files inside
-    the folder count. A FIFO, device or socket, a symlink that leads out of the folder or into a
-    folder already walked (a loop), and every folder or file that cannot be read are findings,
-    never followed and never an exception."""
+    """Content files under `root`: hidden files and folders, and assets/, are skipped; only regular
+    files inside the folder count. A FIFO, device or socket, a symlink that leads out of the folder
+    or into a folder already walked (a loop), and every folder or file that cannot be read are
+    findings, never followed and never an exception."""
     found: list[str] = []
     findings: list[Diagnostic] = []
     try:
@@ -84,7 +86,7 @@ def discover(root: Path) -> Discovery:
             continue
         folders = []
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or (not prefix and entry.name == ASSETS_DIR):
                 continue
             rel = prefix + entry.name
             is_yaml = entry.name.endswith(YAML_SUFFIXES)
@@ -93,9 +95,9 @@ def discover(root: Path) -> Discovery:
                     target = Path(os.path.realpath(entry.path))
                     if target != top and top not in target.parents:
                         if is_yaml or target.is_dir():
-                            findings.append(_finding(rel, "file.outside",
-                                                     "this symbolic link leads out of the content folder: not followed",
-                                                     "copy the file into the content folder instead of linking to it"))
+                            findings.append(_finding(
+                                rel, "file.outside", _("this symbolic link leads out of the content folder: not followed"),
+                                _("copy the file into the content folder instead of linking to it")))
                         continue
                 info = os.stat(entry.path)
             except OSError as error:  # a broken link, a path too long, no permission
@@ -106,9 +108,9 @@ def discover(root: Path) -> Discovery:
                 continue
             if stat_module.S_ISDIR(info.st_mode):
                 if _identity(info) in visited:
-                    findings.append(_finding(rel, "file.loop",
-                                             "this symbolic link leads to a folder already read (a loop): not followed",
-                                             "remove the link; a folder is read once"))
+                    findings.append(_finding(
+                        rel, "file.loop", _("this symbolic link leads to a folder already read (a loop): not followed"),
+                        _("remove the link; a folder is read once")))
                     continue
                 visited.add(_identity(info))
                 folders.append((rel + "/", entry.path))
@@ -134,6 +136,29 @@ def _identity(info: os.stat_result) -> tuple[int, int]:
 
 def _finding(rel: str, code: str, message: str, hint: str) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, rel, 1, 1, (), message, hint)
+
+
+def discover_assets(root: Path) -> frozenset[str]:
+    """Regular files under `<root>/assets/` as content-relative paths (`assets/forms/draft.docx`).
+
+    Hidden files are skipped, and symbolic links are not followed: nothing outside the folder is listed.
+    """
+    found: set[str] = set()
+    pending = [(f"{ASSETS_DIR}/", Path(root) / ASSETS_DIR)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    elif entry.is_file(follow_symlinks=False):
+                        found.add(prefix + entry.name)
+        except OSError:  # no assets folder (or an unreadable one): no assets
+            continue
+    return frozenset(found)
 
 
 def default_cache_dir() -> Path:
@@ -186,6 +211,8 @@ def run_check(
     t0 = time.perf_counter()
     content, diagnostics = build_content(files)
     diagnostics += discovery.diagnostics
+    content.assets = discover_assets(content_dir)
+    content.root = str(content_dir)
     if cache:
         content.facts.update(cache.known_facts())
     for loaded in files:
@@ -260,14 +287,16 @@ class _Cache:
     Stored with `marshal` (plain values only), written atomically; any unreadable cache is rebuilt.
     """
 
-    VERSION = 5
+    VERSION = 6
     MAGIC = b"officebook-check-cache\n"
 
     def __init__(self, content_dir: Path, limits: LoadLimits, directory: Path) -> None:
         schema_hash = hashlib.blake2b(digest_size=8)
         for schema in sorted(SCHEMA_DIR.glob("*.json")):
             schema_hash.update(schema.read_bytes())
-        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}"
+        # Findings are kept as worded: one cache per interface language (and version of its catalogue).
+        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}|" \
+              f"{i18n.fingerprint()}"
         self.key = hashlib.blake2b(key.encode(), digest_size=32).digest()
         self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.marshal"
         self.entries: dict[str, list] = {}

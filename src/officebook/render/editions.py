@@ -30,7 +30,7 @@ _SAME_NAME = (
     "title summary description tags maintainer source order aim principles function frequency responsible "
     "accountable consulted informed procedures standards purpose owner trigger steps records category "
     "statement rationale criteria competencies onboarding first_day first_week first_month actor action "
-    "output next when term definition edition effective introduction organization"
+    "output next when term definition edition effective introduction organization tasks check"
 ).split()
 _FIELD_LABELS = {
     **{name: name for name in _SAME_NAME},

@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING
 import jinja2
 import yaml
 
-from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
-from officebook.render.flowchart import flowchart_svg
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label
+from officebook.collation import sort_key
+from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
+from officebook.render.flowchart import web_flowchart
+from officebook.render.itemlinks import site_links
+from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
 from officebook.render.orgchart import orgchart_svg
 
@@ -90,6 +92,15 @@ def term_anchors(manual: Manual) -> list[str]:
     return anchors
 
 
+def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
+    """The glossary's terms with their anchors, in the order of `lang`'s terms (officebook.collation):
+    the default language's is the model's order; another language sorts its own terms."""
+    entries = list(zip(manual.glossary, term_anchors(manual), strict=True))
+    if lang == manual.info.default_language:
+        return entries
+    return sorted(entries, key=lambda pair: sort_key(pair[0].term.get(lang), manual.info.collation))
+
+
 def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
 
@@ -140,15 +151,20 @@ class PageContext:
         """A Markdown text of the content, sanitised, as blocks of the page (see site_markdown)."""
         if not value:
             return ""
-        return site_markdown(value.get(self.lang), self.allow_html, top_heading=top_heading, css_class=css_class)
+        return site_markdown(self._linked(value), self.allow_html, top_heading=top_heading, css_class=css_class)
 
     def md_inline(self, value: Text | None) -> str:
         """Content Markdown inside a list item or table cell: sanitised HTML on one line."""
-        return site_markdown(value.get(self.lang), self.allow_html, inline=True) if value else ""
+        return site_markdown(self._linked(value), self.allow_html, inline=True) if value else ""
+
+    def _linked(self, value: Text) -> str:
+        """The text in this language with item and asset links pointing at their pages and files."""
+        return site_links(value.get(self.lang), self.manual, self.lang, self.path,
+                          step_label=lambda number: label("step-number", self.lang, number=number))
 
     def entry_text(self, entry) -> str:
-        """A checklist entry: a step's action is Markdown, duty titles and criteria are plain text."""
-        return self.md_inline(entry.text) if entry.key.startswith("step:") else self.text(entry.text)
+        """A checklist entry: a step's or task's action is Markdown, duty titles and criteria are plain text."""
+        return self.md_inline(entry.text) if entry.key.startswith(("step:", "task:")) else self.text(entry.text)
 
     def label(self, key: str, **values: object) -> str:
         return label(key, self.lang, **values)
@@ -215,6 +231,9 @@ class PageContext:
     def category(self, value: str | None) -> str:
         return category_label(value, self.lang) if value else ""
 
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
+
 
 # ---- back-references -----------------------------------------------------------------------------
 
@@ -223,6 +242,8 @@ def _field_label(ctx: PageContext, backref: BackRef) -> str:
     """`raci.responsible` → "Responsible"; `steps.check.actor` → "Step 2: Actor" (linked)."""
     field = backref.field
     source = backref.source
+    if field.startswith("links."):
+        return ctx.label("linked-in-text")
     if field.startswith("steps.") and source is not None:
         _, step_id, what = field.split(".", 2)
         procedure = ctx.manual.procedures.get(source.id)
@@ -307,14 +328,14 @@ def _render(template: str, ctx: PageContext, **values: object) -> str:
 
 
 def _item_front_matter(ctx: PageContext, item: Item) -> str:
-    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tags)
+    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
 
 
 def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref))
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
     if item.kind == "procedures":
-        values["flowchart"] = flowchart_svg(item, manual, lang, id_prefix=f"flow-{item.id}")
+        values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":
         values["scope"] = checklist_scope(manual)
         values["periods"] = PERIOD_OF_FREQUENCY
@@ -347,7 +368,7 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         if special == "org-chart":
             values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
         if special == "glossary":
-            values["anchors"] = term_anchors(manual)
+            values["entries"] = glossary_entries(manual, lang)
         return _render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
     if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":
