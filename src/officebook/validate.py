@@ -544,6 +544,8 @@ def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool)
         for what, url in link_targets(text, allow_html):
             shown = _short(url, 60)
             scheme = url_scheme(url)
+            if scheme is None and asset_target(url) is not None:
+                continue  # under assets/ as written: `_check_links` says whether the file is there
             if scheme == "file" or (scheme is None and not is_remote_url(url) and _outside_assets(url)):
                 message = (_("the image '{url}' names a local file outside content/assets/: it is never read")
                            if what == "image" else
