@@ -17,6 +17,7 @@ import logging
 import os
 import re
 import shutil
+import stat as stat_module
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -659,13 +660,23 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
 
 
 def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under `paths` (hidden files skipped)."""
+    """Size and modification time of every content file and asset under `paths` (and of files named
+    in `paths`), found the way `check` finds them: a FIFO, a link loop or a path too long never
+    blocks or stops the watcher."""
+    from officebook.pipeline import discover, discover_assets
+
     found: dict[str, tuple[int, int]] = {}
     for root in paths:
-        candidates = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        if root.is_dir():
+            candidates = [root / rel for rel in (*discover(root).files, *sorted(discover_assets(root)))]
+        else:
+            candidates = [root]
         for path in candidates:
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root.parent).parts):
+            try:
                 stat = path.stat()
+            except OSError:
+                continue
+            if stat_module.S_ISREG(stat.st_mode):
                 found[str(path)] = (stat.st_size, stat.st_mtime_ns)
     return found
 
