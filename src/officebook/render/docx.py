@@ -372,7 +372,8 @@ _NEEDED_STYLES = (TABLE_TEXT, TABLE_HEADING, META, CHECKLIST, TEXT_HEADING, COVE
 def _ensure_styles(document) -> None:
     """Styles a reference document lacks: added plainly, on its Normal style, so its look carries over."""
     present = {s.name for s in document.styles}
-    for name in ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in range(1, 5)), *_NEEDED_STYLES):
+    for name in ("Title", "Subtitle", "TOC Heading", "List Bullet", "List Number", *(f"Heading {n}" for n in range(1, 5)),
+                 *_NEEDED_STYLES):
         if name not in present:
             style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = document.styles["Normal"]
@@ -385,6 +386,16 @@ def _ensure_styles(document) -> None:
                 ppr.append(outline)
             if name in (TABLE_HEADING, TEXT_HEADING, "Title", "TOC Heading"):
                 style.font.bold = True
+
+
+def _style_numbering(document, name: str) -> int | None:
+    """The numbering a list style points at, None when it has none (a reference document's plain style)."""
+    try:
+        number = document.styles[name].element.pPr.numPr.numId.val
+        document.part.numbering_part.element.num_having_numId(number)
+    except (AttributeError, KeyError, NotImplementedError):
+        return None
+    return number
 
 
 def _page_setup(section, type_: Typography) -> None:
@@ -490,6 +501,7 @@ class _Writer:
         self.list_number_id: int | None = None
         self._png: Callable[[str], bytes] | None = None
         self._style_ids: dict[str, str] = {}
+        self.bullets = _style_numbering(self.document, "List Bullet") is not None
 
     # ---- basics ------------------------------------------------------------------------------------
 
@@ -574,14 +586,14 @@ class _Writer:
                 relation = paragraph.part.relate_to(style.link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
                 hyperlink.set(qn("r:id"), relation)
             run = OxmlElement("w:r")
-            properties = OxmlElement("w:rPr")
+            properties = OxmlElement("w:rPr")  # in schema order: b, i, u
+            for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
+                if flag:
+                    properties.append(OxmlElement(tag))
             if not style.link.startswith("#"):
                 underline = OxmlElement("w:u")
                 underline.set(qn("w:val"), "single")
                 properties.append(underline)
-            for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
-                if flag:
-                    properties.append(OxmlElement(tag))
             run.append(properties)
             element = OxmlElement("w:t")
             element.text = text
@@ -668,16 +680,13 @@ class _Writer:
     def _list(self, node: _Node, container, depth: int) -> None:
         ordered = node.tag == "ol"
         number_id = self._new_numbering() if ordered else None
-        for item in node.children:
-            if not isinstance(item, _Node) or item.tag != "li":
-                continue
+        items = [item for item in node.children if isinstance(item, _Node) and item.tag == "li"]
+        for position, item in enumerate(items, start=1):
             inline = [c for c in item.children if isinstance(c, str) or c.tag not in _BLOCKS or c.tag == "p"]
             nested = [c for c in item.children if isinstance(c, _Node) and c.tag in _BLOCKS and c.tag != "p"]
-            paragraph = self.add(container, self._list_style(ordered))
+            paragraph = self.list_item(container, ordered, number_id, position)
             if depth:
                 paragraph.paragraph_format.left_indent = Pt(self.type.body.size * (self.type.indent_chars + 1.2 + 1.5 * depth))
-            if number_id is not None:
-                self._number(paragraph, number_id)
             first = True
             for child in inline:
                 if isinstance(child, _Node) and child.tag == "p":
@@ -698,6 +707,18 @@ class _Writer:
     def _list_style(self, ordered: bool) -> str:
         return "List Number" if ordered else "List Bullet"
 
+    def list_item(self, container, ordered: bool, number_id: int | None, position: int):
+        """A list paragraph: numbered by Word's list numbering, or, in a reference document whose list styles
+        have none, with the number or bullet written out."""
+        paragraph = self.add(container, self._list_style(ordered))
+        if number_id is not None:
+            self._number(paragraph, number_id)
+        elif ordered:
+            self.add_text(paragraph, f"{position}.\u2002")
+        elif not self.bullets:
+            self.add_text(paragraph, "•\u2002")
+        return paragraph
+
     def _continuation(self, paragraph) -> None:
         """A second paragraph inside a list item: no bullet or number of its own."""
         properties = paragraph._p.get_or_add_pPr()
@@ -707,12 +728,10 @@ class _Writer:
 
     def _new_numbering(self) -> int | None:
         """A numbering instance of the List Number style that starts again at 1 (one per list)."""
-        try:
-            style = self.document.styles["List Number"]
-            style_number = style.element.pPr.numPr.numId.val
-            numbering = self.document.part.numbering_part.element
-        except (AttributeError, KeyError, NotImplementedError):
+        style_number = _style_numbering(self.document, "List Number")
+        if style_number is None:
             return None
+        numbering = self.document.part.numbering_part.element
         definition = numbering.num_having_numId(style_number)
         number = numbering.add_num(definition.abstractNumId.val)
         number.add_lvlOverride(ilvl=0).add_startOverride(1)
@@ -920,11 +939,8 @@ class _Writer:
 
     def text_list(self, texts: Sequence[Text], *, ordered: bool = False) -> None:
         number_id = self._new_numbering() if ordered else None
-        for text in texts:
-            paragraph = self.add(self.document, self._list_style(ordered))
-            if number_id is not None:
-                self._number(paragraph, number_id)
-            self.add_text(paragraph, self.text(text))
+        for position, text in enumerate(texts, start=1):
+            self.add_text(self.list_item(self.document, ordered, number_id, position), self.text(text))
 
     def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
         """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
@@ -1153,7 +1169,9 @@ class _Writer:
         if restart:
             if number_type is None:
                 number_type = OxmlElement("w:pgNumType")
-                section._sectPr.append(number_type)
+                section._sectPr.insert_element_before(number_type, "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+                                                      "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+                                                      "w:docGrid", "w:printerSettings")
             number_type.set(qn("w:start"), "1")
         elif number_type is not None:  # copied from the section before: numbering goes on
             number_type.attrib.pop(qn("w:start"), None)
@@ -1173,7 +1191,7 @@ class _Writer:
         update = settings.find(qn("w:updateFields"))
         if update is None:
             update = OxmlElement("w:updateFields")
-            settings.append(update)
+            settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
         update.set(qn("w:val"), "true")  # Word asks to update the fields (the contents' page numbers) on opening
 
     def save(self) -> bytes:
@@ -1320,9 +1338,7 @@ class _Writer:
         self.heading(self.label("tasks"), 3)
         number_id = self._new_numbering()
         for task in duty.tasks:
-            paragraph = self.add(self.document, "List Number")
-            if number_id is not None:
-                self._number(paragraph, number_id)
+            paragraph = self.list_item(self.document, True, number_id, task.number)
             self.add_text(paragraph, self.text(task.action))
             if task.explicit_frequency:
                 self.add_text(paragraph, self.label("paren", text=self.label(task.frequency)))
@@ -1608,6 +1624,11 @@ class _Writer:
 
 
 _KINDS = ("functions", "duties", "procedures", "standards", "posts")
+_AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
 _SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
              "posts": "post"}
 
@@ -1636,27 +1657,29 @@ def _borders(table) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), "808080")
         borders.append(element)
-    properties.append(borders)
+    properties.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                     "w:tblDescription")
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:w"), "85")
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    properties.append(margins)
+    properties.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
-    properties.append(element)
+    properties.insert_element_before(element, "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
 def _cant_split(row) -> None:
     properties = row._tr.get_or_add_trPr()
     if properties.find(qn("w:cantSplit")) is None:
-        properties.insert(0, OxmlElement("w:cantSplit"))
+        properties.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
+                                         "w:jc", "w:hidden")
 
 
 def _shade(cell, colour: str = "EDEDED") -> None:
@@ -1665,7 +1688,10 @@ def _shade(cell, colour: str = "EDEDED") -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
-    properties.append(shading)
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    properties.insert_element_before(shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                                     "w:hideMark")
 
 
 def _shade_row(row) -> None:
@@ -1678,10 +1704,10 @@ def _vertical(cell, *, upright: bool) -> None:
     properties = cell._tc.get_or_add_tcPr()
     direction = OxmlElement("w:textDirection")
     direction.set(qn("w:val"), "tbRlV" if upright else "btLr")
-    properties.append(direction)
+    properties.insert_element_before(direction, "w:tcFitText", "w:vAlign", "w:hideMark")
     alignment = OxmlElement("w:vAlign")
     alignment.set(qn("w:val"), "center")
-    properties.append(alignment)
+    properties.insert_element_before(alignment, "w:hideMark")
 
 
 def _field_char(paragraph, kind: str) -> None:
