@@ -44,7 +44,12 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
+from docx.section import Section
 from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg, flowchart_title
@@ -327,7 +332,11 @@ def _own_styles(document, type_: Typography) -> None:
     paragraph_style(TABLE_HEADING, Face(type_.headings[1].east_asian, type_.headings[1].latin, type_.table.size),
                     bold=not type_.line_pitch, before=1, after=1)
     paragraph_style(META, type_.small, after=4, colour=RGBColor(0x59, 0x59, 0x59))
-    checklist = paragraph_style(CHECKLIST, type_.body, single=not type_.line_pitch)
+    checklist = paragraph_style(CHECKLIST, type_.body, single=not type_.line_pitch, before=2)
+    if type_.line_pitch:  # off the grid, so the small line under an item adds no empty grid line
+        checklist.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        checklist.paragraph_format.line_spacing = Pt(type_.body.size * 1.5)
+        _off_grid(checklist)
     checklist.paragraph_format.left_indent = Pt(type_.body.size * 1.5)
     checklist.paragraph_format.first_line_indent = Pt(-type_.body.size * 1.5)
     checklist.paragraph_format.keep_together = True
@@ -494,13 +503,14 @@ class _Writer:
             _page_setup(self.document.sections[0], self.type)
         self.numbers: dict[Ref, str] = {}
         self.bookmarks: dict[str, str] = {}  # anchor -> bookmark name
+        self.bookmark_names: set[str] = set()
         self.bookmark_id = 0
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
-        self.flowcharts: dict[str, tuple[bytes, bytes]] = {}
-        self.list_number_id: int | None = None
         self._png: Callable[[str], bytes] | None = None
         self._style_ids: dict[str, str] = {}
+        self.shape_id = 1000  # above the ids a reference document's own drawings use
+        self._end = None
         self.bullets = _style_numbering(self.document, "List Bullet") is not None
 
     # ---- basics ------------------------------------------------------------------------------------
@@ -529,6 +539,7 @@ class _Writer:
         """A hidden Word bookmark (`_ob…`: at most 40 characters, letters, digits and underscores)."""
         if anchor not in self.bookmarks:
             self.bookmarks[anchor] = f"_ob{len(self.bookmarks) + 1}"
+            self.bookmark_names.add(self.bookmarks[anchor])
         return self.bookmarks[anchor]
 
     def style_id(self, name: str) -> str:
@@ -542,21 +553,36 @@ class _Writer:
             paragraph._p.get_or_add_pPr().style = self.style_id(name)
 
     def add(self, container, style: str | None = None, text: str = ""):
-        """A new paragraph at the end of `container` (the document, a cell) in `style`."""
-        paragraph = container.add_paragraph(text)
+        """A new paragraph at the end of `container` (the document, a cell) in `style`.
+
+        Body paragraphs go straight before the body's closing section properties: python-docx finds
+        that place by scanning the body each time, which makes a long handbook quadratic."""
+        if container is self.document:
+            element = OxmlElement("w:p")
+            self._body_end.addprevious(element)
+            paragraph = Paragraph(element, self.document._body)
+        else:
+            paragraph = container.add_paragraph()
         self.set_style(paragraph, style)
+        if text:
+            self.add_text(paragraph, text)
         return paragraph
+
+    @property
+    def _body_end(self):
+        """The body's closing section properties (the same element for the whole run: python-docx's
+        `add_section` copies it into the paragraph that ends a section)."""
+        if self._end is None:
+            self._end = self.document.element.body.get_or_add_sectPr()
+        return self._end
 
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False):
         paragraph = self.add(self.document, style)
-        if text:
-            paragraph.add_run(text).bold = bold or None
+        self.add_text(paragraph, text, _Inline(bold=bold))
         return paragraph
 
     def heading(self, text: str, level: int, anchor: str | None = None, *, toc: bool = True):
-        paragraph = self.add(self.document, f"Heading {level}")
-        run = paragraph.add_run(text)
-        del run
+        paragraph = self.add(self.document, f"Heading {level}", text)
         if anchor:
             name = self.bookmark_name(anchor)
             self._bookmark(paragraph, name)
@@ -585,30 +611,10 @@ class _Writer:
             else:
                 relation = paragraph.part.relate_to(style.link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
                 hyperlink.set(qn("r:id"), relation)
-            run = OxmlElement("w:r")
-            properties = OxmlElement("w:rPr")  # in schema order: b, i, u
-            for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
-                if flag:
-                    properties.append(OxmlElement(tag))
-            if not style.link.startswith("#"):
-                underline = OxmlElement("w:u")
-                underline.set(qn("w:val"), "single")
-                properties.append(underline)
-            run.append(properties)
-            element = OxmlElement("w:t")
-            element.text = text
-            element.set(qn("xml:space"), "preserve")
-            run.append(element)
-            hyperlink.append(run)
+            hyperlink.append(_run(text, style, underline=not style.link.startswith("#")))
             paragraph._p.append(hyperlink)
             return
-        run = paragraph.add_run(text)
-        if style.bold:
-            run.bold = True
-        if style.italic:
-            run.italic = True
-        if style.code:
-            run.font.name = "Consolas"
+        paragraph._p.append(_run(text, style))
 
     def link(self, paragraph, kind: str, item_id: str | None, *, numbered: bool = False) -> None:
         """An item's title, linked to its section; `numbered` adds its number, `文件审核（3.1）`."""
@@ -775,7 +781,7 @@ class _Writer:
         addresses stay links; anything else (a form in content/assets/) is shown as its label only."""
         href = html.unescape(href).strip()
         if href.startswith("#"):
-            return href if href[1:] in self.bookmarks.values() else None
+            return href if href[1:] in self.bookmark_names else None
         if re.match(r"^(https?|mailto):", href, re.IGNORECASE):
             return href
         return None
@@ -793,9 +799,9 @@ class _Writer:
             if alt:
                 self.add_text(paragraph, f"[{alt}]", style)
             return
-        shape = paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(min(width, self.text_width())))
+        inline = self.picture(paragraph, data, Emu(min(width, self.text_width())))
         if alt:
-            shape._inline.docPr.set("descr", alt)
+            inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
         """The bytes of an image that `print_links` resolved to a file of content/assets/ (PNG for an SVG)."""
@@ -836,17 +842,38 @@ class _Writer:
 
     # ---- tables --------------------------------------------------------------------------------------
 
+    def _current_section(self):
+        """The section being written: the body's closing one (python-docx's `sections` scans the body)."""
+        return Section(self._body_end, self.document.part)
+
     def text_width(self) -> int:
-        section = self.document.sections[-1]
+        section = self._current_section()
         return section.page_width - section.left_margin - section.right_margin
 
     def text_height(self) -> int:
-        section = self.document.sections[-1]
+        section = self._current_section()
         return section.page_height - section.top_margin - section.bottom_margin
+
+    def picture(self, paragraph, data: bytes, width: int, height: int | None = None):
+        """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
+        document for a free id on every picture)."""
+        relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
+        cx, cy = image.scaled_dimensions(width, height)
+        self.shape_id += 1
+        inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
+        run = OxmlElement("w:r")
+        paragraph._p.append(run)
+        run.add_drawing(inline)
+        return inline
 
     def table(self, container, columns: int, weights: Sequence[float], *, header_rows: int = 1):
         """A table as wide as the text, columns in proportion to `weights`; header rows repeat on every page."""
-        table = container.add_table(rows=1, cols=columns)
+        if container is self.document:
+            element = CT_Tbl.new_tbl(1, columns, self.text_width())
+            self._body_end.addprevious(element)
+            table = Table(element, self.document._body)
+        else:
+            table = container.add_table(rows=1, cols=columns)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _borders(table)
@@ -870,7 +897,7 @@ class _Writer:
             if callable(value):
                 value(cell)
             elif value:
-                paragraph.add_run(value)
+                self.add_text(paragraph, value)
         if header:
             _shade_row(row)
         return row
@@ -1037,11 +1064,10 @@ class _Writer:
             width, height = int(width * limit / height), limit
         paragraph = self.add(self.document, TABLE_TEXT)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run()
-        shape = run.add_picture(io.BytesIO(png), width=Emu(width), height=Emu(height))
-        shape._inline.docPr.set("descr", flowchart_title(procedure, self.lang))
-        shape._inline.docPr.set("name", flowchart_title(procedure, self.lang))
-        self._attach_svg(shape, svg)
+        inline = self.picture(paragraph, png, Emu(width), Emu(height))
+        inline.docPr.set("descr", flowchart_title(procedure, self.lang))
+        inline.docPr.set("name", flowchart_title(procedure, self.lang))
+        self._attach_svg(inline, svg)
         caption = self.add(self.document, META)
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.add_text(caption, flowchart_title(procedure, self.lang))
@@ -1051,13 +1077,13 @@ class _Writer:
             self._png = load_rasteriser()
         return self._png(svg)
 
-    def _attach_svg(self, shape, svg: str) -> None:
+    def _attach_svg(self, inline, svg: str) -> None:
         """Word 2016+ draws the SVG named in the picture's extension list; others draw the PNG."""
         package = self.document.part.package
         digest = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:12]
         part = Part(PackURI(f"/word/media/flowchart-{digest}.svg"), "image/svg+xml", svg.encode("utf-8"), package)
         relation = self.document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
-        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        blip = inline.graphic.graphicData.pic.blipFill.blip
         extensions = OxmlElement("a:extLst")
         extension = OxmlElement("a:ext")
         extension.set("uri", _SVG_BLIP_EXTENSION)
@@ -1631,6 +1657,39 @@ _AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
     "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
 _SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
              "posts": "post"}
+
+
+def _run(text: str, style: _Inline, *, underline: bool = False):
+    """A `w:r` holding `text` (line breaks as `w:br`, tabs as `w:tab`), formatted by `style`."""
+    run = OxmlElement("w:r")
+    if style.bold or style.italic or style.code or underline:
+        properties = OxmlElement("w:rPr")  # in schema order: rFonts, b, i, u
+        if style.code:
+            fonts = OxmlElement("w:rFonts")
+            fonts.set(qn("w:ascii"), "Consolas")
+            fonts.set(qn("w:hAnsi"), "Consolas")
+            properties.append(fonts)
+        for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
+            if flag:
+                properties.append(OxmlElement(tag))
+        if underline:
+            line = OxmlElement("w:u")
+            line.set(qn("w:val"), "single")
+            properties.append(line)
+        run.append(properties)
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            run.append(OxmlElement("w:br"))
+        for piece_index, piece in enumerate(line.split("\t")):
+            if piece_index:
+                run.append(OxmlElement("w:tab"))
+            if piece:
+                element = OxmlElement("w:t")
+                element.text = piece
+                if piece != piece.strip():
+                    element.set(qn("xml:space"), "preserve")
+                run.append(element)
+    return run
 
 
 def _replace(style: _Inline, **changes) -> _Inline:
