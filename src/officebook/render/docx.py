@@ -519,9 +519,10 @@ class _Writer:
         return label(key, self.lang, **values)
 
     def text(self, value: Text | str | None) -> str:
+        """A short text on one line (a YAML block scalar's line breaks and final newline folded away)."""
         if value is None:
             return ""
-        return value if isinstance(value, str) else value.get(self.lang)
+        return _SPACES.sub(" ", value if isinstance(value, str) else value.get(self.lang)).strip()
 
     def title(self, kind: str, item_id: str | None) -> str:
         item = self.manual.item(Ref(kind, item_id)) if item_id else None
