@@ -25,7 +25,8 @@ def test_export_on_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path, 
     monkeypatch.setattr(Path, "write_bytes", _full_disk)
     result = _run("export", str(MINIMAL), "--no-cache", "--format", "csv", "-o", str(tmp_path / "out"))
     assert result.exit_code == 1
-    assert result.stderr.strip().splitlines()[-1] == "officebook export: error: /somewhere/file: no space left on the disk"
+    last = result.stderr.strip().splitlines()[-1]
+    assert last == f"error: cannot write {tmp_path / 'out' / 'raci-zh.csv'}: no space left on the disk"
     assert "Traceback" not in result.output
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -38,7 +39,7 @@ def test_build_that_may_not_write_its_output_is_one_line(tmp_path, monkeypatch):
     result = _run("build", str(MINIMAL), "--no-cache", "-o", str(tmp_path / "site"))
     assert result.exit_code == 1, result.output
     last = result.stderr.strip().splitlines()[-1]
-    assert last == f"error: cannot build the site {(tmp_path / 'site').as_posix()}/: permission denied; " \
+    assert last == f"error: cannot write the site {tmp_path / 'site'}: Permission denied; " \
                    "the previous site (if any) is unchanged"
     assert [p.name for p in tmp_path.iterdir()] == [], "the staging folder is removed"
 

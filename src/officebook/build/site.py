@@ -662,7 +662,9 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
         replace_folder(staging, output)
     except OSError as error:  # a full disk, a folder we may not write: one clear error
         shutil.rmtree(staging, ignore_errors=True)
-        where = f" {error.filename}" if error.filename else ""
+        # a file of the staging folder is named as the site it was to become: no temporary path
+        inside = bool(error.filename) and str(error.filename).startswith(str(staging))
+        where = f" {output}" if inside else f" {error.filename}" if error.filename else ""
         raise SiteBuildError(_("cannot write the site{where}: {reason}").format(
             where=where, reason=error.strerror or error)) from error
     except BaseException:
