@@ -47,7 +47,7 @@ from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, t
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
-OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
 

@@ -23,11 +23,13 @@ from markupsafe import Markup, escape
 
 from officebook.collation import sort_key
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
 from officebook.render.labels import LABELS, category_label, label, raci_cell
 from officebook.render.markdown import render_markdown
+from officebook.render.orgchart import orgchart_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -443,7 +445,19 @@ class _Context:
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
-    def flowchart(self, procedure_id: str) -> Markup:
+    def orgchart(self, highlight_post: str | None = None) -> Markup:
+        """The organisation chart (vector, as on the web), with `highlight_post`'s box tinted."""
+        svg = orgchart_svg(self.manual, self.lang, id_prefix=f"org-{highlight_post or 'all'}",
+                           highlight_post=highlight_post, around=highlight_post is not None)
+        return Markup('<img class="orgchart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+            label("org-chart", self.lang), base64.b64encode(svg.encode()).decode("ascii"))
+
+    def terms_used(self, post: str) -> tuple:
+        """The glossary terms the post's work uses (officebook.newcomer), in this language's order."""
+        used = {id(self.manual.glossary[i]) for i in terms_used(self.manual, post, self.lang)}
+        return tuple(term for term in self.glossary_terms() if id(term) in used)
+
+    def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
         """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
 
         It is cut into horizontal bands right under each box, one table row each, with the lane
@@ -454,7 +468,7 @@ class _Context:
         """
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
-        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix)
+        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix, highlight_post=highlight_post)
         title = flowchart_title(procedure, self.lang)
 
         def image(svg: str, alt: str) -> Markup:
