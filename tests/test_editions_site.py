@@ -9,9 +9,9 @@ from conftest import CASES, ROOT
 from officebook.build.site import build_site
 from officebook.diff import read_edition
 from officebook.model import Ref
+from officebook.newcomer import terms_used
 from officebook.pipeline import run_check
 from officebook.render.editions import edition_notes, field_name
-from officebook.newcomer import terms_used
 from officebook.render.onboarding import onboarding_path
 from officebook.render.print import handbook_html
 from officebook.render.site import item_path, navigation, render_site
