@@ -86,6 +86,7 @@ def _listed(posts: Sequence[str]) -> str:
 
 def read_raci_sheet(path: Path) -> RaciSheet:
     """The RACI sheet of an officebook workbook; `WorkbookError` when the file is not one."""
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
@@ -93,7 +94,9 @@ def read_raci_sheet(path: Path) -> RaciSheet:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # openpyxl warns about parts of Excel's files it does not keep
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise WorkbookError(f"{path}: not an Excel workbook (.xlsx) that can be read ({error})") from None
     about = next((s for s in workbook.worksheets

@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -805,18 +803,18 @@ class _Writer:
             inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
-        """The bytes of an image that `print_links` resolved to a file of content/assets/ (a content-relative
-        path), PNG for an SVG."""
-        if not self.manual.content_dir:
+        """The bytes of an image of content/assets/ that `print_links` left as its content-relative path
+        (`assets/flow.png`; PNG for an SVG). Nothing else is read: not another file, not the network."""
+        src = html.unescape(src).strip()
+        if src not in self.manual.assets or not self.manual.content_dir:
             return None
         content = Path(self.manual.content_dir).resolve()
-        local = url2pathname(urlparse(src).path) if src.startswith("file:") else src
-        path = (content / local).resolve()
+        path = (content / src).resolve()
         try:
-            relative = path.relative_to(content).as_posix()
-        except ValueError:
+            path.relative_to(content / "assets")
+        except ValueError:  # a link inside assets/ that leads out of it
             return None
-        if relative not in self.manual.assets or not path.is_file():
+        if not path.is_file():
             return None
         data = path.read_bytes()
         return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
