@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from officebook import __version__, i18n
-from officebook.diagnostics import Diagnostic, did_you_mean_or_list, summary, to_json
+from officebook.diagnostics import Diagnostic, did_you_mean_or_list, listed, summary, to_json
 from officebook.i18n import N_, Nn_
 from officebook.i18n import gettext as _
 from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
@@ -500,7 +500,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     for lang in languages:
         if lang not in manual.info.languages:
             raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
+                lang=lang, languages=listed(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
             raise click.UsageError(_("--post {post}: no such post — {hint}").format(

@@ -114,7 +114,7 @@ def kind_from_name(name: str) -> str:
         return NOUN_KIND[lowered]
     nouns = [KIND_NOUN[kind] for kind in ITEM_KINDS]
     hint = did_you_mean(lowered, [*nouns, *ITEM_KINDS])
-    message = _("'{name}' is not a kind of item ({kinds})").format(name=name, kinds=", ".join(nouns))
+    message = _("'{name}' is not a kind of item ({kinds})").format(name=name, kinds=listed(nouns))
     raise ScaffoldError(_("{message} — {hint}").format(message=message, hint=hint) if hint else message)
 
 
