@@ -202,14 +202,16 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @main.command()
 @content_argument
 @check_options
-@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json",
+@click.option("--format", "output_format", type=click.Choice(["json", "csv", "xlsx"]), default="json",
               show_default=True,
-              help="json: the whole linked catalogue; csv: RACI matrix, checklists, duty list per language.")
+              help="json: the whole linked catalogue; csv: RACI matrix, assignments, checklists, duty list per "
+                   "language; xlsx: one workbook per language (RACI, duties, checklists, posts).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("export"), show_default=True,
               help="Folder to write to; '-' prints the JSON export to stdout.")
 def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output_format: str,
            output: Path) -> None:
-    """Export CONTENT_DIR as JSON (officebook.json) or CSV tables (UTF-8 with BOM, for spreadsheets)."""
+    """Export CONTENT_DIR as JSON (officebook.json), CSV tables (UTF-8 with BOM, for spreadsheets) or
+    Excel workbooks (officebook-<lang>.xlsx, whose RACI sheet `officebook import` reads back)."""
     from officebook.export import JSON_FILENAME, csv_tables, export_json
 
     if str(output) == "-" and output_format != "json":
@@ -223,11 +225,55 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
             click.echo(text, nl=False)
             return
         files = {JSON_FILENAME: text.encode("utf-8")}
+    elif output_format == "xlsx":
+        from officebook.xlsx import xlsx_workbooks
+
+        files = xlsx_workbooks(manual)
     else:
         files = csv_tables(manual)
     for name, data in files.items():
         _write_atomically(output / name, data)
         click.echo(_("wrote {path}").format(path=(output / name).as_posix()), err=True)
+
+
+@main.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@content_argument
+@click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest content file, in bytes.")
+@click.option("--dry-run", is_flag=True, help="Print the changes, write nothing.")
+def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_run: bool) -> None:
+    """Read the edited RACI sheet of WORKBOOK (from export --format xlsx) and rewrite the raci of the
+    changed duties in CONTENT_DIR, leaving every other byte of the files as it is."""
+    from officebook.importer import WorkbookError, check_edited, plan_import, read_raci_sheet, write_edited
+
+    manual = _load_manual(content_dir, False, max_file_size, True, show_warnings=False)
+    try:
+        sheet = read_raci_sheet(workbook)
+    except WorkbookError as error:
+        raise click.UsageError(str(error)) from error
+    plan = plan_import(manual, sheet, content_dir)
+    if plan.problems:
+        for problem in plan.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(plan.problems)} error(s); nothing written", err=True)
+        sys.exit(EXIT_CONTENT)
+    if plan.texts:
+        result = check_edited(content_dir, plan.texts)
+        if result.has_errors:
+            report(result, content_dir, "text")
+            click.echo("the imported roles break the content (see above); nothing written", err=True)
+            sys.exit(EXIT_CONTENT)
+    for change in plan.changes:
+        for role in change.changes:
+            click.echo(f"{change.file}: {role.describe()}")
+    if not plan.changes:
+        click.echo(f"{workbook.as_posix()}: no changes", err=True)
+    elif dry_run:
+        click.echo(f"{len(plan.changes)} duties would change (--dry-run: nothing written)", err=True)
+    else:
+        write_edited(content_dir, plan.texts)
+        click.echo(f"{len(plan.changes)} duties changed", err=True)
 
 
 @main.command()
@@ -487,10 +533,14 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Print this many files at once, each in its own process and memory (some 0.2 GiB plus "
                    "2.5 MiB a page).")
+@click.option("--style", type=click.Choice(["official", "modern"]), default=None,
+              help="official: as a Chinese office's internal documents (white cover, 一、（一） headings, "
+                   "page numbers — 3 —); modern: coloured cover, decimal numbering [default: official "
+                   "for Chinese, modern for other languages].")
 @previous_option
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
-        jobs: int, previous: Path | None) -> None:
+        jobs: int, style: str | None, previous: Path | None) -> None:
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
     With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
@@ -509,11 +559,75 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress, jobs=jobs))
+                                                    progress=progress, jobs=jobs, style=style))
     else:
         notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
-                                                     progress=progress, notes=notes, jobs=jobs))
+                                                     progress=progress, notes=notes, jobs=jobs, style=style))
+
+
+@main.command()
+@content_argument
+@check_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the Word documents to.")
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Write this post's 岗位说明书 (post description and checklists) instead of the handbook; "
+                   "repeatable.")
+@click.option("--all-posts", is_flag=True, help="Write a post description for every post instead of the handbook.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Only this language; repeatable [default: every language of the manual].")
+@click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A .docx whose styles and page setup to use (the office's own template) instead "
+                                 "of officebook's.")
+@click.option("--write-reference", "write_reference", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write officebook's styles as an empty .docx to this file (for --lang, default: the manual's "
+                   "first language), to restyle and pass back with --reference-doc; writes nothing else.")
+def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
+         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], reference: Path | None,
+         write_reference: Path | None) -> None:
+    """Check CONTENT_DIR, then write the handbook as Word documents: handbook-<lang>.docx for every language.
+
+    With --post, write that post's 岗位说明书 instead: booklet-<post>-<lang>.docx."""
+    from officebook.build.docx import write_docx_booklets, write_docx_handbooks
+    from officebook.build.pdf import PdfSystemError
+    from officebook.render.docx import DocxSystemError, ReferenceDocError, reference_docx
+
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    for lang in languages:
+        if lang not in manual.info.languages:
+            raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
+    for post in posts:
+        if post not in manual.posts:
+            raise click.UsageError(_("--post {post}: no such post — {hint}").format(
+                post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
+    if write_reference is not None:
+        _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
+        click.echo(f"wrote {write_reference.as_posix()}", err=True)
+        return
+    booklets = tuple(manual.posts) if all_posts else posts
+
+    def progress(message: str) -> None:
+        click.echo(f"{message} …", err=True)
+
+    try:
+        if booklets:
+            result = write_docx_booklets(manual, booklets, output, languages=languages, reference=reference,
+                                         progress=progress)
+        else:
+            result = write_docx_handbooks(manual, output, languages=languages, reference=reference,
+                                          progress=progress)
+    except ReferenceDocError as error:
+        raise click.UsageError(f"--reference-doc {error}") from error
+    except (DocxSystemError, PdfSystemError) as error:
+        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        click.echo(f"error: cannot write the Word document: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    for written in result.files:
+        click.echo(f"wrote {written.path.as_posix()} ({written.size // 1024} KiB, {written.seconds:.1f} s)", err=True)
 
 
 def _print_pdfs(write):

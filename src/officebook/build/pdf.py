@@ -103,14 +103,16 @@ def write_handbooks(
     progress: Progress | None = None,
     notes: EditionNotes | None = None,
     jobs: int = 1,
+    style: str | None = None,
 ) -> PdfResult:
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
-    prints that many files at once, each in its own process (and memory)."""
+    prints that many files at once, each in its own process (and memory). `style`: `official` or
+    `modern` (default: each language's, officebook.render.print.default_print_style)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
-              lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
+              lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes, style=style))
         for lang in (languages or manual.info.languages)
     ]
     return _write_all(manual, files, font, progress, jobs)
@@ -125,12 +127,14 @@ def write_booklets(
     font: str | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    style: str | None = None,
 ) -> PdfResult:
-    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks)."""
+    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` and `style` as for the
+    handbooks)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / booklet_filename(post, lang), lang, post,
-              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font))
+              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font, style=style))
         for post in posts
         for lang in (languages or manual.info.languages)
     ]
