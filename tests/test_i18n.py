@@ -219,3 +219,37 @@ def test_diff_labels_follow_the_locale():
     markdown = invoke([*args, "--format", "markdown"], ZH).output
     assert "| 字段 | 修改前 | 修改后 |" in markdown and "# 从 2026.1 版到 2026.2 版的变更" in markdown
     assert invoke([*args, "--format", "json"], ZH).output == invoke([*args, "--format", "json"], C).output
+
+
+# ---- a zh project's own files --------------------------------------------------------------------------
+
+
+def test_new_writes_its_comments_in_the_manuals_default_language(tmp_path):
+    for languages, words in (("zh,en", "这项职责多久进行一次。"), ("en,zh", "How often the duty recurs.")):
+        project = tmp_path / languages.replace(",", "-")
+        assert invoke(["init", "--lang", languages, project], C).exit_code == 0
+        result = invoke(["new", "duty", "meals", "--content", project / "content"], C)
+        assert result.exit_code == 0, result.output
+        text = (project / "content" / "duties" / "meals.yaml").read_text(encoding="utf-8")
+        comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+        assert words in comments
+        if languages.startswith("zh"):
+            assert "# 把每个 TODO 替换为实际内容，然后运行：officebook check" in comments
+            assert "Replace every" not in comments and "One of:" not in comments
+        # the fields themselves are the contract's, whatever the language
+        assert "\nfrequency: TODO\n" in text and "\nraci:\n  responsible: [TODO]\n" in text
+
+
+def test_the_full_width_finding_in_chinese(tmp_path):
+    from conftest import write_files
+
+    content = tmp_path / "content"
+    write_files(tmp_path, {
+        "content/manual.yaml": "title: 手册\norganization: 办公室\nedition: '1'\nlanguages: [zh]\n",
+        "content/duties/meetings.yaml": "title: 会议：安排与记录\nfunction: x\nfrequency：weekly\n",
+    })
+    result = invoke(["check", "--no-cache", content], ZH)
+    line = next(line for line in result.output.splitlines() if "[yaml.full-width]" in line)
+    assert line == (f"{content.as_posix()}/duties/meetings.yaml:3:10: 错误 [yaml.full-width] 全角冒号“：”（U+FF1A）"
+                    "出现在键“frequency”之后：YAML 在这里需要半角“:”——把输入法切换到半角（英文）标点，重新输入")
+    assert "会议" not in line  # the full-width colon inside the title is Chinese punctuation, left alone
