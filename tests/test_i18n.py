@@ -253,3 +253,26 @@ def test_the_full_width_finding_in_chinese(tmp_path):
     assert line == (f"{content.as_posix()}/duties/meetings.yaml:3:10: 错误 [yaml.full-width] 全角冒号“：”（U+FF1A）"
                     "出现在键“frequency”之后：YAML 在这里需要半角“:”——把输入法切换到半角（英文）标点，重新输入")
     assert "会议" not in line  # the full-width colon inside the title is Chinese punctuation, left alone
+
+
+def test_the_project_readme_says_the_same_in_both_languages():
+    """The README `init` writes comes from one template per shipped language: they must stay in step
+    (the same inline code, the same commands, links and template values) so neither language's
+    project misses an instruction the other has."""
+    folder = ROOT / "src" / "officebook" / "project_template"
+
+    def skeleton(text):
+        blocks = re.findall(r"```.*?```", text, flags=re.S)
+        commands = [re.sub(r"\s+#.*|<[^>]*>", "", line).rstrip() for block in blocks for line in block.splitlines()]
+        prose = re.sub(r"```.*?```", "", text, flags=re.S)
+        return {
+            "code": sorted(set(re.findall(r"`[^`]+`", prose))),
+            "commands": commands,
+            "links": sorted(re.findall(r"\]\(([^)]+)\)", text)),
+            "values": sorted(set(re.findall(r"{{\s*\w+\s*}}", text))),
+        }
+
+    english = skeleton((folder / "README.en.md").read_text(encoding="utf-8"))
+    chinese = skeleton((folder / "README.zh.md").read_text(encoding="utf-8"))
+    assert chinese == english
+    assert english["commands"] and english["code"]
