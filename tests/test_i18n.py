@@ -276,3 +276,19 @@ def test_the_project_readme_says_the_same_in_both_languages():
     chinese = skeleton((folder / "README.zh.md").read_text(encoding="utf-8"))
     assert chinese == english
     assert english["commands"] and english["code"]
+
+
+@pytest.mark.parametrize(("lang", "summary"), [("zh_CN.UTF-8", "共检查 7 个文件：1 个错误，1 个警告"),
+                                               ("C.UTF-8", "7 files checked: 1 error, 1 warning")])
+def test_a_real_process_reads_lang(lang, summary):
+    """As a shell runs it: a new process, only LANG set (the zh_CN locale need not be installed)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("OFFICEBOOK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    run = subprocess.run([sys.executable, "-m", "officebook", "check", "--no-cache", str(REF_UNKNOWN)],
+                         env={**env, "LANG": lang}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == summary
