@@ -292,3 +292,39 @@ def test_a_real_process_reads_lang(lang, summary):
                          env={**env, "LANG": lang}, capture_output=True, text=True, timeout=120)
     assert run.returncode == 1
     assert run.stderr.strip().splitlines()[-1] == summary
+
+
+def test_what_the_commands_print_is_catalogued():
+    """A message written as a bare string (or f-string) where officebook prints, raises or reports a
+    finding for the user would stay English under every locale: each must go through `_()`. Words of option names
+    (`--reference-doc`) and the program's name are not prose."""
+    import ast
+    import builtins
+
+    internal = {name for name in dir(builtins) if name.endswith(("Error", "Exception"))}
+    words = re.compile(r"(?<![-\w])[A-Za-z]{3,}")
+
+    def prose(node):
+        parts = [node] if isinstance(node, ast.Constant) else \
+            [p for p in node.values if isinstance(p, ast.Constant)] if isinstance(node, ast.JoinedStr) else []
+        text = " ".join(p.value for p in parts if isinstance(p.value, str))
+        text = re.sub(r"--[\w-]+|\bofficebook( [a-z]+)?\b", "", text)
+        return words.findall(text)
+
+    found = []
+    for path in sorted((ROOT / "src" / "officebook").rglob("*.py")):
+        if path.name == "_babel.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("echo", "UsageError", "BadParameter") or (name.endswith("Error") and name not in internal):
+                worded = node.args[:1]
+            else:  # findings: the message and hint of Diagnostic(...), loaded.diagnostic(...), load's _at(...)
+                worded = {"Diagnostic": node.args[6:8], "diagnostic": node.args[2:4], "_at": node.args[4:6],
+                          "_error": node.args[3:5]}.get(name, [])
+            for argument in worded:
+                if prose(argument):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(argument)[:70]}")
+    assert found == []
