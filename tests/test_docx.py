@@ -167,6 +167,14 @@ def test_reference_document_supplies_styles_and_page_setup(default_manual, tmp_p
     assert round(document.sections[-1].left_margin / Mm(1)) == 40
     assert "officebook Checklist" in [s.name for s in document.styles]
     assert not any("template is not kept" in p.text for p in document.paragraphs)
+    bare = Document()  # a template without list styles, as Word and LibreOffice save them when no list is used
+    for name in ("List Bullet", "List Number"):
+        element = bare.styles[name].element
+        element.getparent().remove(element)
+    bare.save(path)
+    document = _open(handbook_docx(default_manual, "zh", reference=path))
+    function = next(iter(default_manual.functions.values()))
+    assert any(p.text == f"1.\u2002{function.principles[0].get('zh')}" for p in document.paragraphs)
     starter = _open(reference_docx("zh"))
     assert starter.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert not starter.paragraphs

@@ -52,6 +52,10 @@ PLACEHOLDER_TEXT = re.compile(r"^\s*TODO\b")
 # A list definition maps to the definition of its entries.
 CHECKED_DEFS = {"text", "stringOrText", "postRef", "functionRef", "kindRef"}
 LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
+# Long texts: Markdown, whose links and images are checked against the URL policy.
+MARKDOWN_FIELDS = frozenset({"summary", "description", "statement", "rationale", "purpose", "action", "definition",
+                             "introduction"})
+ASSET_DIR = "assets"
 REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
 
 
@@ -141,6 +145,10 @@ class Content:
     @property
     def default_language(self) -> str | None:
         return self.languages[0] if self.languages else None
+
+    @property
+    def allow_html(self) -> bool:
+        return bool(self.manual and self.manual.ok and self.manual.data.get("allow_html") is True)
 
     def files(self) -> Iterator[tuple[str, LoadedFile]]:
         """(kind, file) for manual.yaml, glossary.yaml and every item, in kind order."""
@@ -240,7 +248,7 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
 def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
     """What a file's own semantic findings depend on besides its bytes: languages, the ids of every kind, today."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((content.languages, (today or dt.date.today()).isoformat())).encode())
+    digest.update(repr((content.languages, content.allow_html, (today or dt.date.today()).isoformat())).encode())
     for kind in ITEM_KINDS:
         digest.update(f"\x00{kind}\x00".encode())
         digest.update("\x00".join(sorted(content.items[kind])).encode())
@@ -262,6 +270,8 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
         if def_name == "text":
             diagnostics += _check_text(loaded, path, value, content)
             diagnostics += _check_links(loaded, path, value, content)
+            if path and path[-1] in MARKDOWN_FIELDS:
+                diagnostics += check_urls(loaded, path, value, content.allow_html)
         elif def_name == "stringOrText":
             diagnostics += [] if isinstance(value, str) else _check_text(loaded, path, value, content)
         elif def_name == "kindRef":
@@ -518,6 +528,66 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
     return found
 
 
+def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool) -> list[Diagnostic]:
+    """The URL policy, as findings at the link: a local file outside `content/assets/` (a path, a
+    `file:` URL) is an error (never read); a scheme other than http, https, mailto and tel is a
+    warning (removed from every output); a remote image is a warning (never fetched: shown as a link).
+    Item links and missing assets are `_check_links`'s."""
+    from officebook.render.markdown import SAFE_SCHEMES, is_remote_url, link_targets, url_scheme
+
+    texts = value.items() if isinstance(value, dict) else [(None, value)]
+    found: list[Diagnostic] = []
+    for lang, text in texts:
+        if not isinstance(text, str) or not ("](" in text or "]:" in text or "<" in text):
+            continue  # no link, image or autolink can be written without these
+        where = (*path, lang) if lang is not None else path
+        for what, url in link_targets(text, allow_html):
+            shown = _short(url, 60)
+            scheme = url_scheme(url)
+            if scheme is None and asset_target(url) is not None:
+                continue  # under assets/ as written: `_check_links` says whether the file is there
+            if scheme == "file" or (scheme is None and not is_remote_url(url) and _outside_assets(url)):
+                message = (_("the image '{url}' names a local file outside content/assets/: it is never read")
+                           if what == "image" else
+                           _("the link '{url}' names a local file outside content/assets/: it is never read"))
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.outside-assets", message.format(url=shown),
+                    _("put the file in content/assets/ and write its path from content/ (assets/...), "
+                      "or link to a web address")))
+            elif scheme is not None and scheme not in SAFE_SCHEMES:
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.unsafe-url",
+                    _("the link '{url}' uses '{scheme}:', which is removed from every output").format(
+                        url=shown, scheme=scheme),
+                    _("link with http:, https:, mailto: or tel:, or to a file in content/assets/"),
+                    severity=Severity.WARNING))
+            elif what == "image" and is_remote_url(url):
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.remote-image",
+                    _("the image '{url}' is on another server: it is never fetched, readers see a link to it").format(
+                        url=shown),
+                    _("save the image in content/assets/ and write ![...](assets/...)"), severity=Severity.WARNING))
+    return found
+
+
+def _outside_assets(url: str) -> bool:
+    """A relative URL that names a file outside `assets/`; anchors (`#x`) and item links
+    (`kind/id`, the link checker's) are not files."""
+    import posixpath
+    from urllib.parse import unquote
+
+    location = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    if not location:
+        return False
+    if location.startswith("/"):
+        return True
+    normal = posixpath.normpath(location)
+    first = normal.split("/", 1)[0]
+    if first in ITEM_KINDS or first == "glossary":
+        return False
+    return not (normal.startswith(ASSET_DIR + "/") and normal != ASSET_DIR)
+
+
 def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any) -> list[Diagnostic]:
     """A `TODO` (or `TODO translate: …`) text is a warning: `--strict` fails until it is written."""
     if not isinstance(text, str) or not PLACEHOLDER_TEXT.match(text):
@@ -573,7 +643,7 @@ def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
 
 
 def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: str, message: str,
-                        hint: str) -> Diagnostic:
+                        hint: str, severity: Severity = Severity.ERROR) -> Diagnostic:
     """A finding about something inside a (possibly multi-line) text: at the line and column where
     `needle` is written, at or after the text's own start; at the text's start when not found."""
     line, column = loaded.positions.of_value(path)
@@ -586,7 +656,7 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
         if offset >= 0:
             line, column = number, offset + 1
             break
-    return Diagnostic(code, Severity.ERROR, loaded.rel, line, column, path, message, hint)
+    return Diagnostic(code, severity, loaded.rel, line, column, path, message, hint)
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
