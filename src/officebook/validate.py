@@ -660,13 +660,15 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
-    if not isinstance(value, str) or value in content.items[kind]:
+    if not isinstance(value, str):
         return []
     noun = _(KIND_NOUN[kind])
-    existing = content.items[kind]
+    existing = [known for known in content.items[kind] if ID_PATTERN.match(known)]
     if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
         return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
             value=_short(value), noun=noun), _name_one(_suggest_id(value), existing, noun))]
+    if value in content.items[kind]:
+        return []
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
     if others:
         return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
