@@ -328,3 +328,13 @@ def test_what_the_commands_print_is_catalogued():
                 if prose(argument):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(argument)[:70]}")
     assert found == []
+
+
+def test_refresh_keeps_a_projects_guide_and_schemas_in_its_language(tmp_path):
+    project = tmp_path / "manual"
+    assert invoke(["init", "--lang", "zh,en", project], C).exit_code == 0
+    assert "up to date" in invoke(["init", "--refresh", project], C).output  # not rewritten into English
+    guide = project / "guide" / "authors-guide.md"
+    guide.write_text("old\n", encoding="utf-8")
+    assert invoke(["init", "--refresh", project], C).exit_code == 0
+    assert "# 编写指南" in guide.read_text(encoding="utf-8")
