@@ -256,7 +256,7 @@ def test_parallel_jobs_print_the_same_files(tmp_path, minimal):
 def test_unknown_post_or_language_is_a_usage_error(tmp_path):
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretery")
     assert result.exit_code == 2
-    assert "no such post — did you mean secretary?" in result.stderr
+    assert "no such post — did you mean 'secretary'?" in result.stderr
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "fr")
     assert result.exit_code == 2 and "zh, en" in result.stderr
     assert not tmp_path.exists() or not any(tmp_path.iterdir())
