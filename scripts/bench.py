@@ -263,8 +263,39 @@ def bench_handbook(root: Path, items: int) -> list[tuple[str, str]]:
     return rows
 
 
+OFFICE_DOCX_MAX_ITEMS = 3000  # the Word handbook grows with the manual as the PDF does
+
+
+def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
+    """Word and Excel in the default language: `officebook docx` (handbook), `export --format xlsx`, and
+    reading that workbook back as `officebook import` does (no change to write). CPU seconds."""
+    from officebook.importer import plan_import, read_raci_sheet
+    from officebook.pipeline import run_check
+    from officebook.render.docx import handbook_docx
+    from officebook.xlsx import workbook_bytes
+
+    manual = run_check(root, use_cache=False).manual
+    lang = manual.info.default_language
+    rows = []
+    if items <= OFFICE_DOCX_MAX_ITEMS:
+        cpu = time.process_time()
+        document = handbook_docx(manual, lang)
+        rows.append(("docx handbook", f"{time.process_time() - cpu:.1f} s CPU, {len(document) / 2**20:.1f} MiB"))
+    else:
+        rows.append(("docx handbook", f"skipped: more than {OFFICE_DOCX_MAX_ITEMS:,} items"))
+    cpu = time.process_time()
+    workbook = workbook_bytes(manual, lang)
+    rows.append(("xlsx workbook", f"{time.process_time() - cpu:.1f} s CPU, {len(workbook) / 2**20:.1f} MiB"))
+    path = root.parent / "bench.xlsx"
+    path.write_bytes(workbook)
+    cpu = time.process_time()
+    plan = plan_import(manual, read_raci_sheet(path), root)
+    rows.append(("import (read and compare)", f"{time.process_time() - cpu:.1f} s CPU, {len(plan.changes)} changes"))
+    return rows
+
+
 STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check, "build": bench_build,
-                                                                    "handbook": bench_handbook}
+                                                                    "handbook": bench_handbook, "office": bench_office}
 
 
 def main() -> int:

@@ -428,3 +428,24 @@ def test_a_failed_build_with_pdf_leaves_the_previous_site(tmp_path, monkeypatch)
     assert result.exit_code == 1 and "fonts-noto-cjk" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def _word_heights(path: Path, page: int) -> list[float]:
+    out = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(path), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [float(m[2]) - float(m[1]) for m in re.finditer(r'<word [^>]*yMin="([\d.]+)" [^>]*yMax="([\d.]+)"', out)]
+
+
+def test_flowcharts_print_after_their_steps_titled_and_at_7_5_pt_or_more(minimal, default_zh):
+    # Noto's line box is 1.437 em: 7.5 pt text gives words 10.78 pt high (the page footer's size)
+    min_height = 7.5 * 1.43
+    texts = page_texts(minimal / "handbook-en.pdf")
+    caption = [i for i, t in enumerate(texts, start=1) if re.search(r"\d\.\d+ Document review: flowchart", t)]
+    heading = [i for i, t in enumerate(texts, start=1) if re.search(r"^\s*\d\.\d+\s+Document review\s*$", t, re.M)]
+    assert len(caption) == 1 and caption == heading[-1:]  # a short chart stays on its steps' page
+    assert "Review the draft" in texts[caption[0] - 1].split("Document review: flowchart")[1]
+    texts = page_texts(default_zh)
+    charts = [i for i, t in enumerate(texts, start=1) if re.search(r"\d\.\d+\s+\S+流程图", t) and "....." not in t]
+    assert len(charts) == 11
+    for page in charts:
+        assert min(_word_heights(default_zh, page)) >= min_height, page

@@ -183,11 +183,31 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3, back to step 1" in review
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    chart = re.search(r'<img class="officebook-flowchart" id="procedures--document-review--flow" alt="([^"]*)" '
-                      r'src="data:image/svg\+xml;base64,([^"]+)">', review)
-    assert chart and chart[1] == "Flowchart: Document review"
-    svg = base64.b64decode(chart[2]).decode()
-    assert svg.startswith("<svg") and 'id="procedures--document-review--flow-title"' in svg
+    # the chart follows the steps, named by the procedure's number and title, cut into one band per step
+    chart = re.search(r'</table>\s*<figure class="flowchart">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
+                      r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
+                      r'(.*?)</table>', review, re.DOTALL)
+    assert chart, review
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
+    assert [alt for alt, _ in images] == ["", "Flowchart: Document review", "", ""]  # lane headers, then 3 steps
+    svgs = [base64.b64decode(data).decode() for _, data in images]
+    assert all(svg.startswith("<svg") for svg in svgs)
+    assert 'id="procedures--document-review--flow-title"' in svgs[1]
+    assert 'class="lane-header"' in svgs[0] and 'class="step"' not in svgs[0]
+
+
+def test_printed_flowcharts_fit_the_column_at_full_size_with_text_of_7_5_pt_or_more():
+    """The text column is 172 mm (650 CSS px): a drawing no wider prints unscaled, so its
+    smallest text, in CSS px, times 0.75 is its size in points."""
+    manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
+    for lang in manual.info.languages:
+        html = handbook_html(manual, lang)
+        for data in re.findall(r'<img alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html):
+            svg = base64.b64decode(data).decode()
+            if 'class="officebook-flowchart' not in svg:
+                continue
+            assert float(re.search(r'width="([\d.]+)"', svg)[1]) <= 650
+            assert min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * 0.75 >= 7.5
 
 
 def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):

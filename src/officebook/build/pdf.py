@@ -27,11 +27,13 @@ from functools import cache
 from pathlib import Path
 
 from officebook.gc_pause import paused_gc
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
+from officebook.tempfiles import partial_path, remove_stale
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -156,6 +158,9 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     """
     weasyprint = load_weasyprint()
     check_font_setting(font)
+    assets = Path(manual.content_dir) / "assets" if manual.content_dir else None  # all printing may read of the content
+    for folder in {file.path.parent for file in files}:
+        remove_stale(folder)  # partial files of killed runs
     result = PdfResult()
 
     def prepared():
@@ -163,7 +168,7 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
             html = file.make_html()
             check_cjk_font(html, Typography(file.lang, cjk_fallback_for(manual), font))
             if progress:
-                progress(f"Rendering {file.path.name}")
+                progress(_("Rendering {file}").format(file=file.path.name))
             yield file, html
 
     def record(file: _File, pages: int, warnings: list[str], seconds: float) -> None:
@@ -173,30 +178,113 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     if jobs <= 1 or len(files) <= 1:
         for file, html in prepared():
             started = time.perf_counter()
-            pages, warnings = render_pdf(weasyprint, html, file.path)
+            pages, warnings = render_pdf(weasyprint, html, file.path, assets=assets, font=font)
             record(file, pages, warnings, time.perf_counter() - started)
         return result
     # "spawn": a fresh interpreter per worker, rather than a fork of one that has loaded Pango.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-        submitted = [(file, pool.submit(_render_in_worker, html, file.path)) for file, html in prepared()]
+        submitted = [(file, pool.submit(_render_in_worker, html, file.path, assets, font)) for file, html in prepared()]
         for file, future in submitted:
             record(file, *future.result())
     return result
 
 
-def _render_in_worker(html: str, path: Path) -> tuple[int, list[str], float]:
+def _render_in_worker(html: str, path: Path, assets: Path | None, font: str | None) -> tuple[int, list[str], float]:
     started = time.perf_counter()
-    pages, warnings = render_pdf(load_weasyprint(), html, path)
+    pages, warnings = render_pdf(load_weasyprint(), html, path, assets=assets, font=font)
     return pages, warnings, time.perf_counter() - started
 
 
-def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
-    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings."""
+# ---- what WeasyPrint may read -----------------------------------------------------------------------
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class RefusedResource(ValueError):
+    """A resource the print may not read: anything but officebook's files and the manual's assets."""
+
+
+def readable_roots(assets: Path | None, font: str | None) -> tuple[Path, ...]:
+    """Where printing may read files: officebook's own package, `content/assets/`, a configured font file."""
+    roots = [PACKAGE_DIR]
+    if assets is not None:
+        roots.append(Path(assets).resolve())
+    if font and Path(font).is_file():
+        roots.append(Path(font).resolve())
+    return tuple(roots)
+
+
+def allowed_file(url: str, roots: Sequence[Path]) -> Path:
+    """The local file a `file:` URL names, when it lies inside one of `roots` (symlinks resolved);
+    `RefusedResource` for every other URL: other schemes (http, ftp ...), other files."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedResource(f"not fetched while printing: {url}")
+    path = Path(unquote(parts.path)).resolve()
+    if not any(path == root or root in path.parents for root in roots) or not path.is_file():
+        raise RefusedResource(f"not read while printing (outside officebook's files and content/assets/): {url}")
+    return path
+
+
+def restricted_url_fetcher(weasyprint, roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher that serves `data:` URLs (officebook's own images) and the files
+    under `roots`, and refuses everything else without touching the network."""
+    import mimetypes
+
+    def fetch_data(url: str):
+        from urllib.request import urlopen  # data: URLs only: decoded in memory, never a network call
+
+        if not url.lower().startswith("data:"):
+            return None
+        with urlopen(url) as response:
+            return response.read(), response.headers.get_content_type()
+
+    def load(url: str) -> tuple[bytes, str, str]:
+        data = fetch_data(url)
+        if data is not None:
+            return data[0], data[1], url
+        path = allowed_file(url, roots)
+        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream", url
+
+    urls = weasyprint.urls
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 68 and later
+        class Fetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                body, mime_type, final = load(url)
+                return urls.URLFetcherResponse(final, body, {"Content-Type": mime_type})
+
+        return Fetcher(allowed_protocols={"file", "data"})
+
+    def fetcher(url: str) -> dict:
+        body, mime_type, final = load(url)
+        return {"string": body, "mime_type": mime_type, "redirected_url": final}
+
+    return fetcher
+
+
+def _without_attachments(document) -> None:
+    """No file is ever embedded in a PDF: drop attachments WeasyPrint collected from the HTML."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
+               font: str | None = None) -> tuple[int, list[str]]:
+    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings.
+
+    Relative URLs resolve against the content folder (the parent of `assets`); only officebook's
+    files, `assets` and the configured `font` file are read (`restricted_url_fetcher`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = partial_path(path)
+    base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
+    fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
     with _collect_warnings() as warnings, paused_gc(collect_after=True):
-        document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
+        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        _without_attachments(document)
         try:
             document.write_pdf(partial)
             os.replace(partial, path)
@@ -236,14 +324,14 @@ def load_weasyprint():
             import weasyprint
     except ImportError as error:
         raise PdfSystemError(
-            f"WeasyPrint is not installed ({error})",
-            "install officebook with its dependencies: pip install officebook (or pip install weasyprint)",
+            _("WeasyPrint is not installed ({reason})").format(reason=error),
+            _("install officebook with its dependencies: pip install officebook (or pip install weasyprint)"),
         ) from None
     except OSError as error:
         raise PdfSystemError(
-            f"WeasyPrint cannot load Pango, which it needs to lay out text ({error})",
-            f"install Pango: apt-get install {PANGO_PACKAGES} (Debian/Ubuntu), "
-            "dnf install pango (Fedora), brew install pango (macOS)",
+            _("WeasyPrint cannot load Pango, which it needs to lay out text ({reason})").format(reason=error),
+            _("install Pango: apt-get install {packages} (Debian/Ubuntu), dnf install pango (Fedora), "
+              "brew install pango (macOS)").format(packages=PANGO_PACKAGES),
         ) from None
     return weasyprint
 
@@ -257,8 +345,8 @@ def installed_font_families(pattern: str = ":") -> frozenset[str]:
     fc_list = shutil.which("fc-list")
     if not fc_list:
         raise PdfSystemError(
-            "fontconfig's fc-list is not installed, so the fonts cannot be checked",
-            "install fontconfig: apt-get install fontconfig (Debian/Ubuntu)",
+            _("fontconfig's fc-list is not installed, so the fonts cannot be checked"),
+            _("install fontconfig: apt-get install fontconfig (Debian/Ubuntu)"),
         )
     listing = subprocess.run(
         [fc_list, "--format", "%{family}\n", pattern], capture_output=True, text=True, check=False
@@ -273,15 +361,16 @@ def check_font_setting(font: str | None) -> None:
     if Typography("en", font=font).custom_family == "officebook-custom":
         if not Path(font).is_file():
             raise PdfSystemError(
-                f"the font file {font} does not exist",
-                f"set --font or ${FONT_ENVIRONMENT_VARIABLE} to an existing .ttf/.otf file or an installed family",
+                _("the font file {font} does not exist").format(font=font),
+                _("set --font or ${variable} to an existing .ttf/.otf file or an installed family").format(
+                    variable=FONT_ENVIRONMENT_VARIABLE),
             )
         return
     if font not in installed_font_families():
         raise PdfSystemError(
-            f"the font family {font!r} is not installed (fc-list does not know it)",
-            f"install it, or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a family `fc-list : family` shows "
-            "or to a font file",
+            _("the font family {font!r} is not installed (fc-list does not know it)").format(font=font),
+            _("install it, or set --font / ${variable} to a family `fc-list : family` shows or to a font file").format(
+                variable=FONT_ENVIRONMENT_VARIABLE),
         )
 
 
@@ -301,7 +390,7 @@ def check_cjk_font(html: str, typography: Typography) -> None:
         return
     wanted = " or ".join(repr(face) for face in typography.required_cjk()[::2])
     raise PdfSystemError(
-        f"no font for the Chinese, Japanese or Korean text: fontconfig knows neither {wanted}",
-        f"install Noto CJK: apt-get install {CJK_FONT_PACKAGE} (Debian/Ubuntu), "
-        f"or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a font that has these glyphs",
+        _("no font for the Chinese, Japanese or Korean text: fontconfig knows neither {fonts}").format(fonts=wanted),
+        _("install Noto CJK: apt-get install {package} (Debian/Ubuntu), or set --font / ${variable} to a font that "
+          "has these glyphs").format(package=CJK_FONT_PACKAGE, variable=FONT_ENVIRONMENT_VARIABLE),
     )

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+import stat as stat_module
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,11 +30,21 @@ import yaml
 
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
 from officebook.collation import chinese_tag_order
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
 from officebook.render.labels import LANGUAGE_NAMES, format_date, label
-from officebook.render.site import SINGULAR, SiteContent, handbook_links, handbook_path, render_site, term_anchors
+from officebook.render.site import (
+    SINGULAR,
+    SiteContent,
+    handbook_links,
+    handbook_path,
+    render_site,
+    term_anchors,
+    theme_text,
+)
+from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, temp_dir
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
@@ -102,9 +112,9 @@ class UserConfig:
             with open(path, "rb") as handle:
                 data = yaml_load(handle) or {}
         except (OSError, yaml.YAMLError) as error:
-            raise SiteBuildError(f"cannot read {path}: {error}") from error
+            raise SiteBuildError(_("cannot read {path}: {reason}").format(path=path, reason=error)) from error
         if not isinstance(data, dict):
-            raise SiteBuildError(f"{path}: the top level must be a mapping")
+            raise SiteBuildError(_("{path}: the top level must be a mapping").format(path=path))
         return cls(path.resolve(), data)
 
 
@@ -222,8 +232,8 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     if info.effective:
         copyright_parts.append(f"{label('effective', lang)} {format_date(info.effective, lang)}")
     defaults: dict = {
-        "site_name": info.title.get(lang),
-        "copyright": " · ".join(copyright_parts),
+        "site_name": theme_text(info.title.get(lang)),
+        "copyright": theme_text(" · ".join(copyright_parts)),
         # System fonts by default: Google Fonts is slow or blocked on many office networks, and
         # Roboto has no Chinese. A font set in mkdocs.yml is used (except in offline builds).
         "theme": {"name": "material", "font": False},
@@ -433,7 +443,8 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, 
                      notes: EditionNotes | None = None, handbooks: Mapping[str, Path] | None = None) -> PreparedLanguage:
     """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`;
     `handbooks` (language → printed PDF) are put in the docs folder and linked."""
-    step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
+    pages_stage = _("{lang}: pages").format(lang=lang)
+    step = (lambda done, total: progress(pages_stage, done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
     content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
     docs_dir = work_dir / lang / "docs"
@@ -507,7 +518,7 @@ def _progress_plugin(lang: str, progress: Progress):
         def on_post_page(self, output, page, config):
             self.done += 1
             if self.done % 50 == 0 or self.done == self.total:
-                progress(f"{lang}: site", self.done, self.total)
+                progress(_("{lang}: site").format(lang=lang), self.done, self.total)
             return output
 
     return ProgressPlugin()
@@ -533,7 +544,8 @@ def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None =
             build(config)
         except (MkDocsException, OSError, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
-            raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
+            raise SiteBuildError(_("{what}: MkDocs build failed: {reason}").format(what=lang or config_file, reason=error),
+                                 messages) from error
         finally:
             gc.unfreeze()
 
@@ -547,16 +559,16 @@ def check_output(output: Path, protected: list[Path]) -> None:
     for path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
-            raise OutputRefused(f"refusing to replace {output}: it contains {path}")
+            raise OutputRefused(_("refusing to replace {output}: it contains {path}").format(output=output, path=path))
     if target == Path.home().resolve() or target == Path(target.anchor):
-        raise OutputRefused(f"refusing to replace {output}")
+        raise OutputRefused(_("refusing to replace {output}").format(output=output))
     if target.exists():
         if not target.is_dir():
-            raise OutputRefused(f"refusing to replace {output}: it is not a folder")
+            raise OutputRefused(_("refusing to replace {output}: it is not a folder").format(output=output))
         if any(target.iterdir()) and not (target / SITE_MARKER).exists():
             raise OutputRefused(
-                f"refusing to replace {output}: it is not empty and was not built by officebook "
-                f"(no {SITE_MARKER} file); remove it or choose another output folder"
+                _("refusing to replace {output}: it is not empty and was not built by officebook "
+                  "(no {marker} file); remove it or choose another output folder").format(output=output, marker=SITE_MARKER)
             )
 
 
@@ -565,7 +577,7 @@ def replace_folder(staging: Path, target: Path) -> None:
     after; if the second rename fails the old site is put back."""
     backup: Path | None = None
     if target.exists():
-        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        backup = staging_dir(target, "old")
         os.rmdir(backup)
         os.rename(target, backup)
     try:
@@ -602,10 +614,12 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     check_output(output, list(protected or []) + ([config_file] if config_file else []))
     user = UserConfig.load(config_file)
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(output.parent, output.name)  # what killed runs left: staging and backup folders
+    remove_stale_temp()
     # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)).resolve()
+    staging = staging_dir(output, "new").resolve()
     own_work_dir = work_dir is None
-    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
+    work = temp_dir("site") if own_work_dir else Path(work_dir)
     timings = {"render": 0.0, "mkdocs": 0.0}
     languages = manual.info.languages
     pages = 0
@@ -628,6 +642,11 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
             "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
         _umask_permissions(staging)
         replace_folder(staging, output)
+    except OSError as error:  # a full disk, a folder we may not write: one clear error
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f" {error.filename}" if error.filename else ""
+        raise SiteBuildError(_("cannot write the site{where}: {reason}").format(
+            where=where, reason=error.strerror or error)) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -642,13 +661,23 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
 
 
 def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under `paths` (hidden files skipped)."""
+    """Size and modification time of every content file and asset under `paths` (and of files named
+    in `paths`), found the way `check` finds them: a FIFO, a link loop or a path too long never
+    blocks or stops the watcher."""
+    from officebook.pipeline import discover, discover_assets
+
     found: dict[str, tuple[int, int]] = {}
     for root in paths:
-        candidates = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        if root.is_dir():
+            candidates = [root / rel for rel in (*discover(root).files, *sorted(discover_assets(root)))]
+        else:
+            candidates = [root]
         for path in candidates:
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root.parent).parts):
+            try:
                 stat = path.stat()
+            except OSError:
+                continue
+            if stat_module.S_ISREG(stat.st_mode):
                 found[str(path)] = (stat.st_size, stat.st_mtime_ns)
     return found
 
@@ -670,7 +699,7 @@ class LivePreview:
         self.config_file = config_file
         self.check = check
         self.on_pages = on_pages
-        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
+        self.work_dir = Path(work_dir) if work_dir else temp_dir("serve")
         self.own_work_dir = work_dir is None
         self.prepared: PreparedLanguage | None = None
 
@@ -681,7 +710,8 @@ class LivePreview:
             return False
         lang = self.lang or manual.info.default_language
         if lang not in manual.info.languages:
-            raise SiteBuildError(f"the manual has no language {lang!r} (it has {', '.join(manual.info.languages)})")
+            raise SiteBuildError(_("the manual has no language {lang!r} (it has {languages})").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
         # One language is served: no language selector leading to sites that are not there.
@@ -711,7 +741,7 @@ class LivePreview:
         from mkdocs.commands.serve import serve
 
         if self.prepared is None:
-            raise SiteBuildError("the content has errors: nothing to serve yet")
+            raise SiteBuildError(_("the content has errors: nothing to serve yet"))
         _quiet_jieba()
         stop = threading.Event()
         watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")

@@ -22,6 +22,7 @@ from officebook.render.site import (
     checklist_scope,
     front_matter,
     term_anchors,
+    theme_text,
 )
 
 ONBOARDING_DIR = "onboarding"
@@ -46,7 +47,7 @@ def onboarding_nav(manual: Manual, lang: str, item_limit: int) -> dict:
     """The navigation section: the index, and every post's page unless there are too many."""
     section: list = [INDEX_PATH]
     if len(manual.post_order) <= item_limit:
-        section += [{manual.posts[p].title.get(lang): onboarding_path(p)} for p in manual.post_order]
+        section += [{theme_text(manual.posts[p].title.get(lang)): onboarding_path(p)} for p in manual.post_order]
     return {label("new-here", lang): section}
 
 

@@ -24,7 +24,7 @@ from markupsafe import Markup, escape
 from officebook.collation import sort_key
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
-from officebook.render.flowchart import flowchart_svg, flowchart_title
+from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
 from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
 from officebook.render.markdown import render_markdown
@@ -444,16 +444,29 @@ class _Context:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
     def flowchart(self, procedure_id: str) -> Markup:
-        """The procedure's swimlane flowchart: the web manual's SVG, drawn by WeasyPrint as vectors.
+        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
 
-        It goes in as an `<img>` with a data URL rather than inline: then WeasyPrint's HTML parser
+        It is cut into horizontal bands right under each box, one table row each, with the lane
+        headers as the table's head: a chart that fits the space left follows the steps on the same
+        page, and a long one breaks between steps and repeats the lanes on the next page. Each band
+        goes in as an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
         never sees the SVG's markup, which makes the handbook print about a tenth faster.
         """
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=prefix)
-        return Markup('<img class="officebook-flowchart" id="{}" alt="{}" src="data:image/svg+xml;base64,{}">').format(
-            prefix, flowchart_title(procedure, self.lang), base64.b64encode(svg.encode()).decode("ascii"))
+        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix)
+        title = flowchart_title(procedure, self.lang)
+
+        def image(svg: str, alt: str) -> Markup:
+            return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(
+                alt, base64.b64encode(svg.encode()).decode("ascii"))
+
+        rows = [Markup("<tr><td>{}</td></tr>").format(image(layout.svg_band(top, bottom, describe=index == 0),
+                                                            title if index == 0 else ""))
+                for index, (top, bottom) in enumerate(layout.bands())]
+        return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
+                      '<tbody>{}</tbody></table>').format(
+            prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
 
 
 def _shift_headings(html: str, top: int) -> str:
