@@ -109,7 +109,7 @@ def test_pages_and_navigation(fixture_manual):
     nav = navigation(fixture_manual, "zh")
     assert list(nav[0]) == ["首页"] and list(nav[-1]) == ["术语"]
     duties = next(entry["职责"] for entry in nav if "职责" in entry)
-    assert duties[0] == "duties/index.md" and {"职责分工矩阵（RACI）": "raci.md"} in duties
+    assert duties[0] == "duties/index.md" and {"职责分工表": "raci.md"} in duties
     compact = navigation(fixture_manual, "en", item_limit=1)
     duties = next(entry["Duties"] for entry in compact if "Duties" in entry)
     assert duties == ["duties/index.md", {"Responsibility matrix (RACI)": "raci.md"}]

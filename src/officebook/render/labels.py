@@ -7,6 +7,8 @@ to every language you can write.
 
 from __future__ import annotations
 
+import re
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # kinds
@@ -384,7 +386,7 @@ LABELS: dict[str, dict[str, str]] = {
         "first_day": "第一天",
         "first_week": "第一周",
         "first_month": "第一个月",
-        "post-duties": "承担的职责（负责或把关）",
+        "post-duties": "承担的职责（牵头或负责）",
         "procedures-owned": "主责流程",
         "procedures-acted-in": "参与的流程",
         "standards-applying": "适用的标准",
@@ -567,6 +569,16 @@ def label(key: str, lang: str, **values: object) -> str:
     if text is None:
         text = LABELS[FALLBACK_LANGUAGE][key]
     return text.format(**values) if values else text
+
+
+def format_date(value: str, lang: str) -> str:
+    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO dates are plain
+    English office usage too)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not match or lang.lower().split("-")[0] not in {"zh", "ja"}:
+        return str(value)
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def raci_cell(role: str, lang: str) -> str:

@@ -27,7 +27,7 @@ from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
+from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
 from officebook.render.markdown import render_markdown
 from officebook.render.orgchart import orgchart_svg
 
@@ -621,16 +621,6 @@ def chapter_number(number: int, lang: str) -> str:
 def _chapter_number(number: int, context: _Context) -> str:
     """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
     return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
-
-
-def format_date(value: str, lang: str) -> str:
-    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO is plain
-    English office usage too)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if not match or html_lang(lang).split("-")[0] not in {"zh", "ja"}:
-        return str(value)
-    year, month, day = match.groups()
-    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def cover_date(value: str | None, lang: str) -> str:

@@ -30,7 +30,7 @@ from officebook.collation import sort_key
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
 from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
+from officebook.render.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
 from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
 from officebook.render.orgchart import orgchart_svg
 
@@ -233,6 +233,10 @@ class PageContext:
 
     def raci_cell(self, role: str) -> str:
         return raci_cell(role, self.lang)
+
+    def date(self, value: str | None) -> str:
+        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
+        return format_date(value, self.lang) if value else ""
 
 
 # ---- back-references -----------------------------------------------------------------------------
