@@ -6,6 +6,7 @@ onboarding pages (render/onboarding.py) all build on this module, which imports 
 from __future__ import annotations
 
 import hashlib
+import json
 import posixpath
 import re
 from collections.abc import Iterable, Sequence
@@ -15,7 +16,7 @@ from html import escape
 import jinja2
 import yaml
 
-from officebook.model import Manual, Procedure, Ref, Step, Text
+from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
 from officebook.render.itemlinks import site_links
 from officebook.render.labels import LANGUAGE_NAMES, category_label, label
 from officebook.render.markdown import markdown_source, plain_text
@@ -114,7 +115,12 @@ class PageContext:
         return inline(value.get(self.lang)) if value else ""
 
     def plain(self, value: Text | None) -> str:
-        return plain_text(value.get(self.lang)) if value else ""
+        """A text without markup on one line; links between items read as their labels (or titles)."""
+        if not value:
+            return ""
+        text = site_links(value.get(self.lang), self.manual, self.lang, self.path,
+                          step_label=lambda number: label("step-number", self.lang, number=number))
+        return plain_text(text)
 
     def md(self, value: Text | None, top_heading: int | None = None) -> str:
         """A Markdown text of the content, made safe to embed."""
@@ -190,6 +196,19 @@ class PageContext:
                 text += " ↺"
             parts.append(text)
         return self.label("clause-separator").join(parts)
+
+    # checklists
+    def checklist_labels(self) -> str:
+        """The words officebook.js shows around a list, in this page's language (JSON)."""
+        keys = ("reset", "print", "period", "reset-confirm", "reset-yes", "cancel", "undo", "cleared",
+                "ticked-count", "start-afresh", "case-reference", "case-open", "case-close", "case-closed",
+                "case-none", "case-open-list", "case-current")
+        return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
+
+    @staticmethod
+    def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
+        """The lines ticked on a case sheet: the post's own steps, then the criteria."""
+        return [s.entry for s in sheet.own_steps] + [e for group in sheet.criteria for e in group.entries]
 
     def frequency(self, value: str | None) -> str:
         return self.label(value) if value else ""
