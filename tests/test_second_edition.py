@@ -178,3 +178,33 @@ def test_a_re_check_from_the_cache_sees_a_step_renamed_in_another_file(tmp_path)
                          .replace("next: [send, verify]", "next: [send, confirm]"), encoding="utf-8")
     found = [d for d in run_check(content, cache_dir=cache).diagnostics if d.is_error]
     assert {(d.code, d.file) for d in found} == {("ref.unknown", "duties/duty-shift.yaml")}
+
+
+def test_tasks_and_self_checks_land_in_the_lists_of_every_post_they_concern(manual):
+    for duty in manual.duties.values():
+        holders = {*duty.raci.responsible, duty.raci.accountable}
+        for post, lists in manual.checklists.items():
+            keys = {f: {e.key for e in entries} for f, entries in lists.by_frequency.items()}
+            for task in duty.tasks:
+                assert (f"task:{duty.id}/{task.number}" in keys.get(task.frequency, ())) == (post in holders)
+            if duty.tasks:  # a duty with tasks is no line of its own
+                assert all(f"duty:{duty.id}" not in k for k in keys.values())
+    for standard in manual.standards.values():
+        for post, lists in manual.checklists.items():
+            in_list = {e.key for e in lists.by_frequency.get(standard.check, ())} if standard.check else set()
+            applies = standard.id in manual.applicable_standards[post]
+            assert (f"criterion:{standard.id}/0" in in_list) == bool(standard.check and applies)
+
+
+def test_case_sheets_and_lists_are_exported(manual):
+    data = export_data(manual)
+    officer = next(c for c in data["checklists"] if c["post"]["id"] == "duty-officer")
+    daily = officer["periodic"][0]
+    assert daily["frequency"] == "daily" and len(daily["entries"]) == 7
+    assert [g["id"] for g in daily["governing"]] == ["accuracy"] and daily["criteria"] == []
+    case = officer["cases"][0]
+    assert case["procedure"]["id"] == "urgent-report" and case["owner"] is True
+    assert [(s["step"], s["own"]) for s in case["steps"]] == [("receive", True), ("verify", True),
+                                                               ("approve", False), ("send", True)]
+    assert [g["standard"]["id"] for g in case["criteria"]] == ["accuracy"]
+    assert [w["frequency"] for w in officer["occasions"]] == ["on-event"]
