@@ -23,7 +23,9 @@ def test_items_are_frozen(manual):
 
 def test_items_are_ordered_by_order_then_title(manual):
     assert list(manual.functions) == ["service", "coordination"]
-    assert list(manual.posts) == ["director", "secretary", "driver"]  # no order: by default-language title
+    # no order: by the pinyin of the default-language title, 办公室主任 < 驾驶员 < 秘书 (not code points)
+    assert list(manual.posts) == ["director", "driver", "secretary"]
+    assert list(manual.duties) == ["vehicles", "document-handling", "annual-review"]  # 车 < 公 < 年
 
 
 def test_texts_fall_back_to_the_default_language(manual):
@@ -54,8 +56,13 @@ def test_checklists_by_frequency_steps_and_criteria(manual):
         "step:document-review/draft", "step:vehicle-request/request",
         "step:vehicle-request/approve", "step:vehicle-request/refuse",
     ]
-    # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts)
+    # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts).
+    # Neither has a check: each is shown once, with the work it governs — on the case sheets, in procedure order
     assert [e.key for e in secretary.criteria] == ["criterion:accuracy/0", "criterion:accuracy/1", "criterion:courtesy/0"]
+    assert [(c.procedure, [g.standard for g in c.criteria]) for c in secretary.cases] == [
+        ("document-review", ["accuracy"]), ("vehicle-request", ["courtesy"])]
+    assert secretary.periodic["annually"].governing == ("courtesy",)
+    assert secretary.periodic["annually"].criteria == ()  # shown on the vehicle-request sheet already
 
 
 def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
@@ -69,7 +76,7 @@ def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
 def test_onboarding_view(manual):
     view = manual.onboarding["secretary"]
     assert [e.text.get("en") for e in view.first_day] == ["Meet the colleagues in every section"]
-    assert view.duties == ("document-handling", "annual-review", "vehicles")
+    assert view.duties == ("vehicles", "document-handling", "annual-review")
     assert view.procedures_owned == ("document-review",)
     assert view.procedures_acted_in == ("vehicle-request",)
     assert view.reports_to == "director" and view.direct_reports == ("driver",)

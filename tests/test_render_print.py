@@ -95,7 +95,7 @@ def test_every_id_is_unique_and_every_internal_link_has_a_target(manual, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
-    html = handbook_html(manual, lang)
+    html = handbook_html(manual, lang, style="modern")
     document = _Document(html)
     toc = html[html.index('<nav class="front toc"'):html.index("</nav>")]
     for number, kind in enumerate(("functions", "duties", "procedures", "standards", "posts"), start=1):
@@ -110,7 +110,7 @@ def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
 
 
 def test_chinese_handbook_names_the_simplified_chinese_faces(manual):
-    html = handbook_html(manual, "zh")
+    html = handbook_html(manual, "zh", style="modern")
     assert '<html lang="zh-Hans">' in html
     root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
     assert root_rule.startswith('"Noto Serif CJK SC"')
@@ -140,7 +140,7 @@ def test_page_margins_carry_title_chapter_edition_and_page_of_pages(manual):
     assert "@top-right { content: string(chapter); }" in html
     assert '@bottom-left { content: "Edition 2026.1 · Effective 2026-12-01"; }' in html
     assert '@bottom-right { content: "Page " counter(page) " of " counter(pages); }' in html
-    zh = handbook_html(manual, "zh")
+    zh = handbook_html(manual, "zh", style="modern")
     assert '@bottom-right { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; }' in zh
 
 
@@ -183,11 +183,31 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3, back to step 1" in review
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    chart = re.search(r'<img class="officebook-flowchart" id="procedures--document-review--flow" alt="([^"]*)" '
-                      r'src="data:image/svg\+xml;base64,([^"]+)">', review)
-    assert chart and chart[1] == "Flowchart: Document review"
-    svg = base64.b64decode(chart[2]).decode()
-    assert svg.startswith("<svg") and 'id="procedures--document-review--flow-title"' in svg
+    # the chart follows the steps, named by the procedure's number and title, cut into one band per step
+    chart = re.search(r'</table>\s*<figure class="flowchart">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
+                      r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
+                      r'(.*?)</table>', review, re.DOTALL)
+    assert chart, review
+    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
+    assert [alt for alt, _ in images] == ["", "Flowchart: Document review", "", ""]  # lane headers, then 3 steps
+    svgs = [base64.b64decode(data).decode() for _, data in images]
+    assert all(svg.startswith("<svg") for svg in svgs)
+    assert 'id="procedures--document-review--flow-title"' in svgs[1]
+    assert 'class="lane-header"' in svgs[0] and 'class="step"' not in svgs[0]
+
+
+def test_printed_flowcharts_fit_the_column_at_full_size_with_text_of_7_5_pt_or_more():
+    """The text column is 172 mm (650 CSS px): a drawing no wider prints unscaled, so its
+    smallest text, in CSS px, times 0.75 is its size in points."""
+    manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
+    for lang in manual.info.languages:
+        html = handbook_html(manual, lang)
+        for data in re.findall(r'<img alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html):
+            svg = base64.b64decode(data).decode()
+            if 'class="officebook-flowchart' not in svg:
+                continue
+            assert float(re.search(r'width="([\d.]+)"', svg)[1]) <= 650
+            assert min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * 0.75 >= 7.5
 
 
 def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):

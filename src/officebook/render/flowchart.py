@@ -1,18 +1,31 @@
-"""A procedure's flowchart as a standalone, deterministic inline SVG.
+"""A procedure's flowchart as a standalone, deterministic, semantic inline SVG.
 
-Layout: one swimlane (column) per acting post, headed by the post's title; one row per step, in
-list order, so each row holds exactly one box. Arrows follow `Step.next`:
+The layout follows BPMN swimlanes and the layered (Sugiyama) scheme of Graphviz dot and ELK: one
+lane (column) per acting post, in order of first appearance; one layer (row) per step, in list
+order, so the chart reads in the order of the steps table and each row holds exactly one box.
+Because a row holds one box, the space left and right of it is free, and every edge can be routed
+with a fixed set of rules that keep lines apart by construction rather than by search:
 
-- to the next row: straight down, or down-across-down through the gap between the rows;
-- forward past other rows: down into the gap, across to a gutter between lanes, down the gutter,
-  across the gap above the target and down into it;
-- back to an earlier step (rework): from the box's right side to a gutter right of both boxes, up,
-  and into the target's right side — dashed and in a second colour, so loops stand out.
+- from a step whose `next` branches, the edges leave a decision diamond below its box;
+- forward edges leave the box (or the diamond) downwards. If the target's lane has no other box
+  between the two rows, the edge crosses once, in the gap below the source, and drops down the
+  target lane's centre line (straight down when both share a lane). Otherwise it crosses to the
+  channel (gutter) beside the target lane, runs down the gutter on a track of its own, and enters
+  the target from the gap right above it;
+- loops back (rework) leave the box's left side (or the diamond's left corner), run up the gutter
+  left of both lanes on a track of their own, and enter the target's top left of centre, each
+  loop at its own point with its own arrowhead, dashed and in a second colour;
+- every gap between rows stacks, from the top: the start/end/diamond zone, one track for the
+  edges leaving the row above, one for the edges entering the row below, one per loop entering
+  it, and the `when` label of the row below, right of the arrows that enter it.
 
-Every arrow into a step carries that step's `when`, drawn once above the step's box, right of where
-the arrows enter. A filled dot marks the start, a ringed dot each end. Vertical runs in the same
-gutter and horizontal runs in the same gap get separate tracks unless they share a source or a
-target (then they merge, like a bus). Only presentation attributes are used, so WeasyPrint renders it.
+So a lane's centre line between two boxes only ever carries edges into the lower box, gutter
+tracks are given by interval colouring (edges may share a track only when they share a source
+or a target and are both forward), and no line runs on a lane border or through a box. A
+maintained pure-Python library that does swimlane partitions with orthogonal channel routing
+without a browser or a Java runtime at build time does not exist (grandalf does layering only,
+Graphviz and ELK are native/Java), hence this module. Presentation attributes only, so
+WeasyPrint draws it as the browser does.
 """
 
 from __future__ import annotations
@@ -23,403 +36,549 @@ from html import escape
 
 from officebook.model import Manual, Procedure, Step
 from officebook.render.labels import label
-from officebook.render.markdown import first_sentence, plain_text
+from officebook.render.markdown import plain_text
 from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element, text_width, wrap
 
 FONT = 12.5
-LINE = 16.0
+LINE = 17.0
+ACTOR_FONT = 11.5
 LABEL_FONT = 11.0
 LABEL_LINE = 14.0
 HEADER_FONT = 13.0
+HEADER_LINE = 16.0
 BOX_PAD = 8.0
 BADGE_R = 9.0
-TRACK = 7.0
-MIN_BOX_H = 38.0
-ACTION_LINES = 4
-LABEL_LINES = 3
-HEADER_LINES = 3
-TARGET_WIDTH = 760.0
+TRACK = 8.0  # distance between two parallel lines
+LOOP_DX = 14.0  # distance between the points where loops enter a box's top
+DIAMOND_W = 30.0
+DIAMOND_H = 20.0
+ARROW = 8.0
+LANES_WIDTH = 640.0  # fits the handbook's text column (172 mm) at full size: text stays 9.4 pt
+VERTICAL_WIDTH = 350.0  # a 390 px phone's column (358 px) at full size, a 360 px one's at 94 %
+MIN_LANE = 104.0
+MAX_LANE = 260.0
 
 INK = "#1f2937"
 FLOW = "#1e4e8c"
 REWORK = "#b45309"
 LANE_FILLS = ("#f3f6fa", "#ffffff")
+HIGHLIGHT_FILL = "#fff4d6"
 LANE_LINE = "#c4cedb"
 HEADER_FILL = "#e3eaf3"
 BOX_STROKE = "#1e4e8c"
 
 
+def flowchart_svg(procedure: Procedure, manual: Manual, lang: str, *, id_prefix: str = "flow",
+                  vertical: bool = False, highlight_post: str | None = None) -> str:
+    """The flowchart of `procedure` in `lang` as an `<svg>` element (ids start with `id_prefix`).
+
+    `vertical` draws one column with the actor named in each box (for narrow screens);
+    `highlight_post` tints that post's lane and boxes."""
+    return FlowchartLayout(procedure, manual, lang, id_prefix, vertical=vertical,
+                           highlight_post=highlight_post).svg()
+
+
 @dataclass(frozen=True)
-class _Edge:
-    source: int  # row of the step the arrow leaves
-    target: int  # row of the step it enters
+class WebFlowchart:
+    """A web page's flowchart: the lanes drawing, and a one-column drawing for screens too narrow
+    to show the lanes with step text at 11 px or more (None when the lanes fit a phone)."""
 
-    @property
-    def is_rework(self) -> bool:
-        return self.target <= self.source
-
-    @property
-    def is_adjacent(self) -> bool:
-        return self.target == self.source + 1
+    title: str
+    lanes: str
+    vertical: str | None
+    min_width: int  # the narrowest the lanes drawing may be shown at, in CSS px (a multiple of 40)
 
 
-@dataclass
-class _Segment:
-    """A run that needs a track: a vertical run in a gutter or a horizontal run in a gap."""
-
-    edge: _Edge
-    low: float  # interval along the run, in abstract or pixel units
-    high: float
-    track: int = 0
-    min_track: int = 0
+PHONE_WIDTH = 360  # a 390 px phone's content column, less a little
 
 
-def flowchart_svg(procedure: Procedure, manual: Manual, lang: str, *, id_prefix: str = "flow") -> str:
-    """The flowchart of `procedure` in `lang` as an `<svg>` element (ids start with `id_prefix`)."""
-    return _Layout(procedure, manual, lang, id_prefix).svg()
+def web_flowchart(procedure: Procedure, manual: Manual, lang: str, *, id_prefix: str = "flow",
+                  highlight_post: str | None = None) -> WebFlowchart:
+    """Both drawings of a procedure for its web page."""
+    layout = FlowchartLayout(procedure, manual, lang, id_prefix, highlight_post=highlight_post)
+    # Below this width step text would render under 11 px (12.5 px scaled by 0.88).
+    min_width = int(-(-layout.width * 11 / FONT // 40) * 40)
+    vertical = None
+    if min_width > PHONE_WIDTH:
+        vertical = FlowchartLayout(procedure, manual, lang, id_prefix + "-v", vertical=True,
+                                   highlight_post=highlight_post).svg()
+    return WebFlowchart(flowchart_title(procedure, lang), layout.svg(), vertical, min_width)
 
 
 def flowchart_title(procedure: Procedure, lang: str) -> str:
-    """The flowchart's accessible name, `Flowchart: Document review`: the SVG's <title>, or an image's alt."""
-    return label("flowchart", lang) + ": " + procedure.title.get(lang)
+    """The flowchart's accessible name, `流程图：公文审核`: the SVG's <title>, or an image's alt."""
+    return label("flowchart", lang) + label("colon", lang) + procedure.title.get(lang)
 
 
-def _assign_tracks(segments: list[_Segment], pad: float = 0.0) -> int:
-    """Greedy interval colouring, in the given order; runs sharing a source or a target may share
-    a track, and a run never goes below its `min_track`."""
-    placed: list[_Segment] = []
-    for segment in segments:
-        track = segment.min_track
+def step_box_text(step: Step, lang: str) -> str:
+    """What a step's box says: its `title` when it has one, otherwise its whole action."""
+    return plain_text(step.name.get(lang))
+
+
+@dataclass(frozen=True)
+class _Edge:
+    source: int  # row of the step the edge leaves
+    target: int  # row of the step it enters
+
+    @property
+    def is_loop(self) -> bool:
+        return self.target <= self.source
+
+
+@dataclass
+class _Run:
+    """A vertical run in a gutter, over an interval of abstract heights (gap g = 2g, row r = 2r+1)."""
+
+    edge: _Edge
+    low: int
+    high: int
+    track: int = 0
+
+
+def _assign_tracks(runs: list[_Run]) -> int:
+    """Greedy interval colouring in a fixed order: two overlapping runs share a track only when
+    both go forward and share their source or their target (a bus). Returns the track count."""
+    placed: list[_Run] = []
+    for run in runs:
+        track = 0
         while any(
-            other.track == track
-            and other.low <= segment.high + pad
-            and segment.low <= other.high + pad
-            and other.edge.source != segment.edge.source
-            and other.edge.target != segment.edge.target
+            other.track == track and other.low <= run.high and run.low <= other.high
+            and not (not run.edge.is_loop and not other.edge.is_loop
+                     and (run.edge.source == other.edge.source or run.edge.target == other.edge.target))
             for other in placed
         ):
             track += 1
-        segment.track = track
-        placed.append(segment)
-    return 1 + max((s.track for s in placed), default=-1)
+        run.track = track
+        placed.append(run)
+    return 1 + max((r.track for r in placed), default=-1)
 
 
-class _Layout:
-    def __init__(self, procedure: Procedure, manual: Manual, lang: str, id_prefix: str) -> None:
+def _track_offsets(count: int) -> list[float]:
+    """Where a gutter's tracks lie relative to its lane border: a whole track away at least, so
+    that no line runs along the border, alternately right and left of it."""
+    return sorted(TRACK * (index // 2 + 1) * (1 if index % 2 == 0 else -1) for index in range(count))
+
+
+class FlowchartLayout:
+    """Positions of lanes, boxes and edges; `svg()` draws them, `svg_band()` draws a horizontal slice."""
+
+    def __init__(self, procedure: Procedure, manual: Manual, lang: str, id_prefix: str = "flow", *,
+                 vertical: bool = False, highlight_post: str | None = None) -> None:
         self.procedure = procedure
         self.lang = lang
         self.prefix = id_prefix
+        self.vertical = vertical
+        self.highlight = highlight_post
         self.steps: tuple[Step, ...] = procedure.steps
         self.row_of = {step.id: row for row, step in enumerate(self.steps)}
-        self.lanes: list[str | None] = list(procedure.actors)
+        posts: list[str | None] = list(procedure.actors)
         if any(step.actor is None for step in self.steps):
-            self.lanes.append(None)
-        self.lane_of = [self.lanes.index(step.actor) for step in self.steps]
-        self.lane_titles = [
-            manual.posts[post].title.get(lang) if post in manual.posts else (post or "?")
-            for post in self.lanes
-        ]
+            posts.append(None)
+        self.posts = posts
+        self.post_titles = {
+            post: manual.posts[post].title.get(lang) if post in manual.posts else (post or "?") for post in posts
+        }
+        self.lanes: list[str | None] = [None] if vertical else posts
+        self.lane_of = [0 if vertical else posts.index(step.actor) for step in self.steps]
         self.edges = sorted(
             {_Edge(row, self.row_of[target]) for row, step in enumerate(self.steps)
              for target in step.next if target in self.row_of},
             key=lambda e: (e.source, e.target),
         )
+        self.branching = [len({t for t in step.next if t in self.row_of}) > 1 for step in self.steps]
+        self._classify()
         self._route_gutters()
         self._measure()
-        self._route_gaps()
         self._place_rows()
+        self._route()
 
-    # -- abstract routing: which gutter, which track --------------------------------------------
+    # -- which way each edge goes ---------------------------------------------------------------
 
-    def _route_gutters(self) -> None:
-        """Choose the gutter (lane boundary) of every run along a gutter, and its track."""
-        self.gutter_of: dict[_Edge, int] = {}
-        by_boundary: dict[int, list[_Segment]] = {}
+    def _lane_free(self, lane: int, first: int, last: int) -> bool:
+        """No box of `lane` in rows first..last."""
+        return all(self.lane_of[row] != lane for row in range(first, last + 1))
+
+    def _classify(self) -> None:
+        """Each forward edge drops down the target lane (`drop`) or takes a gutter (`gutter`)."""
+        self.kind: dict[_Edge, str] = {}
+        self.exits: dict[int, list[_Edge]] = {g: [] for g in range(len(self.steps) + 1)}  # gap -> edges
+        self.entries: dict[int, list[_Edge]] = {g: [] for g in range(len(self.steps) + 1)}
+        self.loops_into: dict[int, list[_Edge]] = {g: [] for g in range(len(self.steps) + 1)}
         for edge in self.edges:
             source_lane, target_lane = self.lane_of[edge.source], self.lane_of[edge.target]
-            if edge.is_rework:
-                boundary = max(source_lane, target_lane) + 1
-                low, high = 2 * edge.target + 1, 2 * edge.source + 1
-            elif edge.is_adjacent:
-                continue
+            if edge.is_loop:
+                self.kind[edge] = "loop"
+                self.loops_into[edge.target].append(edge)
+            elif self._lane_free(target_lane, edge.source + 1, edge.target - 1):
+                self.kind[edge] = "straight" if source_lane == target_lane else "drop"
+                if source_lane != target_lane:
+                    self.exits[edge.source + 1].append(edge)
             else:
-                if target_lane > source_lane:
-                    boundary = target_lane
-                elif target_lane < source_lane:
-                    boundary = target_lane + 1
-                else:
-                    boundary = source_lane
-                low, high = 2 * (edge.source + 1), 2 * edge.target
-            self.gutter_of[edge] = boundary
-            by_boundary.setdefault(boundary, []).append(_Segment(edge, low, high))
-        self.gutter_segments = {
-            edge: segment for segments in by_boundary.values() for segment in segments
-            for edge in [segment.edge]
-        }
+                self.kind[edge] = "gutter"
+                self.exits[edge.source + 1].append(edge)
+                self.entries[edge.target].append(edge)
+        for loops in self.loops_into.values():
+            loops.sort(key=lambda e: -e.source)  # the loop from furthest down enters nearest the centre
+
+    def _gutter_of(self, edge: _Edge) -> int:
+        """The lane boundary (0 = left of the first lane) whose channel the edge runs in."""
+        source_lane, target_lane = self.lane_of[edge.source], self.lane_of[edge.target]
+        if edge.is_loop:
+            return min(source_lane, target_lane)
+        if target_lane > source_lane:
+            return target_lane
+        return target_lane + 1
+
+    def _route_gutters(self) -> None:
+        by_boundary: dict[int, list[_Run]] = {}
+        self.gutter_run: dict[_Edge, _Run] = {}
+        for edge in self.edges:
+            if self.kind[edge] == "gutter":
+                run = _Run(edge, 2 * (edge.source + 1), 2 * edge.target)
+            elif self.kind[edge] == "loop":
+                leave = 2 * (edge.source + 1) if self.branching[edge.source] else 2 * edge.source + 1
+                run = _Run(edge, 2 * edge.target, leave)
+            else:
+                continue
+            self.gutter_run[edge] = run
+            by_boundary.setdefault(self._gutter_of(edge), []).append(run)
         self.gutter_tracks = {
-            boundary: _assign_tracks(sorted(segments, key=lambda s: (s.low, s.high, s.edge.source, s.edge.target)))
-            for boundary, segments in sorted(by_boundary.items())
+            boundary: _assign_tracks(sorted(runs, key=lambda r: (r.edge.is_loop, r.low, r.high, r.edge.source,
+                                                                  r.edge.target)))
+            for boundary, runs in sorted(by_boundary.items())
         }
 
     # -- sizes ----------------------------------------------------------------------------------
 
     def _measure(self) -> None:
-        lanes = max(1, len(self.lanes))
+        lanes = len(self.lanes)
         max_tracks = max(self.gutter_tracks.values(), default=0)
-        self.half_gutter = max(14.0, TRACK * max_tracks / 2 + 8)
-        self.lane_w = max(150.0, min(220.0, TARGET_WIDTH / lanes))
-        self.box_w = self.lane_w - 2 * self.half_gutter
-        if self.box_w < 120:
-            self.lane_w += 120 - self.box_w
-            self.box_w = 120.0
+        self.half_gutter = max(12.0, TRACK * ((max_tracks + 1) // 2) + 8)
         self.margin = self.half_gutter + 2
+        target = VERTICAL_WIDTH if self.vertical else LANES_WIDTH
+        widest = target if self.vertical else MAX_LANE
+        self.lane_w = max(MIN_LANE, min(widest, (target - 2 * self.margin) / lanes))
+        self.box_w = max(80.0, self.lane_w - 2 * self.half_gutter)
+        self.lane_w = self.box_w + 2 * self.half_gutter
         self.width = lanes * self.lane_w + 2 * self.margin
         text_w = self.box_w - 2 * BOX_PAD
-        self.header_lines = [
-            wrap(title, self.lane_w - 12, HEADER_FONT, max_lines=HEADER_LINES) for title in self.lane_titles
-        ]
-        self.header_h = 14 + LINE * max((len(lines) for lines in self.header_lines), default=1)
-        self.action_lines: list[list[str]] = []
+        if self.vertical:
+            self.header_lines: list[list[str]] = []
+            self.header_h = 0.0
+        else:
+            self.header_lines = [wrap(self.post_titles[post], self.lane_w - 12, HEADER_FONT) for post in self.lanes]
+            self.header_h = 12 + HEADER_LINE * max(len(lines) for lines in self.header_lines)
+        self.actor_lines: list[list[str]] = []
+        self.text_lines: list[list[str]] = []
         self.box_h: list[float] = []
+        badge_w = 2 * BADGE_R + 4
         for step in self.steps:
-            text = first_sentence(plain_text(step.action.get(self.lang)))
-            lines = wrap(text, text_w, FONT, max_lines=ACTION_LINES, first_width=text_w - 2 * BADGE_R - 4)
-            self.action_lines.append(lines)
-            self.box_h.append(max(MIN_BOX_H, 2 * BOX_PAD + LINE * len(lines) + 2))
-        label_w = self.box_w / 2 - 6
+            actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - badge_w,
+                          overhang=BOX_PAD - 1) if self.vertical else [])
+            first = text_w if actor else text_w - badge_w
+            lines = wrap(step_box_text(step, self.lang), text_w, FONT, first_width=first, overhang=BOX_PAD - 1)
+            self.actor_lines.append(actor)
+            self.text_lines.append(lines)
+            self.box_h.append(2 * BOX_PAD + 2 + LINE * (len(actor) + len(lines)))
         self.when_lines = [
-            wrap(plain_text(step.when.get(self.lang)), label_w, LABEL_FONT, max_lines=LABEL_LINES)
+            wrap(plain_text(step.when.get(self.lang)), self._label_width(row) - 6, LABEL_FONT, overhang=0)
             if step.when else []
-            for step in self.steps
+            for row, step in enumerate(self.steps)
         ]
 
-    # -- gaps between rows: horizontal runs -----------------------------------------------------
-
-    def _lane_center(self, lane: int) -> float:
-        return self.margin + (lane + 0.5) * self.lane_w
-
-    def _gutter_x(self, edge: _Edge) -> float:
-        boundary = self.gutter_of[edge]
-        tracks = self.gutter_tracks[boundary]
-        offset = (self.gutter_segments[edge].track - (tracks - 1) / 2) * TRACK
-        if tracks % 2:  # keep every track off the lane border itself
-            offset += TRACK / 2
-        return self.margin + boundary * self.lane_w + offset
-
-    def _route_gaps(self) -> None:
-        """Gap g lies above row g (gap len(steps) below the last): give each horizontal run a track,
-        runs leaving the row above first, runs only entering the row below after them."""
-        count = len(self.steps)
-        self.exit_runs: dict[int, list[_Segment]] = {g: [] for g in range(count + 1)}
-        self.entry_runs: dict[int, list[_Segment]] = {g: [] for g in range(count + 1)}
-        for edge in self.edges:
-            if edge.is_rework:
-                continue
-            source_x = self._lane_center(self.lane_of[edge.source])
-            target_x = self._lane_center(self.lane_of[edge.target])
-            if edge.is_adjacent:
-                if source_x != target_x:
-                    self.exit_runs[edge.target].append(
-                        _Segment(edge, min(source_x, target_x), max(source_x, target_x)))
-                continue
-            gutter_x = self._gutter_x(edge)
-            self.exit_runs[edge.source + 1].append(
-                _Segment(edge, min(source_x, gutter_x), max(source_x, gutter_x)))
-            self.entry_runs[edge.target].append(
-                _Segment(edge, min(target_x, gutter_x), max(target_x, gutter_x)))
-        self.gap_tracks: dict[int, int] = {}
-        for gap in range(count + 1):
-            exits = sorted(self.exit_runs[gap], key=lambda s: (s.low, s.high, s.edge.target))
-            exit_tracks = _assign_tracks(exits, pad=4)
-            entries = sorted(self.entry_runs[gap], key=lambda s: (s.low, s.high, s.edge.source))
-            for segment in entries:
-                if self._entry_would_overlap_exit(gap):
-                    segment.min_track = exit_tracks
-            self.gap_tracks[gap] = _assign_tracks(exits + entries, pad=4)
-
-    def _entry_would_overlap_exit(self, gap: int) -> bool:
-        """An arrow entering the row below a gap runs down the same line as one leaving the row
-        above when both rows share a lane and the upper step does not lead to the lower one: then
-        entering runs go below every leaving run, so the two vertical lines never overlap."""
-        if gap == 0 or gap == len(self.steps):
-            return False
-        same_lane = self.lane_of[gap - 1] == self.lane_of[gap]
-        return same_lane and _Edge(gap - 1, gap) not in self.edges
+    def _label_width(self, row: int) -> float:
+        """A `when` label runs from right of the arrows entering the box to the first track of the
+        gutter on the lane's right."""
+        lane = self.lane_of[row]
+        right = self.lane_x(lane + 1) - 4
+        offsets = [o for o in _track_offsets(self.gutter_tracks.get(lane + 1, 0)) if o < 0]
+        if offsets:
+            right = self.lane_x(lane + 1) + min(offsets) - 4
+        return right - (self.lane_x(lane) + self.lane_w / 2 + 6)
 
     def _place_rows(self) -> None:
-        """Vertical positions: each gap stacks a marker zone, its tracks and the `when` label."""
+        """Vertical positions of every zone of every gap, and of the boxes."""
         count = len(self.steps)
         y = self.header_h
         self.gap_top: list[float] = []
-        self.track_top: list[float] = []
+        self.exit_y: list[float] = []
+        self.entry_y: list[float] = []
+        self.loop_y: list[list[float]] = []
+        self.label_top: list[float] = []
         self.box_top: list[float] = []
         for gap in range(count + 1):
             self.gap_top.append(y)
-            above_is_end = gap == 0 or self.steps[gap - 1].is_end
-            y += 28 if above_is_end else 6
-            self.track_top.append(y)
-            y += TRACK * self.gap_tracks[gap]
-            if gap < count:
-                y += 6 + LABEL_LINE * len(self.when_lines[gap]) + (4 if self.when_lines[gap] else 0)
-                y = max(y, self.gap_top[gap] + 22)
-                self.box_top.append(y)
-                y += self.box_h[gap]
+            above = gap - 1
+            if gap == 0:
+                y += 26
+            elif self.steps[above].is_end:
+                y += 32
+            elif self.branching[above]:
+                y += 6 + DIAMOND_H + 4
             else:
+                y += 4
+            self.exit_y.append(y + TRACK / 2)
+            if self.exits[gap]:
+                y += TRACK
+            if (self.exits[gap] and self.entries[gap] and self.lane_of[above] == self.lane_of[gap]):
+                y += 6  # a line leaving the row above and one entering the row below share x: keep them apart
+            self.entry_y.append(y + TRACK / 2)
+            if self.entries[gap]:
+                y += TRACK
+            loops = self.loops_into[gap]
+            self.loop_y.append([y + TRACK * (k + 0.5) for k in range(len(loops))])
+            y += TRACK * len(loops)
+            if gap == count:
+                self.label_top.append(y)
                 y += 6
+                break
+            lines = self.when_lines[gap] if self._has_entries(gap) else []
+            y += 4
+            self.label_top.append(y)
+            if lines:
+                y += LABEL_LINE * len(lines) + 4
+            y = max(y + 8, self.gap_top[gap] + 24)
+            self.box_top.append(y)
+            y += self.box_h[gap]
         self.height = y
 
-    def _track_y(self, gap: int, track: int) -> float:
-        return self.track_top[gap] + TRACK * (track + 0.5)
+    def _has_entries(self, row: int) -> bool:
+        return any(edge.target == row for edge in self.edges)
+
+    # -- coordinates ----------------------------------------------------------------------------
+
+    def lane_x(self, lane: int) -> float:
+        return self.margin + lane * self.lane_w
+
+    def _center(self, row: int) -> float:
+        return self.lane_x(self.lane_of[row]) + self.lane_w / 2
+
+    def _bottom(self, row: int) -> float:
+        return self.box_top[row] + self.box_h[row]
+
+    def _gutter_x(self, edge: _Edge) -> float:
+        boundary = self._gutter_of(edge)
+        return self.lane_x(boundary) + _track_offsets(self.gutter_tracks[boundary])[self.gutter_run[edge].track]
+
+    def _diamond_mid(self, row: int) -> float:
+        return self._bottom(row) + 6 + DIAMOND_H / 2
+
+    def _route(self) -> None:
+        """The corner points of every edge, from its source box to the tip of its arrow."""
+        self.points: dict[_Edge, list[tuple[float, float]]] = {}
+        for edge in self.edges:
+            s, t = edge.source, edge.target
+            cs, ct = self._center(s), self._center(t)
+            kind = self.kind[edge]
+            if kind == "loop":
+                gx = self._gutter_x(edge)
+                k = self.loops_into[t].index(edge)
+                spacing = min(LOOP_DX, (self.box_w / 2 - 8) / len(self.loops_into[t]))
+                enter_x = ct - spacing * (k + 1)
+                enter_y = self.loop_y[t][k]
+                if self.branching[s]:
+                    mid = self._diamond_mid(s)
+                    points = [(cs, self._bottom(s)), (cs, mid), (gx, mid)]
+                else:
+                    mid = self.box_top[s] + self.box_h[s] / 2
+                    points = [(cs - self.box_w / 2, mid), (gx, mid)]
+                points += [(gx, enter_y), (enter_x, enter_y), (enter_x, self.box_top[t])]
+            elif kind == "straight":
+                points = [(cs, self._bottom(s)), (ct, self.box_top[t])]
+            elif kind == "drop":
+                y = self.exit_y[s + 1]
+                points = [(cs, self._bottom(s)), (cs, y), (ct, y), (ct, self.box_top[t])]
+            else:
+                gx = self._gutter_x(edge)
+                y1, y2 = self.exit_y[s + 1], self.entry_y[t]
+                points = [(cs, self._bottom(s)), (cs, y1), (gx, y1), (gx, y2), (ct, y2), (ct, self.box_top[t])]
+            self.points[edge] = points
 
     # -- drawing --------------------------------------------------------------------------------
 
     def svg(self) -> str:
-        title = flowchart_title(self.procedure, self.lang)
-        desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang), count=len(self.steps))
-        parts = [
-            (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart" '
-             f'width="{number(self.width)}" height="{number(self.height)}" '
-             f'viewBox="0 0 {number(self.width)} {number(self.height)}" role="img" '
-             f'aria-labelledby="{self.prefix}-title {self.prefix}-desc" font-family="{FONT_FAMILY}">'),
-            f'<title id="{self.prefix}-title">{escape(title, quote=False)}</title>',
-            f'<desc id="{self.prefix}-desc">{escape(desc + " " + self._flow_text(), quote=False)}</desc>',
-        ]
-        parts += self._lanes()
-        parts += self._start_and_ends()
-        for edge in self.edges:
-            parts += self._edge(edge)
-        parts += self._when_labels()
-        for row in range(len(self.steps)):
-            parts += self._box(row)
+        """The whole chart."""
+        return self._svg_element(0.0, self.height, with_header=True, describe=True)
+
+    def bands(self) -> list[tuple[float, float]]:
+        """Horizontal slices of the chart below the header, cut right under each box: a printed
+        chart may break between pages there and repeat the lane headers."""
+        cuts = [self.header_h] + [self._bottom(row) for row in range(len(self.steps) - 1)] + [self.height]
+        return list(zip(cuts, cuts[1:], strict=False))
+
+    def svg_band(self, top: float, bottom: float, *, describe: bool = False) -> str:
+        """The part of the chart between `top` and `bottom` (the header alone is `0, header_h`)."""
+        return self._svg_element(top, bottom, with_header=True, describe=describe)
+
+    def _svg_element(self, top: float, bottom: float, *, with_header: bool, describe: bool) -> str:
+        height = bottom - top
+        head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-flowchart'
+                f'{" officebook-flowchart--vertical" if self.vertical else ""}" '
+                f'width="{number(self.width)}" height="{number(height)}" '
+                f'viewBox="0 {number(top)} {number(self.width)} {number(height)}" '
+                f'font-family="{FONT_FAMILY}"')
+        parts: list[str]
+        if describe:
+            title = flowchart_title(self.procedure, self.lang)
+            desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang),
+                         count=len(self.steps))
+            parts = [
+                head + f' role="img" aria-labelledby="{self.prefix}-title {self.prefix}-desc">',
+                f'<title id="{self.prefix}-title">{escape(title, quote=False)}</title>',
+                f'<desc id="{self.prefix}-desc">{escape(desc + " " + self._flow_text(), quote=False)}</desc>',
+            ]
+        else:
+            parts = [head + ' aria-hidden="true">']
+        for low, high, markup in self._elements(with_header):
+            if high >= top - 1 and low <= bottom + 1:
+                parts.append(markup)
         parts.append("</svg>")
         return "\n".join(parts) + "\n"
 
     def _flow_text(self) -> str:
         """The flow in words, for screen readers."""
         sentences = []
-        for row, step in enumerate(self.steps):
+        for step in self.steps:
             targets = [self.row_of[t] + 1 for t in step.next if t in self.row_of]
-            where = label("goes-to", self.lang, numbers=", ".join(map(str, targets))) if targets else label("ends", self.lang)
-            sentences.append(f"{step.number}. {self.lane_titles[self.lane_of[row]]}: {where}.")
+            where = (label("goes-to", self.lang, numbers=", ".join(map(str, targets))) if targets
+                     else label("ends", self.lang))
+            sentences.append(f"{step.number}. {self.post_titles[step.actor]}{label('colon', self.lang)}{where}.")
         return " ".join(sentences)
 
-    def _lanes(self) -> Iterable[str]:
+    def _elements(self, with_header: bool) -> Iterable[tuple[float, float, str]]:
+        """Every element with the vertical extent it covers, in drawing order."""
+        yield from self._lanes(with_header)
+        for edge in self.edges:
+            yield from self._edge(edge)
+        yield from self._markers()
+        for row in range(len(self.steps)):
+            yield from self._label(row)
+            yield from self._box(row)
+
+    def _lanes(self, with_header: bool) -> Iterable[tuple[float, float, str]]:
+        for lane, post in enumerate(self.lanes):
+            x = self.lane_x(lane)
+            highlighted = post is not None and post == self.highlight
+            fill = HIGHLIGHT_FILL if highlighted else LANE_FILLS[lane % 2]
+            data = f' data-post="{escape(post)}"' if post else ""
+            cls = "lane lane--highlight" if highlighted else "lane"
+            yield 0, self.height, (
+                f'<rect class="{cls}"{data} x="{number(x)}" y="0" width="{number(self.lane_w)}" '
+                f'height="{number(self.height)}" fill="{fill}" stroke="{LANE_LINE}" stroke-width="1"/>')
+        if not with_header:
+            return
         for lane, lines in enumerate(self.header_lines):
-            x = self.margin + lane * self.lane_w
-            yield (f'<rect x="{number(x)}" y="0" width="{number(self.lane_w)}" height="{number(self.height)}" '
-                   f'fill="{LANE_FILLS[lane % 2]}" stroke="{LANE_LINE}" stroke-width="1"/>')
-            yield (f'<rect x="{number(x)}" y="0" width="{number(self.lane_w)}" height="{number(self.header_h)}" '
-                   f'fill="{HEADER_FILL}" stroke="{LANE_LINE}" stroke-width="1"/>')
-            top = (self.header_h - LINE * len(lines)) / 2
+            x = self.lane_x(lane)
+            parts = [f'<g class="lane-header"><rect x="{number(x)}" y="0" width="{number(self.lane_w)}" '
+                     f'height="{number(self.header_h)}" fill="{HEADER_FILL}" stroke="{LANE_LINE}" stroke-width="1"/>']
+            top = (self.header_h - HEADER_LINE * len(lines)) / 2
             for index, line in enumerate(lines):
-                yield text_element(x + self.lane_w / 2, top + LINE * index + 12, line, size=HEADER_FONT,
-                                   anchor="middle", weight="bold", fill=INK)
+                parts.append(text_element(x + self.lane_w / 2, top + HEADER_LINE * index + 12, line,
+                                          size=HEADER_FONT, anchor="middle", weight="bold", fill=INK))
+            parts.append("</g>")
+            yield 0, self.header_h, "".join(parts)
 
-    def _start_and_ends(self) -> Iterable[str]:
-        if not self.steps:
-            return
-        x = self._lane_center(self.lane_of[0])
-        cy = self.gap_top[0] + 11
-        yield f'<circle cx="{number(x)}" cy="{number(cy)}" r="7" fill="{INK}"/>'
-        yield from self._arrow([(x, cy + 7), (x, self.box_top[0])], FLOW, dashed=False)
-        for row, step in enumerate(self.steps):
-            if not step.is_end:
-                continue
-            x = self._lane_center(self.lane_of[row])
-            bottom = self.box_top[row] + self.box_h[row]
-            cy = bottom + 17
-            yield (f'<line x1="{number(x)}" y1="{number(bottom)}" x2="{number(x)}" y2="{number(cy - 8)}" '
-                   f'stroke="{INK}" stroke-width="1.4"/>')
-            yield (f'<circle cx="{number(x)}" cy="{number(cy)}" r="8" fill="#ffffff" stroke="{INK}" '
-                   f'stroke-width="1.6"/>')
-            yield f'<circle cx="{number(x)}" cy="{number(cy)}" r="4.5" fill="{INK}"/>'
-
-    def _edge(self, edge: _Edge) -> Iterable[str]:
-        source_x = self._lane_center(self.lane_of[edge.source])
-        target_x = self._lane_center(self.lane_of[edge.target])
-        bottom = self.box_top[edge.source] + self.box_h[edge.source]
-        top = self.box_top[edge.target]
-        if edge.is_rework:
-            gutter_x = self._gutter_x(edge)
-            offset = min(8.0, self.box_h[edge.target] / 4)
-            leave_y = self.box_top[edge.source] + self.box_h[edge.source] / 2 + offset
-            enter_y = self.box_top[edge.target] + self.box_h[edge.target] / 2 - offset
-            source_right = source_x + self.box_w / 2
-            target_right = target_x + self.box_w / 2
-            points = [(source_right, leave_y), (gutter_x, leave_y), (gutter_x, enter_y), (target_right, enter_y)]
-            yield from self._arrow(points, REWORK, dashed=True)
-            return
-        if edge.is_adjacent:
-            if source_x == target_x:
-                points = [(source_x, bottom), (target_x, top)]
-            else:
-                y = self._track_y(edge.target, self._run(self.exit_runs[edge.target], edge).track)
-                points = [(source_x, bottom), (source_x, y), (target_x, y), (target_x, top)]
-            yield from self._arrow(points, FLOW, dashed=False)
-            return
-        gutter_x = self._gutter_x(edge)
-        leave_y = self._track_y(edge.source + 1, self._run(self.exit_runs[edge.source + 1], edge).track)
-        enter_y = self._track_y(edge.target, self._run(self.entry_runs[edge.target], edge).track)
-        points = [(source_x, bottom), (source_x, leave_y), (gutter_x, leave_y), (gutter_x, enter_y),
-                  (target_x, enter_y), (target_x, top)]
-        yield from self._arrow(points, FLOW, dashed=False)
-
-    @staticmethod
-    def _run(runs: list[_Segment], edge: _Edge) -> _Segment:
-        return next(run for run in runs if run.edge == edge)
-
-    @staticmethod
-    def _arrow(points: list[tuple[float, float]], colour: str, *, dashed: bool) -> Iterable[str]:
-        """An orthogonal polyline ending in a filled arrowhead (a polygon, not an SVG marker)."""
-        points = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+    def _edge(self, edge: _Edge) -> Iterable[tuple[float, float, str]]:
+        points = self.points[edge]
+        loop = edge.is_loop
+        colour = REWORK if loop else FLOW
         (x1, y1), (x2, y2) = points[-2], points[-1]
         dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
-        length, half = 8.0, 4.0
-        base = (x2 - dx * length, y2 - dy * length)
-        shortened = points[:-1] + [base]
-        path = " ".join(("M" if i == 0 else "L") + f"{number(x)} {number(y)}" for i, (x, y) in enumerate(shortened))
-        dash = ' stroke-dasharray="5 3"' if dashed else ""
-        yield (f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.5" '
-               f'stroke-linejoin="round"{dash}/>')
-        left = (base[0] - dy * half, base[1] + dx * half)
-        right = (base[0] + dy * half, base[1] - dx * half)
-        yield (f'<polygon points="{number(x2)},{number(y2)} {number(left[0])},{number(left[1])} '
-               f'{number(right[0])},{number(right[1])}" fill="{colour}"/>')
+        base = (x2 - dx * ARROW, y2 - dy * ARROW)
+        commands = [f"M{number(points[0][0])} {number(points[0][1])}"]
+        for (_, py), (qx, qy) in zip(points, points[1:], strict=False):
+            commands.append(f"H{number(qx)}" if py == qy else f"V{number(qy)}")
+        source, target = self.steps[edge.source].id, self.steps[edge.target].id
+        data = f'data-from="{escape(source)}" data-to="{escape(target)}"'
+        dash = ' stroke-dasharray="5 3"' if loop else ""
+        ys = [p[1] for p in points]
+        low, high = min(ys), max(ys)
+        yield low, high, (f'<path class="edge{" edge--loop" if loop else ""}" {data} d="{" ".join(commands)}" '
+                          f'fill="none" stroke="{colour}" stroke-width="1.5" stroke-linejoin="round"{dash}/>')
+        left = (base[0] - dy * 4, base[1] + dx * 4)
+        right = (base[0] + dy * 4, base[1] - dx * 4)
+        yield y2 - ARROW, y2, (
+            f'<polygon class="arrowhead" {data} points="{number(x2)},{number(y2)} {number(left[0])},'
+            f'{number(left[1])} {number(right[0])},{number(right[1])}" fill="{colour}"/>')
 
-    def _when_labels(self) -> Iterable[str]:
-        for row, lines in enumerate(self.when_lines):
-            if not lines:
-                continue
-            x = self._lane_center(self.lane_of[row]) + 6
-            bottom = self.box_top[row] - 4
-            top = bottom - LABEL_LINE * len(lines)
-            width = max(text_width(line, LABEL_FONT) for line in lines) + 6
-            full = plain_text(self.steps[row].when.get(self.lang))
-            style = "normal" if CJK_TEXT.search(full) else "italic"  # a slanted CJK face is a synthetic one
-            yield f"<g><title>{escape(full, quote=False)}</title>"
-            yield (f'<rect x="{number(x - 2)}" y="{number(top - 1)}" width="{number(width)}" '
-                   f'height="{number(LABEL_LINE * len(lines) + 2)}" rx="3" fill="#ffffff" fill-opacity="0.9"/>')
-            for index, line in enumerate(lines):
-                yield text_element(x + 1, top + LABEL_LINE * (index + 1) - 3.5, line, size=LABEL_FONT,
-                                   fill=INK, style=style)
-            yield "</g>"
+    def _markers(self) -> Iterable[tuple[float, float, str]]:
+        """The start dot, an end ring under each last step, a decision diamond under each branching step."""
+        if not self.steps:
+            return
+        x, cy = self._center(0), self.gap_top[0] + 10
+        top = self.box_top[0]
+        yield cy - 7, top, (
+            f'<g class="start"><circle cx="{number(x)}" cy="{number(cy)}" r="7" fill="{INK}"/>'
+            f'<path d="M{number(x)} {number(cy + 7)} V{number(top - ARROW)}" stroke="{INK}" stroke-width="1.5"/>'
+            f'<polygon points="{number(x)},{number(top)} {number(x - 4)},{number(top - ARROW)} '
+            f'{number(x + 4)},{number(top - ARROW)}" fill="{INK}"/></g>')
+        for row, step in enumerate(self.steps):
+            x, bottom = self._center(row), self._bottom(row)
+            if step.is_end:
+                cy = bottom + 18
+                yield bottom, cy + 8, (
+                    f'<g class="end"><path d="M{number(x)} {number(bottom)} V{number(cy - 8)}" stroke="{INK}" '
+                    f'stroke-width="1.4"/><circle cx="{number(x)}" cy="{number(cy)}" r="8" fill="#ffffff" '
+                    f'stroke="{INK}" stroke-width="1.6"/><circle cx="{number(x)}" cy="{number(cy)}" r="4.5" '
+                    f'fill="{INK}"/></g>')
+            elif self.branching[row]:
+                mid = self._diamond_mid(row)
+                w, h = DIAMOND_W / 2, DIAMOND_H / 2
+                yield mid - h, mid + h, (
+                    f'<polygon class="decision" data-step="{escape(step.id)}" points="{number(x)},{number(mid - h)} '
+                    f'{number(x + w)},{number(mid)} {number(x)},{number(mid + h)} {number(x - w)},{number(mid)}" '
+                    f'fill="#ffffff" stroke="{FLOW}" stroke-width="1.5"/>')
 
-    def _box(self, row: int) -> Iterable[str]:
+    def _label(self, row: int) -> Iterable[tuple[float, float, str]]:
+        lines = self.when_lines[row]
+        if not lines or not self._has_entries(row):
+            return
+        x = self._center(row) + 6
+        top = self.label_top[row]
+        height = LABEL_LINE * len(lines) + 2
+        width = max(text_width(line, LABEL_FONT) for line in lines) + 6
+        full = plain_text(self.steps[row].when.get(self.lang))
+        style = "normal" if CJK_TEXT.search(full) else "italic"  # a slanted CJK face is a synthetic one
+        parts = [f'<g class="when" data-step="{escape(self.steps[row].id)}">'
+                 f'<rect x="{number(x)}" y="{number(top)}" width="{number(width)}" height="{number(height)}" '
+                 f'rx="3" fill="#ffffff" fill-opacity="0.9"/>']
+        for index, line in enumerate(lines):
+            parts.append(text_element(x + 3, top + LABEL_LINE * (index + 1) - 2.5, line, size=LABEL_FONT,
+                                      fill=INK, style=style))
+        parts.append("</g>")
+        yield top, top + height, "".join(parts)
+
+    def _box(self, row: int) -> Iterable[tuple[float, float, str]]:
         step = self.steps[row]
-        x = self._lane_center(self.lane_of[row]) - self.box_w / 2
+        x = self._center(row) - self.box_w / 2
         y = self.box_top[row]
         height = self.box_h[row]
-        full = f"{step.number}. {self.lane_titles[self.lane_of[row]]}: {plain_text(step.action.get(self.lang))}"
-        yield f'<g id="{self.prefix}-step-{escape(step.id)}"><title>{escape(full, quote=False)}</title>'
-        yield (f'<rect x="{number(x)}" y="{number(y)}" width="{number(self.box_w)}" height="{number(height)}" '
-               f'rx="6" fill="#ffffff" stroke="{BOX_STROKE}" stroke-width="{2.2 if step.is_end else 1.3}"/>')
-        badge_x, badge_y = x + BOX_PAD + BADGE_R - 2, y + BOX_PAD + BADGE_R - 2
-        yield f'<circle cx="{number(badge_x)}" cy="{number(badge_y)}" r="{number(BADGE_R)}" fill="{FLOW}"/>'
-        yield text_element(badge_x, badge_y + 4, str(step.number), size=11, anchor="middle", weight="bold",
-                           fill="#ffffff")
-        lines = self.action_lines[row]
-        text_top = y + BOX_PAD - 1
-        for index, line in enumerate(lines):
-            indent = 2 * BADGE_R + 4 if index == 0 else 0
-            yield text_element(x + BOX_PAD + indent, text_top + LINE * index + 12.5, line, size=FONT, fill=INK)
-        yield "</g>"
+        actor = self.post_titles[step.actor]
+        highlighted = step.actor is not None and step.actor == self.highlight
+        full = f"{step.number}. {actor}: {plain_text(step.action.get(self.lang))}"
+        stroke = 2.2 if step.is_end or highlighted else 1.3
+        parts = [
+            f'<g class="step{" step--highlight" if highlighted else ""}" data-step="{escape(step.id)}" '
+            f'id="{self.prefix}-step-{escape(step.id)}"><title>{escape(full, quote=False)}</title>',
+            f'<rect x="{number(x)}" y="{number(y)}" width="{number(self.box_w)}" height="{number(height)}" '
+            f'rx="6" fill="{HIGHLIGHT_FILL if highlighted else "#ffffff"}" stroke="{BOX_STROKE}" '
+            f'stroke-width="{stroke}"/>',
+        ]
+        badge_x, badge_y = x + BOX_PAD + BADGE_R - 2, y + BOX_PAD + BADGE_R - 1
+        parts.append(f'<circle cx="{number(badge_x)}" cy="{number(badge_y)}" r="{number(BADGE_R)}" fill="{FLOW}"/>')
+        parts.append(text_element(badge_x, badge_y + 4, str(step.number), size=11, anchor="middle", weight="bold",
+                                  fill="#ffffff"))
+        line_y = y + BOX_PAD + 13
+        indent = 2 * BADGE_R + 4
+        for index, line in enumerate(self.actor_lines[row]):
+            parts.append(text_element(x + BOX_PAD + (indent if index == 0 else 0), line_y, line, size=ACTOR_FONT,
+                                      weight="bold", fill=FLOW))
+            line_y += LINE
+        first_indent = 0 if self.actor_lines[row] else indent
+        for index, line in enumerate(self.text_lines[row]):
+            if line:
+                parts.append(text_element(x + BOX_PAD + (first_indent if index == 0 else 0), line_y, line,
+                                          size=FONT, fill=INK))
+            line_y += LINE
+        parts.append("</g>")
+        yield y, y + height, "\n".join(parts)

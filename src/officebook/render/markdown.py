@@ -90,12 +90,6 @@ def plain_text(text: str) -> str:
     return _SPACE_RUN.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 
-def first_sentence(text: str) -> str:
-    """The first sentence of plain text (up to and including its full stop)."""
-    match = re.search(r"[。！？!?；;]|\.(\s|$)", text)
-    return text[: match.end()].strip() if match else text
-
-
 # ---- Markdown passthrough -------------------------------------------------------------------------
 
 _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")

@@ -18,7 +18,7 @@ import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
 from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label
+from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.render.markdown import markdown_source, plain_text
 
 SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
@@ -215,6 +215,9 @@ class PageContext:
 
     def category(self, value: str | None) -> str:
         return category_label(value, self.lang) if value else ""
+
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
 
 
 # ---- back-references -----------------------------------------------------------------------------

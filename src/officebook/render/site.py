@@ -18,10 +18,11 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Ref
+from officebook.collation import sort_key
+from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Ref, Term
 from officebook.render import editions, onboarding
 from officebook.render.editions import EditionNotes
-from officebook.render.flowchart import flowchart_svg
+from officebook.render.flowchart import web_flowchart
 from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
@@ -46,10 +47,19 @@ from officebook.render.pages import (
 
 __all__ = [  # the page pieces are re-exported: callers of this module's older names keep working
     "NAV_ITEM_LIMIT", "PERIOD_OF_FREQUENCY", "SINGULAR", "SPECIAL_PAGES", "PageContext", "SiteContent",
-    "backref_lines", "checklist_scope", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
+    "backref_lines", "checklist_scope", "glossary_entries", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
     "item_path", "kind_path", "navigation", "page_paths", "relative_url", "render_page", "render_site",
     "step_anchor", "step_targets", "term_anchors",
 ]
+
+def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
+    """The glossary's terms with their anchors, in the order of `lang`'s terms (officebook.collation):
+    the default language's is the model's order; another language sorts its own terms."""
+    entries = list(zip(manual.glossary, term_anchors(manual), strict=True))
+    if lang == manual.info.default_language:
+        return entries
+    return sorted(entries, key=lambda pair: sort_key(pair[0].term.get(lang), manual.info.collation))
+
 
 NAV_ITEM_LIMIT = 150
 """A kind with more items than this lists only its index page in the navigation (large manuals)."""
@@ -121,7 +131,7 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref))
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
     if item.kind == "procedures":
-        values["flowchart"] = flowchart_svg(item, manual, lang, id_prefix=f"flow-{item.id}")
+        values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":
         values["scope"] = checklist_scope(manual)
         values["periods"] = PERIOD_OF_FREQUENCY
@@ -152,7 +162,7 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         if special == "org-chart":
             values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
         if special == "glossary":
-            values["anchors"] = term_anchors(manual)
+            values["entries"] = glossary_entries(manual, lang)
         return render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
     if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":

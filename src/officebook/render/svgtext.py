@@ -62,14 +62,20 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first_width: float | None = None) -> list[str]:
+def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first_width: float | None = None,
+         overhang: float | None = None) -> list[str]:
     """Greedy line breaking to `width` px (`first_width` for the first line); an ellipsis ends the
-    last line when the text needs more than `max_lines` (0 = no limit)."""
+    last line when the text needs more than `max_lines` (0 = no limit). A single word wider than
+    the line may overhang it by `overhang` px (default 15 % of the width) before it is broken."""
+    slack = 0.15 * width if overhang is None else overhang
     lines: list[str] = []
     current = ""
     for unit in _units(text.strip()):
         limit = first_width if (first_width is not None and not lines) else width
         candidate = current + unit
+        if not current and not lines and text_width(unit.rstrip(), font_size) > limit + slack >= 0 \
+                and text_width(unit.rstrip(), font_size) <= width + slack:
+            lines.append("")  # a word too long for the short first line starts on the second
         if not current or text_width(candidate.rstrip(), font_size) <= limit:
             current = candidate
             continue
@@ -77,8 +83,11 @@ def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first
         current = unit.lstrip()
     if current.strip():
         lines.append(current.rstrip())
-    lines = [_hard_break(line, width, font_size) for line in lines]
-    lines = [part for line in lines for part in line]
+    broken: list[str] = []
+    for line in lines:
+        limit = first_width if (first_width is not None and not broken) else width
+        broken += _hard_break(line, limit, font_size, slack) if line else [line]
+    lines = broken
     if max_lines and len(lines) > max_lines:
         last = lines[max_lines - 1]
         while last and text_width(last + ELLIPSIS, font_size) > width:
@@ -87,9 +96,9 @@ def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first
     return lines
 
 
-def _hard_break(line: str, width: float, font_size: float) -> list[str]:
+def _hard_break(line: str, width: float, font_size: float, slack: float) -> list[str]:
     """Break a single over-long word (a URL, a long id) by characters."""
-    if text_width(line, font_size) <= width * 1.15:
+    if text_width(line, font_size) <= width + slack:
         return [line]
     parts: list[str] = []
     current = ""
