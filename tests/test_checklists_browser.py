@@ -109,7 +109,7 @@ def test_cases_are_opened_kept_and_closed(page, second_site):
     sheet = page.locator(CASE)
     own = sheet.locator("input[type=checkbox]")
     assert own.count() == 3 + 2  # three own steps of four, and the accuracy criteria
-    assert sheet.locator(".officebook-case__other").inner_text().startswith("审签")
+    assert sheet.locator(".officebook-case__other .officebook-tick__text").inner_text() == "审签"
     assert own.first.is_disabled(), "nothing to tick before a case is open"
     reference = sheet.get_by_role("textbox", name="办件编号（文号或事项）")
     reference.fill("区政办发〔2026〕12号")
