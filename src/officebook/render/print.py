@@ -23,6 +23,7 @@ from markupsafe import Markup, escape
 
 from officebook.collation import sort_key
 from officebook.model import (
+    FREQUENCIES,
     KINDS,
     CaseSheet,
     ChecklistEntry,
@@ -571,6 +572,26 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
         forms=paper_forms(manual, post, lang),
         running_title=context.plain(manual.posts[post].title),
     )
+
+
+@dataclass(frozen=True)
+class ChecklistCard:
+    """One titled list of tick boxes (the Word booklet's checklists, render/docx.py)."""
+
+    key: str  # daily, weekly, ..., steps, criteria
+    title_key: str  # label key of the card's title
+    entries: tuple[ChecklistEntry, ...]
+
+
+def checklist_cards(manual: Manual, post: str) -> tuple[ChecklistCard, ...]:
+    """A post's checklists as cards: one per frequency, then procedure steps, then criteria."""
+    lists = manual.checklists[post]
+    cards = [ChecklistCard(f, f, lists.by_frequency[f]) for f in FREQUENCIES if lists.by_frequency.get(f)]
+    if lists.steps:
+        cards.append(ChecklistCard("steps", "checklist-steps", lists.steps))
+    if lists.criteria:
+        cards.append(ChecklistCard("criteria", "checklist-criteria", lists.criteria))
+    return tuple(cards)
 
 
 # The paper form of each periodic list: a sheet for a whole period, a column per day, week, month ...
