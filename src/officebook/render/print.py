@@ -35,11 +35,13 @@ from officebook.model import (
     Text,
     WorkList,
 )
+from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
+from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
 from officebook.render.markdown import plain_text, render_markdown
+from officebook.render.orgchart import orgchart_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -454,6 +456,12 @@ class _Context:
         """The standards whose self-check criteria are lines of `work`, each once."""
         return tuple(dict.fromkeys(e.source.id for e in work.entries if e.key.startswith("criterion:")))
 
+    def form_heading(self, form: PaperForm) -> str:
+        """A booklet form's title: a period sheet's, or `<procedure>办件单` for a case sheet."""
+        if form.case is not None:
+            return self.label("case-sheet", procedure=self.plain(self.manual.procedures[form.case.procedure].title))
+        return self.form_title(form)
+
     def form_title(self, form: PaperForm) -> str:
         """`每日清单月度登记表`, `Weekly list: quarter sheet` ..."""
         work = form.work
@@ -487,7 +495,19 @@ class _Context:
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
-    def flowchart(self, procedure_id: str) -> Markup:
+    def orgchart(self, highlight_post: str | None = None) -> Markup:
+        """The organisation chart (vector, as on the web), with `highlight_post`'s box tinted."""
+        svg = orgchart_svg(self.manual, self.lang, id_prefix=f"org-{highlight_post or 'all'}",
+                           highlight_post=highlight_post, around=highlight_post is not None)
+        return Markup('<img class="orgchart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+            label("org-chart", self.lang), base64.b64encode(svg.encode()).decode("ascii"))
+
+    def terms_used(self, post: str) -> tuple:
+        """The glossary terms the post's work uses (officebook.newcomer), in this language's order."""
+        used = {id(self.manual.glossary[i]) for i in terms_used(self.manual, post, self.lang)}
+        return tuple(term for term in self.glossary_terms() if id(term) in used)
+
+    def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
         """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
 
         It is cut into horizontal bands right under each box, one table row each, with the lane
@@ -498,7 +518,7 @@ class _Context:
         """
         procedure = self.manual.procedures[procedure_id]
         prefix = anchor("procedures", procedure_id) + "--flow"
-        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix)
+        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix, highlight_post=highlight_post)
         title = flowchart_title(procedure, self.lang)
 
         def image(svg: str, alt: str) -> Markup:
@@ -699,16 +719,6 @@ def chapter_number(number: int, lang: str) -> str:
 def _chapter_number(number: int, context: _Context) -> str:
     """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
     return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
-
-
-def format_date(value: str, lang: str) -> str:
-    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO is plain
-    English office usage too)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if not match or html_lang(lang).split("-")[0] not in {"zh", "ja"}:
-        return str(value)
-    year, month, day = match.groups()
-    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def cover_date(value: str | None, lang: str) -> str:

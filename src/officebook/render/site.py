@@ -43,13 +43,14 @@ from officebook.render.pages import (
     step_anchor,
     step_targets,
     term_anchors,
+    theme_text,
 )
 
 __all__ = [  # the page pieces are re-exported: callers of this module's older names keep working
     "NAV_ITEM_LIMIT", "PERIOD_OF_FREQUENCY", "SINGULAR", "SPECIAL_PAGES", "PageContext", "SiteContent",
     "backref_lines", "checklist_scope", "glossary_entries", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
     "item_path", "kind_path", "navigation", "page_paths", "relative_url", "render_page", "render_site",
-    "step_anchor", "step_targets", "term_anchors",
+    "step_anchor", "step_targets", "term_anchors", "theme_text",
 ]
 
 def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
@@ -210,7 +211,7 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
             section.append({label("org-chart", lang): SPECIAL_PAGES["org-chart"]})
         ids = _kind_order(manual, kind)
         if len(ids) <= item_limit:
-            section += [{manual.kind(kind)[i].title.get(lang): item_path(Ref(kind, i))} for i in ids]
+            section += [{theme_text(manual.kind(kind)[i].title.get(lang)): item_path(Ref(kind, i))} for i in ids]
         nav.append({label(kind, lang): section})
     nav += editions.edition_nav(notes, lang)
     nav.append({label("glossary", lang): SPECIAL_PAGES["glossary"]})
