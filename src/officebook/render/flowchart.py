@@ -401,9 +401,9 @@ class FlowchartLayout:
         return self._svg_element(0.0, self.height, with_header=True, describe=True)
 
     def bands(self) -> list[tuple[float, float]]:
-        """Horizontal slices of the chart below the header, cut right under each box: a printed
+        """Horizontal slices of the chart below the header, cut just under each box: a printed
         chart may break between pages there and repeat the lane headers."""
-        cuts = [self.header_h] + [self._bottom(row) for row in range(len(self.steps) - 1)] + [self.height]
+        cuts = [self.header_h] + [self._bottom(row) + 2 for row in range(len(self.steps) - 1)] + [self.height]
         return list(zip(cuts, cuts[1:], strict=False))
 
     def svg_band(self, top: float, bottom: float, *, describe: bool = False) -> str:
