@@ -294,3 +294,18 @@ def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
     assert checklist_cards(manual, "intern") == ()
     html = booklet_html(manual, "intern", "zh")
     assert 'id="card-none"' in html and "本岗位没有检查清单。" in html
+
+
+def test_a_flowchart_of_more_than_six_lanes_prints_on_landscape_pages():
+    from dataclasses import replace
+
+    manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
+    assert 'class="flowchart landscape"' not in handbook_html(manual, "zh")
+    posts = list(manual.posts)[:8]
+    meeting = manual.procedures["government-meeting"]
+    steps = tuple(replace(step, actor=posts[index % 8]) for index, step in enumerate(meeting.steps))
+    wide = replace(manual, procedures={**manual.procedures, meeting.id: replace(meeting, steps=steps)})
+    html = handbook_html(wide, "zh")
+    assert html.count('class="flowchart landscape"') == 1
+    assert re.search(r'<figure class="flowchart landscape"><figcaption>\d\.\d+　政府会议', html)
+

@@ -36,6 +36,10 @@ _CJK_VARIANTS = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
 _LATIN_SERIF = ("Noto Serif", "Source Serif 4", "Liberation Serif", "DejaVu Serif")
 _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 
+# The portrait text column is 172 mm (650 CSS px); a flowchart scaled to it keeps its smallest text
+# (11 px labels, 8.25 pt at full size) at 7.5 pt up to this width. Wider ones print landscape.
+PORTRAIT_FLOWCHART_WIDTH = 714
+
 # RACI columns per table: more posts than fit on a portrait page turn the matrix landscape, and
 # more than fit on a landscape page split it into column groups that repeat the duty column.
 RACI_PORTRAIT_POSTS = 6
@@ -374,12 +378,14 @@ class _Context:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
     def flowchart(self, procedure_id: str) -> Markup:
-        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
+        """The procedure's swimlane flowchart under its number and title: the web manual's drawing,
+        drawn by WeasyPrint as vectors at full size.
 
-        It is cut into horizontal bands right under each box, one table row each, with the lane
+        It is cut into horizontal bands just under each box, one table row each, with the lane
         headers as the table's head: a chart that fits the space left follows the steps on the same
-        page, and a long one breaks between steps and repeats the lanes on the next page. Each band
-        goes in as an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
+        page, and a long one breaks between steps and repeats the lanes on the next page. A chart
+        too wide for the portrait column at 7.5 pt (more than six lanes) goes on landscape pages.
+        Each band is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
         never sees the SVG's markup, which makes the handbook print about a tenth faster.
         """
         procedure = self.manual.procedures[procedure_id]
@@ -394,9 +400,13 @@ class _Context:
         rows = [Markup("<tr><td>{}</td></tr>").format(image(layout.svg_band(top, bottom, describe=index == 0),
                                                             title if index == 0 else ""))
                 for index, (top, bottom) in enumerate(layout.bands())]
-        return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
-                      '<tbody>{}</tbody></table>').format(
-            prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+        caption = self.label("flowchart-caption", number=self.number("procedures", procedure_id),
+                             title=procedure.title.get(self.lang))
+        wide = " landscape" if layout.width > PORTRAIT_FLOWCHART_WIDTH else ""
+        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>'
+                      '<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
+                      '<tbody>{}</tbody></table></figure>').format(
+            wide, caption, prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
 
 
 def _shift_headings(html: str, top: int) -> str:
