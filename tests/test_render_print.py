@@ -183,13 +183,14 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3, back to step 1" in review
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    # the chart follows the steps, named by the procedure's number and title, cut into one band per step
+    # the chart follows the steps, named by the procedure's number and title, cut into bands under boxes
     chart = re.search(r'</table>\s*<figure class="flowchart">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
                       r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
                       r'(.*?)</table>', review, re.DOTALL)
     assert chart, review
     images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
-    assert [alt for alt, _ in images] == ["", "Flowchart: Document review", "", ""]  # lane headers, then 3 steps
+    alts = [alt for alt, _ in images]  # lane headers, then bands of steps
+    assert alts[:2] == ["", "Flowchart: Document review"] and set(alts[2:]) <= {""}
     svgs = [base64.b64decode(data).decode() for _, data in images]
     assert all(svg.startswith("<svg") for svg in svgs)
     assert 'id="procedures--document-review--flow-title"' in svgs[1]

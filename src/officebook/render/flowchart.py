@@ -58,6 +58,7 @@ VERTICAL_WIDTH = 350.0  # a 390 px phone's column (358 px) at full size, a 360 p
 MIN_LANE = 104.0
 MAX_LANE = 260.0
 MIN_BOX = 84.0
+BAND_HEIGHT = 300.0  # the tallest printed slice of a chart made of several rows (80 mm)
 SPINE = 0.34  # arrows meet a box this far across it
 GUTTER_CLEAR = 7.0  # space between a gutter's outermost track and a box or the chart's edge
 
@@ -412,11 +413,17 @@ class FlowchartLayout:
         """The whole chart."""
         return self._svg_element(0.0, self.height, with_header=True, describe=True)
 
-    def bands(self) -> list[tuple[float, float]]:
-        """Horizontal slices of the chart below the header, cut just under each box: a printed
-        chart may break between pages there and repeat the lane headers."""
+    def bands(self, tallest: float = BAND_HEIGHT) -> list[tuple[float, float]]:
+        """Horizontal slices of the chart below the header, cut just under a box: a printed chart
+        may break between pages there and repeat the lane headers. Consecutive rows are joined
+        into one slice up to `tallest` px (each slice is one image for the printer to draw)."""
         cuts = [self.header_h] + [self._bottom(row) + 2 for row in range(len(self.steps) - 1)] + [self.height]
-        return list(zip(cuts, cuts[1:], strict=False))
+        kept = [cuts[0]]
+        for index, cut in enumerate(cuts[1:], start=1):
+            following = cuts[index + 1] if index + 1 < len(cuts) else None
+            if following is None or following - kept[-1] > tallest:
+                kept.append(cut)
+        return list(zip(kept, kept[1:], strict=False))
 
     def svg_band(self, top: float, bottom: float, *, describe: bool = False) -> str:
         """The part of the chart between `top` and `bottom` (the header alone is `0, header_h`)."""
