@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Write guide/authors-guide.md and guide/diagnostics.md from the schemas and the diagnostic codes.
+"""Write guide/authors-guide.md and guide/diagnostics.md (and guide/zh_CN/…) from the schemas and the diagnostic codes.
 
     python scripts/gen_docs.py           # rewrite the files that changed
     python scripts/gen_docs.py --check   # exit 1, naming them, when guide/ is out of date
@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from officebook.guide import documents
+from officebook.guide import repository_documents
 
 DOCS = Path(__file__).resolve().parent.parent / "guide"
 
@@ -19,7 +19,7 @@ DOCS = Path(__file__).resolve().parent.parent / "guide"
 def stale(docs: Path = DOCS) -> dict[Path, str]:
     """The files of `docs` whose text differs from the generated text, with that text."""
     out = {}
-    for name, text in documents().items():
+    for name, text in repository_documents().items():
         path = docs / name
         if not path.is_file() or path.read_text(encoding="utf-8") != text:
             out[path] = text

@@ -6,6 +6,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
 
+# Findings and messages are compared in English; tests of other languages set the environment they test.
+os.environ["OFFICEBOOK_LANG"] = "en"
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _isolated_cache(tmp_path_factory):

@@ -17,6 +17,7 @@ import pytest
 from conftest import CASES, ROOT
 from officebook.export import EXPORT_VERSION, csv_tables, export_data, export_json, load_export_schema
 from officebook.pipeline import run_check
+from officebook.render.labels import label
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 
@@ -106,7 +107,7 @@ def test_export_command_writes_json_and_csv(tmp_path):
     assert json.loads((out / "officebook.json").read_text(encoding="utf-8"))["counts"]["duties"] == 3
     run = _officebook("export", str(MINIMAL), "--format", "csv", "-o", str(out))
     assert run.returncode == 0, run.stderr
-    tables = [f"{t}-{lang}.csv" for t in ("raci", "checklists", "duties") for lang in ("zh", "en")]
+    tables = [f"{t}-{lang}.csv" for t in ("raci", "assignments", "checklists", "duties") for lang in ("zh", "en")]
     assert sorted(p.name for p in out.iterdir()) == sorted(["officebook.json", *tables])
     stdout = _officebook("export", str(MINIMAL), "-o", "-")
     assert stdout.returncode == 0 and json.loads(stdout.stdout)["version"] == EXPORT_VERSION
@@ -129,7 +130,7 @@ def _rows(data: bytes) -> list[list[str]]:
 def test_csv_tables_open_with_the_csv_module(minimal_manual):
     tables = csv_tables(minimal_manual)
     raci = _rows(tables["raci-zh.csv"])
-    assert raci[0] == ["编号", "职责", "办公室主任", "秘书", "驾驶员"]
+    assert raci[0] == ["编号", "职责", "办公室主任 (director)", "秘书 (secretary)", "驾驶员 (driver)"]
     assert raci[1:] == [["document-handling", "公文处理", "A", "R", "I"],
                         ["annual-review", "年度总结", "R/A", "R", ""],
                         ["vehicles", "车辆保障", "C", "A", "R"]]
@@ -146,7 +147,39 @@ def test_csv_tables_open_with_the_csv_module(minimal_manual):
             "Draft a notice on your own", "Secretary", ""] in checklists
     duties = _rows(tables["duties-zh.csv"])
     assert duties[2][:8] == ["annual-review", "年度总结", "综合协调", "每年",
-                             "办公室主任、秘书", "办公室主任", "", ""]
+                             "办公室主任\n秘书", "办公室主任", "", ""]
+    assignments = _rows(tables["assignments-en.csv"])
+    assert assignments[0] == ["Duty (id)", "Duty", "Post id", "Post", "Role", "Role name"]
+    assert assignments[1:4] == [
+        ["document-handling", "Document handling", "secretary", "Secretary", "R", "Responsible"],
+        ["document-handling", "Document handling", "director", "Office Director", "A", "Accountable"],
+        ["document-handling", "Document handling", "driver", "Driver", "I", "Informed"],
+    ]
+    roles = sum(len(d.raci.members) + (d.raci.accountable in d.raci.responsible) for d in minimal_manual.duties.values())
+    assert len(assignments) == roles + 1
+
+
+def test_csv_lists_split_back_into_titles_even_when_titles_hold_separators(tmp_path):
+    """Titles with 、 and , (as real ones have) must come back whole from a multi-title cell."""
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    post = content / "posts" / "secretary.yaml"
+    post.write_text(post.read_text(encoding="utf-8").replace(
+        "title: {zh: 秘书, en: Secretary}", 'title: {zh: 秘书（文稿、会务）, en: "Secretary, drafting and meetings"}'),
+        encoding="utf-8")
+    manual = run_check(content, use_cache=False).manual
+    tables = csv_tables(manual)
+    for lang, secretary in (("zh", "秘书（文稿、会务）"), ("en", "Secretary, drafting and meetings")):
+        duties = _rows(tables[f"duties-{lang}.csv"])
+        responsible = duties[0].index(label("responsible", lang))
+        row = next(r for r in duties if r[0] == "annual-review")
+        assert row[responsible].split("\n") == [label_title(manual, "director", lang), secretary]
+        raci = _rows(tables[f"raci-{lang}.csv"])
+        assert f"{secretary} (secretary)" in raci[0]
+
+
+def label_title(manual, post: str, lang: str) -> str:
+    return manual.posts[post].title.get(lang)
 
 
 def _without_trailing_blanks(row: list[str]) -> list[str]:

@@ -17,8 +17,8 @@ from officebook.guide import (
     SECTIONS,
     SchemaSet,
     authors_guide,
-    diagnostic_reference,
     documents,
+    repository_documents,
 )
 from officebook.scaffold import init_project
 from officebook.validate import KIND_SCHEMA
@@ -27,7 +27,7 @@ DOCS = ROOT / "guide"
 
 
 def test_docs_folder_is_generated_from_the_current_schemas_and_codes():
-    for name, text in documents().items():
+    for name, text in repository_documents().items():
         assert (DOCS / name).read_text(encoding="utf-8") == text, \
             f"guide/{name} is out of date: run python scripts/gen_docs.py"
 
@@ -42,15 +42,37 @@ def test_gen_docs_check_reports_drift(tmp_path):
     spec = spec_from_file_location("gen_docs", script)
     gen_docs = module_from_spec(spec)
     spec.loader.exec_module(gen_docs)
+    for name, text in repository_documents().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    assert list(gen_docs.stale(tmp_path)) == []
+    chinese = tmp_path / "zh_CN" / GUIDE_FILE
+    chinese.write_text(chinese.read_text(encoding="utf-8").replace("| 文本 |", "| 字符串 |", 1), encoding="utf-8")
     (tmp_path / GUIDE_FILE).write_text(authors_guide().replace("| text |", "| string |", 1), encoding="utf-8")
-    (tmp_path / REFERENCE_FILE).write_text(diagnostic_reference(), encoding="utf-8")
-    assert list(gen_docs.stale(tmp_path)) == [tmp_path / GUIDE_FILE]
+    assert sorted(gen_docs.stale(tmp_path)) == [tmp_path / GUIDE_FILE, chinese]
 
 
-def test_init_projects_get_the_same_guide():
-    files = init_project(("zh", "en")).files
+def test_init_projects_get_the_guide_of_their_default_language():
+    """The guide of the repository (guide/ in English, guide/zh_CN/ in Chinese) is the one a project
+    whose manual's default language is that language gets."""
+    chinese = init_project(("zh", "en")).files
+    english = init_project(("en", "zh")).files
+    repository = repository_documents()
     for name, text in documents().items():
-        assert files[f"guide/{name}"] == text
+        assert english[f"guide/{name}"] == text == repository[name]
+        assert chinese[f"guide/{name}"] == documents(language="zh")[name] == repository[f"zh_CN/{name}"]
+    assert "# 编写指南" in chinese["guide/authors-guide.md"] and "# 问题代码说明" in chinese["guide/diagnostics.md"]
+    assert "| [`title`](#item-title) | 文本 | **是** | 这一项的名称。 |" in chinese["guide/authors-guide.md"]
+    assert "| `yaml.full-width` | 错误 |" in chinese["guide/diagnostics.md"]
+    assert init_project(("fr", "en")).files["guide/authors-guide.md"] == english["guide/authors-guide.md"]
+
+
+def test_every_piece_of_the_guide_is_translated():
+    """No English sentence is left in the Chinese guide outside code, ids, field names and examples."""
+    text = documents(language="zh_CN")["authors-guide.md"]
+    prose = re.sub(r"<!--.*?-->|```.*?```|`[^`]*`|<a [^>]*></a>|\(#[^)]*\)|\([a-z-]+\.md\)", "", text, flags=re.S)
+    english = [line for line in prose.splitlines() if re.search(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{3,}", line)]
+    assert english == []
 
 
 # ---- every schema field in the guide ------------------------------------------------------------------

@@ -23,7 +23,9 @@ def test_items_are_frozen(manual):
 
 def test_items_are_ordered_by_order_then_title(manual):
     assert list(manual.functions) == ["service", "coordination"]
-    assert list(manual.posts) == ["director", "secretary", "driver"]  # no order: by default-language title
+    # no order: by the pinyin of the default-language title, 办公室主任 < 驾驶员 < 秘书 (not code points)
+    assert list(manual.posts) == ["director", "driver", "secretary"]
+    assert list(manual.duties) == ["vehicles", "document-handling", "annual-review"]  # 车 < 公 < 年
 
 
 def test_texts_fall_back_to_the_default_language(manual):
@@ -55,7 +57,8 @@ def test_checklists_by_frequency_steps_and_criteria(manual):
         "step:vehicle-request/approve", "step:vehicle-request/refuse",
     ]
     # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts)
-    assert [e.key for e in secretary.criteria] == ["criterion:accuracy/0", "criterion:accuracy/1", "criterion:courtesy/0"]
+    # in standard order: 热情服务 before 准确无误 (pinyin)
+    assert [e.key for e in secretary.criteria] == ["criterion:courtesy/0", "criterion:accuracy/0", "criterion:accuracy/1"]
 
 
 def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
@@ -69,7 +72,7 @@ def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
 def test_onboarding_view(manual):
     view = manual.onboarding["secretary"]
     assert [e.text.get("en") for e in view.first_day] == ["Meet the colleagues in every section"]
-    assert view.duties == ("document-handling", "annual-review", "vehicles")
+    assert view.duties == ("vehicles", "document-handling", "annual-review")
     assert view.procedures_owned == ("document-review",)
     assert view.procedures_acted_in == ("vehicle-request",)
     assert view.reports_to == "director" and view.direct_reports == ("driver",)

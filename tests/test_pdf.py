@@ -23,7 +23,8 @@ from officebook.pipeline import run_check
 from officebook.render.print import checklist_cards
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
-TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+)\s+(.+?)\s*\.{4,}\s*(\d+)\s*$")
+TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+|（[一二三四五六七八九十]+）)\s*(.+?)\s*\.{4,}\s*(\d+)\s*$")
+"""A contents line: `3.1 Document review ..... 8` (modern style), `（一）公文审核 ..... 8` (official)."""
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
 
@@ -124,8 +125,8 @@ def test_the_command_reports_what_it_wrote(tmp_path):
 def test_headings_are_there_in_chinese_and_english(minimal):
     zh = "\n".join(page_texts(minimal / "handbook-zh.pdf"))
     en = "\n".join(page_texts(minimal / "handbook-en.pdf"))
-    for heading in ("文件控制", "目录", "引言", "第一章 职能", "1.2 综合协调", "第三章 流程", "3.1 公文审核",
-                    "第六章 职责分工矩阵（RACI）", "第七章 术语"):
+    for heading in ("修订说明", "目录", "引言", "一、职能", "（二）综合协调", "三、流程", "（一）公文审核",
+                    "六、职责分工表", "七、术语"):  # the official style, Chinese numbering
         assert heading in zh
     for heading in ("Document control", "Contents", "Introduction", "1 Functions", "3.1 Document review",
                     "5.2 Secretary", "Responsibility matrix (RACI)", "Glossary"):
@@ -141,10 +142,12 @@ def test_every_page_but_the_cover_has_the_running_header_and_the_footer(minimal)
         assert lines[0].startswith("Sample Office Manual"), (number, lines[0])
         assert re.search(r"Edition 2026\.1 · Effective 2026-12-01\s+Uncontrolled when printed\s+"
                          rf"Page {number} of {total}$", lines[-1]), (number, lines[-1])
-    zh = page_texts(minimal / "handbook-zh.pdf")
-    assert f"第 2 页，共 {len(zh)} 页" in zh[1] and "版次 2026.1" in zh[1]
-    procedures_page = next(t for t in zh if "3.1 公文审核" in t)
-    assert procedures_page.splitlines()[0].split()[-2:] == ["第三章", "流程"]
+    zh = page_texts(minimal / "handbook-zh.pdf")  # official: "— 3 —" at the outer edge, no running head
+    for number, text in enumerate(zh[1:], start=2):
+        last = [line.strip() for line in text.splitlines() if line.strip()][-1]
+        outer = rf"^—\s*{number}\s*—\s+版次：2026\.1$" if number % 2 == 0 else rf"^版次：2026\.1\s+—\s*{number}\s*—$"
+        assert re.search(outer, last), (number, last)
+    assert "第 2 页" not in zh[1] and "共" not in zh[1].splitlines()[-1]
 
 
 def test_contents_page_numbers_match_the_pages_of_the_headings(minimal):
@@ -153,7 +156,7 @@ def test_contents_page_numbers_match_the_pages_of_the_headings(minimal):
         entries = toc_entries(texts)
         assert len(entries) == 12  # 2 functions, 3 duties, 2 procedures, 2 standards, 3 posts
         for number, title, page in entries:
-            heading = re.compile(rf"^\s*{re.escape(number)}\s+{re.escape(title)}\s*$", re.MULTILINE)
+            heading = re.compile(rf"^\s*{re.escape(number)}\s*{re.escape(title)}\s*$", re.MULTILINE)
             assert heading.search(texts[page - 1]), (name, number, title, page)
 
 
@@ -203,12 +206,12 @@ def test_the_default_manual_prints_a_full_handbook(default_zh):
     assert len(entries) > 60
     assert len({p for _, _, p in entries}) > 30
     for number, title, page in entries:
-        heading = re.compile(rf"^\s*{re.escape(number)}\s+{re.escape(title)}", re.MULTILINE)
+        heading = re.compile(rf"^\s*{re.escape(number)}\s*{re.escape(title)}", re.MULTILINE)
         assert heading.search(texts[page - 1]), (number, title, page)
-    raci = [i for i, t in enumerate(texts, start=1) if "第六章 职责分工矩阵" in t and "....." not in t]
+    raci = [i for i, t in enumerate(texts, start=1) if "六、职责分工表" in t and "....." not in t]
     assert raci and page_size(default_zh, raci[0]).startswith("841.89 x 595.276")
     assert page_size(default_zh, raci[0] - 1).startswith("595.276 x 841.89")
-    assert all(f"共 {pages} 页" in t for t in texts[1:])
+    assert all(re.search(rf"—\s*{n}\s*—", t) for n, t in enumerate(texts[1:], start=2))
 
 
 def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):

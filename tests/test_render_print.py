@@ -95,7 +95,7 @@ def test_every_id_is_unique_and_every_internal_link_has_a_target(manual, lang):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
-    html = handbook_html(manual, lang)
+    html = handbook_html(manual, lang, style="modern")
     document = _Document(html)
     toc = html[html.index('<nav class="front toc"'):html.index("</nav>")]
     for number, kind in enumerate(("functions", "duties", "procedures", "standards", "posts"), start=1):
@@ -110,7 +110,7 @@ def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
 
 
 def test_chinese_handbook_names_the_simplified_chinese_faces(manual):
-    html = handbook_html(manual, "zh")
+    html = handbook_html(manual, "zh", style="modern")
     assert '<html lang="zh-Hans">' in html
     root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
     assert root_rule.startswith('"Noto Serif CJK SC"')
@@ -140,7 +140,7 @@ def test_page_margins_carry_title_chapter_edition_and_page_of_pages(manual):
     assert "@top-right { content: string(chapter); }" in html
     assert '@bottom-left { content: "Edition 2026.1 · Effective 2026-12-01"; }' in html
     assert '@bottom-right { content: "Page " counter(page) " of " counter(pages); }' in html
-    zh = handbook_html(manual, "zh")
+    zh = handbook_html(manual, "zh", style="modern")
     assert '@bottom-right { content: "第 " counter(page) " 页，共 " counter(pages) " 页"; }' in zh
 
 

@@ -114,7 +114,7 @@ def test_pages_and_navigation(fixture_manual):
     assert duties == ["duties/index.md", {"Responsibility matrix (RACI)": "raci.md"}]
 
 
-@pytest.mark.parametrize("post_id", ["secretary", "director"])
+@pytest.mark.parametrize("post_id", ["secretarial-officer", "secretary-general"])
 def test_post_page_carries_every_checklist_entry(default_manual, post_id):
     lists = default_manual.checklists[post_id]
     onboarding = default_manual.onboarding[post_id]

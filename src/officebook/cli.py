@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
-from officebook import __version__
-from officebook.diagnostics import Diagnostic, summary, to_json
+from officebook import __version__, i18n
+from officebook.diagnostics import Diagnostic, did_you_mean_or_list, summary, to_json
+from officebook.i18n import N_, Nn_
+from officebook.i18n import gettext as _
 from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
@@ -38,6 +40,100 @@ def report(result: CheckResult, content_dir: Path, output_format: str) -> None:
         click.echo(summary(shown, result.files), err=True)
 
 
+# ---- the interface's language ---------------------------------------------------------------------
+# Click words its own messages through a module-level `_` (gettext's); pointing it at officebook's
+# catalogue is the only way click offers to translate "Usage:", "Options" and its usage errors.
+# These are the ones officebook users meet, catalogued here so Babel extracts them.
+CLICK_MESSAGES = (
+    N_("Usage:"), N_("Options"), N_("Commands"), N_("Show this message and exit."),
+    N_("Show the version and exit."), N_("Error: {message}"), N_("Try '{command} {option}' for help."),
+    N_("Missing argument"), N_("Missing option"), N_("Missing parameter"), N_("Missing command."),
+    N_("No such option: {name}"), N_("No such command {name!r}."), N_("No such option {name!r}."),
+    N_("Invalid value for {param_hint}: {message}"), N_("Invalid value: {message}"),
+    N_("default: {default}"), N_("required"), N_("Aborted!"), N_("(dynamic)"), N_("env var: {var}"),
+    N_("Option {name!r} requires an argument."), N_("Option {name!r} does not take a value."),
+    N_("{value!r} is not a valid {number_type}."), N_("{value} is not in the range {range}."),
+    N_("{name} {filename!r} does not exist."), N_("{name} {filename!r} is a file."),
+    N_("{name} {filename!r} is a directory."), N_("file"), N_("directory"), N_("path"),
+    N_("{value!r} does not match the format {format}."), N_("{value!r} does not match the formats {formats}."),
+    N_("Choose from:\n\t{choices}"),
+)
+_CLICK_PLURALS = (
+    Nn_("Got unexpected extra argument ({args})", "Got unexpected extra arguments ({args})"),
+    Nn_("{value!r} is not {choice}.", "{value!r} is not one of {choices}."),
+    Nn_("Did you mean {possibility}?", "(Possible options: {possibilities})"),
+)
+
+
+def _click_speaks_our_language() -> None:
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "types", "parser", "decorators", "termui"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = i18n.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = i18n.ngettext
+
+
+class _TranslatedHelp:
+    """Help texts are catalogued in English (scripts/i18n.py reads them from the commands) and
+    translated when shown."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        commands = [self, *getattr(self, "commands", {}).values()]
+        saved = [(command, command.help, command.short_help) for command in commands]
+        params = [(param, param.help) for command in commands for param in command.get_params(ctx)
+                  if getattr(param, "help", None)]
+        try:
+            for command, help_text, short_help in saved:
+                command.help = _(help_text) if help_text else help_text
+                command.short_help = _(short_help) if short_help else short_help
+            for param, help_text in params:
+                param.help = _(help_text)
+            super().format_help(ctx, formatter)
+        finally:
+            for command, help_text, short_help in saved:
+                command.help, command.short_help = help_text, short_help
+            for param, help_text in params:
+                param.help = help_text
+
+
+class _HelpFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        heading = i18n.pgettext("help heading", "{heading}:").format(heading=heading)
+        self.write(f"{'':>{self.current_indent}}{heading}\n")
+
+
+class _Context(click.Context):
+    formatter_class = _HelpFormatter
+
+
+class TranslatedCommand(_TranslatedHelp, click.Command):
+    context_class = _Context
+
+
+class TranslatedGroup(_TranslatedHelp, click.Group):
+    command_class = TranslatedCommand
+    context_class = _Context
+
+    def main(self, *args, **kwargs):
+        """Speak the environment's language (or --ui-lang's) for this run, then the caller's again."""
+        _click_speaks_our_language()
+        with i18n.using(i18n.from_environment()):
+            return super().main(*args, **kwargs)
+
+
+def _ui_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    language = i18n.normalize(value)
+    if language is None:
+        raise click.BadParameter(_("{value}: the interface speaks {languages}").format(
+            value=value, languages=", ".join(i18n.SHIPPED)), ctx=ctx, param=param)
+    i18n.set_language(language)
+
+
 def content_argument(function):
     return click.argument(
         "content_dir", required=False, default="content",
@@ -59,8 +155,11 @@ def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bo
                      link_model=link_model)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="officebook")
+@click.option("--ui-lang", metavar="LANG", is_eager=True, expose_value=False, callback=_ui_language,
+              help="Language of messages and help: zh_CN or en [default: $OFFICEBOOK_LANG, else LANGUAGE, "
+                   "LC_ALL, LC_MESSAGES or LANG, as gettext reads them]. Put it before the command.")
 def main() -> None:
     """officebook: an office's functions, duties, procedures, standards and posts, as a manual."""
 
@@ -103,20 +202,22 @@ def _write_atomically(path: Path, data: bytes) -> None:
 @main.command()
 @content_argument
 @check_options
-@click.option("--format", "output_format", type=click.Choice(["json", "csv"]), default="json",
+@click.option("--format", "output_format", type=click.Choice(["json", "csv", "xlsx"]), default="json",
               show_default=True,
-              help="json: the whole linked catalogue; csv: RACI matrix, checklists, duty list per language.")
+              help="json: the whole linked catalogue; csv: RACI matrix, assignments, checklists, duty list per "
+                   "language; xlsx: one workbook per language (RACI, duties, checklists, posts).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("export"), show_default=True,
               help="Folder to write to; '-' prints the JSON export to stdout.")
 def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output_format: str,
            output: Path) -> None:
-    """Export CONTENT_DIR as JSON (officebook.json) or CSV tables (UTF-8 with BOM, for spreadsheets)."""
+    """Export CONTENT_DIR as JSON (officebook.json), CSV tables (UTF-8 with BOM, for spreadsheets) or
+    Excel workbooks (officebook-<lang>.xlsx, whose RACI sheet `officebook import` reads back)."""
     from officebook.export import JSON_FILENAME, csv_tables, export_json
 
     if str(output) == "-" and output_format != "json":
-        raise click.UsageError("only --format json can be written to stdout; give a folder with -o")
+        raise click.UsageError(_("only --format json can be written to stdout; give a folder with -o"))
     if output.exists() and not output.is_dir():
-        raise click.UsageError(f"{output} is not a folder")
+        raise click.UsageError(_("{path} is not a folder").format(path=output))
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     if output_format == "json":
         text = export_json(manual)
@@ -124,11 +225,55 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
             click.echo(text, nl=False)
             return
         files = {JSON_FILENAME: text.encode("utf-8")}
+    elif output_format == "xlsx":
+        from officebook.xlsx import xlsx_workbooks
+
+        files = xlsx_workbooks(manual)
     else:
         files = csv_tables(manual)
     for name, data in files.items():
         _write_atomically(output / name, data)
-        click.echo(f"wrote {(output / name).as_posix()}", err=True)
+        click.echo(_("wrote {path}").format(path=(output / name).as_posix()), err=True)
+
+
+@main.command("import")
+@click.argument("workbook", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@content_argument
+@click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Largest content file, in bytes.")
+@click.option("--dry-run", is_flag=True, help="Print the changes, write nothing.")
+def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_run: bool) -> None:
+    """Read the edited RACI sheet of WORKBOOK (from export --format xlsx) and rewrite the raci of the
+    changed duties in CONTENT_DIR, leaving every other byte of the files as it is."""
+    from officebook.importer import WorkbookError, check_edited, plan_import, read_raci_sheet, write_edited
+
+    manual = _load_manual(content_dir, False, max_file_size, True, show_warnings=False)
+    try:
+        sheet = read_raci_sheet(workbook)
+    except WorkbookError as error:
+        raise click.UsageError(str(error)) from error
+    plan = plan_import(manual, sheet, content_dir)
+    if plan.problems:
+        for problem in plan.problems:
+            click.echo(f"error: {problem}", err=True)
+        click.echo(f"{len(plan.problems)} error(s); nothing written", err=True)
+        sys.exit(EXIT_CONTENT)
+    if plan.texts:
+        result = check_edited(content_dir, plan.texts)
+        if result.has_errors:
+            report(result, content_dir, "text")
+            click.echo("the imported roles break the content (see above); nothing written", err=True)
+            sys.exit(EXIT_CONTENT)
+    for change in plan.changes:
+        for role in change.changes:
+            click.echo(f"{change.file}: {role.describe()}")
+    if not plan.changes:
+        click.echo(f"{workbook.as_posix()}: no changes", err=True)
+    elif dry_run:
+        click.echo(f"{len(plan.changes)} duties would change (--dry-run: nothing written)", err=True)
+    else:
+        write_edited(content_dir, plan.texts)
+        click.echo(f"{len(plan.changes)} duties changed", err=True)
 
 
 @main.command()
@@ -286,17 +431,17 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     except SiteBuildError as error:
         for message in error.messages:
             click.echo(message, err=True)
-        click.echo(f"error: {error.summary}; the previous site (if any) is unchanged", err=True)
+        click.echo(_("error: {reason}; the previous site (if any) is unchanged").format(reason=error.summary), err=True)
         sys.exit(EXIT_CONTENT)
     finally:
         if pdf_staging:
             shutil.rmtree(pdf_staging, ignore_errors=True)
     languages = ", ".join(result.languages)
-    click.echo(f"built {output.as_posix()}/ ({languages}): {result.pages} pages per language "
-               f"in {result.timings['total']:.1f} s", err=True)
+    click.echo(_("built {path}/ ({languages}): {pages} pages per language in {seconds:.1f} s").format(
+        path=output.as_posix(), languages=languages, pages=result.pages, seconds=result.timings["total"]), err=True)
     if printed:
         linked = ", ".join(f"{output.as_posix()}/{site_pdf_path(written.lang)}" for written in printed.files)
-        click.echo(f"handbooks linked from the home page: {linked}", err=True)
+        click.echo(_("handbooks linked from the home page: {files}").format(files=linked), err=True)
 
 
 @main.command()
@@ -328,7 +473,8 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
 
     def rendered(pages: list[str]) -> None:
         if pages:
-            click.echo(f"officebook: {len(pages)} page(s) re-rendered", err=True)
+            click.echo("officebook: " + i18n.ngettext("{count} page re-rendered", "{count} pages re-rendered",
+                                                       len(pages)).format(count=len(pages)), err=True)
 
     preview = LivePreview(content_dir, lang, _default_mkdocs_config(content_dir, config_file),
                           check=check_content, on_pages=rendered)
@@ -387,10 +533,14 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Print this many files at once, each in its own process and memory (some 0.2 GiB plus "
                    "2.5 MiB a page).")
+@click.option("--style", type=click.Choice(["official", "modern"]), default=None,
+              help="official: as a Chinese office's internal documents (white cover, 一、（一） headings, "
+                   "page numbers — 3 —); modern: coloured cover, decimal numbering [default: official "
+                   "for Chinese, modern for other languages].")
 @previous_option
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
-        jobs: int, previous: Path | None) -> None:
+        jobs: int, style: str | None, previous: Path | None) -> None:
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
     With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
@@ -399,19 +549,85 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     for lang in languages:
         if lang not in manual.info.languages:
-            raise click.UsageError(f"--lang {lang}: the manual's languages are {', '.join(manual.info.languages)}")
+            raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
-            raise click.UsageError(f"--post {post}: no such post{_did_you_mean(post, manual.posts)}")
+            raise click.UsageError(_("--post {post}: no such post — {hint}").format(
+                post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
     booklets = tuple(manual.posts) if all_posts else posts
 
     if booklets:
         _print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
-                                                    progress=progress, jobs=jobs))
+                                                    progress=progress, jobs=jobs, style=style))
     else:
         notes = _edition_notes(manual, previous, reviews=False)
         _print_pdfs(lambda progress: write_handbooks(manual, output, languages=languages, font=font,
-                                                     progress=progress, notes=notes, jobs=jobs))
+                                                     progress=progress, notes=notes, jobs=jobs, style=style))
+
+
+@main.command()
+@content_argument
+@check_options
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
+              show_default=True, help="Folder to write the Word documents to.")
+@click.option("--post", "posts", multiple=True, metavar="ID",
+              help="Write this post's 岗位说明书 (post description and checklists) instead of the handbook; "
+                   "repeatable.")
+@click.option("--all-posts", is_flag=True, help="Write a post description for every post instead of the handbook.")
+@click.option("--lang", "languages", multiple=True, metavar="CODE",
+              help="Only this language; repeatable [default: every language of the manual].")
+@click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=None, help="A .docx whose styles and page setup to use (the office's own template) instead "
+                                 "of officebook's.")
+@click.option("--write-reference", "write_reference", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write officebook's styles as an empty .docx to this file (for --lang, default: the manual's "
+                   "first language), to restyle and pass back with --reference-doc; writes nothing else.")
+def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
+         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], reference: Path | None,
+         write_reference: Path | None) -> None:
+    """Check CONTENT_DIR, then write the handbook as Word documents: handbook-<lang>.docx for every language.
+
+    With --post, write that post's 岗位说明书 instead: booklet-<post>-<lang>.docx."""
+    from officebook.build.docx import write_docx_booklets, write_docx_handbooks
+    from officebook.build.pdf import PdfSystemError
+    from officebook.render.docx import DocxSystemError, ReferenceDocError, reference_docx
+
+    manual = _load_manual(content_dir, strict, max_file_size, no_cache)
+    for lang in languages:
+        if lang not in manual.info.languages:
+            raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
+    for post in posts:
+        if post not in manual.posts:
+            raise click.UsageError(_("--post {post}: no such post — {hint}").format(
+                post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
+    if write_reference is not None:
+        _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
+        click.echo(f"wrote {write_reference.as_posix()}", err=True)
+        return
+    booklets = tuple(manual.posts) if all_posts else posts
+
+    def progress(message: str) -> None:
+        click.echo(f"{message} …", err=True)
+
+    try:
+        if booklets:
+            result = write_docx_booklets(manual, booklets, output, languages=languages, reference=reference,
+                                         progress=progress)
+        else:
+            result = write_docx_handbooks(manual, output, languages=languages, reference=reference,
+                                          progress=progress)
+    except ReferenceDocError as error:
+        raise click.UsageError(f"--reference-doc {error}") from error
+    except (DocxSystemError, PdfSystemError) as error:
+        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        sys.exit(EXIT_CONTENT)
+    except OSError as error:
+        click.echo(f"error: cannot write the Word document: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    for written in result.files:
+        click.echo(f"wrote {written.path.as_posix()} ({written.size // 1024} KiB, {written.seconds:.1f} s)", err=True)
 
 
 def _print_pdfs(write):
@@ -422,23 +638,18 @@ def _print_pdfs(write):
     try:
         result = write(lambda message: click.echo(f"{message} …", err=True))
     except PdfSystemError as error:
-        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        click.echo(_("error: {message}\n  hint: {hint}").format(message=error.message, hint=error.hint), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        click.echo(f"error: cannot write the PDF: {error}", err=True)
+        click.echo(_("error: cannot write the PDF: {reason}").format(reason=error), err=True)
         sys.exit(EXIT_CONTENT)
     for warning in result.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(_("warning: {message}").format(message=warning), err=True)
     for written in result.files:
-        click.echo(f"wrote {written.path.as_posix()} ({written.pages} pages, {written.seconds:.1f} s)", err=True)
+        click.echo(i18n.ngettext("wrote {path} ({pages} page, {seconds:.1f} s)",
+                                 "wrote {path} ({pages} pages, {seconds:.1f} s)", written.pages).format(
+            path=written.path.as_posix(), pages=written.pages, seconds=written.seconds), err=True)
     return result
-
-
-def _did_you_mean(word: str, choices) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" — did you mean {close[0]}?" if close else ""
 
 
 # ---- init and new: the authoring workflow ----------------------------------------------------------
@@ -471,9 +682,10 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
             raise click.UsageError(str(error)) from error
         _write_plan(directory, plan.files)
         for relative in plan.files:
-            click.echo(f"updated {(directory / relative).as_posix()}", err=True)
-        click.echo(f"{directory.as_posix()}: " + ("up to date" if not plan.files else f"{len(plan.files)} files updated"),
-                   err=True)
+            click.echo(_("updated {path}").format(path=(directory / relative).as_posix()), err=True)
+        state = _("up to date") if not plan.files else i18n.ngettext(
+            "{count} file updated", "{count} files updated", len(plan.files)).format(count=len(plan.files))
+        click.echo(f"{directory.as_posix()}: {state}", err=True)
         return
     try:
         chosen = parse_languages(languages)
@@ -486,12 +698,13 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
     try:
         _write_plan(directory, plan.files)
     except OSError as error:
-        raise click.UsageError(f"cannot write into {directory}: {error}") from error
+        raise click.UsageError(_("cannot write into {path}: {reason}").format(path=directory, reason=error)) from error
     for note in plan.notes:
-        click.echo(f"note: {note}", err=True)
+        click.echo(_("note: {message}").format(message=note), err=True)
     shown = directory.as_posix()
-    click.echo(f"created {shown}/ ({len(plan.files)} files; languages: {', '.join(chosen)})\n"
-               f"next: cd {shown} && officebook check && officebook serve", err=True)
+    click.echo(_("created {path}/ ({count} files; languages: {languages})\n"
+                 "next: cd {path} && officebook check && officebook serve").format(
+        path=shown, count=len(plan.files), languages=", ".join(chosen)), err=True)
 
 
 @main.command()
@@ -512,7 +725,7 @@ def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> 
     except ScaffoldError as error:
         raise click.UsageError(str(error)) from error
     except FileExistsError as error:
-        raise click.UsageError(f"{error.filename} already exists") from error
+        raise click.UsageError(_("{path} already exists").format(path=error.filename)) from error
     for relative in plan.files:
         click.echo((content_dir / relative).as_posix())
     for note in plan.notes:

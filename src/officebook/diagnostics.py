@@ -7,6 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 
+from officebook.i18n import N_, NC_, gettext, ngettext, pgettext
+
 YamlPath = tuple[str | int, ...]
 
 
@@ -15,49 +17,55 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-# Stable codes: users look them up and scripts match on them. Never rename one.
+SEVERITY_LABELS = (NC_("severity", "error"), NC_("severity", "warning"))  # for the catalogue
+
+
+# Stable codes: users look them up and scripts match on them. Never rename one. The descriptions
+# are catalogued (N_) and shown translated: `gettext(CODES[code])`.
 CODES: dict[str, str] = {
-    "file.unreadable": "the file cannot be read",
-    "file.encoding": "the file is not valid UTF-8",
-    "file.too-large": "the file is larger than the size limit",
-    "file.empty": "the file has no content",
-    "file.not-mapping": "the file's top level is not a mapping",
-    "file.missing": "a required file (manual.yaml) is missing",
-    "file.unexpected": "a file in the content folder that belongs to no kind",
-    "yaml.syntax": "the YAML cannot be parsed",
-    "yaml.tab": "a tab character is used for indentation",
-    "yaml.duplicate-key": "a key appears twice in one mapping",
-    "yaml.tag": "an unsafe or unknown YAML tag",
-    "yaml.alias-limit": "anchors and aliases expand past the node limit",
-    "yaml.key-type": "a mapping key is not a plain string",
-    "yaml.multi-document": "the file holds more than one YAML document",
-    "schema.required": "a required field is missing",
-    "schema.unknown-key": "a field the contract does not know",
-    "schema.type": "a value of the wrong type",
-    "schema.enum": "a value outside its list of allowed values",
-    "schema.pattern": "a value that does not match its pattern (ids, language codes, refs)",
-    "schema.date": "a date that is not a real YYYY-MM-DD date",
-    "schema.min-items": "a list with too few entries",
-    "schema.unique-items": "a list with the same entry twice",
-    "schema.invalid": "a value that breaks another schema rule",
-    "id.invalid": "a file name that is not a valid id",
-    "id.duplicate": "two items of one kind share an id",
-    "ref.unknown": "a reference to an item that does not exist",
-    "ref.wrong-kind": "a reference to an item of another kind",
-    "asset.missing": "a link or image naming a file that is not under content/assets/",
-    "raci.accountable": "a duty without exactly one accountable post",
-    "raci.responsible": "a duty without a responsible post",
-    "step.duplicate-id": "two steps of one procedure share an id",
-    "step.next-unknown": "a step's next names no step of its procedure",
-    "procedure.unreachable": "a step that cannot be reached from the first step",
-    "procedure.no-end": "a step from which no end of the procedure can be reached",
-    "post.cycle": "reports_to goes round in a circle",
-    "post.head": "not exactly one post without reports_to",
-    "post.no-duties": "a post that is responsible or accountable for no duty",
-    "i18n.unknown-language": "a text in a language manual.yaml does not list",
-    "i18n.missing-default": "a text without the default language",
-    "i18n.missing": "a text without a translation (falls back to the default language)",
-    "review.overdue": "review_by lies in the past",
+    "file.unreadable": N_("the file cannot be read"),
+    "file.encoding": N_("the file is not valid UTF-8"),
+    "file.too-large": N_("the file is larger than the size limit"),
+    "file.empty": N_("the file has no content"),
+    "file.not-mapping": N_("the file's top level is not a mapping"),
+    "file.missing": N_("a required file (manual.yaml) is missing"),
+    "file.unexpected": N_("a file in the content folder that belongs to no kind"),
+    "yaml.syntax": N_("the YAML cannot be parsed"),
+    "yaml.tab": N_("a tab character is used for indentation"),
+    "yaml.duplicate-key": N_("a key appears twice in one mapping"),
+    "yaml.tag": N_("an unsafe or unknown YAML tag"),
+    "yaml.alias-limit": N_("anchors and aliases expand past the node limit"),
+    "yaml.key-type": N_("a mapping key is not a plain string"),
+    "yaml.multi-document": N_("the file holds more than one YAML document"),
+    "schema.required": N_("a required field is missing"),
+    "schema.unknown-key": N_("a field the contract does not know"),
+    "schema.type": N_("a value of the wrong type"),
+    "schema.enum": N_("a value outside its list of allowed values"),
+    "schema.pattern": N_("a value that does not match its pattern (ids, language codes, refs)"),
+    "schema.date": N_("a date that is not a real YYYY-MM-DD date"),
+    "schema.min-items": N_("a list with too few entries"),
+    "schema.unique-items": N_("a list with the same entry twice"),
+    "schema.invalid": N_("a value that breaks another schema rule"),
+    "id.invalid": N_("a file name that is not a valid id"),
+    "id.duplicate": N_("two items of one kind share an id"),
+    "ref.unknown": N_("a reference to an item that does not exist"),
+    "ref.wrong-kind": N_("a reference to an item of another kind"),
+    "asset.missing": N_("a link or image naming a file that is not under content/assets/"),
+    "raci.accountable": N_("a duty without exactly one accountable post"),
+    "raci.responsible": N_("a duty without a responsible post"),
+    "step.duplicate-id": N_("two steps of one procedure share an id"),
+    "step.next-unknown": N_("a step's next names no step of its procedure"),
+    "procedure.unreachable": N_("a step that cannot be reached from the first step"),
+    "procedure.no-end": N_("a step from which no end of the procedure can be reached"),
+    "post.cycle": N_("reports_to goes round in a circle"),
+    "post.head": N_("not exactly one post without reports_to"),
+    "post.no-duties": N_("a post that is responsible or accountable for no duty"),
+    "i18n.unknown-language": N_("a text in a language manual.yaml does not list"),
+    "i18n.missing-default": N_("a text without the default language"),
+    "i18n.missing": N_("a text without a translation (falls back to the default language)"),
+    "review.overdue": N_("review_by lies in the past"),
+    "yaml.full-width": N_("a full-width character (：，　［］｛｝) where YAML needs its ASCII one"),
+    "text.placeholder": N_("a TODO placeholder left in a text"),
 }
 
 
@@ -85,12 +93,22 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.file, self.line, self.column, self.code, self.message)
 
-    def as_text(self) -> str:
-        where = f"{self.yaml_path}: " if self.path else ""
-        text = f"{self.file}:{self.line}:{self.column}: {self.severity.value} [{self.code}] {where}{self.message}"
+    @property
+    def severity_label(self) -> str:
+        """The severity in the interface's language (`error`, `错误`)."""
+        return pgettext("severity", self.severity.value)
+
+    def body(self) -> str:
+        """`yaml.path: message — hint`, with the separators of the interface's language."""
+        text = self.message
+        if self.path:
+            text = gettext("{path}: {message}").format(path=self.yaml_path, message=text)
         if self.hint:
-            text += f" — {self.hint}"
+            text = gettext("{message} — {hint}").format(message=text, hint=self.hint)
         return text
+
+    def as_text(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.severity_label} [{self.code}] {self.body()}"
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -100,9 +118,7 @@ class Diagnostic:
 
     def as_github(self) -> str:
         level = "error" if self.is_error else "warning"
-        body = f"[{self.code}] {self.yaml_path + ': ' if self.path else ''}{self.message}"
-        if self.hint:
-            body += f" — {self.hint}"
+        body = f"[{self.code}] {self.body()}"
         return f"::{level} file={_gh_escape(self.file, True)},line={self.line},col={self.column}," \
                f"title={_gh_escape(self.code, True)}::{_gh_escape(body, False)}"
 
@@ -137,13 +153,13 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 def summary(diagnostics: Sequence[Diagnostic], files: int) -> str:
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
+    checked = ngettext("{count} file checked", "{count} files checked", files).format(count=files)
     if not diagnostics:
-        return f"{files} files checked: no problems"
-    return f"{files} files checked: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+        return gettext("{checked}: no problems").format(checked=checked)
+    return gettext("{checked}: {errors}, {warnings}").format(
+        checked=checked,
+        errors=ngettext("{count} error", "{count} errors", errors).format(count=errors),
+        warnings=ngettext("{count} warning", "{count} warnings", warnings).format(count=warnings))
 
 
 def to_json(diagnostics: Sequence[Diagnostic], files: int) -> str:
@@ -165,4 +181,26 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     import difflib
 
     match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
-    return f"did you mean '{match[0]}'?" if match else ""
+    return gettext("did you mean '{choice}'?").format(choice=match[0]) if match else ""
+
+
+def quoted_list(values: Iterable[str], limit: int = 8) -> str:
+    """`'a', 'b', 'c'` (quoted as the interface's language quotes), the first `limit` and a count of the rest."""
+    values = list(values)
+    shown = gettext(", ").join(gettext("'{value}'").format(value=v) for v in values[:limit])
+    if len(values) > limit:
+        more = len(values) - limit
+        shown = ngettext("{shown} and {count} more", "{shown} and {count} more", more).format(shown=shown, count=more)
+    return shown
+
+
+def did_you_mean_or_list(word: str, choices: Iterable[str], none: str) -> str:
+    """The closest choice; when none is close, the choices that exist (`none` when there are none)."""
+    choices = sorted(set(choices))
+    near = did_you_mean(word, choices)
+    if near:
+        return near
+    if not choices:
+        return none
+    return ngettext("the only one is {choices}", "existing: {choices}", len(choices)).format(
+        choices=quoted_list(choices))

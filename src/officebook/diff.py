@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from officebook.diagnostics import Diagnostic
+from officebook.i18n import N_
+from officebook.i18n import gettext as _
 
 Json = dict[str, Any]
 
@@ -270,11 +272,11 @@ def read_edition(path: Path, *, use_cache: bool = True) -> Json:
 
         result = run_check(path, use_cache=use_cache)
         if result.manual is None:
-            raise EditionError(f"{path}: the content has errors", result.diagnostics, result.files)
+            raise EditionError(_("{path}: the content has errors").format(path=path), result.diagnostics, result.files)
         return export_data(result.manual, derived=False)
     if path.is_file():
         return read_export_file(path)
-    raise EditionError(f"{path}: no such folder or file")
+    raise EditionError(_("{path}: no such folder or file").format(path=path))
 
 
 def read_export_file(path: Path) -> Json:
@@ -283,14 +285,15 @@ def read_export_file(path: Path) -> Json:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise EditionError(f"{path}: not a readable JSON export ({error})") from None
+        raise EditionError(_("{path}: not a readable JSON export ({reason})").format(path=path, reason=error)) from None
     if not isinstance(data, dict) or data.get("format") != EXPORT_FORMAT:
-        raise EditionError(f"{path}: not an officebook export (no \"format\": \"{EXPORT_FORMAT}\")")
+        raise EditionError(_("{path}: not an officebook export (no \"format\": \"{format}\")").format(
+            path=path, format=EXPORT_FORMAT))
     if data.get("version") == 1:
         data = upgrade_export_v1(data)
     if data.get("version") != EXPORT_VERSION:
-        raise EditionError(f"{path}: export version {data.get('version')!r}; this officebook reads version "
-                           f"{EXPORT_VERSION}")
+        raise EditionError(_("{path}: export version {found!r}; this officebook reads version {version}").format(
+            path=path, found=data.get("version"), version=EXPORT_VERSION))
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(load_export_schema())
@@ -325,19 +328,19 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
 
     Read-only: the revision is extracted with `git archive` into a temporary folder."""
     if revision.startswith("-"):
-        raise EditionError(f"{revision}: not a git revision")
+        raise EditionError(_("{revision}: not a git revision").format(revision=revision))
     top = _git(repo, "rev-parse", "--show-toplevel").decode().strip()
     commit = _git(Path(top), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}",
-                  what=f"{revision}: no such git revision").decode().strip()
+                  what=_("{revision}: no such git revision").format(revision=revision)).decode().strip()
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
-                   what=f"{revision}: no folder {content!r} in that revision")
+                   what=_("{revision}: no folder {content!r} in that revision").format(revision=revision, content=content))
     with tempfile.TemporaryDirectory(prefix="officebook-edition-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         try:
             return read_edition(Path(folder) / content, use_cache=False)
         except EditionError as error:
-            raise EditionError(f"{revision}:{content}: the content has errors", error.diagnostics,
+            raise EditionError(_("{path}: the content has errors").format(path=f"{revision}:{content}"), error.diagnostics,
                                error.files) from None
 
 
@@ -345,10 +348,11 @@ def _git(repo: Path, *args: str, what: str = "") -> bytes:
     try:
         run = subprocess.run(["git", "-C", str(repo), *args], check=False, capture_output=True, timeout=120)
     except FileNotFoundError:
-        raise EditionError("git is not installed") from None
+        raise EditionError(_("git is not installed")) from None
     if run.returncode != 0:
         detail = run.stderr.decode(errors="replace").strip().splitlines()
-        raise EditionError(what or f"git {args[0]}: {detail[-1] if detail else 'failed'}")
+        reason = detail[-1] if detail else _("failed")
+        raise EditionError(what or f"git {args[0]}: {reason}")
     return run.stdout
 
 
@@ -379,9 +383,9 @@ def describe_change(change: FieldChange) -> str:
     if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > _SHORT:
         return f"{change.field}: {_around_change(old, new)}"
     if old is None:
-        return f"{change.field}: added {format_value(new)}"
+        return _("{field}: added {value}").format(field=change.field, value=format_value(new))
     if new is None:
-        return f"{change.field}: removed {format_value(old)}"
+        return _("{field}: removed {value}").format(field=change.field, value=format_value(old))
     return f"{change.field}: {format_value(old)} → {format_value(new)}"
 
 
@@ -417,21 +421,29 @@ def _heading(change: ItemChange, lang: str) -> str:
     return f"{change.kind}/{change.id}  {_text_value(change.title, lang)}"
 
 
+_SECTIONS = (N_("Added"), N_("Removed"), N_("Changed"))
+
+
+def _counts(diff: EditionDiff) -> str:
+    return _("{added} added, {removed} removed, {changed} changed").format(
+        added=len(diff.added), removed=len(diff.removed), changed=len(diff.changed))
+
+
 def format_text(diff: EditionDiff, lang: str | None = None) -> str:
+    """The changes for a terminal, labelled in the interface's language (titles in `lang`)."""
     lang = lang or diff.default_language
-    lines = [f"Edition {diff.old_edition} → {diff.new_edition}"]
+    lines = [_("Edition {old} → {new}").format(old=diff.old_edition, new=diff.new_edition)]
     if diff.is_empty:
-        return "\n".join([*lines, "No changes."]) + "\n"
+        return "\n".join([*lines, _("No changes.")]) + "\n"
     if diff.manual:
-        lines += ["", "Manual"] + [f"  {describe_change(c)}" for c in diff.manual]
-    for title, mark, changes in (("Added", "+", diff.added), ("Removed", "-", diff.removed),
-                                 ("Changed", "~", diff.changed)):
+        lines += ["", _("Manual")] + [f"  {describe_change(c)}" for c in diff.manual]
+    for title, mark, changes in zip(_SECTIONS, "+-~", (diff.added, diff.removed, diff.changed), strict=True):
         if changes:
-            lines += ["", f"{title} ({len(changes)})"]
+            lines += ["", _("{section} ({count})").format(section=_(title), count=len(changes))]
             for change in changes:
                 lines.append(f"  {mark} {_heading(change, lang)}")
                 lines += [f"      {describe_change(c)}" for c in change.changes]
-    lines += ["", f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed"]
+    lines += ["", _counts(diff)]
     return "\n".join(lines) + "\n"
 
 
@@ -441,26 +453,26 @@ def _cell(text: str) -> str:
 
 def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     lang = lang or diff.default_language
-    lines = [f"# Changes from edition {diff.old_edition} to {diff.new_edition}", ""]
+    lines = [_("# Changes from edition {old} to {new}").format(old=diff.old_edition, new=diff.new_edition), ""]
     if diff.is_empty:
-        return "\n".join([*lines, "No changes."]) + "\n"
-    lines += [f"{len(diff.added)} added, {len(diff.removed)} removed, {len(diff.changed)} changed.", ""]
+        return "\n".join([*lines, _("No changes.")]) + "\n"
+    lines += [_("{counts}.").format(counts=_counts(diff)), ""]
 
     def table(changes: tuple[FieldChange, ...]) -> list[str]:
-        rows = ["| field | before | after |", "|---|---|---|"]
+        rows = [_("| field | before | after |"), "|---|---|---|"]
         for c in changes:
             rows.append(f"| `{c.field}` | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
         return [*rows, ""]
 
     if diff.manual:
-        lines += ["## Manual", "", *table(diff.manual)]
-    for title, changes in (("Added", diff.added), ("Removed", diff.removed)):
+        lines += [f"## {_('Manual')}", "", *table(diff.manual)]
+    for title, changes in zip(_SECTIONS[:2], (diff.added, diff.removed), strict=True):
         if changes:
-            lines += [f"## {title}", ""]
+            lines += [f"## {_(title)}", ""]
             lines += [f"- `{c.kind}/{c.id}` {_cell(_text_value(c.title, lang))}" for c in changes]
             lines.append("")
     if diff.changed:
-        lines += ["## Changed", ""]
+        lines += [f"## {_(_SECTIONS[2])}", ""]
         for change in diff.changed:
             lines += [f"### `{change.kind}/{change.id}` {_cell(_text_value(change.title, lang))}", ""]
             lines += table(change.changes)

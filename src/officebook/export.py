@@ -2,8 +2,9 @@
 
 `export_data(manual)` is the whole catalogue as plain JSON values, in the shape documented by
 `schemas/export.schema.json` (versioned by `EXPORT_VERSION`). `csv_tables(manual)` gives the RACI
-matrix, every post's checklists and the duty list per language, as UTF-8 with a BOM so that Excel
-recognises Chinese text, and CRLF line ends as the csv module writes them.
+matrix, the same as one row per duty, post and role, every post's checklists and the duty list per
+language, as UTF-8 with a BOM so that Excel recognises Chinese text, and CRLF line ends as the csv module
+writes them. A cell listing several titles puts one on each line.
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ EXPORT_FORMAT = "officebook-export"
 EXPORT_VERSION = 2
 EXPORT_SCHEMA = SCHEMA_DIR / "export.schema.json"
 JSON_FILENAME = "officebook.json"
-CSV_TABLES = ("raci", "checklists", "duties")
+CSV_TABLES = ("raci", "assignments", "checklists", "duties")
+CELL_LINES = "\n"  # between the entries of a list in one cell: a title never holds a line break
 
 Json = dict[str, Any]
 
@@ -303,8 +305,8 @@ def csv_tables(manual: Manual, languages: Iterable[str] | None = None) -> dict[s
     """
     files: dict[str, bytes] = {}
     for lang in languages or manual.info.languages:
-        for table, rows in (("raci", raci_rows(manual, lang)), ("checklists", checklist_rows(manual, lang)),
-                            ("duties", duty_rows(manual, lang))):
+        for table, rows in (("raci", raci_rows(manual, lang)), ("assignments", assignment_rows(manual, lang)),
+                            ("checklists", checklist_rows(manual, lang)), ("duties", duty_rows(manual, lang))):
             files[csv_filename(table, lang)] = _csv_bytes(rows)
     return files
 
@@ -316,21 +318,40 @@ def _csv_bytes(rows: Iterable[list[str]]) -> bytes:
 
 
 def _title(manual: Manual, kind: str, ident: str | None, lang: str) -> str:
+    """An item's title on one line (a title written over several lines is folded)."""
     item = manual.item(Ref(kind, ident)) if ident else None
-    return item.title.get(lang) if item else ""
+    return " ".join(item.title.get(lang).split()) if item else ""
 
 
 def _titles(manual: Manual, kind: str, ids: Iterable[str], lang: str) -> str:
-    return label("list-separator", lang).join(_title(manual, kind, i, lang) for i in ids)
+    """Several titles in one cell, one a line: `、` and `, ` occur inside titles, a line break cannot."""
+    return CELL_LINES.join(_title(manual, kind, i, lang) for i in ids)
 
 
 def raci_rows(manual: Manual, lang: str) -> list[list[str]]:
-    """Duties × posts: id, duty, then one column per post (reporting-tree order) holding R, A, C, I."""
+    """Duties × posts: id, duty, then one column per post (reporting-tree order) holding R, A, C, I.
+    Post columns are headed `title (id)`; `assignments` has the same as one row per role."""
     header = [label("id", lang), label("duty", lang),
-              *(_title(manual, "posts", p, lang) for p in manual.raci.posts)]
+              *(f"{_title(manual, 'posts', p, lang)} ({p})" for p in manual.raci.posts)]
     rows = [[d, _title(manual, "duties", d, lang), *(manual.raci.cell(d, p) for p in manual.raci.posts)]
             for d in manual.raci.duties]
     return [header, *rows]
+
+
+def assignment_rows(manual: Manual, lang: str) -> list[list[str]]:
+    """One row per duty, post and role (R, A, C, I), ids beside titles: the RACI for scripts and filters."""
+    header = [label("ids-of", lang, field=label("duty", lang)), label("duty", lang), label("export-post-id", lang),
+              label("post", lang), label("role", lang), label("export-role-name", lang)]
+    rows = [header]
+    for duty in manual.duties.values():
+        raci = duty.raci
+        held = [("R", "responsible", raci.responsible), ("A", "accountable", (raci.accountable,) if raci.accountable else ()),
+                ("C", "consulted", raci.consulted), ("I", "informed", raci.informed)]
+        for letter, role, posts in held:
+            for post in posts:
+                rows.append([duty.id, _title(manual, "duties", duty.id, lang), post, _title(manual, "posts", post, lang),
+                             letter, label(role, lang)])
+    return rows
 
 
 def checklist_rows(manual: Manual, lang: str) -> list[list[str]]:

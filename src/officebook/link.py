@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from officebook.collation import DEFAULT_COLLATION, sort_key
 from officebook.diagnostics import Diagnostic, format_path
 from officebook.model import (
     FREQUENCIES,
@@ -50,6 +51,8 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         languages=content.languages or (default,),
         allow_html=bool(manual_data.get("allow_html", False)),
         introduction=text.optional(manual_data.get("introduction")),
+        collation=str(manual_data.get("collation") or DEFAULT_COLLATION),
+        marking=text.optional(manual_data.get("marking")),
     )
     builders: dict[str, Callable[..., Item]] = {
         "functions": _function, "duties": _duty, "procedures": _procedure,
@@ -58,9 +61,11 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
     kinds: dict[str, dict[str, Any]] = {}
     for kind in ITEM_KINDS:
         built = [builders[kind](ident, loaded.rel, loaded.data, text) for ident, loaded in content.items[kind].items()]
-        built.sort(key=lambda item: (item.order is None, item.order or 0, item.title.get(default), item.id))
+        built.sort(key=lambda item: (item.order is None, item.order or 0,
+                                     sort_key(item.title.get(default), info.collation), item.id))
         kinds[kind] = {item.id: item for item in built}
-    glossary = tuple(_terms(content.glossary.data if content.glossary else {}, text))
+    glossary = tuple(sorted(_terms(content.glossary.data if content.glossary else {}, text),
+                            key=lambda term: (sort_key(term.term.get(default), info.collation), term.index)))
 
     posts: dict[str, Post] = kinds["posts"]
     duties: dict[str, Duty] = kinds["duties"]

@@ -19,6 +19,8 @@ from typing import Any
 import yaml
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath
+from officebook.i18n import N_
+from officebook.i18n import gettext as _
 
 try:
     _Loader = yaml.CSafeLoader
@@ -111,7 +113,7 @@ class LoadedFile:
     def positions(self) -> Positions:
         if self._positions is None:
             positions = Positions()
-            raw, _, _ = read_file(self.path, self.rel, self.limits)
+            raw = read_file(self.path, self.rel, self.limits)[0]
             if raw is not None:
                 _parse(raw, self.rel, self.limits, positions)
             self._positions = positions
@@ -133,12 +135,13 @@ def read_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()
             return None, stat, [_too_large(rel, stat.st_size, limits)]
         return path.read_bytes(), stat, []
     except OSError as error:
-        return None, None, [_at(rel, 1, 1, "file.unreadable", f"cannot read the file: {error.strerror}")]
+        return None, None, [_at(rel, 1, 1, "file.unreadable",
+                                _("cannot read the file: {reason}").format(reason=error.strerror))]
 
 
 def load_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()) -> LoadedFile:
     """Read and parse one file; problems become diagnostics on the result."""
-    raw, _, problems = read_file(path, rel, limits)
+    raw, _stat, problems = read_file(path, rel, limits)
     if raw is None:
         return LoadedFile(rel, path, None, problems, limits)
     data, diagnostics = load_bytes(raw, rel, limits)
@@ -154,8 +157,9 @@ def load_bytes(raw: bytes, rel: str, limits: LoadLimits = LoadLimits(),
 
 
 def _too_large(rel: str, size: int, limits: LoadLimits) -> Diagnostic:
-    return _at(rel, 1, 1, "file.too-large", f"the file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
-               "split it into several items, or raise the limit with --max-file-size")
+    return _at(rel, 1, 1, "file.too-large",
+               _("the file is {size:,} bytes, over the limit of {limit:,}").format(size=size, limit=limits.max_bytes),
+               _("split it into several items, or raise the limit with --max-file-size"))
 
 
 def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None) -> tuple[Any, list[Diagnostic]]:
@@ -164,12 +168,15 @@ def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None
     except UnicodeDecodeError as error:
         line, column = _byte_position(raw, error.start)
         return None, [_at(rel, line, column, "file.encoding",
-                          f"byte 0x{raw[error.start]:02x} is not valid UTF-8",
-                          "save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)")]
+                          _("byte 0x{byte:02x} is not valid UTF-8").format(byte=raw[error.start]),
+                          _("save the file as UTF-8 (in Notepad: Save As, Encoding: UTF-8)"))]
     if "\x00" in text:
         line, column = _char_position(text, text.index("\x00"))
-        return None, [_at(rel, line, column, "file.encoding", "the file contains a NUL character",
-                          "is this a text file? save it as UTF-8 text")]
+        return None, [_at(rel, line, column, "file.encoding", _("the file contains a NUL character"),
+                          _("is this a text file? save it as UTF-8 text"))]
+    full_width = full_width_findings(rel, text)
+    if full_width:
+        return None, full_width
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as error:
@@ -177,28 +184,31 @@ def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None
     except yaml.YAMLError as error:
         return None, [_at(rel, 1, 1, "yaml.syntax", str(error).splitlines()[0])]
     except RecursionError:
-        return None, [_at(rel, 1, 1, "yaml.syntax", f"the YAML nests deeper than {MAX_DEPTH} levels")]
+        return None, [_at(rel, 1, 1, "yaml.syntax",
+                          _("the YAML nests deeper than {depth} levels").format(depth=MAX_DEPTH))]
     if node is None:
-        return None, [_at(rel, 1, 1, "file.empty", "the file has no content",
-                          "write the item's fields, or delete the file")]
+        return None, [_at(rel, 1, 1, "file.empty", _("the file has no content"),
+                          _("write the item's fields, or delete the file"))]
     builder = _Builder(rel, limits.max_nodes, positions)
     try:
         data = builder.build(node, (), 0)
     except _TooDeep as limit:
         line, column = _mark(limit.node)
         return None, [_at(rel, line, column, "yaml.syntax",
-                          f"the YAML nests deeper than {MAX_DEPTH} levels (or an alias contains itself)")]
+                          _("the YAML nests deeper than {depth} levels (or an alias contains itself)").format(
+                              depth=MAX_DEPTH))]
     except _AliasLimit as limit:
         line, column = _mark(limit.node)
         return None, [_at(rel, line, column, "yaml.alias-limit",
-                          f"anchors and aliases expand past {limits.max_nodes:,} values",
-                          "write the values out, or use fewer nested aliases")]
+                          _("anchors and aliases expand past {count:,} values").format(count=limits.max_nodes),
+                          _("write the values out, or use fewer nested aliases"))]
     if not isinstance(data, dict):
         line, column = _mark(node)
-        kind = {list: "a list", str: "a single string"}.get(type(data), "a single value")
-        builder.diagnostics.append(_at(rel, line, column, "file.not-mapping",
-                                       f"the file holds {kind}; it must hold a mapping of fields",
-                                       "start with fields such as 'title: ...'"))
+        message = {list: _("the file holds a list; it must hold a mapping of fields"),
+                   str: _("the file holds a single string; it must hold a mapping of fields")}.get(
+            type(data), _("the file holds a single value; it must hold a mapping of fields"))
+        builder.diagnostics.append(_at(rel, line, column, "file.not-mapping", message,
+                                       _("start with fields such as 'title: ...'")))
         data = None
     return data, builder.diagnostics
 
@@ -275,10 +285,11 @@ class _Builder:
             if key is None:
                 continue
             if key in key_nodes:
-                first_line, _ = _mark(key_nodes[key])
+                first_line = _mark(key_nodes[key])[0]
                 self._error(key_node, "yaml.duplicate-key", (*path, key),
-                            f"the key '{key}' appears twice in this mapping (first at line {first_line})",
-                            "keep one of them: YAML would otherwise silently keep only the last")
+                            _("the key '{key}' appears twice in this mapping (first at line {line})").format(
+                                key=key, line=first_line),
+                            _("keep one of them: YAML would otherwise silently keep only the last"))
                 continue
             key_nodes[key] = key_node
             if self.positions is not None:
@@ -296,7 +307,7 @@ class _Builder:
             if isinstance(source, yaml.MappingNode) and source.tag == _MAP:
                 yield self._mapping(source, path, depth + 1)
             else:
-                self._error(source, "yaml.syntax", path, "a merge key '<<' must name a mapping or a list of mappings")
+                self._error(source, "yaml.syntax", path, _("a merge key '<<' must name a mapping or a list of mappings"))
 
     def _key(self, node: yaml.Node, path: YamlPath) -> str | None:
         self.budget -= 1
@@ -306,16 +317,17 @@ class _Builder:
             return node.value
         if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:
             shown = node.value or "~"
-            self._error(node, "yaml.key-type", path, f"the key {shown} is read as a {node.tag[len(_TAG):]}, not a name",
-                        f"quote it: '{node.value}'")
+            self._error(node, "yaml.key-type", path,
+                        _("the key {key} is read as a {type}, not a name").format(key=shown, type=node.tag[len(_TAG):]),
+                        _("quote it: '{key}'").format(key=node.value))
         else:
-            self._error(node, "yaml.key-type", path, "a mapping key must be a plain name, not a list or mapping")
+            self._error(node, "yaml.key-type", path, _("a mapping key must be a plain name, not a list or mapping"))
         return None
 
     def _bad_tag(self, node: yaml.Node, path: YamlPath) -> None:
         tag = node.tag.replace(_TAG, "!!")
-        self._error(node, "yaml.tag", path, f"the tag {tag} is not allowed in content files",
-                    "remove the tag; only plain YAML values (text, numbers, lists, mappings) are read")
+        self._error(node, "yaml.tag", path, _("the tag {tag} is not allowed in content files").format(tag=tag),
+                    _("remove the tag; only plain YAML values (text, numbers, lists, mappings) are read"))
         return None
 
     def _error(self, node: yaml.Node, code: str, path: YamlPath, message: str, hint: str = "") -> None:
@@ -339,18 +351,156 @@ def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diag
     lines = yaml_lines(text)
     line = min(max(line, 1), len(lines))
     column = min(max(column, 1), len(lines[line - 1]) + 1)
+    # PyYAML's own wording stays as it is (it is not catalogued); what officebook adds is translated.
     problem = (error.problem or error.context or "invalid YAML").strip()
     if error.problem and error.context:
         problem += f", {error.context.strip()}"
     if "expected a single document" in str(error):
-        return _at(rel, line, column, "yaml.multi-document", "the file holds more than one YAML document",
-                   "keep one item per file: remove the '---' separator and what follows, or move it to its own file")
+        return _at(rel, line, column, "yaml.multi-document", _("the file holds more than one YAML document"),
+                   _("keep one item per file: remove the '---' separator and what follows, or move it to its own file"))
     tab_line = next((n for n, text_line in enumerate(lines[:line], 1) if _indent(text_line).count("\t")), 0)
     if tab_line:
         return _at(rel, tab_line, _indent(lines[tab_line - 1]).index("\t") + 1, "yaml.tab",
-                   "a tab character is used for indentation",
-                   "indent with spaces only (set your editor to insert spaces for Tab)")
-    return _at(rel, line, column, "yaml.syntax", problem, "check the indentation and quoting on this line")
+                   _("a tab character is used for indentation"),
+                   _("indent with spaces only (set your editor to insert spaces for Tab)"))
+    opened = error.context_mark
+    if error.context in _FLOW_CONTEXTS and opened and error.problem_mark and error.problem_mark.line > opened.line \
+            and (error.problem or "").startswith("did not find expected ','"):
+        bracket, closing = ("[", "]") if "sequence" in error.context else ("{", "}")
+        return _at(rel, opened.line + 1, opened.column + 1, "yaml.syntax",
+                   _("the '{bracket}' opened here is not closed").format(bracket=bracket),
+                   _("close it with '{closing}' on this line (an ASCII bracket), or quote the value").format(
+                       closing=closing))
+    return _at(rel, line, column, "yaml.syntax", problem, _("check the indentation and quoting on this line"))
+
+
+_FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping")
+
+
+# ---- full-width punctuation where YAML needs ASCII ------------------------------------------------------
+# A Chinese input method types ：，　［］｛｝ where YAML's structure needs : , space [ ] { }. YAML then
+# reads them as text, and the error (if any) shows up lines later. Full-width punctuation inside texts
+# is right and is left alone: only the places where YAML's structure stands are looked at.
+
+_FULL_WIDTH_NAMES = {
+    "：": (N_("full-width colon"), ":"),
+    "，": (N_("full-width comma"), ","),
+    "\u3000": (N_("full-width space"), " "),
+    "［": (N_("full-width bracket"), "["),
+    "］": (N_("full-width bracket"), "]"),
+    "｛": (N_("full-width brace"), "{"),
+    "｝": (N_("full-width brace"), "}"),
+}
+_HAS_FULL_WIDTH = re.compile("[：，\u3000［］｛｝]")
+_KEY = r"(?:[a-z][a-z0-9_]*(?:-[A-Za-z0-9]+)*)"  # contract fields and language codes are ASCII
+_KEY_FULL_COLON = re.compile(rf"({_KEY}|\"[^\"]*\"|'[^']*')[ \u3000]*(：)")
+_KEY_COLON = re.compile(rf"({_KEY}|\"[^\"]*\"|'[^']*'):(?=[ \u3000]|$)")
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(#.*)?$")
+_ID_LIST = re.compile(r"^[ \u3000A-Za-z0-9_/,，.-]*$")
+_FLOW_KEY_AFTER = re.compile(rf"[ \u3000]*{_KEY}[ \u3000]*[:：]")
+
+
+def full_width_findings(rel: str, text: str) -> list[Diagnostic]:
+    """A `yaml.full-width` finding for each full-width character standing where YAML needs ASCII:
+    in indentation, after a key or a list dash, as a key's colon, or as a flow list's or mapping's
+    bracket, brace or comma."""
+    if not _HAS_FULL_WIDTH.search(text):
+        return []
+    found: list[Diagnostic] = []
+    block_indent = -1  # inside a block scalar (| or >): its lines are text
+    for number, line in enumerate(yaml_lines(text), 1):
+        stripped = line.lstrip(" \t\u3000")
+        indent = len(line) - len(stripped)
+        if block_indent >= 0:
+            if not stripped.strip() or indent > block_indent:
+                continue
+            block_indent = -1
+        if not stripped or stripped.startswith("#"):
+            continue
+        if "\u3000" in line[:indent]:
+            found.append(_full_width(rel, number, line.index("\u3000") + 1, "\u3000", _("used for indentation")))
+        column = indent
+        while stripped[:1] == "-" and stripped[1:2] in (" ", "\u3000"):
+            if stripped[1] == "\u3000":
+                found.append(_full_width(rel, number, column + 2, "\u3000", _("after a list dash")))
+            step = len(stripped) - len(stripped[1:].lstrip(" \u3000"))
+            column, stripped = column + step, stripped[step:]
+        value_at = column
+        colon = _KEY_FULL_COLON.match(stripped)
+        if colon:
+            found.append(_full_width(rel, number, column + colon.start(2) + 1, "：", _("after the key '{key}'").format(
+                key=colon.group(1))))
+            value_at = column + colon.end()
+        else:
+            key = _KEY_COLON.match(stripped)
+            if key:
+                value_at = column + key.end()
+                if line[value_at:value_at + 1] == "\u3000":
+                    found.append(_full_width(rel, number, value_at + 1, "\u3000",
+                                             _("after the key '{key}'").format(key=key.group(1))))
+        rest = line[value_at:]
+        value = rest.lstrip(" \u3000")
+        start = value_at + len(rest) - len(value)
+        if _BLOCK_SCALAR.match(value):
+            block_indent = indent
+        found += _flow_findings(rel, number, start, value)
+    return found
+
+
+def _flow_findings(rel: str, number: int, start: int, value: str) -> list[Diagnostic]:
+    """Full-width brackets, braces and commas of a flow list or mapping written at `value`."""
+    if value[:1] in ("［", "｛"):
+        closing = "］" if value[0] == "［" else "｝"
+        inner = value[1:value.index(closing)] if closing in value else value[1:]
+        looks_structural = _ID_LIST.match(inner) if value[0] == "［" else _FLOW_KEY_AFTER.match(inner)
+        if not looks_structural:
+            return []  # a text that starts with a bracket: ［试行］办法
+        found = [_full_width(rel, number, start + 1, value[0], _("opening a list") if value[0] == "［"
+                             else _("opening a mapping"))]
+        if closing in value:
+            found.append(_full_width(rel, number, start + value.index(closing) + 1, closing,
+                                     _("closing a list") if closing == "］" else _("closing a mapping")))
+        return found + _flow_commas(rel, number, start, value, "［" if value[0] == "［" else "｛")
+    if value[:1] in ("[", "{"):
+        return _flow_commas(rel, number, start, value, value[0])
+    return []
+
+
+def _flow_commas(rel: str, number: int, start: int, value: str, opening: str) -> list[Diagnostic]:
+    found = []
+    quote = ""
+    in_list = opening in ("[", "［")
+    for index, char in enumerate(value):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in ("'", '"'):
+            quote = char
+        elif char == "#" and value[index - 1:index] in (" ", "\u3000"):
+            break
+        elif char == "，":
+            before = value[:index].rstrip(" \u3000")[-1:]
+            after = value[index + 1:].lstrip(" \u3000")[:1]
+            separates = (before.isascii() and before.isalnum() and after.isascii() and after.isalnum()) if in_list \
+                else bool(_FLOW_KEY_AFTER.match(value, index + 1))
+            if separates:
+                found.append(_full_width(rel, number, start + index + 1, char,
+                                         _("between the entries of a list") if in_list
+                                         else _("between the entries of a mapping")))
+        elif char in ("］", "｝") and opening in ("[", "{") and (char == "］") == in_list:
+            found.append(_full_width(rel, number, start + index + 1, char,
+                                     _("closing a list") if in_list else _("closing a mapping")))
+        elif char == "：" and not in_list and re.search(rf"[{{,，][ \u3000]*{_KEY}[ \u3000]*$", value[:index]):
+            found.append(_full_width(rel, number, start + index + 1, char, _("after a key")))
+    return found
+
+
+def _full_width(rel: str, line: int, column: int, char: str, where: str) -> Diagnostic:
+    name, ascii_char = _FULL_WIDTH_NAMES[char]
+    shown = _("an ASCII space") if ascii_char == " " else _("the ASCII '{char}'").format(char=ascii_char)
+    return _at(rel, line, column, "yaml.full-width",
+               _("{name} '{char}' (U+{code:04X}) {where}: YAML needs {ascii} here").format(
+                   name=_(name), char=char, code=ord(char), where=where, ascii=shown),
+               _("switch the input method to half-width (English) punctuation and type it again"))
 
 
 _LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")

@@ -223,6 +223,8 @@ class ManualInfo:
     languages: tuple[str, ...]
     allow_html: bool = False
     introduction: Text | None = None
+    collation: str = "pinyin"  # how entries without `order` are sorted (officebook.collation)
+    marking: Text | None = None  # printed on the handbook's cover, e.g. 内部资料 注意保存
 
     @property
     def default_language(self) -> str:

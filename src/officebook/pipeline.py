@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from officebook import __version__
+from officebook import __version__, i18n
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
@@ -210,7 +210,9 @@ class _Cache:
         schema_hash = hashlib.blake2b(digest_size=8)
         for schema in sorted(SCHEMA_DIR.glob("*.json")):
             schema_hash.update(schema.read_bytes())
-        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}"
+        # Findings are kept as worded: one cache per interface language (and version of its catalogue).
+        key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}|" \
+              f"{i18n.fingerprint()}"
         self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.marshal"
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()

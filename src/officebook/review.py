@@ -7,8 +7,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
+from officebook.i18n import gettext as _
+from officebook.i18n import ngettext
 from officebook.model import KINDS, Item, Manual, Ref, Text
 
 DEFAULT_WITHIN_DAYS = 30
@@ -93,23 +96,32 @@ def due_for_review(manual: Manual, today: dt.date, within_days: int = DEFAULT_WI
 
 def _when(entry: ReviewEntry) -> str:
     if entry.days < 0:
-        return f"overdue by {-entry.days} day{'' if entry.days == -1 else 's'}"
+        return ngettext("overdue by {days} day", "overdue by {days} days", -entry.days).format(days=-entry.days)
     if entry.days == 0:
-        return "due today"
-    return f"due in {entry.days} day{'' if entry.days == 1 else 's'}"
+        return _("due today")
+    return ngettext("due in {days} day", "due in {days} days", entry.days).format(days=entry.days)
+
+
+def _padded(text: str, width: int) -> str:
+    """`text` padded to `width` terminal columns (a CJK character takes two)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
 
 
 def format_text(report: ReviewReport, manual: Manual, lang: str | None = None) -> str:
-    """The report for a terminal: one block per maintainer, one line per entry."""
+    """The report for a terminal, in the interface's language: one block per maintainer, one line per entry."""
     lang = lang or manual.info.default_language
     entries = report.entries
-    lines = [f"Due for review by {report.horizon.isoformat()} (today {report.today.isoformat()}, "
-             f"within {report.within_days} days): {len(entries)} entr{'y' if len(entries) == 1 else 'ies'}, "
-             f"{report.overdue} overdue"]
+    lines = [_("Due for review by {horizon} (today {today}, within {within}): {entries}, {overdue} overdue").format(
+        horizon=report.horizon.isoformat(), today=report.today.isoformat(),
+        within=ngettext("{count} day", "{count} days", report.within_days).format(count=report.within_days),
+        entries=ngettext("{count} entry", "{count} entries", len(entries)).format(count=len(entries)),
+        overdue=report.overdue)]
     for group in report.groups:
         post = manual.posts.get(group.maintainer) if group.maintainer else None
-        lines += ["", f"{post.title.get(lang)} ({post.id})" if post else "No maintainer"]
-        lines += [f"  {e.review_by}  {_when(e):<20}  {e.ref}  {e.title.get(lang)}" for e in group.entries]
+        heading = _("{title} ({id})").format(title=post.title.get(lang), id=post.id) if post else _("No maintainer")
+        lines += ["", heading]
+        lines += [f"  {e.review_by}  {_padded(_when(e), 20)}  {e.ref}  {e.title.get(lang)}" for e in group.entries]
     return "\n".join(lines) + "\n"
 
 

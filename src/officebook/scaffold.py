@@ -20,9 +20,10 @@ from typing import Any
 
 import jinja2
 
-from officebook import __version__, yaml_emit
+from officebook import __version__, i18n, yaml_emit
 from officebook.diagnostics import did_you_mean
 from officebook.guide import SchemaSet, documents
+from officebook.i18n import gettext as _
 from officebook.load import LoadLimits, load_file
 from officebook.validate import ID_PATTERN, ITEM_KINDS, KIND_NOUN, KIND_SCHEMA
 
@@ -65,13 +66,14 @@ def parse_languages(spec: str) -> tuple[str, ...]:
     """`"zh,en"` → `("zh", "en")`; the first is the default language."""
     languages = tuple(part.strip() for part in spec.split(","))
     if not spec.strip() or any(not lang for lang in languages):
-        raise ScaffoldError(f"'{spec}' is not a list of language codes: write them comma-separated, e.g. zh,en")
+        raise ScaffoldError(_("'{spec}' is not a list of language codes: write them comma-separated, e.g. zh,en").format(
+            spec=spec))
     for lang in languages:
         if not LANGUAGE_PATTERN.match(lang):
-            raise ScaffoldError(f"'{lang}' is not a language code: use codes such as zh, en or zh-Hant")
+            raise ScaffoldError(_("'{lang}' is not a language code: use codes such as zh, en or zh-Hant").format(lang=lang))
     repeated = sorted({lang for lang in languages if languages.count(lang) > 1})
     if repeated:
-        raise ScaffoldError(f"the language '{repeated[0]}' is given twice")
+        raise ScaffoldError(_("the language '{lang}' is given twice").format(lang=repeated[0]))
     return languages
 
 
@@ -80,20 +82,21 @@ def id_problem(item_id: str) -> str:
     if ID_PATTERN.match(item_id):
         return ""
     if not item_id:
-        return "an id cannot be empty"
+        return _("an id cannot be empty")
     if item_id.endswith(YAML_SUFFIXES):
-        return f"give the id without the file suffix: '{item_id.rsplit('.', 1)[0]}'"
+        return _("give the id without the file suffix: '{id}'").format(id=item_id.rsplit(".", 1)[0])
     if len(item_id) > 64:
-        return f"an id has at most 64 characters; '{item_id[:20]}…' has {len(item_id)}"
+        return _("an id has at most 64 characters; '{start}…' has {count}").format(start=item_id[:20], count=len(item_id))
     suggestion = suggest_id(item_id)
-    better = f": try '{suggestion}'" if suggestion and ID_PATTERN.match(suggestion) else ""
+    better = _(": try '{id}'").format(id=suggestion) if suggestion and ID_PATTERN.match(suggestion) else ""
     if item_id != item_id.lower() and ID_PATTERN.match(item_id.lower()):
-        return f"ids are lower-case{better}"
+        return _("ids are lower-case{try_this}").format(try_this=better)
     if item_id[0] == "-":
-        return f"an id starts with a letter or a digit{better}"
+        return _("an id starts with a letter or a digit{try_this}").format(try_this=better)
     odd = sorted({c for c in item_id if not re.match(r"[a-z0-9-]", c)})
     shown = ", ".join(repr(c) for c in odd)
-    return f"ids use only lower-case ASCII letters, digits and '-', not {shown}{better}"
+    return _("ids use only lower-case ASCII letters, digits and '-', not {characters}{try_this}").format(
+        characters=shown, try_this=better)
 
 
 def suggest_id(text: str) -> str:
@@ -111,7 +114,8 @@ def kind_from_name(name: str) -> str:
         return NOUN_KIND[lowered]
     nouns = [KIND_NOUN[kind] for kind in ITEM_KINDS]
     hint = did_you_mean(lowered, [*nouns, *ITEM_KINDS])
-    raise ScaffoldError(f"'{name}' is not a kind of item ({', '.join(nouns)})" + (f" — {hint}" if hint else ""))
+    message = _("'{name}' is not a kind of item ({kinds})").format(name=name, kinds=", ".join(nouns))
+    raise ScaffoldError(_("{message} — {hint}").format(message=message, hint=hint) if hint else message)
 
 
 # ---- texts in the manual's languages ----------------------------------------------------------------
@@ -153,9 +157,9 @@ def directory_problem(directory: Path) -> str:
     if not directory.exists():
         return ""
     if not directory.is_dir():
-        return f"{directory} is a file, not a folder"
+        return _("{path} is a file, not a folder").format(path=directory)
     if any(directory.iterdir()):
-        return f"{directory} is not empty: officebook init only writes into a new or empty folder"
+        return _("{path} is not empty: officebook init only writes into a new or empty folder").format(path=directory)
     return ""
 
 
@@ -205,8 +209,9 @@ def editor_settings() -> dict:
 
 
 def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> Plan:
-    """Every file of a new manual project, in `languages` (the first is the default)."""
-    schemas = schemas or SchemaSet()
+    """Every file of a new manual project, in `languages` (the first is the default). The editor
+    schemas and the authors' guide are in the interface language nearest the default language."""
+    schemas = schemas or SchemaSet(language=languages[0])
     source = schemas.example_languages
     plan = Plan()
     plan.files.update(example_content(languages, schemas))
@@ -227,12 +232,12 @@ def init_project(languages: Sequence[str], schemas: SchemaSet | None = None) -> 
     plan.files[".vscode/extensions.json"] = json.dumps({"recommendations": ["redhat.vscode-yaml"]}, indent=2) + "\n"
     for name in sorted(f"{n}.schema.json" for n in ["common", *KIND_SCHEMA.values()]):
         plan.files[f"{SCHEMA_FOLDER}/{name}"] = json.dumps(schemas.documents[name], ensure_ascii=False, indent=2) + "\n"
-    for name, text in documents(schemas).items():
+    for name, text in documents(schemas, schemas.language).items():
         plan.files[f"{GUIDE_FOLDER}/{name}"] = text
     missing = [lang for lang in languages if lang not in source]
     if missing:
-        plan.notes.append(f"the examples have no text in {', '.join(missing)}: texts in another language "
-                          f"stand in, marked '{PLACEHOLDER} translate'")
+        plan.notes.append(_("the examples have no text in {languages}: texts in another language stand in, "
+                            "marked '{placeholder} translate'").format(languages=", ".join(missing), placeholder=PLACEHOLDER))
     plan.files = dict(sorted(plan.files.items()))
     return plan
 
@@ -241,8 +246,13 @@ def refresh_plan(directory: Path, schemas: SchemaSet | None = None) -> Plan:
     """For an existing project: the files officebook owns there (the schemas the editor reads, the
     authors' guide) whose text differs from this version's. Content and settings are left alone."""
     if not (directory / "content").is_dir():
-        raise ScaffoldError(f"{directory} has no content folder: is it a project made by officebook init?")
-    owned = {path: text for path, text in init_project(("en",), schemas).files.items()
+        raise ScaffoldError(_("{path} has no content folder: is it a project made by officebook init?").format(
+            path=directory))
+    try:
+        languages = manual_languages(directory / "content")
+    except ScaffoldError:
+        languages = ("en",)
+    owned = {path: text for path, text in init_project(languages[:1], schemas).files.items()
              if path.startswith((f"{SCHEMA_FOLDER}/", f"{GUIDE_FOLDER}/"))}
     plan = Plan()
     for relative, text in owned.items():
@@ -260,16 +270,17 @@ def manual_languages(content_dir: Path) -> tuple[str, ...]:
     path = next((content_dir / f"manual{suffix}" for suffix in YAML_SUFFIXES
                  if (content_dir / f"manual{suffix}").is_file()), None)
     if not content_dir.is_dir():
-        raise ScaffoldError(f"no content folder {content_dir}: run officebook new in the project folder, "
-                            f"or name the folder with --content")
+        raise ScaffoldError(_("no content folder {path}: run officebook new in the project folder, "
+                              "or name the folder with --content").format(path=content_dir))
     if path is None:
-        raise ScaffoldError(f"{content_dir} has no manual.yaml: create one (officebook init writes a project) "
-                            f"or name the content folder with --content")
+        raise ScaffoldError(_("{path} has no manual.yaml: create one (officebook init writes a project) "
+                              "or name the content folder with --content").format(path=content_dir))
     loaded = load_file(path, path.name, LoadLimits())
     languages = loaded.data.get("languages") if loaded.ok and isinstance(loaded.data, dict) else None
     if not (isinstance(languages, list) and languages
             and all(isinstance(lang, str) and LANGUAGE_PATTERN.match(lang) for lang in languages)):
-        raise ScaffoldError(f"{path} has no valid list of languages: run officebook check and fix it first")
+        raise ScaffoldError(_("{path} has no valid list of languages: run officebook check and fix it first").format(
+            path=path))
     return tuple(dict.fromkeys(languages))
 
 
@@ -293,9 +304,9 @@ def parse_titles(values: Iterable[str], languages: Sequence[str]) -> dict[str, s
         if not (sep and lang in languages):
             lang, text = languages[0], value
         if not text.strip():
-            raise ScaffoldError(f"--title '{value}' has no text")
+            raise ScaffoldError(_("--title '{value}' has no text").format(value=value))
         if lang in titles:
-            raise ScaffoldError(f"--title is given twice for '{lang}'")
+            raise ScaffoldError(_("--title is given twice for '{lang}'").format(lang=lang))
         titles[lang] = text
     return titles
 
@@ -304,27 +315,31 @@ def new_item(content_dir: Path, kind_name: str, item_path: str, titles: Iterable
              schemas: SchemaSet | None = None) -> Plan:
     """`kind/<item_path>.yaml` with every required field; `item_path` may name sub-folders
     (`service/meals`). Placeholders are TODO."""
-    schemas = schemas or SchemaSet()
     kind = kind_from_name(kind_name)
     parts = item_path.strip("/").split("/")
     item_id = parts[-1]
     for part in parts:
         problem = id_problem(part)
         if problem:
-            what = "id" if part == item_id else "folder name"
-            raise ScaffoldError(f"'{part}' is not a valid {what}: {problem}")
+            message = _("'{part}' is not a valid id: {problem}") if part == item_id else \
+                _("'{part}' is not a valid folder name: {problem}")
+            raise ScaffoldError(message.format(part=part, problem=problem))
     languages = manual_languages(content_dir)
+    schemas = schemas or SchemaSet(language=languages[0])
     existing = _existing(content_dir, kind, item_id)
     if existing is not None:
-        raise ScaffoldError(f"a {KIND_NOUN[kind]} with the id '{item_id}' already exists: "
-                            f"{existing.as_posix()} (ids are unique within a kind, sub-folders included)")
+        raise ScaffoldError(_("a {kind} with the id '{id}' already exists: {path} (ids are unique within a kind, "
+                              "sub-folders included)").format(kind=_(KIND_NOUN[kind]), id=item_id,
+                                                              path=existing.as_posix()))
     given_titles = parse_titles(titles, languages)
     relative = f"{kind}/{'/'.join(parts)}.yaml"
-    text = item_yaml(kind, languages, given_titles, schemas)
+    with i18n.using(schemas.language):
+        text = item_yaml(kind, languages, given_titles, schemas)
     plan = Plan({relative: text})
     todo = text.count(PLACEHOLDER) - _comment_todos(text)
-    what = f"the {PLACEHOLDER}" if todo == 1 else f"the {todo} {PLACEHOLDER}s"
-    plan.notes.append(f"replace {what}, then run officebook check")
+    plan.notes.append(i18n.ngettext("replace the {placeholder}, then run officebook check",
+                                    "replace the {count} {placeholder}s, then run officebook check", todo).format(
+        placeholder=PLACEHOLDER, count=todo))
     return plan
 
 
@@ -355,35 +370,36 @@ def _comment(text: str, indent: str = "") -> list[str]:
 
 
 def _field_help(schemas: SchemaSet, schema: dict, document: str) -> str:
-    merged, _, origin = schemas.resolve(schema, document)
+    merged, origin = schemas.resolve(schema, document)[::2]
     lines = [merged.get("description", "")]
     if "enum" in merged:
-        lines.append("One of: " + ", ".join(str(v) for v in merged["enum"]) + ".")
+        lines.append(_("One of: {values}.").format(values=", ".join(str(v) for v in merged["enum"])))
     for name, sub in merged.get("properties", {}).items():
         if name in merged.get("required", []):
-            sub_merged, _, _ = schemas.resolve(sub, origin["properties"])
+            sub_merged = schemas.resolve(sub, origin["properties"])[0]
             lines.append(f"  {name}: {sub_merged.get('description', '')}")
     if merged.get("type") == "array" and isinstance(merged.get("items"), dict):
-        items, _, items_origin = schemas.resolve(merged["items"], origin["items"])
+        items, items_origin = schemas.resolve(merged["items"], origin["items"])[::2]
         for name in items.get("required", []):
-            sub_merged, _, _ = schemas.resolve(items["properties"][name], items_origin["properties"])
+            sub_merged = schemas.resolve(items["properties"][name], items_origin["properties"])[0]
             lines.append(f"  {name}: {sub_merged.get('description', '')}")
     return "\n".join(line for line in lines if line.strip())
 
 
 def item_yaml(kind: str, languages: Sequence[str], titles: dict[str, str], schemas: SchemaSet) -> str:
-    """The new item's YAML: a header comment, then each required field with its description."""
+    """The new item's YAML: a header comment, then each required field with its description (in the
+    interface's language, and the schemas' given to it)."""
     document, schema = schemas.kind_document(kind)
-    merged, _, origin = schemas.resolve(schema, document)
+    merged, origin = schemas.resolve(schema, document)[::2]
     properties = merged["properties"]
     written = [*merged.get("required", []), *EXPECTED_FIELDS.get(kind, ())]
     optional = [name for name in properties if name not in written]
-    lines = _comment(
-        f"{schema.get('description', '')}\n"
-        f"Replace every {PLACEHOLDER}, then run: officebook check\n"
-        f"Optional fields: {', '.join(optional)}.\n"
-        "Every field is described in the authors' guide (guide/authors-guide.md)."
-    )
+    lines = _comment("\n".join([
+        schema.get("description", ""),
+        _("Replace every {placeholder}, then run: officebook check").format(placeholder=PLACEHOLDER),
+        _("Optional fields: {fields}.").format(fields=", ".join(optional)),
+        _("Every field is described in the authors' guide (guide/authors-guide.md)."),
+    ]))
     for name in written:
         value = placeholder(schemas, properties[name], origin["properties"], languages)
         if name == "title":

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean
+from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, quoted_list
+from officebook.i18n import N_, ngettext
+from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
 from officebook.textlinks import asset_target, find_links, item_target
 
@@ -36,13 +38,15 @@ KIND_SCHEMA = {
     "posts": "post",
 }
 ITEM_KINDS = ("functions", "duties", "procedures", "standards", "posts")
-KIND_NOUN = {
-    "functions": "function",
-    "duties": "duty",
-    "procedures": "procedure",
-    "standards": "standard",
-    "posts": "post",
+KIND_NOUN = {  # catalogued: shown as _(KIND_NOUN[kind])
+    "functions": N_("function"),
+    "duties": N_("duty"),
+    "procedures": N_("procedure"),
+    "standards": N_("standard"),
+    "posts": N_("post"),
 }
+# A text left as the placeholder `officebook new` or `officebook init` writes: `TODO`, `TODO translate: …`.
+PLACEHOLDER_TEXT = re.compile(r"^\s*TODO\b")
 # Definitions in common.schema.json that the semantic checks look at: texts and references (a kindRef
 # is `kind/id`, any kind; a stringOrText is a text whose plain string is meant for every language).
 # A list definition maps to the definition of its entries.
@@ -154,7 +158,7 @@ def kind_of(rel: str) -> str | None:
         return "manual"
     if rel in ("glossary.yaml", "glossary.yml"):
         return "glossary"
-    top, _, rest = rel.partition("/")
+    top, _slash, rest = rel.partition("/")
     return top if top in ITEM_KINDS and rest else None
 
 
@@ -172,8 +176,14 @@ def validate_shape(loaded: LoadedFile, kind: str, schemas: Schemas | None = None
     if not loaded.ok or schemas.is_valid(kind, loaded.data):
         return []
     findings: dict[tuple, Diagnostic] = {}
+    # A reference that is not an id (a `TODO` left by `new`) is reported by the meaning checks, which
+    # know the ids that exist and can name them.
+    references = {path for path, def_name, _value in _walk(schemas.by_kind[kind], loaded.data, (), schemas.defs)
+                  if def_name in REF_KINDS}
     for error in schemas.errors(kind, loaded.data):
         for diagnostic in _schema_diagnostics(loaded, error, schemas):
+            if diagnostic.code == "schema.pattern" and diagnostic.path in references:
+                continue
             findings.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
     return list(findings.values())
 
@@ -187,15 +197,16 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
         if kind is None:
             diagnostics.append(Diagnostic(
                 "file.unexpected", Severity.WARNING, loaded.rel, 1, 1, (),
-                "this file belongs to no kind and is ignored",
-                "items go in functions/, duties/, procedures/, standards/ or posts/"))
+                _("this file belongs to no kind and is ignored"),
+                _("items go in functions/, duties/, procedures/, standards/ or posts/")))
             continue
         if kind in ("manual", "glossary"):
             if getattr(content, kind) is not None:
                 first = getattr(content, kind).rel
                 diagnostics.append(Diagnostic("id.duplicate", Severity.ERROR, loaded.rel, 1, 1, (),
-                                              f"a second {kind} file; '{first}' is already read",
-                                              "keep only one of them"))
+                                              _("a second {kind} file; '{first}' is already read").format(
+                                                  kind=kind, first=first),
+                                              _("keep only one of them")))
                 continue
             setattr(content, kind, loaded)
             continue
@@ -203,20 +214,22 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
         if not ID_PATTERN.match(stem):
             diagnostics.append(Diagnostic(
                 "id.invalid", Severity.ERROR, loaded.rel, 1, 1, (),
-                f"'{stem}' is not a valid id: the file name is the item's id",
-                f"rename the file to '{_suggest_id(stem)}.yaml' (lower-case letters, digits and hyphens)"))
+                _("'{id}' is not a valid id: the file name is the item's id").format(id=stem),
+                _("rename the file to '{name}' (lower-case letters, digits and hyphens)").format(
+                    name=f"{_suggest_id(stem)}.yaml")))
         if stem in content.items[kind]:
             first = content.items[kind][stem].rel
             diagnostics.append(Diagnostic(
                 "id.duplicate", Severity.ERROR, loaded.rel, 1, 1, (),
-                f"the {KIND_NOUN[kind]} id '{stem}' is already used by '{first}'",
-                "ids are file names and must be unique within a kind, sub-folders included: rename one"))
+                _("the {kind} id '{id}' is already used by '{first}'").format(kind=_(KIND_NOUN[kind]), id=stem,
+                                                                               first=first),
+                _("ids are file names and must be unique within a kind, sub-folders included: rename one")))
             continue
         content.items[kind][stem] = loaded
     if content.manual is None:
         diagnostics.append(Diagnostic("file.missing", Severity.ERROR, "manual.yaml", 1, 1, (),
-                                      "the content folder has no manual.yaml",
-                                      "create manual.yaml with title, organization, edition and languages"))
+                                      _("the content folder has no manual.yaml"),
+                                      _("create manual.yaml with title, organization, edition and languages")))
     elif content.manual.ok:
         languages = content.manual.data.get("languages")
         if isinstance(languages, list) and languages and all(isinstance(x, str) for x in languages):
@@ -258,8 +271,8 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
     review_by = loaded.data.get("review_by") if kind in ITEM_KINDS else None
     if isinstance(review_by, str) and _is_date(review_by) and dt.date.fromisoformat(review_by) < today:
         diagnostics.append(loaded.diagnostic(
-            "review.overdue", ("review_by",), f"the review date {review_by} has passed",
-            "review the entry, then set review_by to the next review date", severity=Severity.WARNING))
+            "review.overdue", ("review_by",), _("the review date {date} has passed").format(date=review_by),
+            _("review the entry, then set review_by to the next review date"), severity=Severity.WARNING))
     if kind == "duties":
         diagnostics += _check_raci(loaded)
     elif kind == "procedures":
@@ -275,23 +288,23 @@ def validate_across(content: Content) -> list[Diagnostic]:
 # ---- schema errors into findings -----------------------------------------------------------------
 
 _TYPE_WORDS = {
-    "string": "text", "object": "a mapping", "array": "a list", "integer": "a whole number",
-    "number": "a number", "boolean": "true or false", "null": "nothing",
+    "string": N_("text"), "object": N_("a mapping"), "array": N_("a list"), "integer": N_("a whole number"),
+    "number": N_("a number"), "boolean": N_("true or false"), "null": N_("nothing"),
 }
 
 
 def _describe(value: Any) -> str:
     if value is None:
-        return "nothing (an empty value)"
+        return _("nothing (an empty value)")
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
+        return _("the boolean {value}").format(value=str(value).lower())
     if isinstance(value, (int, float)):
-        return f"the number {value}"
+        return _("the number {value}").format(value=value)
     if isinstance(value, str):
-        return f"the text '{_short(value)}'"
+        return _("the text '{text}'").format(text=_short(value))
     if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return "a mapping"
+        return ngettext("a list of {count}", "a list of {count}", len(value)).format(count=len(value))
+    return _("a mapping")
 
 
 def _short(text: str, limit: int = 40) -> str:
@@ -305,46 +318,53 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
     if validator == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(k for k in instance if k not in schema.get("properties", {})):
-            hint = did_you_mean(key, allowed) or f"allowed here: {', '.join(allowed)}"
-            yield loaded.diagnostic("schema.unknown-key", (*path, key), f"unknown field '{key}'", hint, at_key=True)
+            hint = did_you_mean(key, allowed) or _("allowed here: {fields}").format(fields=", ".join(allowed))
+            yield loaded.diagnostic("schema.unknown-key", (*path, key), _("unknown field '{key}'").format(key=key),
+                                    hint, at_key=True)
     elif validator == "required" and isinstance(instance, dict):
         for key in error.validator_value:
             if key not in instance:
                 description = schema.get("properties", {}).get(key, {}).get("description", "")
-                hint = f"add '{key}:' ({description.rstrip('.').lower()})" if description else f"add '{key}:'"
-                yield loaded.diagnostic("schema.required", path, f"missing required field '{key}'", hint,
-                                        at_key=bool(path))
+                described = _(description).rstrip(".。").lower() if description else ""
+                hint = _("add '{key}:' ({description})").format(key=key, description=described) if description \
+                    else _("add '{key}:'").format(key=key)
+                yield loaded.diagnostic("schema.required", path, _("missing required field '{key}'").format(key=key),
+                                        hint, at_key=bool(path))
     elif validator == "type":
         yield _type_diagnostic(loaded, path, error)
     elif validator == "enum":
         allowed = [str(v) for v in error.validator_value]
         hint = (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
-            f"use one of: {', '.join(allowed)}"
-        yield loaded.diagnostic("schema.enum", path, f"{_describe(instance)} is not allowed here", hint)
+            _("use one of: {values}").format(values=", ".join(allowed))
+        yield loaded.diagnostic("schema.enum", path, _("{value} is not allowed here").format(value=_describe(instance)),
+                                hint)
     elif validator == "format" or (validator == "pattern" and schema.get("format") == "date"):
-        yield loaded.diagnostic("schema.date", path, f"'{_short(str(instance))}' is not a date",
-                                "write a real calendar date as YYYY-MM-DD, e.g. 2027-06-30")
+        yield loaded.diagnostic("schema.date", path, _("'{value}' is not a date").format(value=_short(str(instance))),
+                                _("write a real calendar date as YYYY-MM-DD, e.g. 2027-06-30"))
     elif validator == "pattern":
         yield _pattern_diagnostic(loaded, path, error)
     elif validator == "minItems":
         if path[-2:] == ("raci", "responsible"):
-            yield loaded.diagnostic("raci.responsible", path, "no post is responsible for this duty",
-                                    "name at least one post under raci.responsible")
+            yield loaded.diagnostic("raci.responsible", path, _("no post is responsible for this duty"),
+                                    _("name at least one post under raci.responsible"))
         else:
-            yield loaded.diagnostic("schema.min-items", path,
-                                    f"the list needs at least {error.validator_value} entr"
-                                    f"{'y' if error.validator_value == 1 else 'ies'}")
+            count = error.validator_value
+            yield loaded.diagnostic("schema.min-items", path, ngettext(
+                "the list needs at least {count} entry", "the list needs at least {count} entries", count).format(
+                count=count))
     elif validator == "uniqueItems":
         seen: set = set()
         duplicate = next((json.dumps(v, ensure_ascii=False) for v in instance
                           if json.dumps(v, sort_keys=True) in seen or seen.add(json.dumps(v, sort_keys=True))), "")
-        yield loaded.diagnostic("schema.unique-items", path, f"the list names {duplicate} more than once",
-                                "remove the repeated entry")
+        yield loaded.diagnostic("schema.unique-items", path,
+                                _("the list names {entry} more than once").format(entry=duplicate),
+                                _("remove the repeated entry"))
     elif validator == "minProperties":
-        yield loaded.diagnostic("schema.invalid", path, "the mapping is empty",
-                                "write the text in at least the default language, e.g. {zh: ..., en: ...}")
+        yield loaded.diagnostic("schema.invalid", path, _("the mapping is empty"),
+                                _("write the text in at least the default language, e.g. {example}").format(
+                                    example="{zh: ..., en: ...}"))
     elif validator == "minLength":
-        yield loaded.diagnostic("schema.invalid", path, "the value is empty", "write a value, or remove the field")
+        yield loaded.diagnostic("schema.invalid", path, _("the value is empty"), _("write a value, or remove the field"))
     elif validator == "propertyNames":
         yield _pattern_diagnostic(loaded, path, error, key=True)
     elif validator == "anyOf" and error.context:
@@ -361,19 +381,22 @@ def _type_diagnostic(loaded: LoadedFile, path: YamlPath, error: jsonschema.Valid
     instance = error.instance
     if path[-2:] == ("raci", "accountable") and isinstance(instance, list):
         return loaded.diagnostic("raci.accountable", path,
-                                 f"exactly one post must be accountable, not a list of {len(instance)}",
-                                 "keep one post here; move the others to responsible or consulted")
+                                 _("exactly one post must be accountable, not a list of {count}").format(
+                                     count=len(instance)),
+                                 _("keep one post here; move the others to responsible or consulted"))
     if set(expected) == {"string", "object"}:
-        wanted = "a text (a string, or a mapping of language code to string)"
+        wanted = _("a text (a string, or a mapping of language code to string)")
     else:
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        wanted = _(" or ").join(_(_TYPE_WORDS[t]) if t in _TYPE_WORDS else t for t in expected)
     hint = ""
     plain = loaded.positions.plain.get(path)
     if "string" in expected and plain is not None:
-        hint = f"quote it: '{plain}' (unquoted, YAML reads it as {_describe(instance)})"
+        hint = _("quote it: '{value}' (unquoted, YAML reads it as {read_as})").format(value=plain,
+                                                                                    read_as=_describe(instance))
     elif "array" in expected and not isinstance(instance, (list, dict)):
-        hint = "write a list: one '- entry' per line, or [a, b]"
-    return loaded.diagnostic("schema.type", path, f"expected {wanted}, found {_describe(instance)}", hint)
+        hint = _("write a list: one '- entry' per line, or [a, b]")
+    return loaded.diagnostic("schema.type", path,
+                             _("expected {wanted}, found {found}").format(wanted=wanted, found=_describe(instance)), hint)
 
 
 def _pattern_diagnostic(loaded: LoadedFile, path: YamlPath, error: jsonschema.ValidationError,
@@ -381,20 +404,22 @@ def _pattern_diagnostic(loaded: LoadedFile, path: YamlPath, error: jsonschema.Va
     value = str(error.instance)
     if key:  # propertyNames: a text's language code
         bad = next((k for k in error.instance if not re.match(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", str(k))), value)
-        hint = "use codes like zh, en, zh-Hant"
+        hint = _("use codes like zh, en, zh-Hant")
         if " " in str(bad) or "," in loaded.positions.plain.get((*path, bad), ""):
-            hint = "a comma inside { } ends the text: put the whole text in quotes"
-        return loaded.diagnostic("schema.pattern", (*path, bad), f"'{_short(str(bad))}' is not a language code",
-                                 hint, at_key=True)
+            hint = _("a comma inside { } ends the text: put the whole text in quotes")
+        return loaded.diagnostic("schema.pattern", (*path, bad),
+                                 _("'{value}' is not a language code").format(value=_short(str(bad))), hint, at_key=True)
     pattern = error.validator_value
     if pattern.startswith("^(functions|"):
-        return loaded.diagnostic("schema.pattern", path, f"'{_short(value)}' is not a reference of the form kind/id",
-                                 "write e.g. procedures/document-review or posts/secretary")
+        return loaded.diagnostic("schema.pattern", path,
+                                 _("'{value}' is not a reference of the form kind/id").format(value=_short(value)),
+                                 _("write e.g. procedures/document-review or posts/secretary"))
     if pattern.startswith("^[a-z]{2,3}"):
-        return loaded.diagnostic("schema.pattern", path, f"'{_short(value)}' is not a language code",
-                                 "use codes like zh, en, zh-Hant")
-    return loaded.diagnostic("schema.pattern", path, f"'{_short(value)}' is not a valid id",
-                             f"ids are lower-case letters, digits and hyphens, e.g. '{_suggest_id(value)}'")
+        return loaded.diagnostic("schema.pattern", path, _("'{value}' is not a language code").format(value=_short(value)),
+                                 _("use codes like zh, en, zh-Hant"))
+    return loaded.diagnostic("schema.pattern", path, _("'{value}' is not a valid id").format(value=_short(value)),
+                             _("ids are lower-case letters, digits and hyphens, e.g. '{id}'").format(
+                                 id=_suggest_id(value)))
 
 
 def _suggest_id(text: str) -> str:
@@ -461,30 +486,46 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
     if not languages:
         return []
     if isinstance(value, str):
+        placeholders = _check_placeholder(loaded, path, value, None)
         if len(languages) > 1:
-            return [loaded.diagnostic(
-                "i18n.missing", path, f"only in the default language '{languages[0]}'",
-                f"write it as {{{', '.join(f'{lang}: ...' for lang in languages)}}}", severity=Severity.WARNING)]
-        return []
+            return [*placeholders, loaded.diagnostic(
+                "i18n.missing", path, _("only in the default language '{lang}'").format(lang=languages[0]),
+                _("write it as {example}").format(example="{" + ", ".join(f"{lang}: ..." for lang in languages) + "}"),
+                severity=Severity.WARNING)]
+        return placeholders
     if not isinstance(value, dict) or not value:
         return []  # not a text at all: the schema has reported it
     found: list[Diagnostic] = []
-    for code in value:
+    for code, text in value.items():
+        found += _check_placeholder(loaded, (*path, code), text, code)
         if code not in languages:
-            hint = did_you_mean(str(code), languages) or f"manual.yaml lists: {', '.join(languages)}"
+            hint = did_you_mean(str(code), languages) or _("manual.yaml lists: {languages}").format(
+                languages=", ".join(languages))
             found.append(loaded.diagnostic("i18n.unknown-language", (*path, code),
-                                           f"the language '{code}' is not listed in manual.yaml", hint, at_key=True))
+                                           _("the language '{lang}' is not listed in manual.yaml").format(lang=code),
+                                           hint, at_key=True))
     if languages[0] not in value:
         found.append(loaded.diagnostic("i18n.missing-default", path,
-                                       f"no text in the default language '{languages[0]}'",
-                                       f"add '{languages[0]}: ...' (the default language is listed first in manual.yaml)"))
+                                       _("no text in the default language '{lang}'").format(lang=languages[0]),
+                                       _("add '{lang}: ...' (the default language is listed first in manual.yaml)").format(
+                                           lang=languages[0])))
     else:
         missing = [lang for lang in languages[1:] if lang not in value]
         if missing:
             found.append(loaded.diagnostic(
-                "i18n.missing", path, f"no translation into {', '.join(repr(m) for m in missing)}",
-                "add the translation; until then the default language is shown", severity=Severity.WARNING))
+                "i18n.missing", path, _("no translation into {languages}").format(languages=quoted_list(missing)),
+                _("add the translation; until then the default language is shown"), severity=Severity.WARNING))
     return found
+
+
+def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any, lang: str | None) -> list[Diagnostic]:
+    """A `TODO` (or `TODO translate: …`) text is a warning: `--strict` fails until it is written."""
+    if not isinstance(text, str) or not PLACEHOLDER_TEXT.match(text):
+        return []
+    message = _("the text is still the placeholder '{text}'").format(text=_short(text.strip())) if lang is None else \
+        _("the text in '{lang}' is still the placeholder '{text}'").format(lang=lang, text=_short(text.strip()))
+    return [loaded.diagnostic("text.placeholder", path, message,
+                              _("write the text; a placeholder would be published as it is"), severity=Severity.WARNING)]
 
 
 def _check_links(loaded: LoadedFile, path: YamlPath, value: Any, content: Content) -> list[Diagnostic]:
@@ -511,22 +552,24 @@ def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
     item = item_target(target)
     if item is not None:
         known = content.items[item.kind]
-        noun = KIND_NOUN[item.kind]
+        noun = _(KIND_NOUN[item.kind])
         if item.id not in known:
-            near = did_you_mean(item.id, known)
-            hint = near.replace("'", f"'{item.kind}/", 1) if near else f"name an existing {noun}, as {item.kind}/<id>"
-            return "ref.unknown", f"the link '{target}' names no {noun} '{item.id}'", hint
+            hint = _name_one(item.id, known, noun, prefix=f"{item.kind}/")
+            return "ref.unknown", _("the link '{target}' names no {noun} '{id}'").format(
+                target=target, noun=noun, id=item.id), hint
         if item.kind == "procedures" and item.fragment is not None:
             steps = content.facts_of("procedures", known[item.id]) or ()
             if item.fragment not in steps:
-                hint = did_you_mean(item.fragment, steps) or f"steps of {item.id}: {', '.join(steps) or 'none'}"
-                return "ref.unknown", f"the link '{target}' names no step '{item.fragment}' of procedure '{item.id}'", hint
+                hint = did_you_mean(item.fragment, steps) or _("steps of {procedure}: {steps}").format(
+                    procedure=item.id, steps=", ".join(steps) or _("none"))
+                return "ref.unknown", _("the link '{target}' names no step '{step}' of procedure '{procedure}'").format(
+                    target=target, step=item.fragment, procedure=item.id), hint
         return None
     asset = asset_target(target)
     if asset is not None and asset not in content.assets:
         near = did_you_mean(asset, content.assets)
-        hint = near or "put the file under content/assets/ and link it by its path from content/, e.g. assets/flow.png"
-        return "asset.missing", f"the link '{target}' names no file under content/assets/", hint
+        hint = near or _("put the file under content/assets/ and link it by its path from content/, e.g. assets/flow.png")
+        return "asset.missing", _("the link '{target}' names no file under content/assets/").format(target=target), hint
     return None
 
 
@@ -548,27 +591,45 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
-    if not isinstance(value, str) or not ID_PATTERN.match(value) or value in content.items[kind]:
+    if not isinstance(value, str) or value in content.items[kind]:
         return []
-    noun = KIND_NOUN[kind]
+    noun = _(KIND_NOUN[kind])
+    existing = content.items[kind]
+    if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
+        return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
+            value=_short(value), noun=noun), _name_one(_suggest_id(value), existing, noun))]
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
     if others:
-        return [loaded.diagnostic("ref.wrong-kind", path, f"'{value}' is a {KIND_NOUN[others[0]]}, not a {noun}",
-                                  did_you_mean(value, content.items[kind]) or f"name a {noun} here")]
-    hint = did_you_mean(value, content.items[kind]) or f"create {kind}/{value}.yaml, or name an existing {noun}"
-    return [loaded.diagnostic("ref.unknown", path, f"no {noun} '{value}'", hint)]
+        return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
+            value=value, other=_(KIND_NOUN[others[0]]), noun=noun), _name_one(value, existing, noun))]
+    near = did_you_mean(value, existing)
+    create = _("create {path}").format(path=f"{kind}/{value}.yaml")
+    hint = near or (_("{create}, or name an existing {noun}: {ids}").format(create=create, noun=noun,
+                                                                            ids=quoted_list(sorted(existing)))
+                    if existing else create)
+    return [loaded.diagnostic("ref.unknown", path, _("no {noun} '{value}'").format(noun=noun, value=value), hint)]
+
+
+def _name_one(word: str, existing, noun: str, prefix: str = "") -> str:
+    """The closest existing id; when none is close, the ids that exist (the right kind's)."""
+    ids = [f"{prefix}{known}" for known in sorted(existing)]
+    near = did_you_mean(f"{prefix}{word}", ids)
+    if near:
+        return near
+    if not ids:
+        return _("the manual has no {noun} yet").format(noun=noun)
+    return _("name an existing {noun}: {ids}").format(noun=noun, ids=quoted_list(ids))
 
 
 def _check_kind_ref(loaded: LoadedFile, path: YamlPath, value: Any, content: Content) -> list[Diagnostic]:
     if not isinstance(value, str) or "/" not in value:
         return []
-    kind, _, ident = value.partition("/")
+    kind, _slash, ident = value.partition("/")
     if kind not in content.items or ident in content.items[kind]:
         return []
-    noun = KIND_NOUN[kind]
-    near = did_you_mean(ident, content.items[kind])
-    hint = near.replace("'", f"'{kind}/", 1) if near else f"name an existing {noun}"
-    return [loaded.diagnostic("ref.unknown", path, f"no {noun} '{ident}'", hint)]
+    noun = _(KIND_NOUN[kind])
+    hint = _name_one(ident, content.items[kind], noun, prefix=f"{kind}/")
+    return [loaded.diagnostic("ref.unknown", path, _("no {noun} '{value}'").format(noun=noun, value=ident), hint)]
 
 
 def _check_raci(loaded: LoadedFile) -> list[Diagnostic]:
@@ -581,14 +642,16 @@ def _check_raci(loaded: LoadedFile) -> list[Diagnostic]:
     if isinstance(accountable, str) and isinstance(raci.get("consulted"), list) and accountable in raci["consulted"]:
         index = raci["consulted"].index(accountable)
         found.append(loaded.diagnostic("raci.accountable", ("raci", "consulted", index),
-                                       f"'{accountable}' is accountable and cannot also be only consulted",
-                                       "remove it from consulted"))
+                                       _("'{post}' is accountable and cannot also be only consulted").format(
+                                           post=accountable),
+                                       _("remove it from consulted")))
     if isinstance(responsible, list) and isinstance(raci.get("informed"), list):
         for index, post in enumerate(raci["informed"]):
             if post in responsible:
                 found.append(loaded.diagnostic("raci.responsible", ("raci", "informed", index),
-                                               f"'{post}' is responsible and need not also be informed",
-                                               "remove it from informed"))
+                                               _("'{post}' is responsible and need not also be informed").format(
+                                                   post=post),
+                                               _("remove it from informed")))
     return found
 
 
@@ -604,8 +667,9 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
             return []  # a step without an id: the schema has reported it, and the graph cannot be drawn
         if sid in index_of:
             found.append(loaded.diagnostic("step.duplicate-id", ("steps", i, "id"),
-                                           f"step id '{sid}' is already used by step {index_of[sid] + 1}",
-                                           "step ids must be unique within the procedure"))
+                                           _("step id '{id}' is already used by step {number}").format(
+                                               id=sid, number=index_of[sid] + 1),
+                                           _("step ids must be unique within the procedure")))
         else:
             index_of[sid] = i
     graph: dict[int, list[int]] = {}
@@ -627,17 +691,18 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
                 graph[i].append(index_of[target])
             else:
                 found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", j),
-                                               f"no step '{target}' in this procedure",
+                                               _("no step '{step}' in this procedure").format(step=target),
                                                did_you_mean(target, index_of) or
-                                               f"steps here: {', '.join(index_of) or 'none'}"))
+                                               _("steps here: {steps}").format(steps=", ".join(index_of) or _("none"))))
     if found:
         return found  # the graph is incomplete: reachability would only repeat these findings
     reachable = _reach(graph, [0])
     for i in range(len(steps)):
         if i not in reachable:
             found.append(loaded.diagnostic("procedure.unreachable", ("steps", i),
-                                           f"step {i + 1} ({_step_name(steps[i])}) cannot be reached from the first step",
-                                           "name it in some step's next, or remove it"))
+                                           _("step {number} ({id}) cannot be reached from the first step").format(
+                                               number=i + 1, id=_step_name(steps[i])),
+                                           _("name it in some step's next, or remove it")))
     ends = [i for i, targets in graph.items() if not targets]
     reverse: dict[int, list[int]] = {i: [] for i in graph}
     for i, targets in graph.items():
@@ -648,8 +713,9 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
     if stuck:
         names = ", ".join(_step_name(steps[i]) for i in stuck)
         found.append(loaded.diagnostic("procedure.no-end", ("steps", stuck[0]),
-                                       f"no end of the procedure can be reached from step {stuck[0] + 1} ({names})",
-                                       "give the loop a way out: add a step whose next is [] or that is last"))
+                                       _("no end of the procedure can be reached from step {number} ({ids})").format(
+                                           number=stuck[0] + 1, ids=names),
+                                       _("give the loop a way out: add a step whose next is [] or that is last")))
     return found
 
 
@@ -690,26 +756,27 @@ def _check_posts(content: Content) -> list[Diagnostic]:
                     last = max(cycle, key=lambda p: posts[p].rel)
                     loop = " → ".join([*cycle[cycle.index(last):], *cycle[: cycle.index(last)], last])
                     found.append(posts[last].diagnostic("post.cycle", ("reports_to",),
-                                                        f"reports_to goes round in a circle: {loop}",
-                                                        "one post in the circle must report elsewhere"))
+                                                        _("reports_to goes round in a circle: {loop}").format(loop=loop),
+                                                        _("one post in the circle must report elsewhere")))
                 break
             chain.append(up)
     if parent and all_read and not heads and not reported_cycles:
         first = min(parent, key=lambda p: posts[p].rel)
-        found.append(posts[first].diagnostic("post.head", ("reports_to",), "every post reports to another: no head",
-                                             "omit reports_to on the head of the office"))
+        found.append(posts[first].diagnostic("post.head", ("reports_to",), _("every post reports to another: no head"),
+                                             _("omit reports_to on the head of the office")))
     for extra in heads[1:]:
         found.append(posts[extra].diagnostic(
-            "post.head", (), f"a second head of the office: '{heads[0]}' has no reports_to either",
-            "add reports_to: the office has exactly one head"))
+            "post.head", (), _("a second head of the office: '{head}' has no reports_to either").format(head=heads[0]),
+            _("add reports_to: the office has exactly one head")))
     if not all(duty.ok for duty in content.items["duties"].values()):
         return found  # who holds which duty is unsure until the duties themselves are right
     holders = {post for duty in content.items["duties"].values() for post in content.facts_of("duties", duty)}
     for pid, loaded in posts.items():
         if loaded.parsed and pid not in holders:
-            found.append(loaded.diagnostic("post.no-duties", (), f"the post '{pid}' is responsible or accountable "
-                                           "for no duty, so it gets no duty checklist",
-                                           "name it in some duty's raci.responsible or raci.accountable",
+            found.append(loaded.diagnostic("post.no-duties", (), _("the post '{post}' is responsible or accountable "
+                                                                   "for no duty, so it gets no duty checklist").format(
+                                               post=pid),
+                                           _("name it in some duty's raci.responsible or raci.accountable"),
                                            severity=Severity.WARNING))
     return found
 

@@ -27,6 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from officebook.gc_pause import paused_gc
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
@@ -102,14 +103,16 @@ def write_handbooks(
     progress: Progress | None = None,
     notes: EditionNotes | None = None,
     jobs: int = 1,
+    style: str | None = None,
 ) -> PdfResult:
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
-    prints that many files at once, each in its own process (and memory)."""
+    prints that many files at once, each in its own process (and memory). `style`: `official` or
+    `modern` (default: each language's, officebook.render.print.default_print_style)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
-              lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes))
+              lambda lang=lang: handbook_html(manual, lang, font=font, notes=notes, style=style))
         for lang in (languages or manual.info.languages)
     ]
     return _write_all(manual, files, font, progress, jobs)
@@ -124,12 +127,14 @@ def write_booklets(
     font: str | None = None,
     progress: Progress | None = None,
     jobs: int = 1,
+    style: str | None = None,
 ) -> PdfResult:
-    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` as for the handbooks)."""
+    """Write `booklet-<post>-<lang>.pdf` for each post and language (`jobs` and `style` as for the
+    handbooks)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / booklet_filename(post, lang), lang, post,
-              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font))
+              lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font, style=style))
         for post in posts
         for lang in (languages or manual.info.languages)
     ]
@@ -159,7 +164,7 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
             html = file.make_html()
             check_cjk_font(html, Typography(file.lang, cjk_fallback_for(manual), font))
             if progress:
-                progress(f"Rendering {file.path.name}")
+                progress(_("Rendering {file}").format(file=file.path.name))
             yield file, html
 
     def record(file: _File, pages: int, warnings: list[str], seconds: float) -> None:
@@ -232,14 +237,14 @@ def load_weasyprint():
             import weasyprint
     except ImportError as error:
         raise PdfSystemError(
-            f"WeasyPrint is not installed ({error})",
-            "install officebook with its dependencies: pip install officebook (or pip install weasyprint)",
+            _("WeasyPrint is not installed ({reason})").format(reason=error),
+            _("install officebook with its dependencies: pip install officebook (or pip install weasyprint)"),
         ) from None
     except OSError as error:
         raise PdfSystemError(
-            f"WeasyPrint cannot load Pango, which it needs to lay out text ({error})",
-            f"install Pango: apt-get install {PANGO_PACKAGES} (Debian/Ubuntu), "
-            "dnf install pango (Fedora), brew install pango (macOS)",
+            _("WeasyPrint cannot load Pango, which it needs to lay out text ({reason})").format(reason=error),
+            _("install Pango: apt-get install {packages} (Debian/Ubuntu), dnf install pango (Fedora), "
+              "brew install pango (macOS)").format(packages=PANGO_PACKAGES),
         ) from None
     return weasyprint
 
@@ -253,8 +258,8 @@ def installed_font_families(pattern: str = ":") -> frozenset[str]:
     fc_list = shutil.which("fc-list")
     if not fc_list:
         raise PdfSystemError(
-            "fontconfig's fc-list is not installed, so the fonts cannot be checked",
-            "install fontconfig: apt-get install fontconfig (Debian/Ubuntu)",
+            _("fontconfig's fc-list is not installed, so the fonts cannot be checked"),
+            _("install fontconfig: apt-get install fontconfig (Debian/Ubuntu)"),
         )
     listing = subprocess.run(
         [fc_list, "--format", "%{family}\n", pattern], capture_output=True, text=True, check=False
@@ -269,15 +274,16 @@ def check_font_setting(font: str | None) -> None:
     if Typography("en", font=font).custom_family == "officebook-custom":
         if not Path(font).is_file():
             raise PdfSystemError(
-                f"the font file {font} does not exist",
-                f"set --font or ${FONT_ENVIRONMENT_VARIABLE} to an existing .ttf/.otf file or an installed family",
+                _("the font file {font} does not exist").format(font=font),
+                _("set --font or ${variable} to an existing .ttf/.otf file or an installed family").format(
+                    variable=FONT_ENVIRONMENT_VARIABLE),
             )
         return
     if font not in installed_font_families():
         raise PdfSystemError(
-            f"the font family {font!r} is not installed (fc-list does not know it)",
-            f"install it, or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a family `fc-list : family` shows "
-            "or to a font file",
+            _("the font family {font!r} is not installed (fc-list does not know it)").format(font=font),
+            _("install it, or set --font / ${variable} to a family `fc-list : family` shows or to a font file").format(
+                variable=FONT_ENVIRONMENT_VARIABLE),
         )
 
 
@@ -297,7 +303,7 @@ def check_cjk_font(html: str, typography: Typography) -> None:
         return
     wanted = " or ".join(repr(face) for face in typography.required_cjk()[::2])
     raise PdfSystemError(
-        f"no font for the Chinese, Japanese or Korean text: fontconfig knows neither {wanted}",
-        f"install Noto CJK: apt-get install {CJK_FONT_PACKAGE} (Debian/Ubuntu), "
-        f"or set --font / ${FONT_ENVIRONMENT_VARIABLE} to a font that has these glyphs",
+        _("no font for the Chinese, Japanese or Korean text: fontconfig knows neither {fonts}").format(fonts=wanted),
+        _("install Noto CJK: apt-get install {package} (Debian/Ubuntu), or set --font / ${variable} to a font that "
+          "has these glyphs").format(package=CJK_FONT_PACKAGE, variable=FONT_ENVIRONMENT_VARIABLE),
     )

@@ -28,14 +28,17 @@ from typing import Any
 
 import yaml
 
+from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
 from officebook.render.labels import LANGUAGE_NAMES, label
-from officebook.render.site import SiteContent, handbook_links, handbook_path, render_site
+from officebook.render.site import SINGULAR, SiteContent, handbook_links, handbook_path, render_site, term_anchors
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
 
@@ -99,9 +102,9 @@ class UserConfig:
             with open(path, "rb") as handle:
                 data = yaml_load(handle) or {}
         except (OSError, yaml.YAMLError) as error:
-            raise SiteBuildError(f"cannot read {path}: {error}") from error
+            raise SiteBuildError(_("cannot read {path}: {reason}").format(path=path, reason=error)) from error
         if not isinstance(data, dict):
-            raise SiteBuildError(f"{path}: the top level must be a mapping")
+            raise SiteBuildError(_("{path}: the top level must be a mapping").format(path=path))
         return cls(path.resolve(), data)
 
 
@@ -127,7 +130,7 @@ _Dumper.add_representer(
 )
 
 
-def _markdown_extensions() -> list:
+def _markdown_extensions(lang: str) -> list:
     return [
         "abbr",
         "admonition",
@@ -136,7 +139,8 @@ def _markdown_extensions() -> list:
         "footnotes",
         "md_in_html",
         "tables",
-        {"toc": {"permalink": True, "slugify": _PythonCall("pymdownx.slugs.slugify", case="lower")}},
+        {"toc": {"permalink": True, "permalink_title": label("permalink", lang),
+                 "slugify": _PythonCall("pymdownx.slugs.slugify", case="lower")}},
         "pymdownx.details",
         "pymdownx.superfences",
         {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
@@ -197,6 +201,17 @@ def alternates(languages: tuple[str, ...], lang: str) -> list[dict]:
     ]
 
 
+def site_strings(manual: Manual, lang: str, user: UserConfig) -> dict:
+    """What our theme overrides show, in the site's language: the 404 page and the kinds of entry
+    named in the search results."""
+    default = manual.info.default_language
+    home = "" if lang == default or user.data.get("site_url") else f"{lang}/"
+    kinds = {kind: label(SINGULAR[kind], lang) for kind in SINGULAR}
+    kinds.update(glossary=label("glossary", lang), raci=label("raci", lang), onboarding=label("onboarding", lang))
+    return {"not_found": label("not-found", lang), "not_found_hint": label("not-found-hint", lang),
+            "back_home": label("back-home", lang), "home_path": home, "kinds": kinds}
+
+
 def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfig, *, docs_dir: Path,
                 site_dir: Path, overrides_dir: Path, offline: bool, handbooks: Sequence[str] = ()) -> dict:
     """The MkDocs configuration of one language's site: our defaults, the user's settings on top,
@@ -227,7 +242,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         theme["font"] = False
     config["theme"] = theme
 
-    extensions = _entries(_markdown_extensions())
+    extensions = _entries(_markdown_extensions(lang))
     for name, options in _entries(user.data.get("markdown_extensions")).items():
         extensions[name] = {**extensions.get(name, {}), **options}
     config["markdown_extensions"] = _as_list(extensions)
@@ -236,6 +251,12 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     for name, options in _entries(user.data.get("plugins")).items():
         plugins[name] = {**plugins.get(name, {}), **options}
     plugins.setdefault("search", {})
+    if isinstance(plugins["search"], dict):
+        # our word separators (build/search.py), and tags weighed like titles rather than a thousand
+        # times more (Material's default), so a term's glossary entry and the page titled by the
+        # query come first; the user's settings win
+        plugins["search"] = {"separator": SEPARATOR, "fields": SEARCH_FIELDS, **search_pipeline(lang),
+                             **plugins["search"]}
     if offline:
         plugins["offline"] = {**plugins.get("offline", {}), "enabled": True}
     config["plugins"] = _as_list(plugins)
@@ -247,6 +268,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extra.pop("alternate", None)
     if offline:
         extra["polyfills"] = _unique(list(extra.get("polyfills") or []) + [f"{ASSET_DIR}/iframe-worker-shim.js"])
+    extra["officebook"] = site_strings(manual, lang, user)
     extra.pop("officebook_handbooks", None)
     if handbooks:
         links = handbook_links(lang, handbooks)
@@ -255,7 +277,8 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
                                          "files": own + links["others"]}
     config["extra"] = extra
     config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css"] + list(user.data.get("extra_css") or []))
-    config["extra_javascript"] = _unique([f"{ASSET_DIR}/officebook.js"] + list(user.data.get("extra_javascript") or []))
+    config["extra_javascript"] = _unique([f"{ASSET_DIR}/{name}" for name in OWN_ASSETS if name.endswith(".js")]
+                                         + list(user.data.get("extra_javascript") or []))
 
     if user.data.get("hooks"):
         config["hooks"] = [str((user.directory / hook).resolve()) for hook in user.data["hooks"]]
@@ -306,7 +329,7 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
         _copy_tree(user_docs, docs_dir)
         user_files = {p.relative_to(user_docs).as_posix() for p in user_docs.rglob("*") if p.is_file()}
     assets = resources.files("officebook.render") / "assets"
-    for name in ("officebook.css", "officebook.js"):
+    for name in OWN_ASSETS:
         write_if_changed(docs_dir / ASSET_DIR / name, (assets / "officebook" / name).read_text(encoding="utf-8"))
     if offline:
         shim = (assets / "vendor" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
@@ -363,10 +386,12 @@ def write_overrides(overrides_dir: Path, user: UserConfig) -> None:
 
 
 # Material's search worker segments a Chinese query greedily by the words of the index, but its loop
-# never tries the whole query (`j < length`), so 公文 is searched as 公* and 督查 as 督*. The two
-# fixes below make it try every end position; the patched worker is served from the overrides
+# never tries the whole query (`j < length`), so 公文 is searched as 公* and 督查 as 督*. The last two
+# fixes below make it try every end position, the first normalises the query; the patched worker is served from the overrides
 # folder under the same name. If a Material release changes the code, nothing is patched.
 _SEGMENT_FIXES = (
+    # the query in its NFKC form, as the index has it (build/search.py): Ⅲ级 → III级, ＡＢＣ → ABC
+    (re.compile(r"search\((\w+)\)\{if\(\1=\1\.replace\("), r"search(\1){\1=\1.normalize('NFKC');if(\1=\1.replace("),
     (re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in (\w+)"),
      r"for(let \1=\2+1;\1<=\3.length;\1++)\3.slice(\2,\1)in \4"),
     (re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
@@ -408,7 +433,8 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, site_dir: Path, 
                      notes: EditionNotes | None = None, handbooks: Mapping[str, Path] | None = None) -> PreparedLanguage:
     """Render one language's pages and write its docs folder and mkdocs.yml under `work_dir`;
     `handbooks` (language → printed PDF) are put in the docs folder and linked."""
-    step = (lambda done, total: progress(f"{lang}: pages", done, total)) if progress else None
+    pages_stage = _("{lang}: pages").format(lang=lang)
+    step = (lambda done, total: progress(pages_stage, done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
     content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
     docs_dir = work_dir / lang / "docs"
@@ -482,7 +508,7 @@ def _progress_plugin(lang: str, progress: Progress):
         def on_post_page(self, output, page, config):
             self.done += 1
             if self.done % 50 == 0 or self.done == self.total:
-                progress(f"{lang}: site", self.done, self.total)
+                progress(_("{lang}: site").format(lang=lang), self.done, self.total)
             return output
 
     return ProgressPlugin()
@@ -508,7 +534,8 @@ def run_mkdocs(config_file: Path, *, lang: str = "", progress: Progress | None =
             build(config)
         except (MkDocsException, OSError, yaml.YAMLError) as error:
             messages = collector.messages(logging.WARNING)
-            raise SiteBuildError(f"{lang or config_file}: MkDocs build failed: {error}", messages) from error
+            raise SiteBuildError(_("{what}: MkDocs build failed: {reason}").format(what=lang or config_file, reason=error),
+                                 messages) from error
         finally:
             gc.unfreeze()
 
@@ -522,16 +549,16 @@ def check_output(output: Path, protected: list[Path]) -> None:
     for path in protected:
         path = path.resolve()
         if target == path or target in path.parents:
-            raise OutputRefused(f"refusing to replace {output}: it contains {path}")
+            raise OutputRefused(_("refusing to replace {output}: it contains {path}").format(output=output, path=path))
     if target == Path.home().resolve() or target == Path(target.anchor):
-        raise OutputRefused(f"refusing to replace {output}")
+        raise OutputRefused(_("refusing to replace {output}").format(output=output))
     if target.exists():
         if not target.is_dir():
-            raise OutputRefused(f"refusing to replace {output}: it is not a folder")
+            raise OutputRefused(_("refusing to replace {output}: it is not a folder").format(output=output))
         if any(target.iterdir()) and not (target / SITE_MARKER).exists():
             raise OutputRefused(
-                f"refusing to replace {output}: it is not empty and was not built by officebook "
-                f"(no {SITE_MARKER} file); remove it or choose another output folder"
+                _("refusing to replace {output}: it is not empty and was not built by officebook "
+                  "(no {marker} file); remove it or choose another output folder").format(output=output, marker=SITE_MARKER)
             )
 
 
@@ -593,8 +620,11 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
                                         notes=notes, handbooks=handbooks)
             t1 = time.perf_counter()
             run_mkdocs(prepared.config_file, lang=lang, progress=progress)
+            t2 = time.perf_counter()
+            improve_search_index(site_dir, manual, lang, term_anchors(manual))
             timings["render"] += t1 - t0
-            timings["mkdocs"] += time.perf_counter() - t1
+            timings["mkdocs"] += t2 - t1
+            timings["search"] = timings.get("search", 0.0) + time.perf_counter() - t2
             pages = prepared.pages
         (staging / SITE_MARKER).write_text(
             "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
@@ -653,7 +683,8 @@ class LivePreview:
             return False
         lang = self.lang or manual.info.default_language
         if lang not in manual.info.languages:
-            raise SiteBuildError(f"the manual has no language {lang!r} (it has {', '.join(manual.info.languages)})")
+            raise SiteBuildError(_("the manual has no language {lang!r} (it has {languages})").format(
+                lang=lang, languages=", ".join(manual.info.languages)))
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
         # One language is served: no language selector leading to sites that are not there.
@@ -683,7 +714,7 @@ class LivePreview:
         from mkdocs.commands.serve import serve
 
         if self.prepared is None:
-            raise SiteBuildError("the content has errors: nothing to serve yet")
+            raise SiteBuildError(_("the content has errors: nothing to serve yet"))
         _quiet_jieba()
         stop = threading.Event()
         watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")

@@ -21,11 +21,12 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from officebook.collation import sort_key
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label
+from officebook.render.labels import LABELS, category_label, label, raci_cell
 from officebook.render.markdown import render_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,9 +37,36 @@ _CJK_VARIANTS = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
 _LATIN_SERIF = ("Noto Serif", "Source Serif 4", "Liberation Serif", "DejaVu Serif")
 _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 
-# The portrait text column is 172 mm (650 CSS px); a flowchart scaled to it keeps its smallest text
-# (11 px labels, 8.25 pt at full size) at 7.5 pt up to this width. Wider ones print landscape.
-PORTRAIT_FLOWCHART_WIDTH = 714
+# The portrait text column in CSS px: 172 mm in the modern style, 156 mm in the official one. A
+# flowchart scaled down to it keeps its smallest text (11 px labels, 8.25 pt at full size) at 7.5 pt
+# while it is at most 1.1 times as wide; a wider one prints on landscape pages.
+PORTRAIT_COLUMN_PX = {"modern": 650, "official": 589}
+FLOWCHART_SHRINK = 1.1
+
+PRINT_STYLES = ("official", "modern")
+"""`official`: the look of a Chinese office's internal documents (white cover, 一、（一）1.（1）headings
+in 黑体 and 楷体, a Song or Fangsong body, page numbers "— 3 —" at the outer edge, Chinese dates);
+`modern`: a coloured cover, blue headings, decimal numbering and "page N of M" (the look before)."""
+
+# The faces of Chinese official documents, by role, most wanted first: the fonts an office has from
+# Windows or macOS, then the free ones Debian packages (fonts-noto-cjk: Noto Serif / Sans CJK SC;
+# fonts-arphic-ukai: AR PL UKai; fonts-arphic-uming: AR PL UMing; fonts-wqy-zenhei). Whatever is
+# missing is skipped; the last resort is the generic family.
+OFFICIAL_FACES = {
+    "body": ("FangSong", "仿宋", "FangSong_GB2312", "STFangsong", "SimSun", "宋体", "Noto Serif CJK SC",
+             "Source Han Serif SC", "AR PL UMing CN", "serif"),
+    "hei": ("SimHei", "黑体", "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "sans-serif"),
+    "title": ("方正小标宋简体", "FZXiaoBiaoSong-B05S", "SimSun", "宋体", "Noto Serif CJK SC", "Source Han Serif SC",
+              "AR PL UMing CN", "serif"),
+    "kai": ("KaiTi", "楷体", "KaiTi_GB2312", "STKaiti", "AR PL UKai CN", "Noto Serif CJK SC",
+            "Source Han Serif SC", "serif"),
+}
+
+
+def default_print_style(lang: str) -> str:
+    """The official style for a Chinese handbook, the modern one for every other language."""
+    return "official" if html_lang(lang).startswith("zh") else "modern"
+
 
 # RACI columns per table: more posts than fit on a portrait page turn the matrix landscape, and
 # more than fit on a landscape page split it into column groups that repeat the duty column.
@@ -141,6 +169,23 @@ class Typography:
         return "\n".join(rules)
 
 
+    def official_css(self) -> str:
+        """The official style's faces (after `css`): 黑体 chapters, 楷体 sections, a Song/Fangsong
+        body, a 小标宋 (else a bold Song) title; the user's font first in each."""
+        custom = (self.custom_family,) if self.custom_family else ()
+        body = _css_families((*custom, *OFFICIAL_FACES["body"]))
+        hei = _css_families((*custom, *OFFICIAL_FACES["hei"]))
+        kai = _css_families((*custom, *OFFICIAL_FACES["kai"]))
+        title = _css_families((*custom, *OFFICIAL_FACES["title"]))
+        return "\n".join((
+            f":root, .sans, .meta {{ font-family: {body}; }}",
+            f"h1, .chapter > h1, .front > h1, .cover h1, .cover-marking, th, .label {{ font-family: {hei}; }}",
+            f"h2, .item > h2, .toc .toc-chapter {{ font-family: {kai}; }}",
+            f"h3, h4 {{ font-family: {body}; }}",
+            f".cover h1 {{ font-family: {title}; }}",
+        ))
+
+
 def _is_font_file(font: str) -> bool:
     return Path(font).suffix.lower() in {".ttf", ".otf", ".ttc", ".woff", ".woff2"}
 
@@ -210,7 +255,23 @@ class _Context:
     manual: Manual
     lang: str
     linkable: bool = True  # False in a booklet, where most items have no section to link to
-    item_numbers: dict[Ref, str] = field(default_factory=dict)
+    item_numbers: dict[Ref, str] = field(default_factory=dict)  # shown in headings and the contents
+    ref_numbers: dict[Ref, str] = field(default_factory=dict)  # in cross-references, when not the same
+    style: str = "modern"
+
+    @property
+    def official(self) -> bool:
+        """Chinese official numbering and dates: the official style, in Chinese."""
+        return self.style == "official" and html_lang(self.lang).startswith("zh")
+
+    @property
+    def number_gap(self) -> str:
+        """Between a heading's number and its title: none after 一、 or （一）, a space after 3.1."""
+        return "" if self.official else " "
+
+    def date(self, value: str | None) -> str:
+        """A `YYYY-MM-DD` date as the reader writes it: 2026年12月1日 in Chinese."""
+        return format_date(value, self.lang) if value else ""
 
     @property
     def default_lang(self) -> str:
@@ -226,6 +287,15 @@ class _Context:
 
     def category(self, category: str | None) -> str:
         return category_label(category, self.lang) if category else ""
+
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
+
+    def glossary_terms(self) -> tuple:
+        """The terms in the order of this language's terms (officebook.collation)."""
+        if self.lang == self.default_lang:
+            return self.manual.glossary
+        return tuple(sorted(self.manual.glossary, key=lambda t: sort_key(t.term.get(self.lang), self.manual.info.collation)))
 
     def text(self, value: Text | str | None) -> Markup:
         """A short text, escaped; marked with the default language where it falls back to it."""
@@ -268,7 +338,8 @@ class _Context:
         WeasyPrint lay out its page twice) and they are what the headings and the contents show.
         """
         title = self.title(kind, item_id)
-        number = self.item_numbers.get(Ref(kind, item_id)) if numbered else None
+        ref = Ref(kind, item_id)
+        number = self.ref_numbers.get(ref, self.item_numbers.get(ref)) if numbered else None
         suffix = escape(self.label("section-ref", number=number)) if number else Markup("")
         if not self.linkable:
             return title + suffix
@@ -285,7 +356,8 @@ class _Context:
         """`Document review, step 3 (3.1)`, linking to the step's row."""
         owner = self.manual.procedures[procedure]
         text = escape(self.label("step-of", procedure=self.plain(owner.title), number=owner.step(step).number))
-        number = self.item_numbers.get(Ref("procedures", procedure)) if numbered else None
+        ref = Ref("procedures", procedure)
+        number = self.ref_numbers.get(ref, self.item_numbers.get(ref)) if numbered else None
         if number:
             text += escape(self.label("section-ref", number=number))
         if not self.linkable:
@@ -298,8 +370,8 @@ class _Context:
         if item.maintainer:
             parts.append(escape(self.label("maintainer") + self.colon) + self.link("posts", item.maintainer))
         if item.review_by:
-            parts.append(escape(f"{self.label('review-by')}{self.colon}{item.review_by}"))
-        if item.tags:
+            parts.append(escape(f"{self.label('review-by')}{self.colon}{self.date(item.review_by)}"))
+        if item.tags and not self.official:  # keywords are for finding entries on the web, not for print
             parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tag_names(self.lang))))
         return Markup(" · ").join(parts)
 
@@ -402,7 +474,7 @@ class _Context:
                 for index, (top, bottom) in enumerate(layout.bands())]
         caption = self.label("flowchart-caption", number=self.number("procedures", procedure_id),
                              title=procedure.title.get(self.lang))
-        wide = " landscape" if layout.width > PORTRAIT_FLOWCHART_WIDTH else ""
+        wide = " landscape" if layout.width > PORTRAIT_COLUMN_PX[self.style] * FLOWCHART_SHRINK else ""
         return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>'
                       '<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
                       '<tbody>{}</tbody></table></figure>').format(
@@ -430,11 +502,12 @@ def _shift_headings(html: str, top: int) -> str:
 
 
 def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
-                  notes: EditionNotes | None = None) -> str:
+                  notes: EditionNotes | None = None, style: str | None = None) -> str:
     """The whole handbook in `lang` as one HTML document, print CSS included. With `notes` that
     compare it with the previous edition, the document control gets a revision table and every
-    changed or new entry a bar in the margin."""
-    context = _Context(manual, lang)
+    changed or new entry a bar in the margin. `style`: one of PRINT_STYLES (by default the
+    language's, `default_print_style`)."""
+    context = _Context(manual, lang, style=style or default_print_style(lang))
     chapters = _chapters(context)
     html = _render(
         "print/handbook.html.j2",
@@ -452,9 +525,10 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
     return mark_changed_sections(html, [anchor(ref.kind, ref.id) for ref in notes.changed_refs()])
 
 
-def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None) -> str:
+def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
+                 style: str | None = None) -> str:
     """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page."""
-    context = _Context(manual, lang, linkable=False)
+    context = _Context(manual, lang, linkable=False, style=style or default_print_style(lang))
     return _render(
         "print/booklet.html.j2",
         context,
@@ -502,19 +576,23 @@ def _chapters(context: _Context) -> tuple[Chapter, ...]:
         number += 1
         entries = []
         for position, item in enumerate(items.values(), start=1):
-            item_number = f"{number}.{position}"
+            if context.official:  # （一）in the heading, 三（一）where another section refers to it
+                item_number = f"（{chinese_numeral(position)}）"
+                context.ref_numbers[item.ref] = chinese_numeral(number) + item_number
+            else:
+                item_number = f"{number}.{position}"
             context.item_numbers[item.ref] = item_number
             entries.append(TocEntry(item_number, context.text(item.title), anchor(kind, item.id)))
         chapters.append(
-            Chapter(kind, chapter_number(number, lang), label(kind, lang), f"chapter-{kind}", tuple(entries))
+            Chapter(kind, _chapter_number(number, context), label(kind, lang), f"chapter-{kind}", tuple(entries))
         )
     if manual.raci.duties and manual.raci.posts:
         number += 1
-        chapters.append(Chapter("raci", chapter_number(number, lang), label("raci", lang), "chapter-raci"))
+        chapters.append(Chapter("raci", _chapter_number(number, context), label("raci", lang), "chapter-raci"))
     if manual.glossary:
         number += 1
         chapters.append(
-            Chapter("glossary", chapter_number(number, lang), label("glossary", lang), "chapter-glossary")
+            Chapter("glossary", _chapter_number(number, context), label("glossary", lang), "chapter-glossary")
         )
     return tuple(chapters)
 
@@ -522,15 +600,46 @@ def _chapters(context: _Context) -> tuple[Chapter, ...]:
 _CHINESE_DIGITS = "〇一二三四五六七八九"
 
 
+def chinese_numeral(number: int) -> str:
+    """一 … 九十九 (numbers outside 1–99 stay in digits)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    return (("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" if tens else "") + (
+        _CHINESE_DIGITS[units] if units else "")
+
+
 def chapter_number(number: int, lang: str) -> str:
     """`第三章` in Chinese and Japanese, `3` elsewhere (numbers up to 99 in Chinese numerals)."""
     if html_lang(lang).split("-")[0] not in {"zh", "ja"} or not 0 < number < 100:
         return label("chapter-number", lang, number=number)
-    tens, units = divmod(number, 10)
-    numeral = (
-        ("" if tens == 1 else _CHINESE_DIGITS[tens]) + "十" if tens else ""
-    ) + (_CHINESE_DIGITS[units] if units else "")
-    return label("chapter-number", lang, number=numeral)
+    return label("chapter-number", lang, number=chinese_numeral(number))
+
+
+def _chapter_number(number: int, context: _Context) -> str:
+    """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
+    return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
+
+
+def format_date(value: str, lang: str) -> str:
+    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO is plain
+    English office usage too)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not match or html_lang(lang).split("-")[0] not in {"zh", "ja"}:
+        return str(value)
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
+
+
+def cover_date(value: str | None, lang: str) -> str:
+    """The month on a Chinese cover, in Chinese numerals: 二〇二六年十二月 (empty without a date)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-\d{2}", str(value or ""))
+    if not match:
+        return ""
+    if html_lang(lang).split("-")[0] not in {"zh", "ja"}:
+        return format_date(str(value), lang)
+    year, month = match.groups()
+    return "".join(_CHINESE_DIGITS[int(d)] for d in year) + "年" + chinese_numeral(int(month)) + "月"
 
 
 def _raci_tables(posts: Sequence[str]) -> tuple[RaciTable, ...]:
@@ -571,21 +680,54 @@ def _render(template: str, context: _Context, font: str | None, **values: object
     edition_line = label("edition", lang) + " " + info.edition
     if info.effective:
         edition_line += " · " + label("effective", lang) + " " + info.effective
-    page_css = _page_css(
-        running_title=_css_string(str(values["running_title"])),
-        edition=_css_string(edition_line),
-        uncontrolled=_css_string(label("uncontrolled-short", lang)),
-        page_of=_css_content(label("page-of", lang), page="counter(page)", pages="counter(pages)"),
-    )
-    return _environment().get_template(template).render(
+    if context.style == "official":
+        edition_line = label("edition", lang) + label("colon", lang) + info.edition
+        page_css = _official_page_css(
+            edition=_css_string(edition_line),
+            page=_css_content(label("page-number", lang), page="counter(page)"),
+        )
+        css = "\n".join((_stylesheet(), _stylesheet("print-official.css"), page_css,
+                         typography.css(manual.info.languages), typography.official_css()))
+    else:
+        page_css = _page_css(
+            running_title=_css_string(str(values["running_title"])),
+            edition=_css_string(edition_line),
+            uncontrolled=_css_string(label("uncontrolled-short", lang)),
+            page_of=_css_content(label("page-of", lang), page="counter(page)", pages="counter(pages)"),
+        )
+        css = "\n".join((_stylesheet(), page_css, typography.css(manual.info.languages)))
+    html = _environment().get_template(template).render(
         x=context,
         info=info,
         lang=lang,
         doc_lang=html_lang(lang),
-        css=Markup(_stylesheet() + "\n" + page_css + "\n" + typography.css(manual.info.languages)),
+        css=Markup(css),
         manual=manual,
+        style=context.style,
+        marking=context.plain(info.marking) if info.marking else "",
+        cover_date=cover_date(info.effective, lang),
         **values,
     )
+    return html if cjk_variant(lang) else typographic_quotes(html)
+
+
+_MARKUP = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+_OPENING_CONTEXT = r"(^|[\s(\[{\u2014\u2013/-])"
+
+
+def _curl(text: str) -> str:
+    text = text.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'").replace("&#x27;", "'")
+    text = re.sub(r"(?<=\w)'(?=\w)", "\u2019", text)  # don't, People's
+    text = re.sub(_OPENING_CONTEXT + "'", "\\1\u2018", text)
+    text = re.sub(_OPENING_CONTEXT + '"', "\\1\u201c", text)
+    return text.replace("'", "\u2019").replace('"', "\u201d")
+
+
+def typographic_quotes(html: str) -> str:
+    """Straight quotes in the text of a document turned into curly ones (“ ” ‘ ’), as English is
+    printed; markup, styles and attributes are left alone. Written here because Python-Markdown's
+    smarty extension covers only Markdown texts, not titles and labels."""
+    return "".join(piece if piece.startswith("<") else _curl(piece) for piece in _MARKUP.split(html))
 
 
 def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: str) -> str:
@@ -596,6 +738,29 @@ def _page_css(*, running_title: str, edition: str, uncontrolled: str, page_of: s
   @bottom-left {{ content: {edition}; }}
   @bottom-center {{ content: {uncontrolled}; }}
   @bottom-right {{ content: {page_of}; }}
+}}
+"""
+
+
+def _official_page_css(*, edition: str, page: str) -> str:
+    """Page numbers "— 3 —" at the outer edge (right on odd pages, left on even), the edition at the
+    inner edge, no running head: as Chinese official documents are printed."""
+    return f"""@page {{
+  @top-left {{ content: none; }}
+  @top-right {{ content: none; }}
+  @bottom-center {{ content: none; }}
+}}
+@page :right {{
+  @bottom-left {{ content: {edition}; }}
+  @bottom-right {{ content: {page}; }}
+}}
+@page :left {{
+  @bottom-left {{ content: {page}; }}
+  @bottom-right {{ content: {edition}; }}
+}}
+@page cover {{
+  @bottom-left {{ content: none; }}
+  @bottom-right {{ content: none; }}
 }}
 """
 
@@ -613,5 +778,5 @@ def _environment() -> Environment:
 
 
 @cache
-def _stylesheet() -> str:
-    return (TEMPLATES / "print" / "print.css").read_text(encoding="utf-8")
+def _stylesheet(name: str = "print.css") -> str:
+    return (TEMPLATES / "print" / name).read_text(encoding="utf-8")

@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 import jinja2
 import yaml
 
-from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Text
+from officebook.collation import sort_key
+from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
 from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label
+from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.render.markdown import markdown_source, plain_text
 from officebook.render.orgchart import orgchart_svg
 
@@ -89,6 +90,15 @@ def term_anchors(manual: Manual) -> list[str]:
             anchor, count = f"{base}-{count}", count + 1
         anchors.append(anchor)
     return anchors
+
+
+def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
+    """The glossary's terms with their anchors, in the order of `lang`'s terms (officebook.collation):
+    the default language's is the model's order; another language sorts its own terms."""
+    entries = list(zip(manual.glossary, term_anchors(manual), strict=True))
+    if lang == manual.info.default_language:
+        return entries
+    return sorted(entries, key=lambda pair: sort_key(pair[0].term.get(lang), manual.info.collation))
 
 
 def _slug(text: str) -> str:
@@ -224,6 +234,9 @@ class PageContext:
     def category(self, value: str | None) -> str:
         return category_label(value, self.lang) if value else ""
 
+    def raci_cell(self, role: str) -> str:
+        return raci_cell(role, self.lang)
+
 
 # ---- back-references -----------------------------------------------------------------------------
 
@@ -351,7 +364,7 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         if special == "org-chart":
             values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
         if special == "glossary":
-            values["anchors"] = term_anchors(manual)
+            values["entries"] = glossary_entries(manual, lang)
         return _render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
     if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":

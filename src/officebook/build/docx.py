@@ -1,0 +1,98 @@
+"""Write the handbook and the post booklets as Word documents.
+
+`write_docx_handbooks(manual, out_dir)` writes `handbook-<lang>.docx` per language and
+`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位说明书).
+What the system must provide is checked first: the Cairo library (flowcharts are rasterised with
+CairoSVG) and, for flowcharts with Chinese, Japanese or Korean text, a CJK font. Each file is written
+to a temporary file beside its target and renamed into place.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from officebook.build.pdf import check_cjk_font
+from officebook.model import Manual
+from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
+from officebook.render.flowchart import flowchart_svg
+from officebook.render.print import Typography, cjk_fallback_for
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class DocxFile:
+    path: Path
+    lang: str
+    size: int
+    seconds: float
+    post: str | None = None
+
+
+@dataclass
+class DocxResult:
+    files: list[DocxFile] = field(default_factory=list)
+
+
+def handbook_docx_filename(lang: str) -> str:
+    return f"handbook-{lang}.docx"
+
+
+def booklet_docx_filename(post: str, lang: str) -> str:
+    return f"booklet-{post}-{lang}.docx"
+
+
+def write_docx_handbooks(manual: Manual, out_dir: Path, *, languages: Sequence[str] | None = None,
+                         reference: Path | None = None, progress: Progress | None = None) -> DocxResult:
+    """Write `handbook-<lang>.docx` for each language (default: every language of the manual)."""
+    jobs = [(Path(out_dir) / handbook_docx_filename(lang), lang, None,
+             lambda lang=lang: handbook_docx(manual, lang, reference=reference))
+            for lang in (languages or manual.info.languages)]
+    return _write_all(manual, jobs, progress)
+
+
+def write_docx_booklets(manual: Manual, posts: Iterable[str], out_dir: Path, *,
+                        languages: Sequence[str] | None = None, reference: Path | None = None,
+                        progress: Progress | None = None) -> DocxResult:
+    """Write `booklet-<post>-<lang>.docx` for each post and language."""
+    jobs = [(Path(out_dir) / booklet_docx_filename(post, lang), lang, post,
+             lambda post=post, lang=lang: booklet_docx(manual, post, lang, reference=reference))
+            for post in posts for lang in (languages or manual.info.languages)]
+    return _write_all(manual, jobs, progress)
+
+
+def check_system(manual: Manual, languages: Iterable[str]) -> None:
+    """Cairo for the flowcharts, and a CJK font for flowcharts with CJK text (raises on what is missing)."""
+    if not manual.procedures:
+        return
+    load_rasteriser()
+    procedure = next(iter(manual.procedures.values()))
+    for lang in languages:
+        check_cjk_font(flowchart_svg(procedure, manual, lang), Typography(lang, cjk_fallback_for(manual)))
+
+
+def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:
+    check_system(manual, sorted({lang for _, lang, _, _ in jobs}))
+    result = DocxResult()
+    for path, lang, post, make in jobs:
+        if progress:
+            progress(f"Writing {path.name}")
+        started = time.perf_counter()
+        data = make()
+        _write_atomically(path, data)
+        result.files.append(DocxFile(path, lang, len(data), time.perf_counter() - started, post))
+    return result
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)

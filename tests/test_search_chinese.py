@@ -1,0 +1,156 @@
+"""Search that understands Chinese words, in Chromium against the built default manual.
+
+The site's own (patched) search worker is driven directly, so every result is seen, not the first
+page of them; one test types into the search box as a reader does."""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from pathlib import Path
+
+import pytest
+from browsing import Watched, served, shot
+
+from conftest import ROOT
+from officebook.build.site import build_site
+from officebook.pipeline import run_check
+from officebook.render.site import term_anchors
+
+WORKER_SEARCH = """async ([worker, queries]) => {
+  const index = await (await fetch('search/search_index.json')).json();
+  const w = new Worker(worker);
+  const ask = (message) => new Promise(done => { w.onmessage = e => done(e.data); w.postMessage(message); });
+  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+  const found = {};
+  for (const query of queries) {
+    const reply = await ask({type: 2, data: query});
+    found[query] = reply.data.items.map(group => group.map(doc => doc.location));
+  }
+  w.terminate();
+  return found;
+}"""
+
+
+@pytest.fixture(scope="module")
+def manual():
+    return run_check(ROOT / "content", use_cache=False).manual
+
+
+@pytest.fixture(scope="module")
+def site(manual, tmp_path_factory):
+    root = tmp_path_factory.mktemp("search-site") / "site"
+    build_site(manual, root)
+    with served(root) as url:
+        yield root, url
+
+
+@pytest.fixture(scope="module")
+def search(browser, site):
+    """search(lang, queries) → {query: [[locations of one page's results], ...]} in rank order."""
+    root, url = site
+    page = browser.new_page()
+
+    def run(lang: str, queries: list[str]) -> dict[str, list[list[str]]]:
+        base = root if lang == "zh" else root / lang
+        worker = next((base / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        page.goto(f"{url}/" if lang == "zh" else f"{url}/{lang}/")
+        return page.evaluate(WORKER_SEARCH, [worker.relative_to(base).as_posix(), queries])
+
+    yield run
+    page.close()
+
+
+def _pages_holding(root: Path, word: str) -> set[str]:
+    """The zh pages whose article text contains `word` (as locations: `duties/x/`)."""
+    found = set()
+    for path in root.rglob("index.html"):
+        relative = path.relative_to(root).as_posix()
+        if relative.startswith(("en/", "assets/")):
+            continue
+        article = re.search(r"<article[^>]*>(.*)</article>", path.read_text(encoding="utf-8"), re.DOTALL)
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", article.group(1))) if article else ""
+        if word in text:
+            found.add(relative.removesuffix("index.html"))
+    return found
+
+
+def _found_pages(groups: list[list[str]]) -> set[str]:
+    return {location.split("#")[0] for group in groups for location in group}
+
+
+def _glossary_rank(groups: list[list[str]], anchor: str) -> int | None:
+    for rank, group in enumerate(groups):
+        if f"glossary/#{anchor}" in group:
+            return rank
+    return None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_glossary_term_finds_its_own_entry_first(manual, search, lang):
+    anchors = term_anchors(manual)
+    terms = [term.term.get(lang) for term in manual.glossary]
+    results = search(lang, terms)
+    for term, anchor in zip(terms, anchors, strict=True):
+        groups = results[term]
+        rank = _glossary_rank(groups, anchor)
+        assert rank is not None, (term, groups[:5])
+        # first, or second after the page titled by the query (the function 督办督查 for 督办 ...)
+        assert rank <= 1, (term, rank, [g[0] for g in groups[:3]])
+
+
+def test_a_compound_finds_every_page_that_holds_it(manual, site, search):
+    root, _ = site
+    words = ["市长热线", "涉密载体", "参谋助手", "综合协调", "服务保障", "公文", "会议纪要", "值班"]
+    words += [term.term.get("zh") for term in manual.glossary]
+    results = search("zh", sorted(set(words)))
+    for word, groups in results.items():
+        missing = _pages_holding(root, word) - _found_pages(groups)
+        assert not missing, (word, sorted(missing))
+    assert len(_found_pages(results["市长热线"])) >= 20 and len(_found_pages(results["涉密载体"])) >= 20
+
+
+def test_roman_numerals_and_full_width_forms_are_normalised(search):
+    results = search("zh", ["Ⅲ级", "III级", "iii级", "Ⅳ级", "ＲＡＣＩ"])
+    for query in ("Ⅲ级", "III级", "iii级"):
+        assert "standards/emergency-reporting-time/" in _found_pages(results[query]), query
+    assert _found_pages(results["Ⅲ级"]) == _found_pages(results["III级"])
+    assert results["ＲＡＣＩ"] and results["ＲＡＣＩ"][0][0] == "raci/"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ids_tags_and_raci_are_found_in_every_language(manual, search, lang):
+    posts = list(manual.posts)
+    english_titles = [manual.posts[p].title.get("en") for p in posts[:5]]
+    results = search(lang, [*posts, "RACI", "raci", *english_titles])
+    for post in posts:
+        firsts = [group[0] for group in results[post][:2]]
+        assert f"posts/{post}/" in firsts, (post, firsts)
+    assert results["RACI"][0][0] == "raci/" and results["raci"][0][0] == "raci/"
+    for post, title in zip(posts[:5], english_titles, strict=False):  # on the Chinese site too
+        assert f"posts/{post}/" in [g[0] for g in results[title][:3]], (title, [g[0] for g in results[title][:3]])
+
+
+def test_results_show_kind_and_summary(browser, site, manual):
+    _, url = site
+    web = Watched(browser, url)
+    try:
+        page = web.page
+        page.goto(f"{url}/")
+        box = page.locator(".md-search__input")
+        box.click()
+        box.fill("市长公开电话受理")
+        box.press("End")
+        page.locator(".md-search-result__item .officebook-kind").first.wait_for(timeout=15_000)
+        first = page.locator(".md-search-result__item").first
+        assert first.locator(".officebook-kind").inner_text() == "职责"
+        snippet = first.locator(".md-search-result__article p").first.inner_text().replace("\u200b", "")
+        summary = manual.duties["mayor-hotline"].summary.get("zh")
+        assert snippet.startswith(summary[:12]), snippet
+        for metadata in ("修订岗位", "下次复核日期", "编号", "依据"):
+            assert metadata not in first.inner_text()
+        kinds = page.locator(".md-search-result__item .officebook-kind").all_inner_texts()
+        assert set(kinds) <= {"职能", "职责", "流程", "标准", "岗位", "术语", "职责分工表", "新进人员适应安排"}
+        shot(page, "search-zh-kinds")
+    finally:
+        web.close()
