@@ -58,7 +58,7 @@ VERTICAL_WIDTH = 350.0  # a 390 px phone's column (358 px) at full size, a 360 p
 MIN_LANE = 104.0
 MAX_LANE = 260.0
 MIN_BOX = 84.0
-BAND_HEIGHT = 300.0  # the tallest printed slice of a chart made of several rows (80 mm)
+BAND_HEIGHT = 120.0  # the tallest printed slice of a chart made of several rows (32 mm)
 SPINE = 0.34  # arrows meet a box this far across it
 GUTTER_CLEAR = 7.0  # space between a gutter's outermost track and a box or the chart's edge
 

@@ -42,6 +42,9 @@ _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 # while it is at most 1.1 times as wide; a wider one prints on landscape pages.
 PORTRAIT_COLUMN_PX = {"modern": 650, "official": 589}
 FLOWCHART_SHRINK = 1.1
+# A printed flowchart up to this tall (CSS px, 210 mm; 60 % of it on a landscape page) fits one page
+# under its caption in either style, and is kept whole; a taller one breaks between steps.
+FLOWCHART_WHOLE_HEIGHT = 794
 
 PRINT_STYLES = ("official", "modern")
 """`official`: the look of a Chinese office's internal documents (white cover, 一、（一）1.（1）headings
@@ -455,7 +458,8 @@ class _Context:
 
         It is cut into horizontal bands just under each box, one table row each, with the lane
         headers as the table's head: a chart that fits the space left follows the steps on the same
-        page, and a long one breaks between steps and repeats the lanes on the next page. A chart
+        page, one that fits a page but not the space left starts on the next page, and a longer one
+        breaks between steps and repeats the lanes on the next page. A chart
         too wide for the portrait column at 7.5 pt (more than six lanes) goes on landscape pages.
         Each band is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
         never sees the SVG's markup, which makes the handbook print about a tenth faster.
@@ -472,13 +476,18 @@ class _Context:
         rows = [Markup("<tr><td>{}</td></tr>").format(image(layout.svg_band(top, bottom, describe=index == 0),
                                                             title if index == 0 else ""))
                 for index, (top, bottom) in enumerate(layout.bands())]
-        caption = self.label("flowchart-caption", number=self.number("procedures", procedure_id),
+        number = self.number("procedures", procedure_id)
+        caption = self.label("flowchart-caption", number=number + self.number_gap if number else "",
                              title=procedure.title.get(self.lang))
-        wide = " landscape" if layout.width > PORTRAIT_COLUMN_PX[self.style] * FLOWCHART_SHRINK else ""
+        column = PORTRAIT_COLUMN_PX[self.style]
+        landscape = layout.width > column * FLOWCHART_SHRINK
+        classes = " landscape" if landscape else ""
+        if layout.height * min(1.0, column / layout.width) <= FLOWCHART_WHOLE_HEIGHT * (0.6 if landscape else 1):
+            classes += " whole"  # it fits one page: keep it whole rather than split it over two
         return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>'
                       '<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
                       '<tbody>{}</tbody></table></figure>').format(
-            wide, caption, prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+            classes, caption, prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
 
 
 def _shift_headings(html: str, top: int) -> str:
