@@ -38,9 +38,13 @@ def test_invalid_manual_reports_exactly_the_expected_findings(case: Path):
     assert {p: p.read_bytes() for p in (case / "content").rglob("*") if p.is_file()} == before
 
 
+# Codes whose defect git cannot store, tested where the test makes it.
+COVERED_ELSEWHERE = {"file.not-regular": "a FIFO or device: tests/test_untrusted.py"}
+
+
 def test_every_code_has_an_invalid_case():
     from officebook.diagnostics import CODES
 
     covered = {line.split("[", 1)[1].split("]", 1)[0]
                for case in INVALID for line in (case / "expected.txt").read_text().splitlines()}
-    assert set(CODES) - covered == set()
+    assert set(CODES) - covered - set(COVERED_ELSEWHERE) == set()

@@ -29,7 +29,7 @@ def test_onboarding_page_of_a_post_in_both_languages(web, site_url):
     assert [lists.nth(i).get_attribute("data-list") for i in range(lists.count())] == [
         name for name in ("onboarding-first-day", "onboarding-first-week", "onboarding-first-month")
         if page.locator(f".officebook-checklist[data-list={name}]").count()]
-    for anchor in ("duties", "procedures-owned", "standards", "reporting-lines", "terms"):
+    for anchor in ("post", "onboarding", "signoff", "duties", "procedures", "standards", "time-limits", "forms", "terms"):
         assert page.locator(f"#{anchor}").count() == 1, anchor
     shot(page, "onboarding-zh", full_page=True)
     page.goto(f"{site_url}/en/onboarding/secretarial-officer/")

@@ -7,6 +7,7 @@ import posixpath
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from html import unescape
 from pathlib import Path
 
 import markdown
@@ -16,7 +17,7 @@ from officebook.model import Ref
 from officebook.pipeline import run_check
 from officebook.render.flowchart import flowchart_svg
 from officebook.render.labels import LABELS, label
-from officebook.render.markdown import markdown_source, plain_text, render_markdown
+from officebook.render.markdown import plain_text, render_markdown, site_markdown
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.site import inline, item_path, navigation, page_paths, render_site
 from officebook.render.svgtext import text_width, wrap
@@ -108,7 +109,7 @@ def test_pages_and_navigation(fixture_manual):
     nav = navigation(fixture_manual, "zh")
     assert list(nav[0]) == ["首页"] and list(nav[-1]) == ["术语"]
     duties = next(entry["职责"] for entry in nav if "职责" in entry)
-    assert duties[0] == "duties/index.md" and {"职责分工矩阵（RACI）": "raci.md"} in duties
+    assert duties[0] == "duties/index.md" and {"职责分工表": "raci.md"} in duties
     compact = navigation(fixture_manual, "en", item_limit=1)
     duties = next(entry["Duties"] for entry in compact if "Duties" in entry)
     assert duties == ["duties/index.md", {"Responsibility matrix (RACI)": "raci.md"}]
@@ -143,16 +144,18 @@ def test_procedure_page_has_flowchart_and_step_anchors(default_manual):
 
 def test_content_html_is_escaped_unless_allowed(fixture_manual):
     home = render_site(fixture_manual, "en").pages["index.md"]
-    assert "&lt;script>" in home and "<script>" not in home
+    assert "&#60;script&#62;alert" in home and "<script>" not in home
     allowed = replace(fixture_manual, info=replace(fixture_manual.info, allow_html=True))
-    assert "<script>alert" in render_site(allowed, "en").pages["index.md"]
+    home = render_site(allowed, "en").pages["index.md"]
+    assert "<script" not in home and "alert" not in home, "allow_html widens tags, never to script"
 
 
 def test_titles_are_literal_text():
-    source = inline("A *b* [c](d) <e> | `f` 1. #g {h}")
-    html = markdown.markdown(source, extensions=["tables", "attr_list"])
-    assert html == "<p>A *b* [c](d) &lt;e&gt; | `f` 1. #g {h}</p>"
-    assert inline("1. Numbered") == "1\\. Numbered"
+    text = "A *b* [c](d) <e> | `f` 1. #g {h} :smile: --8<-- \"x\""
+    html = markdown.markdown("- " + inline(text), extensions=["tables", "attr_list", "pymdownx.snippets"])
+    assert html.startswith("<ul>\n<li>") and "<" not in html[len("<ul>\n<li>"):-len("</li>\n</ul>")]
+    assert unescape(html[len("<ul>\n<li>"):-len("</li>\n</ul>")]) == text
+    assert unescape(inline("1. Numbered")) == "1. Numbered" and not inline("1. Numbered").startswith("1.")
 
 
 @pytest.mark.parametrize("allow_html", [False, True])
@@ -161,19 +164,21 @@ def test_render_markdown(allow_html):
     assert "<strong>a</strong>" in html
     assert ("<b>b</b>" in html) is allow_html
     assert ("&lt;b&gt;b&lt;/b&gt;" in html) is not allow_html
-    assert 'href=""' in html and "javascript" not in html and "jav&#x61;script" not in html
+    assert "href" not in html and "javascript" not in html and "jav&#x61;script" not in html
 
 
-def test_markdown_source_passthrough():
+def test_site_markdown_is_sanitised_inert_html():
     text = "# Top\n\nText <img src=x onerror=alert(1)> `<code>` {: onclick=x } <https://example.org>\n\n```\n<b>\n"
-    out = markdown_source(text, allow_html=False, top_heading=3)
-    assert out.startswith("### Top")
-    assert "&lt;img" in out and "`<code>`" in out and "\\{: onclick" in out and "<https://example.org>" in out
-    assert out.endswith("```\n<b>\n```"), "an unclosed fence is closed"
-    html = markdown.markdown(out, extensions=["attr_list", "fenced_code"])
-    assert "<img" not in html and "onclick" not in html.replace("onclick=x", "")
-    assert markdown_source("[a](javascript:x(1)) b", allow_html=True) == "[a]() b"
-    assert markdown_source("<b>kept</b>", allow_html=True) == "<b>kept</b>"
+    out = site_markdown(text, allow_html=False, top_heading=3)
+    assert out.startswith("### Top\n\n<p>")
+    assert "<img" not in out and "<b>" not in out and "`" not in out and "{" not in out
+    assert all(line.startswith(("### ", "<")) for line in out.split("\n") if line), "HTML blocks are one line each"
+    html = markdown.markdown(out, extensions=["attr_list", "fenced_code", "md_in_html", "toc"])
+    assert "<img" not in html and "onclick=" not in html
+    assert '<a href="https://example.org"' in html.replace("&#58;", ":").replace("&#47;", "/").replace("&#46;", ".")
+    assert site_markdown("[a](javascript:x(1)) b", allow_html=True, inline=True) == '<a rel="noopener noreferrer">a</a> b'
+    assert site_markdown("<b>kept</b>", allow_html=True, inline=True) == "<b>kept</b>"
+    assert site_markdown("lead", allow_html=False, css_class="officebook-lead") == '<div class="officebook-lead"><p>lead</p></div>'
 
 
 def test_plain_text():

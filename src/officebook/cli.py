@@ -8,13 +8,18 @@ from pathlib import Path
 import click
 
 from officebook import __version__, i18n
-from officebook.diagnostics import Diagnostic, did_you_mean_or_list, summary, to_json
+from officebook.diagnostics import Diagnostic, did_you_mean_or_list, listed, summary, terminal_safe, to_json
 from officebook.i18n import N_, Nn_
 from officebook.i18n import gettext as _
 from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def echo(message: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print a line: control characters from the content are shown escaped, never sent raw."""
+    click.echo(terminal_safe(message), err=err, nl=nl)
 
 
 def _display(diagnostic: Diagnostic, content_dir: Path) -> Diagnostic:
@@ -29,15 +34,15 @@ def report(result: CheckResult, content_dir: Path, output_format: str) -> None:
     """Print every finding, then a summary line (text to stderr; json and github to stdout)."""
     shown = [_display(d, content_dir) for d in result.diagnostics]
     if output_format == "json":
-        click.echo(to_json(shown, result.files))
+        echo(to_json(shown, result.files))
     elif output_format == "github":
         for diagnostic in shown:
-            click.echo(diagnostic.as_github())
-        click.echo(summary(shown, result.files), err=True)
+            echo(diagnostic.as_github())
+        echo(summary(shown, result.files), err=True)
     else:
         for diagnostic in shown:
-            click.echo(diagnostic.as_text(), err=True)
-        click.echo(summary(shown, result.files), err=True)
+            echo(diagnostic.as_text(), err=True)
+        echo(summary(shown, result.files), err=True)
 
 
 # ---- the interface's language ---------------------------------------------------------------------
@@ -162,6 +167,23 @@ def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bo
                    "LC_ALL, LC_MESSAGES or LANG, as gettext reads them]. Put it before the command.")
 def main() -> None:
     """officebook: an office's functions, duties, procedures, standards and posts, as a manual."""
+    _exit_cleanly_on_sigterm()
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`, systemd) exits like Ctrl-C does, through every `finally`: the
+    run removes its temporary and staging folders and leaves the previous output in place."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def terminate(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM kills at once
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminate)
 
 
 @main.command()
@@ -190,13 +212,22 @@ def _load_manual(content_dir: Path, strict: bool, max_file_size: int, no_cache: 
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a failed run never leaves half a file."""
+    """Write beside the target, then rename: a failed run never leaves half a file. A full disk or
+    an unwritable folder is one error line and exit 1."""
     import os
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)
+    from officebook.tempfiles import partial_path, remove_stale
+
+    partial = partial_path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale(path.parent)
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        echo(_("error: cannot write {path}: {reason}").format(path=path, reason=error.strerror or error), err=True)
+        sys.exit(EXIT_CONTENT)
 
 
 @main.command()
@@ -222,7 +253,7 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
     if output_format == "json":
         text = export_json(manual)
         if str(output) == "-":
-            click.echo(text, nl=False)
+            echo(text, nl=False)
             return
         files = {JSON_FILENAME: text.encode("utf-8")}
     elif output_format == "xlsx":
@@ -233,7 +264,7 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
         files = csv_tables(manual)
     for name, data in files.items():
         _write_atomically(output / name, data)
-        click.echo(_("wrote {path}").format(path=(output / name).as_posix()), err=True)
+        echo(_("wrote {path}").format(path=(output / name).as_posix()), err=True)
 
 
 @main.command("import")
@@ -255,25 +286,29 @@ def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_r
     plan = plan_import(manual, sheet, content_dir)
     if plan.problems:
         for problem in plan.problems:
-            click.echo(f"error: {problem}", err=True)
-        click.echo(f"{len(plan.problems)} error(s); nothing written", err=True)
+            echo(_("error: {message}").format(message=problem), err=True)
+        echo(i18n.ngettext("{count} error; nothing written", "{count} errors; nothing written",
+                                 len(plan.problems)).format(count=len(plan.problems)), err=True)
         sys.exit(EXIT_CONTENT)
     if plan.texts:
         result = check_edited(content_dir, plan.texts)
         if result.has_errors:
             report(result, content_dir, "text")
-            click.echo("the imported roles break the content (see above); nothing written", err=True)
+            echo(_("the imported roles break the content (see above); nothing written"), err=True)
             sys.exit(EXIT_CONTENT)
     for change in plan.changes:
         for role in change.changes:
-            click.echo(f"{change.file}: {role.describe()}")
+            echo(f"{change.file}: {role.describe()}")
     if not plan.changes:
-        click.echo(f"{workbook.as_posix()}: no changes", err=True)
+        echo(_("{path}: no changes").format(path=workbook.as_posix()), err=True)
     elif dry_run:
-        click.echo(f"{len(plan.changes)} duties would change (--dry-run: nothing written)", err=True)
+        echo(i18n.ngettext("{count} duty would change (--dry-run: nothing written)",
+                                 "{count} duties would change (--dry-run: nothing written)",
+                                 len(plan.changes)).format(count=len(plan.changes)), err=True)
     else:
         write_edited(content_dir, plan.texts)
-        click.echo(f"{len(plan.changes)} duties changed", err=True)
+        echo(i18n.ngettext("{count} duty changed", "{count} duties changed", len(plan.changes)).format(
+            count=len(plan.changes)), err=True)
 
 
 @main.command()
@@ -308,17 +343,17 @@ def diff(old: str, new: str, use_git: bool, content_path: str, repo: Path, outpu
             edition = read_git_edition(repo, given, content_path) if use_git else read_edition(Path(given))
         except EditionError as error:
             for diagnostic in error.diagnostics:
-                click.echo(diagnostic.as_text(), err=True)
-            click.echo(f"officebook diff: {error.message}", err=True)
+                echo(diagnostic.as_text(), err=True)
+            echo(f"officebook diff: {error.message}", err=True)
             sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
         editions.append(edition)
     changes = diff_editions(*editions)
     if output_format == "json":
-        click.echo(format_json(changes), nl=False)
+        echo(format_json(changes), nl=False)
     elif output_format == "markdown":
-        click.echo(format_markdown(changes, lang), nl=False)
+        echo(format_markdown(changes, lang), nl=False)
     else:
-        click.echo(format_text(changes, lang), nl=False)
+        echo(format_text(changes, lang), nl=False)
 
 
 def previous_option(function):
@@ -345,8 +380,8 @@ def _edition_notes(manual, previous: Path | None, today=None, *, reviews: bool =
         old = read_edition(previous) if previous else None
     except EditionError as error:
         for diagnostic in error.diagnostics:
-            click.echo(diagnostic.as_text(), err=True)
-        click.echo(f"officebook: --previous {error.message}", err=True)
+            echo(diagnostic.as_text(), err=True)
+        echo(f"officebook: --previous {error.message}", err=True)
         sys.exit(EXIT_CONTENT if error.diagnostics else EXIT_USAGE)
     day = (today.date() if today else dt.date.today()) if reviews else None
     return edition_notes(manual, previous=old, today=day)
@@ -374,9 +409,9 @@ class _ProgressLine:
         if self.interactive:
             click.echo(f"\r{stage}: {done}/{total}\033[K", err=True, nl=False)
             if done == total:
-                click.echo("", err=True)
+                echo("", err=True)
         elif stage != self.stage:
-            click.echo(f"{stage}: {total}", err=True)
+            echo(f"{stage}: {total}", err=True)
         self.stage = stage
 
 
@@ -407,17 +442,17 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     """Check CONTENT_DIR, then build the web manual: one site per language (the default language at
     the root of the output, the others under <code>/)."""
     import shutil
-    import tempfile
 
     from officebook.build.pdf import site_pdf_path, write_handbooks
     from officebook.build.site import OutputRefused, SiteBuildError, build_site
+    from officebook.tempfiles import staging_dir
 
     manual = _load_manual(content_dir, strict, max_file_size, no_cache)
     notes = _edition_notes(manual, previous, today)
     printed, pdf_staging = None, None
     if with_pdf:  # printed first, beside the output: a failure leaves the previous site untouched
         output.resolve().parent.mkdir(parents=True, exist_ok=True)
-        pdf_staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.pdf-", dir=output.resolve().parent))
+        pdf_staging = staging_dir(output.resolve(), "pdf")
     try:
         if pdf_staging:
             printed = _print_pdfs(lambda progress: write_handbooks(
@@ -430,18 +465,18 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
         raise click.UsageError(error.summary) from error
     except SiteBuildError as error:
         for message in error.messages:
-            click.echo(message, err=True)
-        click.echo(_("error: {reason}; the previous site (if any) is unchanged").format(reason=error.summary), err=True)
+            echo(message, err=True)
+        echo(_("error: {reason}; the previous site (if any) is unchanged").format(reason=error.summary), err=True)
         sys.exit(EXIT_CONTENT)
     finally:
         if pdf_staging:
             shutil.rmtree(pdf_staging, ignore_errors=True)
     languages = ", ".join(result.languages)
-    click.echo(_("built {path}/ ({languages}): {pages} pages per language in {seconds:.1f} s").format(
+    echo(_("built {path}/ ({languages}): {pages} pages per language in {seconds:.1f} s").format(
         path=output.as_posix(), languages=languages, pages=result.pages, seconds=result.timings["total"]), err=True)
     if printed:
         linked = ", ".join(f"{output.as_posix()}/{site_pdf_path(written.lang)}" for written in printed.files)
-        click.echo(_("handbooks linked from the home page: {files}").format(files=linked), err=True)
+        echo(_("handbooks linked from the home page: {files}").format(files=linked), err=True)
 
 
 @main.command()
@@ -473,7 +508,7 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
 
     def rendered(pages: list[str]) -> None:
         if pages:
-            click.echo("officebook: " + i18n.ngettext("{count} page re-rendered", "{count} pages re-rendered",
+            echo("officebook: " + i18n.ngettext("{count} page re-rendered", "{count} pages re-rendered",
                                                        len(pages)).format(count=len(pages)), err=True)
 
     preview = LivePreview(content_dir, lang, _default_mkdocs_config(content_dir, config_file),
@@ -511,9 +546,9 @@ def review(content_dir: Path, max_file_size: int, no_cache: bool, within: int, t
     manual = _load_manual(content_dir, False, max_file_size, no_cache, show_warnings=False, today=day)
     found = due_for_review(manual, day, within)
     if output_format == "json":
-        click.echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
+        echo(json.dumps(as_dict(found), ensure_ascii=False, indent=2))
     else:
-        click.echo(format_text(found, manual, lang), nl=False)
+        echo(format_text(found, manual, lang), nl=False)
 
 
 @main.command()
@@ -550,7 +585,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     for lang in languages:
         if lang not in manual.info.languages:
             raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
+                lang=lang, languages=listed(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
             raise click.UsageError(_("--post {post}: no such post — {hint}").format(
@@ -597,19 +632,19 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     for lang in languages:
         if lang not in manual.info.languages:
             raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
+                lang=lang, languages=listed(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
             raise click.UsageError(_("--post {post}: no such post — {hint}").format(
                 post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
     if write_reference is not None:
         _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
-        click.echo(f"wrote {write_reference.as_posix()}", err=True)
+        echo(_("wrote {path}").format(path=write_reference.as_posix()), err=True)
         return
     booklets = tuple(manual.posts) if all_posts else posts
 
     def progress(message: str) -> None:
-        click.echo(f"{message} …", err=True)
+        echo(f"{message} …", err=True)
 
     try:
         if booklets:
@@ -621,13 +656,14 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     except ReferenceDocError as error:
         raise click.UsageError(f"--reference-doc {error}") from error
     except (DocxSystemError, PdfSystemError) as error:
-        click.echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        echo(_("error: {message}\n  hint: {hint}").format(message=error.message, hint=error.hint), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        click.echo(f"error: cannot write the Word document: {error}", err=True)
+        echo(_("error: cannot write the Word document: {reason}").format(reason=error), err=True)
         sys.exit(EXIT_CONTENT)
     for written in result.files:
-        click.echo(f"wrote {written.path.as_posix()} ({written.size // 1024} KiB, {written.seconds:.1f} s)", err=True)
+        echo(_("wrote {path} ({size} KiB, {seconds:.1f} s)").format(
+            path=written.path.as_posix(), size=written.size // 1024, seconds=written.seconds), err=True)
 
 
 def _print_pdfs(write):
@@ -636,17 +672,17 @@ def _print_pdfs(write):
     from officebook.build.pdf import PdfSystemError
 
     try:
-        result = write(lambda message: click.echo(f"{message} …", err=True))
+        result = write(lambda message: echo(f"{message} …", err=True))
     except PdfSystemError as error:
-        click.echo(_("error: {message}\n  hint: {hint}").format(message=error.message, hint=error.hint), err=True)
+        echo(_("error: {message}\n  hint: {hint}").format(message=error.message, hint=error.hint), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        click.echo(_("error: cannot write the PDF: {reason}").format(reason=error), err=True)
+        echo(_("error: cannot write the PDF: {reason}").format(reason=error), err=True)
         sys.exit(EXIT_CONTENT)
     for warning in result.warnings:
-        click.echo(_("warning: {message}").format(message=warning), err=True)
+        echo(_("warning: {message}").format(message=warning), err=True)
     for written in result.files:
-        click.echo(i18n.ngettext("wrote {path} ({pages} page, {seconds:.1f} s)",
+        echo(i18n.ngettext("wrote {path} ({pages} page, {seconds:.1f} s)",
                                  "wrote {path} ({pages} pages, {seconds:.1f} s)", written.pages).format(
             path=written.path.as_posix(), pages=written.pages, seconds=written.seconds), err=True)
     return result
@@ -682,10 +718,10 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
             raise click.UsageError(str(error)) from error
         _write_plan(directory, plan.files)
         for relative in plan.files:
-            click.echo(_("updated {path}").format(path=(directory / relative).as_posix()), err=True)
+            echo(_("updated {path}").format(path=(directory / relative).as_posix()), err=True)
         state = _("up to date") if not plan.files else i18n.ngettext(
             "{count} file updated", "{count} files updated", len(plan.files)).format(count=len(plan.files))
-        click.echo(f"{directory.as_posix()}: {state}", err=True)
+        echo(f"{directory.as_posix()}: {state}", err=True)
         return
     try:
         chosen = parse_languages(languages)
@@ -700,9 +736,9 @@ def init(directory: Path, languages: str, refresh: bool) -> None:
     except OSError as error:
         raise click.UsageError(_("cannot write into {path}: {reason}").format(path=directory, reason=error)) from error
     for note in plan.notes:
-        click.echo(_("note: {message}").format(message=note), err=True)
+        echo(_("note: {message}").format(message=note), err=True)
     shown = directory.as_posix()
-    click.echo(_("created {path}/ ({count} files; languages: {languages})\n"
+    echo(_("created {path}/ ({count} files; languages: {languages})\n"
                  "next: cd {path} && officebook check && officebook serve").format(
         path=shown, count=len(plan.files), languages=", ".join(chosen)), err=True)
 
@@ -727,6 +763,6 @@ def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> 
     except FileExistsError as error:
         raise click.UsageError(_("{path} already exists").format(path=error.filename)) from error
     for relative in plan.files:
-        click.echo((content_dir / relative).as_posix())
+        echo((content_dir / relative).as_posix())
     for note in plan.notes:
-        click.echo(note, err=True)
+        echo(note, err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
@@ -30,11 +31,14 @@ CODES: dict[str, str] = {
     "file.not-mapping": N_("the file's top level is not a mapping"),
     "file.missing": N_("a required file (manual.yaml) is missing"),
     "file.unexpected": N_("a file in the content folder that belongs to no kind"),
+    "file.not-regular": N_("a FIFO, device or socket where a content file is expected"),
+    "file.outside": N_("a symbolic link that leads out of the content folder"),
+    "file.loop": N_("a symbolic link to a folder already read (a loop)"),
     "yaml.syntax": N_("the YAML cannot be parsed"),
     "yaml.tab": N_("a tab character is used for indentation"),
     "yaml.duplicate-key": N_("a key appears twice in one mapping"),
     "yaml.tag": N_("an unsafe or unknown YAML tag"),
-    "yaml.alias-limit": N_("anchors and aliases expand past the node limit"),
+    "yaml.alias-limit": N_("anchors and aliases expand past the node or size limit"),
     "yaml.key-type": N_("a mapping key is not a plain string"),
     "yaml.multi-document": N_("the file holds more than one YAML document"),
     "schema.required": N_("a required field is missing"),
@@ -51,6 +55,9 @@ CODES: dict[str, str] = {
     "ref.unknown": N_("a reference to an item that does not exist"),
     "ref.wrong-kind": N_("a reference to an item of another kind"),
     "asset.missing": N_("a link or image naming a file that is not under content/assets/"),
+    "link.outside-assets": N_("a link or image naming a local file outside content/assets/"),
+    "link.unsafe-url": N_("a link or image whose scheme is not http, https, mailto or tel"),
+    "link.remote-image": N_("an image on another server (never fetched; shown as a link)"),
     "raci.accountable": N_("a duty without exactly one accountable post"),
     "raci.responsible": N_("a duty without a responsible post"),
     "step.duplicate-id": N_("two steps of one procedure share an id"),
@@ -108,7 +115,9 @@ class Diagnostic:
         return text
 
     def as_text(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity_label} [{self.code}] {self.body()}"
+        """One line: `file:line:column: severity [code] path: message — hint` (control characters escaped)."""
+        text = f"{self.file}:{self.line}:{self.column}: {self.severity_label} [{self.code}] {self.body()}"
+        return terminal_safe(text).replace("\n", "\\u000a")
 
     def as_dict(self) -> dict:
         data = asdict(self)
@@ -121,6 +130,17 @@ class Diagnostic:
         body = f"[{self.code}] {self.body()}"
         return f"::{level} file={_gh_escape(self.file, True)},line={self.line},col={self.column}," \
                f"title={_gh_escape(self.code, True)}::{_gh_escape(body, False)}"
+
+
+# Control characters (C0 but line feed, DEL, C1) and the bidirectional overrides: written raw to a
+# terminal they move the cursor, recolour, retitle the window or reorder what is shown (OSC/ANSI
+# escape sequences, "Trojan source"). Content reaches messages through keys, values and file names.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as `\\uXXXX` (JSON reads the same escape back)."""
+    return _UNSAFE_FOR_TERMINAL.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def _gh_escape(text: str, is_property: bool) -> str:
@@ -184,10 +204,15 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return gettext("did you mean '{choice}'?").format(choice=match[0]) if match else ""
 
 
+def listed(values: Iterable[str]) -> str:
+    """`a, b, c`, separated as the interface's language separates a list (`a、b、c`)."""
+    return gettext(", ").join(values)
+
+
 def quoted_list(values: Iterable[str], limit: int = 8) -> str:
     """`'a', 'b', 'c'` (quoted as the interface's language quotes), the first `limit` and a count of the rest."""
     values = list(values)
-    shown = gettext(", ").join(gettext("'{value}'").format(value=v) for v in values[:limit])
+    shown = listed(gettext("'{value}'").format(value=v) for v in values[:limit])
     if len(values) > limit:
         more = len(values) - limit
         shown = ngettext("{shown} and {count} more", "{shown} and {count} more", more).format(shown=shown, count=more)

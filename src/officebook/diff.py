@@ -12,8 +12,11 @@ procedure's actors, a post's direct reports) are left out: they change when what
 
 from __future__ import annotations
 
+import html
 import io
 import json
+import os
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -25,6 +28,7 @@ from typing import Any
 from officebook.diagnostics import Diagnostic
 from officebook.i18n import N_
 from officebook.i18n import gettext as _
+from officebook.render.markdown import strip_controls
 
 Json = dict[str, Any]
 
@@ -334,7 +338,7 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
                   what=_("{revision}: no such git revision").format(revision=revision)).decode().strip()
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
                    what=_("{revision}: no folder {content!r} in that revision").format(revision=revision, content=content))
-    with tempfile.TemporaryDirectory(prefix="officebook-edition-") as folder:
+    with tempfile.TemporaryDirectory(prefix=f"officebook-edition-{os.getpid()}-") as folder:
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
         try:
@@ -447,13 +451,26 @@ def format_text(diff: EditionDiff, lang: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]{}|~])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Content in the changelog: shown as written by any Markdown renderer (CommonMark's backslash
+    escapes, HTML special characters as entities), never read as Markdown or HTML; one line."""
+    text = html.escape(" ".join(strip_controls(text).split()), quote=False)
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def _code(text: str) -> str:
+    """A field path or item id as a code span (its text is literal there), or escaped text."""
+    text = " ".join(strip_controls(text).split())
+    return f"`{text}`" if text and "`" not in text else _cell(text)
 
 
 def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     lang = lang or diff.default_language
-    lines = [_("# Changes from edition {old} to {new}").format(old=diff.old_edition, new=diff.new_edition), ""]
+    lines = [_("# Changes from edition {old} to {new}").format(old=_cell(diff.old_edition), new=_cell(diff.new_edition)),
+             ""]
     if diff.is_empty:
         return "\n".join([*lines, _("No changes.")]) + "\n"
     lines += [_("{counts}.").format(counts=_counts(diff)), ""]
@@ -461,7 +478,7 @@ def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     def table(changes: tuple[FieldChange, ...]) -> list[str]:
         rows = [_("| field | before | after |"), "|---|---|---|"]
         for c in changes:
-            rows.append(f"| `{c.field}` | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
+            rows.append(f"| {_code(c.field)} | {_cell(format_value(c.old))} | {_cell(format_value(c.new))} |")
         return [*rows, ""]
 
     if diff.manual:
@@ -469,12 +486,12 @@ def format_markdown(diff: EditionDiff, lang: str | None = None) -> str:
     for title, changes in zip(_SECTIONS[:2], (diff.added, diff.removed), strict=True):
         if changes:
             lines += [f"## {_(title)}", ""]
-            lines += [f"- `{c.kind}/{c.id}` {_cell(_text_value(c.title, lang))}" for c in changes]
+            lines += [f"- {_code(c.kind + '/' + c.id)} {_cell(_text_value(c.title, lang))}" for c in changes]
             lines.append("")
     if diff.changed:
         lines += [f"## {_(_SECTIONS[2])}", ""]
         for change in diff.changed:
-            lines += [f"### `{change.kind}/{change.id}` {_cell(_text_value(change.title, lang))}", ""]
+            lines += [f"### {_code(change.kind + '/' + change.id)} {_cell(_text_value(change.title, lang))}", ""]
             lines += table(change.changes)
     return "\n".join(lines).rstrip("\n") + "\n"
 

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from officebook import __version__
+from officebook.cells import neutralise_cell
 from officebook.model import (
     BackRef,
     ChecklistEntry,
@@ -313,7 +314,7 @@ def csv_tables(manual: Manual, languages: Iterable[str] | None = None) -> dict[s
 
 def _csv_bytes(rows: Iterable[list[str]]) -> bytes:
     buffer = io.StringIO(newline="")
-    csv.writer(buffer).writerows([cell.strip() for cell in row] for row in rows)
+    csv.writer(buffer).writerows([neutralise_cell(cell.strip()) for cell in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

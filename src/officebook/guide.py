@@ -18,7 +18,7 @@ from typing import Any
 
 from officebook import i18n, yaml_emit
 from officebook._babel import SCHEMA_TEXT_KEYS
-from officebook.diagnostics import CODES, Severity
+from officebook.diagnostics import CODES, Severity, listed
 from officebook.i18n import N_, ngettext, pgettext
 from officebook.i18n import gettext as _
 from officebook.validate import KIND_SCHEMA, SCHEMA_DIR
@@ -175,7 +175,7 @@ class SchemaSet:
                              else self.type_name(resolved, branch_chain, branch_origin))
             base = _(" or ").join(names)
         elif "enum" in schema:
-            base = _("one of {values}").format(values=", ".join(f"`{value}`" for value in schema["enum"]))
+            base = _("one of {values}").format(values=listed(f"`{value}`" for value in schema["enum"]))
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict):
             items, item_chain, item_origin = self.resolve(schema["items"], origin["items"])
             if "properties" in items:
@@ -387,6 +387,11 @@ ADVICE: dict[str, Advice] = {
     "file.unexpected": Advice(WARNING, N_("Move the file into `functions/`, `duties/`, `procedures/`, `standards/` "
                                        "or `posts/`, or out of the content folder. Names starting with a dot "
                                        "are skipped.")),
+    "file.not-regular": Advice(ERROR, N_("Replace the named pipe, device or socket with an ordinary text file, or "
+                                         "remove it: only regular files are read.")),
+    "file.outside": Advice(ERROR, N_("Copy the file or folder into the content folder instead of linking to it: "
+                                     "links that leave the content folder are not followed.")),
+    "file.loop": Advice(ERROR, N_("Remove the symbolic link: it leads to a folder that is already read.")),
     "yaml.syntax": Advice(ERROR, N_("Look at the line and column given. Usual causes: a missing space after `:`, "
                                  "an unclosed quote or bracket, or `: ` inside a value that needs quotes.")),
     "yaml.tab": Advice(ERROR, N_("Indent with spaces only; set your editor to insert spaces for Tab.")),
@@ -430,6 +435,14 @@ ADVICE: dict[str, Advice] = {
                                  "or `procedures/id#step-id` for a step.")),
     "asset.missing": Advice(ERROR, N_("Put the file under `content/assets/`, or correct the path: it is written from "
                                    "`content/`, e.g. `assets/forms/draft.docx`.")),
+    "link.outside-assets": Advice(ERROR, N_("Put the file in `content/assets/` and link it by its path from "
+                                            "`content/` (`![plan](assets/plan.png)`), or link to a web address. "
+                                            "Nothing else on the build machine is ever read.")),
+    "link.unsafe-url": Advice(WARNING, N_("Link with `http:`, `https:`, `mailto:` or `tel:`, or to a file in "
+                                          "`content/assets/`; other schemes (`javascript:`, `data:`, `vbscript:`) "
+                                          "are removed.")),
+    "link.remote-image": Advice(WARNING, N_("Save the image in `content/assets/` and write `![...](assets/...)`; a "
+                                            "remote image is never fetched and readers see a link instead.")),
     "ref.wrong-kind": Advice(ERROR, N_("The id belongs to an item of another kind: name an item of the kind the "
                                     "field expects, or create one.")),
     "raci.accountable": Advice(ERROR, N_("Name exactly one post under `raci.accountable`: a single id, not a list.")),

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from officebook import newcomer
 from officebook.collation import DEFAULT_COLLATION, sort_key
 from officebook.diagnostics import Diagnostic, format_path
 from officebook.model import (
@@ -88,7 +89,8 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         glossary=glossary,
         backrefs=_backrefs(kinds, glossary, content),
         checklists={p: _checklists(p, work, standards, applicable[p]) for p in post_order},
-        onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p])) for p in post_order},
+        onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p]), procedures, standards, post_order)
+                    for p in post_order},
         raci=RaciMatrix(
             posts=post_order,
             duties=tuple(duties),
@@ -364,8 +366,10 @@ def _checklists(post: str, work: _Involvement, standards: dict[str, Standard],
 
 
 def _onboarding(post: str, posts: dict[str, Post], work: _Involvement, applicable: tuple[str, ...],
-                direct_reports: tuple[str, ...]) -> OnboardingView:
+                direct_reports: tuple[str, ...], procedures: dict[str, Procedure], standards: dict[str, Standard],
+                post_order: tuple[str, ...]) -> OnboardingView:
     holder = posts[post]
+    taken_part_in = [procedures[p] for p in (*work.owned[post], *work.acted[post])]
 
     def entries(period: str, texts: tuple[Text, ...]) -> tuple[ChecklistEntry, ...]:
         return tuple(ChecklistEntry(key=f"onboarding:{period}/{i}", text=t, source=holder.ref)
@@ -382,4 +386,7 @@ def _onboarding(post: str, posts: dict[str, Post], work: _Involvement, applicabl
         standards=applicable,
         reports_to=holder.reports_to if holder.reports_to in posts else None,
         direct_reports=direct_reports,
+        partners=newcomer.work_partners(post, work.duties[post], procedures, post_order),
+        time_limits=newcomer.time_limits(post, taken_part_in, [standards[s] for s in applicable]),
+        forms=newcomer.forms_used([holder, *work.duties[post], *taken_part_in]),
     )

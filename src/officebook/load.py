@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+import stat as stat_module
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,10 +44,18 @@ _CONSTRUCT = {
 }
 
 
+EXPANSION_FACTOR = 10
+
+
 @dataclass(frozen=True, slots=True)
 class LoadLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_nodes: int = DEFAULT_MAX_NODES
+
+    def max_expanded(self, size: int) -> int:
+        """How many characters of keys and strings a file of `size` bytes may expand to through
+        aliases: ten times its size, at least `max_bytes` (a file without aliases never gets near)."""
+        return max(self.max_bytes, EXPANSION_FACTOR * size)
 
 
 class Positions:
@@ -126,17 +135,56 @@ class LoadedFile:
         return Diagnostic(code, severity, self.rel, line, column, path, message, hint)
 
 
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()
               ) -> tuple[bytes | None, os.stat_result | None, list[Diagnostic]]:
-    """One file's bytes and stat, or (no bytes) the finding that stops it: too large, unreadable."""
+    """One file's bytes and stat, or (no bytes) the finding that stops it: not a regular file, too
+    large, unreadable. Opening never blocks (a FIFO), and reading stops past the size limit whatever
+    the file's size claims to be (/dev/zero, a file that grows)."""
     try:
-        stat = path.stat()
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        return None, None, [unreadable(rel, error)]
+    try:
+        stat = os.fstat(descriptor)
+        if not stat_module.S_ISREG(stat.st_mode):
+            return None, stat, [not_regular(rel, stat.st_mode)]
         if stat.st_size > limits.max_bytes:
             return None, stat, [_too_large(rel, stat.st_size, limits)]
-        return path.read_bytes(), stat, []
+        chunks: list[bytes] = []
+        size = 0
+        while chunk := os.read(descriptor, min(1 << 20, limits.max_bytes + 1 - size) or 1):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limits.max_bytes:
+                return None, stat, [_too_large(rel, size, limits, at_least=True)]
+        return b"".join(chunks), stat, []
     except OSError as error:
-        return None, None, [_at(rel, 1, 1, "file.unreadable",
-                                _("cannot read the file: {reason}").format(reason=error.strerror))]
+        return None, None, [unreadable(rel, error)]
+    finally:
+        os.close(descriptor)
+
+
+def unreadable(rel: str, error: OSError, what: str = "file") -> Diagnostic:
+    """`file.unreadable` for a file or folder, with the system's reason."""
+    message = _("cannot read the file: {reason}") if what == "file" else _("cannot read the folder: {reason}")
+    return _at(rel, 1, 1, "file.unreadable", message.format(reason=error.strerror or error))
+
+
+def not_regular(rel: str, mode: int) -> Diagnostic:
+    """`file.not-regular`: a FIFO, device or socket where a content file is expected."""
+    if stat_module.S_ISFIFO(mode):
+        message = _("this is a named pipe (FIFO), not a regular file: it is not read")
+    elif stat_module.S_ISCHR(mode) or stat_module.S_ISBLK(mode):
+        message = _("this is a device, not a regular file: it is not read")
+    elif stat_module.S_ISSOCK(mode):
+        message = _("this is a socket, not a regular file: it is not read")
+    else:
+        message = _("this is not a regular file: it is not read")
+    return _at(rel, 1, 1, "file.not-regular", message,
+               _("content files are ordinary text files; remove it or replace it with one"))
 
 
 def load_file(path: Path, rel: str, limits: LoadLimits = LoadLimits()) -> LoadedFile:
@@ -156,9 +204,10 @@ def load_bytes(raw: bytes, rel: str, limits: LoadLimits = LoadLimits(),
     return _parse(raw, rel, limits, positions)
 
 
-def _too_large(rel: str, size: int, limits: LoadLimits) -> Diagnostic:
-    return _at(rel, 1, 1, "file.too-large",
-               _("the file is {size:,} bytes, over the limit of {limit:,}").format(size=size, limit=limits.max_bytes),
+def _too_large(rel: str, size: int, limits: LoadLimits, at_least: bool = False) -> Diagnostic:
+    message = (_("the file is larger than the limit of {limit:,} bytes") if at_least else
+               _("the file is {size:,} bytes, over the limit of {limit:,}"))
+    return _at(rel, 1, 1, "file.too-large", message.format(size=size, limit=limits.max_bytes),
                _("split it into several items, or raise the limit with --max-file-size"))
 
 
@@ -189,7 +238,7 @@ def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None
     if node is None:
         return None, [_at(rel, 1, 1, "file.empty", _("the file has no content"),
                           _("write the item's fields, or delete the file"))]
-    builder = _Builder(rel, limits.max_nodes, positions)
+    builder = _Builder(rel, limits.max_nodes, limits.max_expanded(len(raw)), positions)
     try:
         data = builder.build(node, (), 0)
     except _TooDeep as limit:
@@ -197,6 +246,12 @@ def _parse(raw: bytes, rel: str, limits: LoadLimits, positions: Positions | None
         return None, [_at(rel, line, column, "yaml.syntax",
                           _("the YAML nests deeper than {depth} levels (or an alias contains itself)").format(
                               depth=MAX_DEPTH))]
+    except _SizeLimit as limit:
+        line, column = _mark(limit.node)
+        return None, [_at(rel, line, column, "yaml.alias-limit",
+                          _("anchors and aliases expand the file past {limit:,} characters ({factor} times its size)")
+                          .format(limit=builder.size_limit, factor=EXPANSION_FACTOR),
+                          _("write the values out, or repeat large texts less often through aliases"))]
     except _AliasLimit as limit:
         line, column = _mark(limit.node)
         return None, [_at(rel, line, column, "yaml.alias-limit",
@@ -232,12 +287,19 @@ class _TooDeep(_AliasLimit):
     pass
 
 
-class _Builder:
-    """Turns a composed node graph into plain values, bounded in size and depth."""
+class _SizeLimit(_AliasLimit):
+    pass
 
-    def __init__(self, rel: str, max_nodes: int, positions: Positions | None) -> None:
+
+class _Builder:
+    """Turns a composed node graph into plain values, bounded in values, characters and depth
+    (aliases count again wherever they are used)."""
+
+    def __init__(self, rel: str, max_nodes: int, max_chars: int, positions: Positions | None) -> None:
         self.rel = rel
         self.budget = max_nodes
+        self.size_limit = max_chars
+        self.chars = max_chars
         self.positions = positions
         self.diagnostics: list[Diagnostic] = []
 
@@ -251,6 +313,9 @@ class _Builder:
             self.positions.values[path] = _mark(node)
         tag = node.tag
         if isinstance(node, yaml.ScalarNode):
+            self.chars -= len(node.value)
+            if self.chars < 0:
+                raise _SizeLimit(node)
             if tag == _STR:
                 return node.value
             if tag not in _SCALAR_TAGS:
@@ -313,6 +378,10 @@ class _Builder:
         self.budget -= 1
         if self.budget < 0:
             raise _AliasLimit(node)
+        if isinstance(node, yaml.ScalarNode):
+            self.chars -= len(node.value)
+            if self.chars < 0:
+                raise _SizeLimit(node)
         if isinstance(node, yaml.ScalarNode) and node.tag == _STR:
             return node.value
         if isinstance(node, yaml.ScalarNode) and node.tag in _SCALAR_TAGS:

@@ -262,6 +262,26 @@ class PostChecklists:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PartnerView:
+    """A post the newcomer works with: the duties both have a role in, the procedures where one hands
+    work to the other."""
+
+    post: str
+    duties: tuple[str, ...] = ()
+    procedures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class TimeLimit:
+    """A time limit the post keeps: the limit, what it applies to, and where it is written."""
+
+    limit: Text
+    what: Text
+    source: Ref  # the procedure or standard
+    step: str | None = None  # the step id, for a step's limit
+
+
+@dataclass(frozen=True, kw_only=True)
 class OnboardingView:
     post: str
     first_day: tuple[ChecklistEntry, ...]
@@ -273,6 +293,14 @@ class OnboardingView:
     standards: tuple[str, ...]  # that apply to the post
     reports_to: str | None
     direct_reports: tuple[str, ...]
+    partners: tuple[PartnerView, ...] = ()  # the posts it works with most, most shared work first
+    time_limits: tuple[TimeLimit, ...] = ()
+    forms: tuple[str, ...] = ()  # content/assets/ files its duties and procedures link to
+
+    @property
+    def procedures(self) -> tuple[str, ...]:
+        """Every procedure the post takes part in: those it owns, then those it acts in."""
+        return (*self.procedures_owned, *self.procedures_acted_in)
 
 
 @dataclass(frozen=True, kw_only=True)

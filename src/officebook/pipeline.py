@@ -7,11 +7,12 @@ user's cache directory) and is safe to delete.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import marshal
 import os
-import tempfile
+import stat as stat_module
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,9 +21,11 @@ from officebook import __version__, i18n
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
+from officebook.i18n import gettext as _
 from officebook.link import link
-from officebook.load import LoadedFile, LoadLimits, load_bytes, read_file
+from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, read_file, unreadable
 from officebook.model import Manual
+from officebook.tempfiles import partial_path, remove_stale
 from officebook.validate import (
     SCHEMA_DIR,
     build_content,
@@ -52,21 +55,87 @@ class CheckResult:
         return any(d.is_error for d in self.diagnostics)
 
 
-def discover(root: Path) -> list[str]:
-    """Content files (relative posix paths, sorted); hidden files and folders, and assets/, are skipped."""
+@dataclass
+class Discovery:
+    """The content files found (relative posix paths, sorted) and what stopped the walk anywhere."""
+
+    files: list[str]
+    diagnostics: list[Diagnostic]
+
+
+def discover(root: Path) -> Discovery:
+    """Content files under `root`: hidden files and folders, and assets/, are skipped; only regular
+    files inside the folder count. A FIFO, device or socket, a symlink that leads out of the folder
+    or into a folder already walked (a loop), and every folder or file that cannot be read are
+    findings, never followed and never an exception."""
     found: list[str] = []
-    pending = [("", str(root))]
+    findings: list[Diagnostic] = []
+    try:
+        top = Path(os.path.realpath(root))
+        visited = {_identity(os.stat(top))}
+    except OSError as error:
+        return Discovery([], [unreadable(".", error, "folder")])
+    pending = [("", str(top))]
     while pending:
         prefix, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(".") or (not prefix and entry.name == ASSETS_DIR):
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            findings.append(unreadable(prefix.rstrip("/") or ".", error, "folder"))
+            continue
+        folders = []
+        for entry in entries:
+            if entry.name.startswith(".") or (not prefix and entry.name == ASSETS_DIR):
+                continue
+            rel = prefix + entry.name
+            is_yaml = entry.name.endswith(YAML_SUFFIXES)
+            try:
+                if entry.is_symlink():
+                    target = Path(os.path.realpath(entry.path))
+                    if target != top and top not in target.parents:
+                        if is_yaml or target.is_dir():
+                            findings.append(_finding(
+                                rel, "file.outside", _("this symbolic link leads out of the content folder: not followed"),
+                                _("copy the file into the content folder instead of linking to it")))
+                        continue
+                info = os.stat(entry.path)
+            except OSError as error:  # a broken link, a path too long, no permission
+                if is_yaml:
+                    findings.append(unreadable(rel, error))
+                elif _is_folder_entry(entry):
+                    findings.append(unreadable(rel, error, "folder"))
+                continue
+            if stat_module.S_ISDIR(info.st_mode):
+                if _identity(info) in visited:
+                    findings.append(_finding(
+                        rel, "file.loop", _("this symbolic link leads to a folder already read (a loop): not followed"),
+                        _("remove the link; a folder is read once")))
                     continue
-                if entry.is_dir():
-                    pending.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.name.endswith(YAML_SUFFIXES):
-                    found.append(prefix + entry.name)
-    return sorted(found)
+                visited.add(_identity(info))
+                folders.append((rel + "/", entry.path))
+            elif is_yaml:
+                if stat_module.S_ISREG(info.st_mode):
+                    found.append(rel)
+                else:
+                    findings.append(not_regular(rel, info.st_mode))
+        pending.extend(reversed(folders))
+    return Discovery(sorted(found), findings)
+
+
+def _is_folder_entry(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=False)  # from the listing itself: no call that can fail again
+    except OSError:
+        return False
+
+
+def _identity(info: os.stat_result) -> tuple[int, int]:
+    return info.st_dev, info.st_ino
+
+
+def _finding(rel: str, code: str, message: str, hint: str) -> Diagnostic:
+    return Diagnostic(code, Severity.ERROR, rel, 1, 1, (), message, hint)
 
 
 def discover_assets(root: Path) -> frozenset[str]:
@@ -118,7 +187,8 @@ def run_check(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     content_dir = Path(content_dir)
-    rels = discover(content_dir)
+    discovery = discover(content_dir)
+    rels = discovery.files
     cache = _Cache(content_dir, limits, cache_dir or default_cache_dir()) if use_cache else None
     schemas = default_schemas()
     files: list[LoadedFile] = []
@@ -140,6 +210,7 @@ def run_check(
     timings["load"] = load_seconds
     t0 = time.perf_counter()
     content, diagnostics = build_content(files)
+    diagnostics += discovery.diagnostics
     content.assets = discover_assets(content_dir)
     content.root = str(content_dir)
     if cache:
@@ -188,6 +259,18 @@ def _stat_key(stat: os.stat_result) -> tuple:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
+def _valid_entry(rel: object, entry: object) -> bool:
+    """An entry of the shape `_Cache` writes (the checksum already vouches for its bytes)."""
+    if not (isinstance(rel, str) and isinstance(entry, list) and len(entry) == 7):
+        return False
+    stat_key, digest, data, found, fingerprint, meaning, _facts = entry
+    return (isinstance(stat_key, tuple | list) and isinstance(digest, str)
+            and isinstance(data, tuple) and len(data) == 2 and isinstance(data[0], bytes)
+            and isinstance(found, tuple) and (fingerprint is None or isinstance(fingerprint, str))
+            and isinstance(meaning, tuple)
+            and all(isinstance(d, tuple) and len(d) == 8 for d in (*found, *meaning)))
+
+
 def _pack(diagnostics: list[Diagnostic]) -> tuple:
     return tuple((d.code, d.severity.value, d.file, d.line, d.column, d.path, d.message, d.hint) for d in diagnostics)
 
@@ -204,7 +287,8 @@ class _Cache:
     Stored with `marshal` (plain values only), written atomically; any unreadable cache is rebuilt.
     """
 
-    VERSION = 5
+    VERSION = 6
+    MAGIC = b"officebook-check-cache\n"
 
     def __init__(self, content_dir: Path, limits: LoadLimits, directory: Path) -> None:
         schema_hash = hashlib.blake2b(digest_size=8)
@@ -213,30 +297,45 @@ class _Cache:
         # Findings are kept as worded: one cache per interface language (and version of its catalogue).
         key = f"{Path(content_dir).resolve()}|{__version__}|{self.VERSION}|{limits}|{schema_hash.hexdigest()}|" \
               f"{i18n.fingerprint()}"
+        self.key = hashlib.blake2b(key.encode(), digest_size=32).digest()
         self.path = directory / f"check-{hashlib.blake2b(key.encode(), digest_size=10).hexdigest()}.marshal"
         self.entries: dict[str, list] = {}
         self.used: set[str] = set()
         self.dirty = False
         try:
-            stored = marshal.loads(self.path.read_bytes())
+            stored = self._verified(self.path.read_bytes())
             if isinstance(stored, dict):
-                self.entries = stored
-        except (OSError, ValueError, EOFError, TypeError):  # missing, partial or foreign: rebuild
+                self.entries = {rel: entry for rel, entry in stored.items() if _valid_entry(rel, entry)}
+        except (OSError, ValueError, EOFError, TypeError):  # missing, partial, damaged or foreign: rebuild
             self.entries = {}
+
+    def _checksum(self, payload: bytes) -> bytes:
+        return hashlib.blake2b(payload, key=self.key, digest_size=32).digest()
+
+    def _verified(self, stored: bytes):
+        """The cache's data if its checksum (keyed by this content folder, version and limits) holds."""
+        header = len(self.MAGIC) + 32
+        if not stored.startswith(self.MAGIC) or len(stored) < header:
+            return None
+        payload = stored[header:]
+        if stored[len(self.MAGIC):header] != self._checksum(payload):
+            return None
+        return marshal.loads(payload)
 
     def get(self, rel: str, path: Path, limits: LoadLimits) -> LoadedFile | None:
         entry = self.entries.get(rel)
-        if not isinstance(entry, list) or len(entry) != 7:
+        if entry is None:
             return None
         try:
-            stat = path.stat()
-            if _stat_key(stat) != tuple(entry[0]):
-                if hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest() != entry[1]:
-                    return None
-                entry[0] = _stat_key(stat)
-                self.dirty = True
+            stat = os.stat(path)
         except OSError:
             return None
+        if _stat_key(stat) != tuple(entry[0]):
+            raw, stat, _ = read_file(path, rel, limits)
+            if raw is None or hashlib.blake2b(raw, digest_size=16).hexdigest() != entry[1]:
+                return None
+            entry[0] = _stat_key(stat)
+            self.dirty = True
         self.used.add(rel)
         packed, parsed = entry[2]
         return LoadedFile(rel, path, None, _unpack(entry[3]), limits, packed=packed, parsed=parsed)
@@ -273,9 +372,15 @@ class _Cache:
         if not (self.dirty or stale):
             return
         try:
+            payload = marshal.dumps(self.entries)
+        except ValueError:  # a value marshal cannot store: no cache this time
+            return
+        temporary = partial_path(self.path)
+        try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=self.path.parent, delete=False, suffix=".tmp") as handle:
-                handle.write(marshal.dumps(self.entries))
-            os.replace(handle.name, self.path)
-        except (OSError, ValueError):  # a read-only cache location, or a value marshal cannot store
-            pass
+            remove_stale(self.path.parent)
+            temporary.write_bytes(self.MAGIC + self._checksum(payload) + payload)
+            os.replace(temporary, self.path)
+        except OSError:  # a read-only cache location or a full disk: the cache is only an optimisation
+            with contextlib.suppress(OSError):
+                temporary.unlink()

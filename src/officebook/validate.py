@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, quoted_list
+from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, listed, quoted_list
 from officebook.i18n import N_, ngettext
 from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
@@ -52,6 +52,10 @@ PLACEHOLDER_TEXT = re.compile(r"^\s*TODO\b")
 # A list definition maps to the definition of its entries.
 CHECKED_DEFS = {"text", "stringOrText", "postRef", "functionRef", "kindRef"}
 LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "procedureRef", "standardRefs": "standardRef"}
+# Long texts: Markdown, whose links and images are checked against the URL policy.
+MARKDOWN_FIELDS = frozenset({"summary", "description", "statement", "rationale", "purpose", "action", "definition",
+                             "introduction"})
+ASSET_DIR = "assets"
 REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
 
 
@@ -141,6 +145,10 @@ class Content:
     @property
     def default_language(self) -> str | None:
         return self.languages[0] if self.languages else None
+
+    @property
+    def allow_html(self) -> bool:
+        return bool(self.manual and self.manual.ok and self.manual.data.get("allow_html") is True)
 
     def files(self) -> Iterator[tuple[str, LoadedFile]]:
         """(kind, file) for manual.yaml, glossary.yaml and every item, in kind order."""
@@ -240,7 +248,7 @@ def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
 def meaning_fingerprint(content: Content, today: dt.date | None = None) -> str:
     """What a file's own semantic findings depend on besides its bytes: languages, the ids of every kind, today."""
     digest = hashlib.blake2b(digest_size=16)
-    digest.update(repr((content.languages, (today or dt.date.today()).isoformat())).encode())
+    digest.update(repr((content.languages, content.allow_html, (today or dt.date.today()).isoformat())).encode())
     for kind in ITEM_KINDS:
         digest.update(f"\x00{kind}\x00".encode())
         digest.update("\x00".join(sorted(content.items[kind])).encode())
@@ -262,6 +270,8 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
         if def_name == "text":
             diagnostics += _check_text(loaded, path, value, content)
             diagnostics += _check_links(loaded, path, value, content)
+            if path and path[-1] in MARKDOWN_FIELDS:
+                diagnostics += check_urls(loaded, path, value, content.allow_html)
         elif def_name == "stringOrText":
             diagnostics += [] if isinstance(value, str) else _check_text(loaded, path, value, content)
         elif def_name == "kindRef":
@@ -318,7 +328,7 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
     if validator == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(k for k in instance if k not in schema.get("properties", {})):
-            hint = did_you_mean(key, allowed) or _("allowed here: {fields}").format(fields=", ".join(allowed))
+            hint = did_you_mean(key, allowed) or _("allowed here: {fields}").format(fields=listed(allowed))
             yield loaded.diagnostic("schema.unknown-key", (*path, key), _("unknown field '{key}'").format(key=key),
                                     hint, at_key=True)
     elif validator == "required" and isinstance(instance, dict):
@@ -335,7 +345,7 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
     elif validator == "enum":
         allowed = [str(v) for v in error.validator_value]
         hint = (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
-            _("use one of: {values}").format(values=", ".join(allowed))
+            _("use one of: {values}").format(values=listed(allowed))
         yield loaded.diagnostic("schema.enum", path, _("{value} is not allowed here").format(value=_describe(instance)),
                                 hint)
     elif validator == "format" or (validator == "pattern" and schema.get("format") == "date"):
@@ -486,7 +496,7 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
     if not languages:
         return []
     if isinstance(value, str):
-        placeholders = _check_placeholder(loaded, path, value, None)
+        placeholders = _check_placeholder(loaded, path, value)
         if len(languages) > 1:
             return [*placeholders, loaded.diagnostic(
                 "i18n.missing", path, _("only in the default language '{lang}'").format(lang=languages[0]),
@@ -497,10 +507,10 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
         return []  # not a text at all: the schema has reported it
     found: list[Diagnostic] = []
     for code, text in value.items():
-        found += _check_placeholder(loaded, (*path, code), text, code)
+        found += _check_placeholder(loaded, (*path, code), text)
         if code not in languages:
             hint = did_you_mean(str(code), languages) or _("manual.yaml lists: {languages}").format(
-                languages=", ".join(languages))
+                languages=listed(languages))
             found.append(loaded.diagnostic("i18n.unknown-language", (*path, code),
                                            _("the language '{lang}' is not listed in manual.yaml").format(lang=code),
                                            hint, at_key=True))
@@ -518,12 +528,71 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
     return found
 
 
-def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any, lang: str | None) -> list[Diagnostic]:
+def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool) -> list[Diagnostic]:
+    """The URL policy, as findings at the link: a local file outside `content/assets/` (a path, a
+    `file:` URL) is an error (never read); a scheme other than http, https, mailto and tel is a
+    warning (removed from every output); a remote image is a warning (never fetched: shown as a link).
+    Item links and missing assets are `_check_links`'s."""
+    from officebook.render.markdown import SAFE_SCHEMES, is_remote_url, link_targets, url_scheme
+
+    texts = value.items() if isinstance(value, dict) else [(None, value)]
+    found: list[Diagnostic] = []
+    for lang, text in texts:
+        if not isinstance(text, str) or not ("](" in text or "]:" in text or "<" in text):
+            continue  # no link, image or autolink can be written without these
+        where = (*path, lang) if lang is not None else path
+        for what, url in link_targets(text, allow_html):
+            shown = _short(url, 60)
+            scheme = url_scheme(url)
+            if scheme is None and asset_target(url) is not None:
+                continue  # under assets/ as written: `_check_links` says whether the file is there
+            if scheme == "file" or (scheme is None and not is_remote_url(url) and _outside_assets(url)):
+                message = (_("the image '{url}' names a local file outside content/assets/: it is never read")
+                           if what == "image" else
+                           _("the link '{url}' names a local file outside content/assets/: it is never read"))
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.outside-assets", message.format(url=shown),
+                    _("put the file in content/assets/ and write its path from content/ (assets/...), "
+                      "or link to a web address")))
+            elif scheme is not None and scheme not in SAFE_SCHEMES:
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.unsafe-url",
+                    _("the link '{url}' uses '{scheme}:', which is removed from every output").format(
+                        url=shown, scheme=scheme),
+                    _("link with http:, https:, mailto: or tel:, or to a file in content/assets/"),
+                    severity=Severity.WARNING))
+            elif what == "image" and is_remote_url(url):
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.remote-image",
+                    _("the image '{url}' is on another server: it is never fetched, readers see a link to it").format(
+                        url=shown),
+                    _("save the image in content/assets/ and write ![...](assets/...)"), severity=Severity.WARNING))
+    return found
+
+
+def _outside_assets(url: str) -> bool:
+    """A relative URL that names a file outside `assets/`; anchors (`#x`) and item links
+    (`kind/id`, the link checker's) are not files."""
+    import posixpath
+    from urllib.parse import unquote
+
+    location = unquote(url.split("#", 1)[0].split("?", 1)[0]).replace("\\", "/")
+    if not location:
+        return False
+    if location.startswith("/"):
+        return True
+    normal = posixpath.normpath(location)
+    first = normal.split("/", 1)[0]
+    if first in ITEM_KINDS or first == "glossary":
+        return False
+    return not (normal.startswith(ASSET_DIR + "/") and normal != ASSET_DIR)
+
+
+def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any) -> list[Diagnostic]:
     """A `TODO` (or `TODO translate: …`) text is a warning: `--strict` fails until it is written."""
     if not isinstance(text, str) or not PLACEHOLDER_TEXT.match(text):
         return []
-    message = _("the text is still the placeholder '{text}'").format(text=_short(text.strip())) if lang is None else \
-        _("the text in '{lang}' is still the placeholder '{text}'").format(lang=lang, text=_short(text.strip()))
+    message = _("the text is still the placeholder '{text}'").format(text=_short(text.strip()))
     return [loaded.diagnostic("text.placeholder", path, message,
                               _("write the text; a placeholder would be published as it is"), severity=Severity.WARNING)]
 
@@ -561,7 +630,7 @@ def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
             steps = content.facts_of("procedures", known[item.id]) or ()
             if item.fragment not in steps:
                 hint = did_you_mean(item.fragment, steps) or _("steps of {procedure}: {steps}").format(
-                    procedure=item.id, steps=", ".join(steps) or _("none"))
+                    procedure=item.id, steps=listed(steps) or _("none"))
                 return "ref.unknown", _("the link '{target}' names no step '{step}' of procedure '{procedure}'").format(
                     target=target, step=item.fragment, procedure=item.id), hint
         return None
@@ -574,7 +643,7 @@ def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
 
 
 def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: str, message: str,
-                        hint: str) -> Diagnostic:
+                        hint: str, severity: Severity = Severity.ERROR) -> Diagnostic:
     """A finding about something inside a (possibly multi-line) text: at the line and column where
     `needle` is written, at or after the text's own start; at the text's start when not found."""
     line, column = loaded.positions.of_value(path)
@@ -587,17 +656,19 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
         if offset >= 0:
             line, column = number, offset + 1
             break
-    return Diagnostic(code, Severity.ERROR, loaded.rel, line, column, path, message, hint)
+    return Diagnostic(code, severity, loaded.rel, line, column, path, message, hint)
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
-    if not isinstance(value, str) or value in content.items[kind]:
+    if not isinstance(value, str):
         return []
     noun = _(KIND_NOUN[kind])
-    existing = content.items[kind]
+    existing = [known for known in content.items[kind] if ID_PATTERN.match(known)]
     if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
         return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
             value=_short(value), noun=noun), _name_one(_suggest_id(value), existing, noun))]
+    if value in content.items[kind]:
+        return []
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
     if others:
         return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
@@ -693,7 +764,7 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
                 found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", j),
                                                _("no step '{step}' in this procedure").format(step=target),
                                                did_you_mean(target, index_of) or
-                                               _("steps here: {steps}").format(steps=", ".join(index_of) or _("none"))))
+                                               _("steps here: {steps}").format(steps=listed(index_of) or _("none"))))
     if found:
         return found  # the graph is incomplete: reachability would only repeat these findings
     reachable = _reach(graph, [0])

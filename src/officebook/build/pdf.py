@@ -33,6 +33,7 @@ from officebook.render.editions import EditionNotes
 from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
+from officebook.tempfiles import partial_path, remove_stale
 
 FONT_ENVIRONMENT_VARIABLE = "OFFICEBOOK_PDF_FONT"
 PANGO_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0"
@@ -157,6 +158,9 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     """
     weasyprint = load_weasyprint()
     check_font_setting(font)
+    assets = Path(manual.content_dir) / "assets" if manual.content_dir else None  # all printing may read of the content
+    for folder in {file.path.parent for file in files}:
+        remove_stale(folder)  # partial files of killed runs
     result = PdfResult()
 
     def prepared():
@@ -174,30 +178,113 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     if jobs <= 1 or len(files) <= 1:
         for file, html in prepared():
             started = time.perf_counter()
-            pages, warnings = render_pdf(weasyprint, html, file.path)
+            pages, warnings = render_pdf(weasyprint, html, file.path, assets=assets, font=font)
             record(file, pages, warnings, time.perf_counter() - started)
         return result
     # "spawn": a fresh interpreter per worker, rather than a fork of one that has loaded Pango.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-        submitted = [(file, pool.submit(_render_in_worker, html, file.path)) for file, html in prepared()]
+        submitted = [(file, pool.submit(_render_in_worker, html, file.path, assets, font)) for file, html in prepared()]
         for file, future in submitted:
             record(file, *future.result())
     return result
 
 
-def _render_in_worker(html: str, path: Path) -> tuple[int, list[str], float]:
+def _render_in_worker(html: str, path: Path, assets: Path | None, font: str | None) -> tuple[int, list[str], float]:
     started = time.perf_counter()
-    pages, warnings = render_pdf(load_weasyprint(), html, path)
+    pages, warnings = render_pdf(load_weasyprint(), html, path, assets=assets, font=font)
     return pages, warnings, time.perf_counter() - started
 
 
-def render_pdf(weasyprint, html: str, path: Path) -> tuple[int, list[str]]:
-    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings."""
+# ---- what WeasyPrint may read -----------------------------------------------------------------------
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+
+class RefusedResource(ValueError):
+    """A resource the print may not read: anything but officebook's files and the manual's assets."""
+
+
+def readable_roots(assets: Path | None, font: str | None) -> tuple[Path, ...]:
+    """Where printing may read files: officebook's own package, `content/assets/`, a configured font file."""
+    roots = [PACKAGE_DIR]
+    if assets is not None:
+        roots.append(Path(assets).resolve())
+    if font and Path(font).is_file():
+        roots.append(Path(font).resolve())
+    return tuple(roots)
+
+
+def allowed_file(url: str, roots: Sequence[Path]) -> Path:
+    """The local file a `file:` URL names, when it lies inside one of `roots` (symlinks resolved);
+    `RefusedResource` for every other URL: other schemes (http, ftp ...), other files."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        raise RefusedResource(f"not fetched while printing: {url}")
+    path = Path(unquote(parts.path)).resolve()
+    if not any(path == root or root in path.parents for root in roots) or not path.is_file():
+        raise RefusedResource(f"not read while printing (outside officebook's files and content/assets/): {url}")
+    return path
+
+
+def restricted_url_fetcher(weasyprint, roots: Sequence[Path]):
+    """A WeasyPrint URL fetcher that serves `data:` URLs (officebook's own images) and the files
+    under `roots`, and refuses everything else without touching the network."""
+    import mimetypes
+
+    def fetch_data(url: str):
+        from urllib.request import urlopen  # data: URLs only: decoded in memory, never a network call
+
+        if not url.lower().startswith("data:"):
+            return None
+        with urlopen(url) as response:
+            return response.read(), response.headers.get_content_type()
+
+    def load(url: str) -> tuple[bytes, str, str]:
+        data = fetch_data(url)
+        if data is not None:
+            return data[0], data[1], url
+        path = allowed_file(url, roots)
+        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream", url
+
+    urls = weasyprint.urls
+    if hasattr(urls, "URLFetcher"):  # WeasyPrint 68 and later
+        class Fetcher(urls.URLFetcher):
+            def fetch(self, url, headers=None):
+                body, mime_type, final = load(url)
+                return urls.URLFetcherResponse(final, body, {"Content-Type": mime_type})
+
+        return Fetcher(allowed_protocols={"file", "data"})
+
+    def fetcher(url: str) -> dict:
+        body, mime_type, final = load(url)
+        return {"string": body, "mime_type": mime_type, "redirected_url": final}
+
+    return fetcher
+
+
+def _without_attachments(document) -> None:
+    """No file is ever embedded in a PDF: drop attachments WeasyPrint collected from the HTML."""
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [link for link in page.links if link[0] != "attachment"]
+
+
+def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
+               font: str | None = None) -> tuple[int, list[str]]:
+    """Lay `html` out and write it to `path` atomically; returns the page count and WeasyPrint's warnings.
+
+    Relative URLs resolve against the content folder (the parent of `assets`); only officebook's
+    files, `assets` and the configured `font` file are read (`restricted_url_fetcher`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial = partial_path(path)
+    base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
+    fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
     with _collect_warnings() as warnings, paused_gc(collect_after=True):
-        document = weasyprint.HTML(string=html, base_url=str(path.parent)).render()
+        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+        _without_attachments(document)
         try:
             document.write_pdf(partial)
             os.replace(partial, path)

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import shutil
-import tempfile
+import stat as stat_module
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -29,16 +29,26 @@ from typing import Any
 import yaml
 
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
+from officebook.collation import chinese_tag_order
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.labels import LANGUAGE_NAMES, label
-from officebook.render.site import SINGULAR, SiteContent, handbook_links, handbook_path, render_site, term_anchors
+from officebook.render.labels import LANGUAGE_NAMES, format_date, label
+from officebook.render.site import (
+    SINGULAR,
+    SiteContent,
+    handbook_links,
+    handbook_path,
+    render_site,
+    term_anchors,
+    theme_text,
+)
+from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, temp_dir
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
-OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
 
@@ -220,10 +230,10 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     info = manual.info
     copyright_parts = [info.organization.get(lang), f"{label('edition', lang)} {info.edition}"]
     if info.effective:
-        copyright_parts.append(f"{label('effective', lang)} {info.effective}")
+        copyright_parts.append(f"{label('effective', lang)} {format_date(info.effective, lang)}")
     defaults: dict = {
-        "site_name": info.title.get(lang),
-        "copyright": " · ".join(copyright_parts),
+        "site_name": theme_text(info.title.get(lang)),
+        "copyright": theme_text(" · ".join(copyright_parts)),
         # System fonts by default: Google Fonts is slow or blocked on many office networks, and
         # Roboto has no Chinese. A font set in mkdocs.yml is used (except in offline builds).
         "theme": {"name": "material", "font": False},
@@ -247,7 +257,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extensions[name] = {**extensions.get(name, {}), **options}
     config["markdown_extensions"] = _as_list(extensions)
 
-    plugins = {"search": {}, "tags": {}}
+    plugins = {"search": {}, "tags": {"tags_sort_by": chinese_tag_order} if lang.split("-")[0] == "zh" else {}}
     for name, options in _entries(user.data.get("plugins")).items():
         plugins[name] = {**plugins.get(name, {}), **options}
     plugins.setdefault("search", {})
@@ -567,7 +577,7 @@ def replace_folder(staging: Path, target: Path) -> None:
     after; if the second rename fails the old site is put back."""
     backup: Path | None = None
     if target.exists():
-        backup = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        backup = staging_dir(target, "old")
         os.rmdir(backup)
         os.rename(target, backup)
     try:
@@ -604,10 +614,12 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     check_output(output, list(protected or []) + ([config_file] if config_file else []))
     user = UserConfig.load(config_file)
     output.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale(output.parent, output.name)  # what killed runs left: staging and backup folders
+    remove_stale_temp()
     # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)).resolve()
+    staging = staging_dir(output, "new").resolve()
     own_work_dir = work_dir is None
-    work = Path(tempfile.mkdtemp(prefix="officebook-site-")) if own_work_dir else Path(work_dir)
+    work = temp_dir("site") if own_work_dir else Path(work_dir)
     timings = {"render": 0.0, "mkdocs": 0.0}
     languages = manual.info.languages
     pages = 0
@@ -630,6 +642,11 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
             "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
         _umask_permissions(staging)
         replace_folder(staging, output)
+    except OSError as error:  # a full disk, a folder we may not write: one clear error
+        shutil.rmtree(staging, ignore_errors=True)
+        where = f" {error.filename}" if error.filename else ""
+        raise SiteBuildError(_("cannot write the site{where}: {reason}").format(
+            where=where, reason=error.strerror or error)) from error
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -644,13 +661,23 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
 
 
 def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every file under `paths` (hidden files skipped)."""
+    """Size and modification time of every content file and asset under `paths` (and of files named
+    in `paths`), found the way `check` finds them: a FIFO, a link loop or a path too long never
+    blocks or stops the watcher."""
+    from officebook.pipeline import discover, discover_assets
+
     found: dict[str, tuple[int, int]] = {}
     for root in paths:
-        candidates = [root] if root.is_file() else sorted(root.rglob("*")) if root.is_dir() else []
+        if root.is_dir():
+            candidates = [root / rel for rel in (*discover(root).files, *sorted(discover_assets(root)))]
+        else:
+            candidates = [root]
         for path in candidates:
-            if path.is_file() and not any(part.startswith(".") for part in path.relative_to(root.parent).parts):
+            try:
                 stat = path.stat()
+            except OSError:
+                continue
+            if stat_module.S_ISREG(stat.st_mode):
                 found[str(path)] = (stat.st_size, stat.st_mtime_ns)
     return found
 
@@ -672,7 +699,7 @@ class LivePreview:
         self.config_file = config_file
         self.check = check
         self.on_pages = on_pages
-        self.work_dir = Path(work_dir) if work_dir else Path(tempfile.mkdtemp(prefix="officebook-serve-"))
+        self.work_dir = Path(work_dir) if work_dir else temp_dir("serve")
         self.own_work_dir = work_dir is None
         self.prepared: PreparedLanguage | None = None
 

@@ -12,7 +12,6 @@ import html
 import posixpath
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 from officebook.model import Manual, Procedure, Ref
 from officebook.textlinks import TextLink, asset_target, item_target, rewrite_links
@@ -90,7 +89,7 @@ def print_links(text: str, manual: Manual, lang: str, *, anchor, step_anchor, st
         asset = asset_target(link.target)
         if asset is not None and asset in manual.assets:
             if link.image and manual.content_dir:
-                return (Path(manual.content_dir).resolve() / asset).as_uri(), None
+                return asset, None  # content-relative: the printer reads it from content/assets/ and nothing else
             return None, None  # a form to download: on paper, its name is what helps
         return None
 

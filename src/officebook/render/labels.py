@@ -7,6 +7,8 @@ to every language you can write.
 
 from __future__ import annotations
 
+import re
+
 LABELS: dict[str, dict[str, str]] = {
     "en": {
         # kinds
@@ -192,6 +194,32 @@ LABELS: dict[str, dict[str, str]] = {
         "no-onboarding": "No onboarding lists have been written for this post yet.",
         "post-page": "Post page",
         "terms-used": "Terms you will meet",
+        # the onboarding reference (officebook.newcomer)
+        "post-at-a-glance": "The post at a glance",
+        "semicolon": "; ",
+        "works-with": "Posts you work with most",
+        "works-with-duties": "on the duties",
+        "works-with-duties-heading": "Duties you share",
+        "works-with-handoffs": "hands work to or from you in",
+        "signoff": "Onboarding sign-off sheet",
+        "signoff-hint": "Fill in a date as each item is done; the mentor and the section chief sign when the month is over. "
+        "What you enter is kept in this browser; print the page for the paper sheet.",
+        "signoff-started": "Start date",
+        "signoff-newcomer": "Newcomer",
+        "signoff-mentor": "Mentor",
+        "signoff-chief": "Section chief",
+        "signoff-item": "Item",
+        "signoff-done-on": "Done on",
+        "signoff-signature": "Signature",
+        "signoff-date": "Date",
+        "procedures-taken-part": "Procedures you take part in",
+        "own-step": "your step",
+        "own-steps-note": "Your steps are marked; the others show who acts before and after you.",
+        "time-limits-kept": "Time limits you keep",
+        "time-limit-applies-to": "Applies to",
+        "time-limit-source": "Where it is set",
+        "forms-used": "Forms you use",
+        "no-forms": "None of this post's duties or procedures links a form.",
         "what-changed": "What changed in this edition",
         "what-changed-intro": "Changes from edition {old} to edition {new}.",
         "what-changed-summary": "{added} added, {removed} removed, {changed} changed.",
@@ -358,7 +386,7 @@ LABELS: dict[str, dict[str, str]] = {
         "first_day": "第一天",
         "first_week": "第一周",
         "first_month": "第一个月",
-        "post-duties": "承担的职责（负责或把关）",
+        "post-duties": "承担的职责（牵头或负责）",
         "procedures-owned": "主责流程",
         "procedures-acted-in": "参与的流程",
         "standards-applying": "适用的标准",
@@ -429,6 +457,31 @@ LABELS: dict[str, dict[str, str]] = {
         "no-onboarding": "本岗位尚未编写入职适应安排。",
         "post-page": "岗位页面",
         "terms-used": "工作中会遇到的术语",
+        # 新进人员适应指引（officebook.newcomer）
+        "post-at-a-glance": "岗位概况",
+        "semicolon": "；",
+        "works-with": "工作联系最多的岗位",
+        "works-with-duties": "共同承担",
+        "works-with-duties-heading": "共同承担的职责",
+        "works-with-handoffs": "流程中前后衔接",
+        "signoff": "到岗适应签收表",
+        "signoff-hint": "每完成一项，填写完成日期；满一个月后由带教人和科室负责人签字确认。填写内容保存在本浏览器中，打印本页即为纸质签收表。",
+        "signoff-started": "到岗日期",
+        "signoff-newcomer": "新进人员",
+        "signoff-mentor": "带教人",
+        "signoff-chief": "科室负责人",
+        "signoff-item": "事项",
+        "signoff-done-on": "完成日期",
+        "signoff-signature": "签字",
+        "signoff-date": "日期",
+        "procedures-taken-part": "参与的工作流程",
+        "own-step": "本岗位",
+        "own-steps-note": "标有“本岗位”的是您承办的步骤，其余步骤说明前后由谁办理。",
+        "time-limits-kept": "需遵守的时限",
+        "time-limit-applies-to": "事项",
+        "time-limit-source": "出处",
+        "forms-used": "常用表单",
+        "no-forms": "本岗位的职责和流程尚未链接表单。",
         "what-changed": "本版变更",
         "what-changed-intro": "第 {old} 版至第 {new} 版的变更。",
         "what-changed-summary": "新增 {added} 项，删除 {removed} 项，修改 {changed} 项。",
@@ -516,6 +569,16 @@ def label(key: str, lang: str, **values: object) -> str:
     if text is None:
         text = LABELS[FALLBACK_LANGUAGE][key]
     return text.format(**values) if values else text
+
+
+def format_date(value: str, lang: str) -> str:
+    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO dates are plain
+    English office usage too)."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
+    if not match or lang.lower().split("-")[0] not in {"zh", "ja"}:
+        return str(value)
+    year, month, day = match.groups()
+    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def raci_cell(role: str, lang: str) -> str:

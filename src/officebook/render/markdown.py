@@ -1,13 +1,18 @@
-"""Content Markdown: rendered to HTML, passed through into generated pages, or reduced to plain text.
+"""Content Markdown: one sanitising path for every output, and plain text escaped as text.
 
-Long texts of the content model are Markdown. Raw HTML in them is escaped unless the manual sets
-`allow_html: true`; links to `javascript:`, `vbscript:` and `data:` URLs are always neutralised.
+Content is untrusted (many hands write a manual, the whole office reads it). Every Markdown text goes
+the same way: officebook's own Markdown renderer turns it into HTML (raw HTML in it escaped unless
+the manual sets `allow_html: true`), then nh3 (the Ammonia allow-list sanitiser) keeps only allowed
+tags, attributes and URLs. No escaping rules per Markdown syntax: whatever trick the Markdown plays,
+the sanitiser sees the HTML a browser would see.
 
-- `render_markdown(text, allow_html)` renders to an HTML fragment (the handbook, SVG labels).
-- `markdown_source(text, allow_html, ...)` returns Markdown to embed in a generated MkDocs page:
-  the Markdown is kept (so headings reach the table of contents and search), raw HTML and
-  attribute lists are escaped, an unclosed code fence is closed and headings can be demoted.
-- `plain_text(text)` strips the Markdown to plain text (flowchart boxes, link titles).
+- `render_markdown(text, allow_html)`: sanitised HTML (the handbook, SVG labels, changelogs).
+- `site_markdown(text, allow_html, ...)`: the sanitised HTML laid out for a generated MkDocs page,
+  inert to any Markdown extension the site enables; headings stay Markdown headings (plain text),
+  so they reach the table of contents and search as before.
+- `markdown_text(text)`: plain text (a title, a name) as Markdown that shows exactly that text.
+- `plain_text(text)`: the text of content Markdown without markup (flowchart boxes, descriptions).
+- `link_target(url)`: the URL policy (http, https, mailto, tel and relative URLs; nothing else).
 """
 
 from __future__ import annotations
@@ -16,31 +21,119 @@ import html
 import re
 import xml.etree.ElementTree as etree
 from functools import lru_cache
+from html.parser import HTMLParser
 
 import markdown
+import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-UNSAFE_SCHEMES = ("javascript:", "vbscript:", "data:")
-_CONTROL_AND_SPACE = re.compile(r"[\x00-\x20\x7f]+")
+# ---- the URL policy --------------------------------------------------------------------------------
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_IGNORED_IN_URL = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme of `url` as a browser reads it (entities decoded, controls and spaces dropped,
+    lower case), or None for a relative URL."""
+    normalised = _IGNORED_IN_URL.sub("", html.unescape(url))
+    match = _SCHEME.match(normalised)
+    return match.group(1).lower() if match else None
 
 
 def is_unsafe_url(url: str) -> bool:
-    """True for a URL a browser would run as script (`javascript:`, also when entity-encoded)."""
-    normalised = _CONTROL_AND_SPACE.sub("", html.unescape(url)).lower()
-    return normalised.startswith(UNSAFE_SCHEMES)
+    """True for a URL with a scheme other than http, https, mailto and tel (`javascript:`, `data:`, ...)."""
+    scheme = url_scheme(url)
+    return scheme is not None and scheme not in SAFE_SCHEMES
 
 
-# ---- HTML ---------------------------------------------------------------------------------------
+def is_remote_url(url: str) -> bool:
+    """True for a URL that leaves the manual: it has a scheme, or starts with `//`."""
+    return url_scheme(url) is not None or _IGNORED_IN_URL.sub("", url).startswith(("//", "\\\\", "/\\", "\\/"))
 
 
-class _SafeUrls(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        for element in root.iter():
-            for attribute in ("href", "src"):
-                value = element.get(attribute)
-                if value is not None and is_unsafe_url(value):
-                    element.set(attribute, "")
+def link_target(url: str) -> str | None:
+    """Where a link or image in content may point: the URL itself when its scheme is allowed or it
+    is relative, None (the attribute is dropped) otherwise. The one place that decides."""
+    return None if is_unsafe_url(url) else url
+
+
+# ---- sanitising ------------------------------------------------------------------------------------
+
+# What officebook's Markdown renderer produces from plain Markdown.
+MARKDOWN_TAGS = frozenset({
+    "p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a", "img",
+    "h1", "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+})
+# `allow_html: true` widens the tags; never script, style, forms, frames or embedded objects.
+HTML_TAGS = MARKDOWN_TAGS | frozenset({
+    "span", "div", "details", "summary", "sub", "sup", "del", "ins", "s", "mark", "kbd", "abbr",
+    "dl", "dt", "dd", "b", "i", "u", "small", "caption", "colgroup", "col", "tfoot", "figure",
+    "figcaption", "q", "cite", "dfn", "var", "samp", "ruby", "rt", "rp", "time", "wbr",
+})
+MARKDOWN_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+}
+HTML_ATTRIBUTES = {
+    **MARKDOWN_ATTRIBUTES,
+    "*": {"class", "title", "lang", "dir"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "ol": {"start", "type", "reversed"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "td": {"style", "colspan", "rowspan"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "details": {"open"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "q": {"cite"},
+    "del": {"cite", "datetime"},
+    "ins": {"cite", "datetime"},
+}
+_URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and is_remote_url(value):
+        return None  # never fetched, by the build or by the reader's browser (see _RemoteImagesAsLinks)
+    if attribute in _URL_ATTRIBUTES:
+        return link_target(value)
+    return value
+
+
+@lru_cache(maxsize=2)
+def _cleaner(allow_html: bool) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(HTML_TAGS if allow_html else MARKDOWN_TAGS),
+        attributes={tag: set(names) for tag, names in (HTML_ATTRIBUTES if allow_html else MARKDOWN_ATTRIBUTES).items()},
+        attribute_filter=_keep_attribute,
+        url_schemes=set(SAFE_SCHEMES),
+        filter_style_properties={"text-align"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def sanitise_html(fragment: str, allow_html: bool) -> str:
+    """An HTML fragment reduced to the allowed tags, attributes and URL schemes."""
+    return _cleaner(allow_html).clean(fragment)
+
+
+# ---- rendering -------------------------------------------------------------------------------------
+
+# C0 and C1 control characters but tab and line feed: never meaningful in a text, and STX/ETX are
+# Python-Markdown's own placeholder markers.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    return _CONTROLS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 class _EscapeHtml(Extension):
@@ -49,194 +142,213 @@ class _EscapeHtml(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_SafeUrls(md), "officebook_safe_urls", 1)
 
 
-class _SafeUrlsOnly(Extension):
+class _RemoteImages(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("img"):
+            source = element.get("src", "")
+            if is_remote_url(source):
+                text, tail = element.get("alt") or source, element.tail
+                element.clear()
+                element.tag, element.text, element.tail = "a", text, tail
+                element.set("href", source)
+
+
+class _RemoteImagesAsLinks(Extension):
+    """A remote image (`![plan](https://...)`) becomes a link to it: no build fetches it, and no
+    reader's browser loads it unasked (a tracking pixel); `officebook check` warns."""
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.treeprocessors.register(_SafeUrls(md), "officebook_safe_urls", 1)
+        md.treeprocessors.register(_RemoteImages(md), "officebook_remote_images", 1)
 
 
-@lru_cache(maxsize=2)
-def _converter(allow_html: bool) -> markdown.Markdown:
-    extensions: list = ["tables", _SafeUrlsOnly() if allow_html else _EscapeHtml()]
-    if allow_html:
-        extensions.append("md_in_html")
+@lru_cache(maxsize=4)
+def _converter(allow_html: bool, remote_images: bool = False) -> markdown.Markdown:
+    extensions: list = ["tables", "fenced_code"]
+    extensions.append("md_in_html" if allow_html else _EscapeHtml())
+    if not remote_images:
+        extensions.append(_RemoteImagesAsLinks())
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-def render_markdown(text: str, allow_html: bool) -> str:
-    """Render content Markdown to an HTML fragment; raw HTML is escaped unless `allow_html`."""
-    converter = _converter(allow_html)
+def _render_unsanitised(text: str, allow_html: bool, remote_images: bool = False) -> str:
+    converter = _converter(allow_html, remote_images)
     try:
-        return converter.convert(text)
+        return converter.convert(strip_controls(text))
     finally:
         converter.reset()
 
 
+@lru_cache(maxsize=4096)
+def render_markdown(text: str, allow_html: bool) -> str:
+    """Content Markdown as sanitised HTML; raw HTML is escaped unless `allow_html` (then sanitised)."""
+    return sanitise_html(_render_unsanitised(text, allow_html), allow_html)
+
+
+class _Targets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        wanted = {"a": ("link", "href"), "img": ("image", "src")}.get(tag)
+        if wanted:
+            value = dict(attrs).get(wanted[1])
+            if value is not None:
+                self.found.append((wanted[0], value))
+
+
+def link_targets(text: str, allow_html: bool) -> list[tuple[str, str]]:
+    """`("link" | "image", URL)` for every link and image of content Markdown, as the renderer reads
+    it (raw HTML included when `allow_html`), before the URL policy applies."""
+    parser = _Targets()
+    parser.feed(_render_unsanitised(text, allow_html, remote_images=True))
+    parser.close()
+    return parser.found
+
+
 _TAG = re.compile(r"<[^>]*>")
 _SPACE_RUN = re.compile(r"[ \t\r\n]+")
-
-
 _MARKUP = re.compile(r"[\\`*_\[\]<>&#!|~=+-]|^\s*\d+[.)]|\n\s*\n")
 
 
 @lru_cache(maxsize=65536)
 def plain_text(text: str) -> str:
-    """The text of content Markdown without markup, on one line."""
+    """The text of content Markdown without markup, on one line (to be escaped where it is used)."""
     if not _MARKUP.search(text):  # no markup at all: most titles and summaries
-        return _SPACE_RUN.sub(" ", text).strip()
-    rendered = render_markdown(text, allow_html=False)
+        return _SPACE_RUN.sub(" ", strip_controls(text)).strip()
+    rendered = _render_unsanitised(text, allow_html=False)
     return _SPACE_RUN.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 
-# ---- Markdown passthrough -------------------------------------------------------------------------
+# ---- embedding in generated Markdown pages ---------------------------------------------------------
 
-_FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})")
-_HEADING = re.compile(r"^(?P<indent> {0,3})(?P<hashes>#{1,6})(?=[ \t]|$)")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
-_AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.-]*://[^<>\s]*|[^<> !]+@[^@<> ]+)>")
-_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
-_REFERENCE_URL = re.compile(r"^( {0,3}\[[^\]]+\]:\s*<?)(\S*?)(>?(?:\s|$))", re.MULTILINE)
-
-
-def markdown_source(text: str, allow_html: bool, *, top_heading: int | None = None) -> str:
-    """Content Markdown made safe to embed in a generated page.
-
-    Raw HTML and attribute lists (`{: onclick=...}`) are escaped unless `allow_html`; unsafe link
-    URLs are emptied; an unclosed code fence is closed so it cannot swallow the rest of the page.
-    With `top_heading`, headings are demoted so the highest one has that level (capped at 6).
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    lines = text.split("\n")
-    segments = _split_fences(lines)
-    shift = _heading_shift(segments, top_heading)
-    out: list[str] = []
-    for is_code, segment_lines in segments:
-        if is_code:
-            out.extend(segment_lines)
-            continue
-        prose = "\n".join(_shift_heading(line, shift) for line in segment_lines)
-        out.append(_escape_prose(prose, allow_html))
-    return "\n".join(out)
+# Every ASCII character that any Markdown syntax or extension could act on (emphasis, code, links,
+# attribute lists, tables, snippets, emoji, smart quotes...) is written as a numeric character
+# reference: browsers show the character, Markdown sees no syntax. Line breaks too, so the HTML is
+# one line that no line-based preprocessor (fences, snippets) can take for its own.
+_MARKDOWN_ACTIVE = {ord(c): f"&#{ord(c)};" for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"}
+_MARKDOWN_ACTIVE.update({ord("\n"): "&#10;", ord("\t"): "&#9;"})
 
 
-def _split_fences(lines: list[str]) -> list[tuple[bool, list[str]]]:
-    """Alternate prose and fenced-code segments; an unclosed fence is closed at the end."""
-    segments: list[tuple[bool, list[str]]] = []
-    prose: list[str] = []
-    index = 0
-    while index < len(lines):
-        opening = _FENCE_OPEN.match(lines[index])
-        if not opening:
-            prose.append(lines[index])
-            index += 1
-            continue
-        if prose:
-            segments.append((False, prose))
-            prose = []
-        fence = opening["fence"]
-        closing = re.compile(rf"^[ \t]*{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$")
-        code = [lines[index]]
-        index += 1
-        while index < len(lines) and not closing.match(lines[index]):
-            code.append(lines[index])
-            index += 1
-        if index < len(lines):
-            code.append(lines[index])
-            index += 1
-        else:
-            code.append(opening["indent"] + fence)
-        segments.append((True, code))
-    if prose:
-        segments.append((False, prose))
-    return segments
+def markdown_text(text: str) -> str:
+    """Plain text as inert Markdown: shows exactly `text`, interpreted as neither Markdown nor HTML."""
+    return _SPACE_RUN.sub(" ", strip_controls(text)).translate(_MARKDOWN_ACTIVE)
 
 
-def _heading_shift(segments: list[tuple[bool, list[str]]], top_heading: int | None) -> int:
+def _inert(text: str) -> str:
+    return strip_controls(text).translate(_MARKDOWN_ACTIVE)
+
+
+_VOID = frozenset({"br", "hr", "img", "col", "wbr"})
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+
+
+class _Blocks(HTMLParser):
+    """Re-serialises sanitised HTML as top-level blocks: ("html", one inert line) or
+    ("heading", level, plain text)."""
+
+    def __init__(self, shift: int) -> None:
+        super().__init__(convert_charrefs=True)
+        self.shift = shift
+        self.blocks: list[tuple] = []
+        self.current: list[str] = []
+        self.depth = 0
+        self.heading: list[str] | None = None
+        self.heading_level = 0
+
+    def _level(self, tag: str) -> int:
+        return min(6, _HEADINGS[tag] + self.shift)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.depth == 0 and tag in _HEADINGS:
+            self.heading, self.heading_level = [], self._level(tag)
+            self.depth += 1
+            return
+        if self.heading is not None:
+            self.depth += 0 if tag in _VOID else 1
+            return
+        name = f"h{self._level(tag)}" if tag in _HEADINGS else tag
+        attributes = "".join(f' {key}="{_inert(value or "")}"' for key, value in attrs)
+        self.current.append(f"<{name}{attributes}>")
+        if tag not in _VOID:
+            self.depth += 1
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        self.depth = max(0, self.depth - 1)
+        if self.heading is not None:
+            if self.depth == 0:
+                self.blocks.append(("heading", self.heading_level, "".join(self.heading)))
+                self.heading = None
+            return
+        name = f"h{self._level(tag)}" if tag in _HEADINGS else tag
+        self.current.append(f"</{name}>")
+        if self.depth == 0:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.heading is not None:
+            self.heading.append(data)
+        elif self.depth or data.strip():
+            self.current.append(_inert(data))
+            if not self.depth:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.current:
+            self.blocks.append(("html", "".join(self.current)))
+            self.current = []
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+
+
+def _heading_shift(fragment: str, top_heading: int | None) -> int:
     if top_heading is None:
         return 0
-    levels = [
-        len(match["hashes"])
-        for is_code, lines in segments
-        if not is_code
-        for line in lines
-        if (match := _HEADING.match(line))
-    ]
-    levels += [
-        1 if lines[i].lstrip().startswith("=") else 2
-        for is_code, lines in segments
-        if not is_code
-        for i in range(1, len(lines))
-        if _SETEXT.match(lines[i]) and lines[i - 1].strip() and not _is_list_or_rule(lines[i - 1])
-    ]
+    levels = [int(n) for n in re.findall(r"<h([1-6])[\s>]", fragment)]
     return max(0, top_heading - min(levels)) if levels else 0
 
 
-def _is_list_or_rule(line: str) -> bool:
-    return bool(re.match(r"^\s*([-*+]|\d+[.)])(\s|$)", line)) or bool(_SETEXT.match(line))
+_BLOCK_START = re.compile(r"<(p|div|ul|ol|pre|table|blockquote|hr|dl|details|figure|h[1-6])[\s>]")
 
 
-def _shift_heading(line: str, shift: int) -> str:
-    if not shift:
-        return line
-    match = _HEADING.match(line)
-    if not match:
-        return line
-    level = min(6, len(match["hashes"]) + shift)
-    return match["indent"] + "#" * level + line[match.end():]
+def site_markdown(text: str, allow_html: bool, *, top_heading: int | None = None, css_class: str = "",
+                  inline: bool = False) -> str:
+    """Content Markdown for a generated MkDocs page: the sanitised HTML, inert to Markdown.
 
-
-def _escape_prose(prose: str, allow_html: bool) -> str:
-    """Escape raw HTML and attribute lists outside code spans; neutralise unsafe URLs."""
-    pieces: list[str] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(prose):
-        pieces.append(_escape_text(prose[position:span.start()], allow_html))
-        pieces.append(span.group(0))
-        position = span.end()
-    pieces.append(_escape_text(prose[position:], allow_html))
-    return "".join(pieces)
-
-
-def _escape_text(text: str, allow_html: bool) -> str:
-    text = _neutralise_inline_links(text)
-    text = _REFERENCE_URL.sub(
-        lambda m: m.group(1) + ("#" if is_unsafe_url(m.group(2)) else m.group(2)) + m.group(3), text
-    )
-    if allow_html:
-        return text
-    pieces: list[str] = []
-    position = 0
-    for link in _AUTOLINK.finditer(text):
-        pieces.append(_escape_html_and_attributes(text[position:link.start()]))
-        pieces.append(link.group(0))
-        position = link.end()
-    pieces.append(_escape_html_and_attributes(text[position:]))
-    return "".join(pieces)
-
-
-def _neutralise_inline_links(text: str) -> str:
-    """`[x](javascript:...)` becomes `[x]()`; the parenthesised destination is matched with nesting."""
-    pieces: list[str] = []
-    position = 0
-    while (start := text.find("](", position)) != -1:
-        depth, end = 1, start + 2
-        while end < len(text) and depth:
-            depth += {"(": 1, ")": -1}.get(text[end], 0)
-            end += 1
-        destination = text[start + 2:end - 1].strip().lstrip("<").split(maxsplit=1)
-        if depth == 0 and destination and is_unsafe_url(destination[0]):
-            pieces.append(text[position:start] + "]()")
+    Top-level headings become Markdown headings of their plain text (demoted so the highest has
+    level `top_heading`), so they reach the page's table of contents and search. With `css_class`
+    the whole text is one `<div>` of that class (headings inside it stay HTML); with `inline` it is
+    one line for a list item or table cell (a single paragraph loses its `<p>`).
+    """
+    fragment = render_markdown(text, allow_html)
+    parser = _Blocks(_heading_shift(fragment, top_heading))
+    parser.feed(fragment)
+    parser.close()
+    if css_class or inline:
+        line = "".join(block[1] if block[0] == "html" else _heading_html(block) for block in parser.blocks)
+        if inline:
+            single = re.fullmatch(r"<p>((?:(?!</?p>).)*)</p>", line)
+            return single.group(1) if single else line
+        return f'<div class="{css_class}">{line}</div>'
+    out = []
+    for block in parser.blocks:
+        if block[0] == "heading":
+            out.append("#" * block[1] + " " + markdown_text(block[2]))
         else:
-            pieces.append(text[position:start + 2])
-            end = start + 2
-        position = end
-    pieces.append(text[position:])
-    return "".join(pieces)
+            line = block[1]
+            out.append(line if _BLOCK_START.match(line) else f"<div>{line}</div>")
+    return "\n\n".join(out)
 
 
-def _escape_html_and_attributes(text: str) -> str:
-    text = _HTML_START.sub("&lt;", text)
-    return re.sub(r"(?<!\\)\{", r"\\{", text)
+def _heading_html(block: tuple) -> str:
+    _, level, text = block
+    return f"<h{level}>{_inert(text)}</h{level}>"

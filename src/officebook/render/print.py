@@ -23,11 +23,13 @@ from markupsafe import Markup, escape
 
 from officebook.collation import sort_key
 from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
+from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
 from officebook.render.markdown import render_markdown
+from officebook.render.orgchart import orgchart_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -452,22 +454,30 @@ class _Context:
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
-    def flowchart(self, procedure_id: str) -> Markup:
-        """The procedure's swimlane flowchart under its number and title: the web manual's drawing,
-        drawn by WeasyPrint as vectors at full size.
+    def orgchart(self, highlight_post: str | None = None) -> Markup:
+        """The organisation chart (vector, as on the web), with `highlight_post`'s box tinted."""
+        svg = orgchart_svg(self.manual, self.lang, id_prefix=f"org-{highlight_post or 'all'}",
+                           highlight_post=highlight_post, around=highlight_post is not None)
+        return Markup('<img class="orgchart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+            label("org-chart", self.lang), base64.b64encode(svg.encode()).decode("ascii"))
+
+    def terms_used(self, post: str) -> tuple:
+        """The glossary terms the post's work uses (officebook.newcomer), in this language's order."""
+        used = {id(self.manual.glossary[i]) for i in terms_used(self.manual, post, self.lang)}
+        return tuple(term for term in self.glossary_terms() if id(term) in used)
+
+    def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
+        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors
+        at full size.
 
         It is cut into horizontal bands just under each box, one table row each, with the lane
         headers as the table's head: a chart that fits the space left follows the steps on the same
-        page, one that fits a page but not the space left starts on the next page, and a longer one
-        breaks between steps and repeats the lanes on the next page. A chart
-        too wide for the portrait column at 7.5 pt (more than six lanes) goes on landscape pages.
-        Each band is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
-        never sees the SVG's markup, which makes the handbook print about a tenth faster.
+        page, and a long one breaks between steps and repeats the lanes on the next page. Each band
+        is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser never
+        sees the SVG's markup, which makes the handbook print about a tenth faster.
         """
-        procedure = self.manual.procedures[procedure_id]
-        prefix = anchor("procedures", procedure_id) + "--flow"
-        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix)
-        title = flowchart_title(procedure, self.lang)
+        layout = self._flowchart_layout(procedure_id, highlight_post)
+        title = flowchart_title(layout.procedure, self.lang)
 
         def image(svg: str, alt: str) -> Markup:
             return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(
@@ -476,18 +486,30 @@ class _Context:
         rows = [Markup("<tr><td>{}</td></tr>").format(image(layout.svg_band(top, bottom, describe=index == 0),
                                                             title if index == 0 else ""))
                 for index, (top, bottom) in enumerate(layout.bands())]
+        return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
+                      '<tbody>{}</tbody></table>').format(
+            layout.prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+
+    def _flowchart_layout(self, procedure_id: str, highlight_post: str | None = None) -> FlowchartLayout:
+        prefix = anchor("procedures", procedure_id) + "--flow"
+        return FlowchartLayout(self.manual.procedures[procedure_id], self.manual, self.lang, prefix,
+                               highlight_post=highlight_post)
+
+    def flowchart_figure(self, procedure_id: str) -> Markup:
+        """The flowchart under the procedure's number and title, for the handbook. One that fits a
+        page but not the space left starts on the next page (`whole`); one too wide for the portrait
+        column at 7.5 pt (more than six lanes) goes on landscape pages."""
+        layout = self._flowchart_layout(procedure_id)
         number = self.number("procedures", procedure_id)
         caption = self.label("flowchart-caption", number=number + self.number_gap if number else "",
-                             title=procedure.title.get(self.lang))
+                             title=layout.procedure.title.get(self.lang))
         column = PORTRAIT_COLUMN_PX[self.style]
         landscape = layout.width > column * FLOWCHART_SHRINK
         classes = " landscape" if landscape else ""
         if layout.height * min(1.0, column / layout.width) <= FLOWCHART_WHOLE_HEIGHT * (0.6 if landscape else 1):
             classes += " whole"  # it fits one page: keep it whole rather than split it over two
-        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>'
-                      '<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
-                      '<tbody>{}</tbody></table></figure>').format(
-            classes, caption, prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>{}</figure>').format(
+            classes, caption, self.flowchart(procedure_id))
 
 
 def _shift_headings(html: str, top: int) -> str:
@@ -628,16 +650,6 @@ def chapter_number(number: int, lang: str) -> str:
 def _chapter_number(number: int, context: _Context) -> str:
     """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
     return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
-
-
-def format_date(value: str, lang: str) -> str:
-    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO is plain
-    English office usage too)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if not match or html_lang(lang).split("-")[0] not in {"zh", "ja"}:
-        return str(value)
-    year, month, day = match.groups()
-    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def cover_date(value: str | None, lang: str) -> str:

@@ -30,8 +30,8 @@ from officebook.collation import sort_key
 from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
 from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, label, raci_cell
-from officebook.render.markdown import markdown_source, plain_text
+from officebook.render.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
+from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
 from officebook.render.orgchart import orgchart_svg
 
 if TYPE_CHECKING:
@@ -113,16 +113,10 @@ def checklist_scope(manual: Manual) -> str:
 
 # ---- Markdown text helpers -----------------------------------------------------------------------
 
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]{}#|!])")
-
-
 @lru_cache(maxsize=65536)
 def inline(text: str) -> str:
-    """Plain text (a title, a name) safe to embed inline in Markdown, tables included."""
-    text = escape(text, quote=False)
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
-    text = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", text)
-    return re.sub(r"^([-+])(\s)", r"\\\1\2", text).replace("\n", " ")
+    """Plain text (a title, a name) safe to embed anywhere in Markdown, tables and headings included."""
+    return markdown_text(text)
 
 
 @lru_cache(maxsize=65536)
@@ -153,17 +147,20 @@ class PageContext:
     def plain(self, value: Text | None) -> str:
         return plain_text(value.get(self.lang)) if value else ""
 
-    def md(self, value: Text | None, top_heading: int | None = None) -> str:
-        """A Markdown text of the content, made safe to embed."""
+    def md(self, value: Text | None, top_heading: int | None = None, css_class: str = "") -> str:
+        """A Markdown text of the content, sanitised, as blocks of the page (see site_markdown)."""
         if not value:
             return ""
-        text = site_links(value.get(self.lang), self.manual, self.lang, self.path,
-                          step_label=lambda number: label("step-number", self.lang, number=number))
-        return markdown_source(text, self.allow_html, top_heading=top_heading)
+        return site_markdown(self._linked(value), self.allow_html, top_heading=top_heading, css_class=css_class)
 
     def md_inline(self, value: Text | None) -> str:
-        """Content Markdown inside a list item or table cell: one block, continuation indented."""
-        return indent(self.md(value))
+        """Content Markdown inside a list item or table cell: sanitised HTML on one line."""
+        return site_markdown(self._linked(value), self.allow_html, inline=True) if value else ""
+
+    def _linked(self, value: Text) -> str:
+        """The text in this language with item and asset links pointing at their pages and files."""
+        return site_links(value.get(self.lang), self.manual, self.lang, self.path,
+                          step_label=lambda number: label("step-number", self.lang, number=number))
 
     def entry_text(self, entry) -> str:
         """A checklist entry: a step's or task's action is Markdown, duty titles and criteria are plain text."""
@@ -237,6 +234,10 @@ class PageContext:
     def raci_cell(self, role: str) -> str:
         return raci_cell(role, self.lang)
 
+    def date(self, value: str | None) -> str:
+        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
+        return format_date(value, self.lang) if value else ""
+
 
 # ---- back-references -----------------------------------------------------------------------------
 
@@ -307,12 +308,19 @@ def _environment() -> jinja2.Environment:
     return environment
 
 
+def theme_text(text: str) -> str:
+    """Plain text for a place where MkDocs and Material insert values as HTML (page and site titles,
+    navigation, meta description, tags, footer): escaped, so it shows as written and runs nothing."""
+    return escape(" ".join(strip_controls(text).split()), quote=True)
+
+
 def front_matter(title: str, *, description: str = "", tags: Iterable[str] = (), extra: dict | None = None) -> str:
-    data: dict = {"title": title}
+    """A page's front matter; its plain texts are escaped (`theme_text`), as Material shows them raw."""
+    data: dict = {"title": theme_text(title)}
     if description:
-        data["description"] = description
+        data["description"] = theme_text(description)
     if tags:
-        data["tags"] = list(tags)
+        data["tags"] = [theme_text(tag) for tag in tags]
     data.update(extra or {})
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
 
@@ -416,7 +424,7 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
             section.append({label("org-chart", lang): SPECIAL_PAGES["org-chart"]})
         ids = _kind_order(manual, kind)
         if len(ids) <= item_limit:
-            section += [{manual.kind(kind)[i].title.get(lang): item_path(Ref(kind, i))} for i in ids]
+            section += [{theme_text(manual.kind(kind)[i].title.get(lang)): item_path(Ref(kind, i))} for i in ids]
         nav.append({label(kind, lang): section})
     nav += editions.edition_nav(notes, lang)
     nav.append({label("glossary", lang): SPECIAL_PAGES["glossary"]})
