@@ -183,13 +183,14 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3, back to step 1" in review
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    # the chart follows the steps, named by the procedure's number and title, cut into one band per step
-    chart = re.search(r'</table>\s*<figure class="flowchart">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
+    # the chart follows the steps, named by the procedure's number and title, cut into bands under boxes
+    chart = re.search(r'</table>\s*<figure class="flowchart whole">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
                       r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
                       r'(.*?)</table>', review, re.DOTALL)
     assert chart, review
     images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
-    assert [alt for alt, _ in images] == ["", "Flowchart: Document review", "", ""]  # lane headers, then 3 steps
+    alts = [alt for alt, _ in images]  # lane headers, then bands of steps
+    assert alts[:2] == ["", "Flowchart: Document review"] and set(alts[2:]) <= {""}
     svgs = [base64.b64decode(data).decode() for _, data in images]
     assert all(svg.startswith("<svg") for svg in svgs)
     assert 'id="procedures--document-review--flow-title"' in svgs[1]
@@ -308,3 +309,18 @@ def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
     assert paper_forms(manual, "intern", "zh") == ()
     html = booklet_html(manual, "intern", "zh")
     assert 'id="form-none"' in html and "本岗位没有检查清单。" in html
+
+
+def test_a_flowchart_of_more_than_six_lanes_prints_on_landscape_pages():
+    from dataclasses import replace
+
+    manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
+    assert 'class="flowchart landscape' not in handbook_html(manual, "zh")
+    posts = list(manual.posts)[:8]
+    meeting = manual.procedures["government-meeting"]
+    steps = tuple(replace(step, actor=posts[index % 8]) for index, step in enumerate(meeting.steps))
+    wide = replace(manual, procedures={**manual.procedures, meeting.id: replace(meeting, steps=steps)})
+    html = handbook_html(wide, "zh")
+    assert html.count('class="flowchart landscape') == 1
+    assert re.search(r'<figure class="flowchart landscape[^"]*"><figcaption>[^<]+{}流程图'.format(meeting.title.get("zh")), html)
+

@@ -263,6 +263,11 @@ def test_wrap_keeps_chinese_punctuation_off_line_starts():
     assert wrap("word " * 20, 80, 12, max_lines=2)[-1].endswith("…")
 
 
+def test_wrap_leaves_no_lone_chinese_character_on_the_last_line():
+    assert wrap("拟写审核意见", 60, 12.5) == ["拟写审核", "意见"]
+    assert wrap("审核。", 25, 12.5) == ["审", "核。"]  # closing punctuation stays with its character
+
+
 def test_wrap_moves_a_word_too_long_for_the_short_first_line_to_the_second():
     assert wrap("countersign is due", 100, 12.5, first_width=60, overhang=7)[:2] == ["", "countersign is"]
     assert all(text_width(line, 12.5) <= 107 for line in wrap("x" * 40, 100, 12.5, overhang=7))

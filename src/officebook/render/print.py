@@ -51,6 +51,15 @@ _CJK_VARIANTS = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
 _LATIN_SERIF = ("Noto Serif", "Source Serif 4", "Liberation Serif", "DejaVu Serif")
 _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
 
+# The portrait text column in CSS px: 172 mm in the modern style, 156 mm in the official one. A
+# flowchart scaled down to it keeps its smallest text (11 px labels, 8.25 pt at full size) at 7.5 pt
+# while it is at most 1.1 times as wide; a wider one prints on landscape pages.
+PORTRAIT_COLUMN_PX = {"modern": 650, "official": 589}
+FLOWCHART_SHRINK = 1.1
+# A printed flowchart up to this tall (CSS px, 210 mm; 60 % of it on a landscape page) fits one page
+# under its caption in either style, and is kept whole; a taller one breaks between steps.
+FLOWCHART_WHOLE_HEIGHT = 794
+
 PRINT_STYLES = ("official", "modern")
 """`official`: the look of a Chinese office's internal documents (white cover, 一、（一）1.（1）headings
 in 黑体 and 楷体, a Song or Fangsong body, page numbers "— 3 —" at the outer edge, Chinese dates);
@@ -508,18 +517,17 @@ class _Context:
         return tuple(term for term in self.glossary_terms() if id(term) in used)
 
     def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
-        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
+        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors
+        at full size.
 
-        It is cut into horizontal bands right under each box, one table row each, with the lane
+        It is cut into horizontal bands just under each box, one table row each, with the lane
         headers as the table's head: a chart that fits the space left follows the steps on the same
         page, and a long one breaks between steps and repeats the lanes on the next page. Each band
-        goes in as an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
-        never sees the SVG's markup, which makes the handbook print about a tenth faster.
+        is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser never
+        sees the SVG's markup, which makes the handbook print about a tenth faster.
         """
-        procedure = self.manual.procedures[procedure_id]
-        prefix = anchor("procedures", procedure_id) + "--flow"
-        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix, highlight_post=highlight_post)
-        title = flowchart_title(procedure, self.lang)
+        layout = self._flowchart_layout(procedure_id, highlight_post)
+        title = flowchart_title(layout.procedure, self.lang)
 
         def image(svg: str, alt: str) -> Markup:
             return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(
@@ -530,7 +538,28 @@ class _Context:
                 for index, (top, bottom) in enumerate(layout.bands())]
         return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
                       '<tbody>{}</tbody></table>').format(
-            prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+            layout.prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+
+    def _flowchart_layout(self, procedure_id: str, highlight_post: str | None = None) -> FlowchartLayout:
+        prefix = anchor("procedures", procedure_id) + "--flow"
+        return FlowchartLayout(self.manual.procedures[procedure_id], self.manual, self.lang, prefix,
+                               highlight_post=highlight_post)
+
+    def flowchart_figure(self, procedure_id: str) -> Markup:
+        """The flowchart under the procedure's number and title, for the handbook. One that fits a
+        page but not the space left starts on the next page (`whole`); one too wide for the portrait
+        column at 7.5 pt (more than six lanes) goes on landscape pages."""
+        layout = self._flowchart_layout(procedure_id)
+        number = self.number("procedures", procedure_id)
+        caption = self.label("flowchart-caption", number=number + self.number_gap if number else "",
+                             title=layout.procedure.title.get(self.lang))
+        column = PORTRAIT_COLUMN_PX[self.style]
+        landscape = layout.width > column * FLOWCHART_SHRINK
+        classes = " landscape" if landscape else ""
+        if layout.height * min(1.0, column / layout.width) <= FLOWCHART_WHOLE_HEIGHT * (0.6 if landscape else 1):
+            classes += " whole"  # it fits one page: keep it whole rather than split it over two
+        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>{}</figure>').format(
+            classes, caption, self.flowchart(procedure_id))
 
 
 def _shift_headings(html: str, top: int) -> str:
