@@ -49,6 +49,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
@@ -223,7 +224,8 @@ def _open_reference(reference: Path):
     try:
         document = Document(str(reference))
     except Exception as error:  # python-docx raises several kinds (zip, XML, package) for a bad file
-        raise ReferenceDocError(f"{reference}: not a Word document (.docx) that can be read ({error})") from None
+        raise ReferenceDocError(_("{path}: not a Word document (.docx) that can be read ({reason})").format(
+            path=reference, reason=error)) from None
     _strip_body(document)
     return document
 
@@ -1160,8 +1162,8 @@ class _Writer:
                 paragraph.paragraph_format.right_indent = indent
             else:
                 paragraph.paragraph_format.left_indent = indent
-        before, _, rest = self.type.page_number_text.partition("{page}")
-        middle, _, after = rest.partition("{pages}")
+        before, _page, rest = self.type.page_number_text.partition("{page}")
+        middle, _pages, after = rest.partition("{pages}")
         paragraph.add_run(before)
         _simple_field(paragraph, "PAGE", "1")
         if "{pages}" in rest:
@@ -1821,12 +1823,12 @@ def load_rasteriser() -> Callable[[str], bytes]:
     try:
         import cairosvg
     except ImportError as error:
-        raise DocxSystemError(f"CairoSVG is not installed ({error})",
-                              "install officebook with its dependencies: pip install officebook") from None
+        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
+                              _("install officebook with its dependencies: pip install officebook")) from None
     except OSError as error:
-        raise DocxSystemError(f"CairoSVG cannot load the Cairo library, which draws the flowcharts ({error})",
-                              "install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo "
-                              "(Fedora), brew install cairo (macOS)") from None
+        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
+            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
+                             "brew install cairo (macOS)")) from None
 
     def rasterise(svg: str) -> bytes:
         # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
