@@ -34,7 +34,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -1109,9 +1109,6 @@ class _Writer:
         extension.append(svg_blip)
         extensions.append(extension)
         blip.append(extensions)
-
-    def page_break(self) -> None:
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def cover(self, lines_above: Sequence[tuple[str, str]], title: str, lines_below: Sequence[tuple[str, str]]) -> None:
         for text, style in lines_above:
