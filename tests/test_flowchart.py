@@ -223,7 +223,7 @@ def test_web_flowchart_offers_the_vertical_drawing_only_where_lanes_would_not_fi
     wide = web_flowchart(manual.procedures["request-handling"], manual, "zh")
     assert wide.vertical is not None and wide.min_width > 360 and wide.min_width % 40 == 0
     assert wide.title == flowchart_title(manual.procedures["request-handling"], "zh") == "流程图：请示件办理"
-    narrow = web_flowchart(manual.procedures["petition-and-hotline"], manual, "zh")  # one post, one lane
+    narrow = web_flowchart(manual.procedures["hotline-cases"], manual, "zh")  # one post, one lane
     assert narrow.vertical is None
 
 
@@ -239,12 +239,12 @@ def test_a_step_with_a_title_shows_the_title_and_one_without_shows_its_whole_act
 def test_highlighting_a_post_tints_its_lane_and_boxes_only():
     manual = dict(MANUALS)["content"]
     procedure = manual.procedures["request-handling"]
-    root = ET.fromstring(flowchart_svg(procedure, manual, "en", highlight_post="director"))
+    root = ET.fromstring(flowchart_svg(procedure, manual, "en", highlight_post="secretary-general"))
     lanes = [r.get("data-post") for r in root.iter(f"{SVG}rect") if "lane--highlight" in r.get("class", "")]
-    assert lanes == ["director"]
+    assert lanes == ["secretary-general"]
     steps = {g.get("data-step") for g in root.iter(f"{SVG}g") if "step--highlight" in g.get("class", "")}
-    assert steps == {s.id for s in procedure.steps if s.actor == "director"}
-    check_chart(flowchart_svg(procedure, manual, "en", highlight_post="director"), procedure, "en")
+    assert steps == {s.id for s in procedure.steps if s.actor == "secretary-general"}
+    check_chart(flowchart_svg(procedure, manual, "en", highlight_post="secretary-general"), procedure, "en")
 
 
 def test_print_bands_cover_the_chart_once():
