@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -51,6 +49,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
@@ -225,7 +224,8 @@ def _open_reference(reference: Path):
     try:
         document = Document(str(reference))
     except Exception as error:  # python-docx raises several kinds (zip, XML, package) for a bad file
-        raise ReferenceDocError(f"{reference}: not a Word document (.docx) that can be read ({error})") from None
+        raise ReferenceDocError(_("{path}: not a Word document (.docx) that can be read ({reason})").format(
+            path=reference, reason=error)) from None
     _strip_body(document)
     return document
 
@@ -805,18 +805,18 @@ class _Writer:
             inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
-        """The bytes of an image that `print_links` resolved to a file of content/assets/ (a content-relative
-        path), PNG for an SVG."""
-        if not self.manual.content_dir:
+        """The bytes of an image of content/assets/ that `print_links` left as its content-relative path
+        (`assets/flow.png`; PNG for an SVG). Nothing else is read: not another file, not the network."""
+        src = html.unescape(src).strip()
+        if src not in self.manual.assets or not self.manual.content_dir:
             return None
         content = Path(self.manual.content_dir).resolve()
-        local = url2pathname(urlparse(src).path) if src.startswith("file:") else src
-        path = (content / local).resolve()
+        path = (content / src).resolve()
         try:
-            relative = path.relative_to(content).as_posix()
-        except ValueError:
+            path.relative_to(content / "assets")
+        except ValueError:  # a link inside assets/ that leads out of it
             return None
-        if relative not in self.manual.assets or not path.is_file():
+        if not path.is_file():
             return None
         data = path.read_bytes()
         return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
@@ -1165,8 +1165,8 @@ class _Writer:
                 paragraph.paragraph_format.right_indent = indent
             else:
                 paragraph.paragraph_format.left_indent = indent
-        before, _, rest = self.type.page_number_text.partition("{page}")
-        middle, _, after = rest.partition("{pages}")
+        before, _page, rest = self.type.page_number_text.partition("{page}")
+        middle, _pages, after = rest.partition("{pages}")
         paragraph.add_run(before)
         _simple_field(paragraph, "PAGE", "1")
         if "{pages}" in rest:
@@ -1826,12 +1826,12 @@ def load_rasteriser() -> Callable[[str], bytes]:
     try:
         import cairosvg
     except ImportError as error:
-        raise DocxSystemError(f"CairoSVG is not installed ({error})",
-                              "install officebook with its dependencies: pip install officebook") from None
+        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
+                              _("install officebook with its dependencies: pip install officebook")) from None
     except OSError as error:
-        raise DocxSystemError(f"CairoSVG cannot load the Cairo library, which draws the flowcharts ({error})",
-                              "install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo "
-                              "(Fedora), brew install cairo (macOS)") from None
+        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
+            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
+                             "brew install cairo (macOS)")) from None
 
     def rasterise(svg: str) -> bytes:
         # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
