@@ -39,6 +39,9 @@ NAMES = (
     "参谋助手综合协调督办督查服务保障",
     "参谋中心、指挥中心、信息中心、服务中心",
     "参谋中心指挥中心信息中心服务中心",
+    # the title of a reference paper, cited by name
+    "努力发挥四大职能　不断提高办公室工作水平",
+    "努力发挥四大职能不断提高办公室工作水平",
 )
 
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")

@@ -184,3 +184,17 @@ def test_everything_is_translated(manual):
     for kind in ("functions", "duties", "procedures", "standards", "posts"):
         for item in manual.kind(kind).values():
             assert item.title.has("zh") and item.title.has("en"), (kind, item.id)
+
+
+def test_links_name_items_where_a_text_names_them(manual):
+    """Bodies link the procedures and standards they name; plain lists, which are not Markdown, do not."""
+    link = re.compile(r"\]\((?:functions|duties|procedures|standards|posts)/")
+    linked = [d.id for d in manual.duties.values() if d.description and link.search(d.description.get("zh"))]
+    assert len(linked) >= 15, linked
+    for post in manual.posts.values():
+        assert link.search(post.description.get("zh")) and link.search(post.description.get("en")), post.id
+        lists = (*post.competencies, *post.onboarding.first_day, *post.onboarding.first_week,
+                 *post.onboarding.first_month)
+        assert not any(link.search(t.get(lang)) for t in lists for lang in ("zh", "en")), post.id
+    for duty in manual.duties.values():
+        assert not any(link.search(task.action.get("zh")) for task in duty.tasks), duty.id

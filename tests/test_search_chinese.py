@@ -69,7 +69,12 @@ def _pages_holding(root: Path, word: str) -> set[str]:
         if relative.startswith(("en/", "assets/")):
             continue
         article = re.search(r"<article[^>]*>(.*)</article>", path.read_text(encoding="utf-8"), re.DOTALL)
-        text = htmllib.unescape(re.sub(r"<[^>]+>", "", article.group(1))) if article else ""
+        html = article.group(1) if article else ""
+        # the metadata block (maintainer, review date, source, id) is not search text
+        html = re.sub(r'<div class="[^"]*officebook-facts--meta[^"]*">.*?</div>', "", html, flags=re.DOTALL)
+        if relative == "raci/index.html":  # the matrix itself is left out of the search text
+            html = re.sub(r"<table.*?</table>", "", html, flags=re.DOTALL)
+        text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
         if word in text:
             found.add(relative.removesuffix("index.html"))
     return found
@@ -101,13 +106,13 @@ def test_every_glossary_term_finds_its_own_entry_first(manual, search, lang):
 
 def test_a_compound_finds_every_page_that_holds_it(manual, site, search):
     root, _ = site
-    words = ["市长热线", "涉密载体", "参谋助手", "综合协调", "服务保障", "公文", "会议纪要", "值班"]
+    words = ["工单", "涉密载体", "参谋助手", "综合协调", "服务保障", "公文", "纪要", "值班"]
     words += [term.term.get("zh") for term in manual.glossary]
     results = search("zh", sorted(set(words)))
     for word, groups in results.items():
         missing = _pages_holding(root, word) - _found_pages(groups)
         assert not missing, (word, sorted(missing))
-    assert len(_found_pages(results["市长热线"])) >= 20 and len(_found_pages(results["涉密载体"])) >= 20
+    assert len(_found_pages(results["工单"])) >= 3 and len(_found_pages(results["涉密载体"])) >= 10
 
 
 def test_roman_numerals_and_full_width_forms_are_normalised(search):
@@ -139,13 +144,13 @@ def test_results_show_kind_and_summary(browser, site, manual):
         page.goto(f"{url}/")
         box = page.locator(".md-search__input")
         box.click()
-        box.fill("市长公开电话受理")
+        box.fill("政务服务便民热线")
         box.press("End")
         page.locator(".md-search-result__item .officebook-kind").first.wait_for(timeout=15_000)
         first = page.locator(".md-search-result__item").first
         assert first.locator(".officebook-kind").inner_text() == "职责"
         snippet = first.locator(".md-search-result__article p").first.inner_text().replace("\u200b", "")
-        summary = manual.duties["mayor-hotline"].summary.get("zh")
+        summary = manual.duties["hotline-12345"].summary.get("zh")
         assert snippet.startswith(summary[:12]), snippet
         for metadata in ("修订岗位", "下次复核日期", "编号", "依据"):
             assert metadata not in first.inner_text()

@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlparse
-from urllib.request import url2pathname
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -44,8 +42,14 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
+from docx.oxml.table import CT_Tbl
+from docx.section import Section
 from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.table import Table
+from docx.text.paragraph import Paragraph
 
+from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
@@ -220,7 +224,8 @@ def _open_reference(reference: Path):
     try:
         document = Document(str(reference))
     except Exception as error:  # python-docx raises several kinds (zip, XML, package) for a bad file
-        raise ReferenceDocError(f"{reference}: not a Word document (.docx) that can be read ({error})") from None
+        raise ReferenceDocError(_("{path}: not a Word document (.docx) that can be read ({reason})").format(
+            path=reference, reason=error)) from None
     _strip_body(document)
     return document
 
@@ -327,7 +332,11 @@ def _own_styles(document, type_: Typography) -> None:
     paragraph_style(TABLE_HEADING, Face(type_.headings[1].east_asian, type_.headings[1].latin, type_.table.size),
                     bold=not type_.line_pitch, before=1, after=1)
     paragraph_style(META, type_.small, after=4, colour=RGBColor(0x59, 0x59, 0x59))
-    checklist = paragraph_style(CHECKLIST, type_.body, single=not type_.line_pitch)
+    checklist = paragraph_style(CHECKLIST, type_.body, single=not type_.line_pitch, before=2)
+    if type_.line_pitch:  # off the grid, so the small line under an item adds no empty grid line
+        checklist.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        checklist.paragraph_format.line_spacing = Pt(type_.body.size * 1.5)
+        _off_grid(checklist)
     checklist.paragraph_format.left_indent = Pt(type_.body.size * 1.5)
     checklist.paragraph_format.first_line_indent = Pt(-type_.body.size * 1.5)
     checklist.paragraph_format.keep_together = True
@@ -372,7 +381,8 @@ _NEEDED_STYLES = (TABLE_TEXT, TABLE_HEADING, META, CHECKLIST, TEXT_HEADING, COVE
 def _ensure_styles(document) -> None:
     """Styles a reference document lacks: added plainly, on its Normal style, so its look carries over."""
     present = {s.name for s in document.styles}
-    for name in ("Title", "Subtitle", "TOC Heading", *(f"Heading {n}" for n in range(1, 5)), *_NEEDED_STYLES):
+    for name in ("Title", "Subtitle", "TOC Heading", "List Bullet", "List Number", *(f"Heading {n}" for n in range(1, 5)),
+                 *_NEEDED_STYLES):
         if name not in present:
             style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
             style.base_style = document.styles["Normal"]
@@ -385,6 +395,16 @@ def _ensure_styles(document) -> None:
                 ppr.append(outline)
             if name in (TABLE_HEADING, TEXT_HEADING, "Title", "TOC Heading"):
                 style.font.bold = True
+
+
+def _style_numbering(document, name: str) -> int | None:
+    """The numbering a list style points at, None when it has none (a reference document's plain style)."""
+    try:
+        number = document.styles[name].element.pPr.numPr.numId.val
+        document.part.numbering_part.element.num_having_numId(number)
+    except (AttributeError, KeyError, NotImplementedError):
+        return None
+    return number
 
 
 def _page_setup(section, type_: Typography) -> None:
@@ -483,13 +503,15 @@ class _Writer:
             _page_setup(self.document.sections[0], self.type)
         self.numbers: dict[Ref, str] = {}
         self.bookmarks: dict[str, str] = {}  # anchor -> bookmark name
+        self.bookmark_names: set[str] = set()
         self.bookmark_id = 0
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
-        self.flowcharts: dict[str, tuple[bytes, bytes]] = {}
-        self.list_number_id: int | None = None
         self._png: Callable[[str], bytes] | None = None
         self._style_ids: dict[str, str] = {}
+        self.shape_id = 1000  # above the ids a reference document's own drawings use
+        self._end = None
+        self.bullets = _style_numbering(self.document, "List Bullet") is not None
 
     # ---- basics ------------------------------------------------------------------------------------
 
@@ -497,9 +519,10 @@ class _Writer:
         return label(key, self.lang, **values)
 
     def text(self, value: Text | str | None) -> str:
+        """A short text on one line (a YAML block scalar's line breaks and final newline folded away)."""
         if value is None:
             return ""
-        return value if isinstance(value, str) else value.get(self.lang)
+        return _SPACES.sub(" ", value if isinstance(value, str) else value.get(self.lang)).strip()
 
     def title(self, kind: str, item_id: str | None) -> str:
         item = self.manual.item(Ref(kind, item_id)) if item_id else None
@@ -517,6 +540,7 @@ class _Writer:
         """A hidden Word bookmark (`_ob…`: at most 40 characters, letters, digits and underscores)."""
         if anchor not in self.bookmarks:
             self.bookmarks[anchor] = f"_ob{len(self.bookmarks) + 1}"
+            self.bookmark_names.add(self.bookmarks[anchor])
         return self.bookmarks[anchor]
 
     def style_id(self, name: str) -> str:
@@ -530,21 +554,36 @@ class _Writer:
             paragraph._p.get_or_add_pPr().style = self.style_id(name)
 
     def add(self, container, style: str | None = None, text: str = ""):
-        """A new paragraph at the end of `container` (the document, a cell) in `style`."""
-        paragraph = container.add_paragraph(text)
+        """A new paragraph at the end of `container` (the document, a cell) in `style`.
+
+        Body paragraphs go straight before the body's closing section properties: python-docx finds
+        that place by scanning the body each time, which makes a long handbook quadratic."""
+        if container is self.document:
+            element = OxmlElement("w:p")
+            self._body_end.addprevious(element)
+            paragraph = Paragraph(element, self.document._body)
+        else:
+            paragraph = container.add_paragraph()
         self.set_style(paragraph, style)
+        if text:
+            self.add_text(paragraph, text)
         return paragraph
+
+    @property
+    def _body_end(self):
+        """The body's closing section properties (the same element for the whole run: python-docx's
+        `add_section` copies it into the paragraph that ends a section)."""
+        if self._end is None:
+            self._end = self.document.element.body.get_or_add_sectPr()
+        return self._end
 
     def paragraph(self, text: str = "", style: str | None = None, *, bold: bool = False):
         paragraph = self.add(self.document, style)
-        if text:
-            paragraph.add_run(text).bold = bold or None
+        self.add_text(paragraph, text, _Inline(bold=bold))
         return paragraph
 
     def heading(self, text: str, level: int, anchor: str | None = None, *, toc: bool = True):
-        paragraph = self.add(self.document, f"Heading {level}")
-        run = paragraph.add_run(text)
-        del run
+        paragraph = self.add(self.document, f"Heading {level}", text)
         if anchor:
             name = self.bookmark_name(anchor)
             self._bookmark(paragraph, name)
@@ -573,30 +612,10 @@ class _Writer:
             else:
                 relation = paragraph.part.relate_to(style.link, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
                 hyperlink.set(qn("r:id"), relation)
-            run = OxmlElement("w:r")
-            properties = OxmlElement("w:rPr")
-            if not style.link.startswith("#"):
-                underline = OxmlElement("w:u")
-                underline.set(qn("w:val"), "single")
-                properties.append(underline)
-            for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
-                if flag:
-                    properties.append(OxmlElement(tag))
-            run.append(properties)
-            element = OxmlElement("w:t")
-            element.text = text
-            element.set(qn("xml:space"), "preserve")
-            run.append(element)
-            hyperlink.append(run)
+            hyperlink.append(_run(text, style, underline=not style.link.startswith("#")))
             paragraph._p.append(hyperlink)
             return
-        run = paragraph.add_run(text)
-        if style.bold:
-            run.bold = True
-        if style.italic:
-            run.italic = True
-        if style.code:
-            run.font.name = "Consolas"
+        paragraph._p.append(_run(text, style))
 
     def link(self, paragraph, kind: str, item_id: str | None, *, numbered: bool = False) -> None:
         """An item's title, linked to its section; `numbered` adds its number, `文件审核（3.1）`."""
@@ -668,16 +687,13 @@ class _Writer:
     def _list(self, node: _Node, container, depth: int) -> None:
         ordered = node.tag == "ol"
         number_id = self._new_numbering() if ordered else None
-        for item in node.children:
-            if not isinstance(item, _Node) or item.tag != "li":
-                continue
+        items = [item for item in node.children if isinstance(item, _Node) and item.tag == "li"]
+        for position, item in enumerate(items, start=1):
             inline = [c for c in item.children if isinstance(c, str) or c.tag not in _BLOCKS or c.tag == "p"]
             nested = [c for c in item.children if isinstance(c, _Node) and c.tag in _BLOCKS and c.tag != "p"]
-            paragraph = self.add(container, self._list_style(ordered))
+            paragraph = self.list_item(container, ordered, number_id, position)
             if depth:
                 paragraph.paragraph_format.left_indent = Pt(self.type.body.size * (self.type.indent_chars + 1.2 + 1.5 * depth))
-            if number_id is not None:
-                self._number(paragraph, number_id)
             first = True
             for child in inline:
                 if isinstance(child, _Node) and child.tag == "p":
@@ -698,6 +714,18 @@ class _Writer:
     def _list_style(self, ordered: bool) -> str:
         return "List Number" if ordered else "List Bullet"
 
+    def list_item(self, container, ordered: bool, number_id: int | None, position: int):
+        """A list paragraph: numbered by Word's list numbering, or, in a reference document whose list styles
+        have none, with the number or bullet written out."""
+        paragraph = self.add(container, self._list_style(ordered))
+        if number_id is not None:
+            self._number(paragraph, number_id)
+        elif ordered:
+            self.add_text(paragraph, f"{position}.\u2002")
+        elif not self.bullets:
+            self.add_text(paragraph, "•\u2002")
+        return paragraph
+
     def _continuation(self, paragraph) -> None:
         """A second paragraph inside a list item: no bullet or number of its own."""
         properties = paragraph._p.get_or_add_pPr()
@@ -707,12 +735,10 @@ class _Writer:
 
     def _new_numbering(self) -> int | None:
         """A numbering instance of the List Number style that starts again at 1 (one per list)."""
-        try:
-            style = self.document.styles["List Number"]
-            style_number = style.element.pPr.numPr.numId.val
-            numbering = self.document.part.numbering_part.element
-        except (AttributeError, KeyError, NotImplementedError):
+        style_number = _style_numbering(self.document, "List Number")
+        if style_number is None:
             return None
+        numbering = self.document.part.numbering_part.element
         definition = numbering.num_having_numId(style_number)
         number = numbering.add_num(definition.abstractNumId.val)
         number.add_lvlOverride(ilvl=0).add_startOverride(1)
@@ -756,7 +782,7 @@ class _Writer:
         addresses stay links; anything else (a form in content/assets/) is shown as its label only."""
         href = html.unescape(href).strip()
         if href.startswith("#"):
-            return href if href[1:] in self.bookmarks.values() else None
+            return href if href[1:] in self.bookmark_names else None
         if re.match(r"^(https?|mailto):", href, re.IGNORECASE):
             return href
         return None
@@ -774,23 +800,23 @@ class _Writer:
             if alt:
                 self.add_text(paragraph, f"[{alt}]", style)
             return
-        shape = paragraph.add_run().add_picture(io.BytesIO(data), width=Emu(min(width, self.text_width())))
+        inline = self.picture(paragraph, data, Emu(min(width, self.text_width())))
         if alt:
-            shape._inline.docPr.set("descr", alt)
+            inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
-        """The bytes of an image that `print_links` resolved to a file of content/assets/ (a content-relative
-        path), PNG for an SVG."""
-        if not self.manual.content_dir:
+        """The bytes of an image of content/assets/ that `print_links` left as its content-relative path
+        (`assets/flow.png`; PNG for an SVG). Nothing else is read: not another file, not the network."""
+        src = html.unescape(src).strip()
+        if src not in self.manual.assets or not self.manual.content_dir:
             return None
         content = Path(self.manual.content_dir).resolve()
-        local = url2pathname(urlparse(src).path) if src.startswith("file:") else src
-        path = (content / local).resolve()
+        path = (content / src).resolve()
         try:
-            relative = path.relative_to(content).as_posix()
-        except ValueError:
+            path.relative_to(content / "assets")
+        except ValueError:  # a link inside assets/ that leads out of it
             return None
-        if relative not in self.manual.assets or not path.is_file():
+        if not path.is_file():
             return None
         data = path.read_bytes()
         return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
@@ -819,17 +845,38 @@ class _Writer:
 
     # ---- tables --------------------------------------------------------------------------------------
 
+    def _current_section(self):
+        """The section being written: the body's closing one (python-docx's `sections` scans the body)."""
+        return Section(self._body_end, self.document.part)
+
     def text_width(self) -> int:
-        section = self.document.sections[-1]
+        section = self._current_section()
         return section.page_width - section.left_margin - section.right_margin
 
     def text_height(self) -> int:
-        section = self.document.sections[-1]
+        section = self._current_section()
         return section.page_height - section.top_margin - section.bottom_margin
+
+    def picture(self, paragraph, data: bytes, width: int, height: int | None = None):
+        """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
+        document for a free id on every picture)."""
+        relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
+        cx, cy = image.scaled_dimensions(width, height)
+        self.shape_id += 1
+        inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
+        run = OxmlElement("w:r")
+        paragraph._p.append(run)
+        run.add_drawing(inline)
+        return inline
 
     def table(self, container, columns: int, weights: Sequence[float], *, header_rows: int = 1):
         """A table as wide as the text, columns in proportion to `weights`; header rows repeat on every page."""
-        table = container.add_table(rows=1, cols=columns)
+        if container is self.document:
+            element = CT_Tbl.new_tbl(1, columns, self.text_width())
+            self._body_end.addprevious(element)
+            table = Table(element, self.document._body)
+        else:
+            table = container.add_table(rows=1, cols=columns)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
         _borders(table)
@@ -853,7 +900,7 @@ class _Writer:
             if callable(value):
                 value(cell)
             elif value:
-                paragraph.add_run(value)
+                self.add_text(paragraph, value)
         if header:
             _shade_row(row)
         return row
@@ -922,11 +969,8 @@ class _Writer:
 
     def text_list(self, texts: Sequence[Text], *, ordered: bool = False) -> None:
         number_id = self._new_numbering() if ordered else None
-        for text in texts:
-            paragraph = self.add(self.document, self._list_style(ordered))
-            if number_id is not None:
-                self._number(paragraph, number_id)
-            self.add_text(paragraph, self.text(text))
+        for position, text in enumerate(texts, start=1):
+            self.add_text(self.list_item(self.document, ordered, number_id, position), self.text(text))
 
     def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
         """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
@@ -1023,11 +1067,10 @@ class _Writer:
             width, height = int(width * limit / height), limit
         paragraph = self.add(self.document, TABLE_TEXT)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = paragraph.add_run()
-        shape = run.add_picture(io.BytesIO(png), width=Emu(width), height=Emu(height))
-        shape._inline.docPr.set("descr", flowchart_title(procedure, self.lang))
-        shape._inline.docPr.set("name", flowchart_title(procedure, self.lang))
-        self._attach_svg(shape, svg)
+        inline = self.picture(paragraph, png, Emu(width), Emu(height))
+        inline.docPr.set("descr", flowchart_title(procedure, self.lang))
+        inline.docPr.set("name", flowchart_title(procedure, self.lang))
+        self._attach_svg(inline, svg)
         caption = self.add(self.document, META)
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         self.add_text(caption, flowchart_title(procedure, self.lang))
@@ -1037,13 +1080,13 @@ class _Writer:
             self._png = load_rasteriser()
         return self._png(svg)
 
-    def _attach_svg(self, shape, svg: str) -> None:
+    def _attach_svg(self, inline, svg: str) -> None:
         """Word 2016+ draws the SVG named in the picture's extension list; others draw the PNG."""
         package = self.document.part.package
         digest = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:12]
         part = Part(PackURI(f"/word/media/flowchart-{digest}.svg"), "image/svg+xml", svg.encode("utf-8"), package)
         relation = self.document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
-        blip = shape._inline.graphic.graphicData.pic.blipFill.blip
+        blip = inline.graphic.graphicData.pic.blipFill.blip
         extensions = OxmlElement("a:extLst")
         extension = OxmlElement("a:ext")
         extension.set("uri", _SVG_BLIP_EXTENSION)
@@ -1122,8 +1165,8 @@ class _Writer:
                 paragraph.paragraph_format.right_indent = indent
             else:
                 paragraph.paragraph_format.left_indent = indent
-        before, _, rest = self.type.page_number_text.partition("{page}")
-        middle, _, after = rest.partition("{pages}")
+        before, _page, rest = self.type.page_number_text.partition("{page}")
+        middle, _pages, after = rest.partition("{pages}")
         paragraph.add_run(before)
         _simple_field(paragraph, "PAGE", "1")
         if "{pages}" in rest:
@@ -1155,7 +1198,9 @@ class _Writer:
         if restart:
             if number_type is None:
                 number_type = OxmlElement("w:pgNumType")
-                section._sectPr.append(number_type)
+                section._sectPr.insert_element_before(number_type, "w:cols", "w:formProt", "w:vAlign", "w:noEndnote",
+                                                      "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+                                                      "w:docGrid", "w:printerSettings")
             number_type.set(qn("w:start"), "1")
         elif number_type is not None:  # copied from the section before: numbering goes on
             number_type.attrib.pop(qn("w:start"), None)
@@ -1175,7 +1220,7 @@ class _Writer:
         update = settings.find(qn("w:updateFields"))
         if update is None:
             update = OxmlElement("w:updateFields")
-            settings.append(update)
+            settings.insert_element_before(update, *_AFTER_UPDATE_FIELDS)
         update.set(qn("w:val"), "true")  # Word asks to update the fields (the contents' page numbers) on opening
 
     def save(self) -> bytes:
@@ -1322,9 +1367,7 @@ class _Writer:
         self.heading(self.label("tasks"), 3)
         number_id = self._new_numbering()
         for task in duty.tasks:
-            paragraph = self.add(self.document, "List Number")
-            if number_id is not None:
-                self._number(paragraph, number_id)
+            paragraph = self.list_item(self.document, True, number_id, task.number)
             self.add_text(paragraph, self.text(task.action))
             if task.explicit_frequency:
                 self.add_text(paragraph, self.label("paren", text=self.label(task.frequency)))
@@ -1610,8 +1653,46 @@ class _Writer:
 
 
 _KINDS = ("functions", "duties", "procedures", "standards", "posts")
+_AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
+    "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
+    "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
+    "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
+    "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
 _SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
              "posts": "post"}
+
+
+def _run(text: str, style: _Inline, *, underline: bool = False):
+    """A `w:r` holding `text` (line breaks as `w:br`, tabs as `w:tab`), formatted by `style`."""
+    run = OxmlElement("w:r")
+    if style.bold or style.italic or style.code or underline:
+        properties = OxmlElement("w:rPr")  # in schema order: rFonts, b, i, u
+        if style.code:
+            fonts = OxmlElement("w:rFonts")
+            fonts.set(qn("w:ascii"), "Consolas")
+            fonts.set(qn("w:hAnsi"), "Consolas")
+            properties.append(fonts)
+        for flag, tag in ((style.bold, "w:b"), (style.italic, "w:i")):
+            if flag:
+                properties.append(OxmlElement(tag))
+        if underline:
+            line = OxmlElement("w:u")
+            line.set(qn("w:val"), "single")
+            properties.append(line)
+        run.append(properties)
+    for index, line in enumerate(text.split("\n")):
+        if index:
+            run.append(OxmlElement("w:br"))
+        for piece_index, piece in enumerate(line.split("\t")):
+            if piece_index:
+                run.append(OxmlElement("w:tab"))
+            if piece:
+                element = OxmlElement("w:t")
+                element.text = piece
+                if piece != piece.strip():
+                    element.set(qn("xml:space"), "preserve")
+                run.append(element)
+    return run
 
 
 def _replace(style: _Inline, **changes) -> _Inline:
@@ -1638,27 +1719,29 @@ def _borders(table) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), "808080")
         borders.append(element)
-    properties.append(borders)
+    properties.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                     "w:tblDescription")
     margins = OxmlElement("w:tblCellMar")
     for edge in ("left", "right"):
         element = OxmlElement(f"w:{edge}")
         element.set(qn("w:w"), "85")
         element.set(qn("w:type"), "dxa")
         margins.append(element)
-    properties.append(margins)
+    properties.insert_element_before(margins, "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 
 def _repeat_header(row) -> None:
     properties = row._tr.get_or_add_trPr()
     element = OxmlElement("w:tblHeader")
     element.set(qn("w:val"), "true")
-    properties.append(element)
+    properties.insert_element_before(element, "w:tblCellSpacing", "w:jc", "w:hidden")
 
 
 def _cant_split(row) -> None:
     properties = row._tr.get_or_add_trPr()
     if properties.find(qn("w:cantSplit")) is None:
-        properties.insert(0, OxmlElement("w:cantSplit"))
+        properties.insert_element_before(OxmlElement("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
+                                         "w:jc", "w:hidden")
 
 
 def _shade(cell, colour: str = "EDEDED") -> None:
@@ -1667,7 +1750,10 @@ def _shade(cell, colour: str = "EDEDED") -> None:
     shading.set(qn("w:val"), "clear")
     shading.set(qn("w:color"), "auto")
     shading.set(qn("w:fill"), colour)
-    properties.append(shading)
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    properties.insert_element_before(shading, "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                                     "w:hideMark")
 
 
 def _shade_row(row) -> None:
@@ -1680,10 +1766,10 @@ def _vertical(cell, *, upright: bool) -> None:
     properties = cell._tc.get_or_add_tcPr()
     direction = OxmlElement("w:textDirection")
     direction.set(qn("w:val"), "tbRlV" if upright else "btLr")
-    properties.append(direction)
+    properties.insert_element_before(direction, "w:tcFitText", "w:vAlign", "w:hideMark")
     alignment = OxmlElement("w:vAlign")
     alignment.set(qn("w:val"), "center")
-    properties.append(alignment)
+    properties.insert_element_before(alignment, "w:hideMark")
 
 
 def _field_char(paragraph, kind: str) -> None:
@@ -1740,12 +1826,12 @@ def load_rasteriser() -> Callable[[str], bytes]:
     try:
         import cairosvg
     except ImportError as error:
-        raise DocxSystemError(f"CairoSVG is not installed ({error})",
-                              "install officebook with its dependencies: pip install officebook") from None
+        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
+                              _("install officebook with its dependencies: pip install officebook")) from None
     except OSError as error:
-        raise DocxSystemError(f"CairoSVG cannot load the Cairo library, which draws the flowcharts ({error})",
-                              "install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo "
-                              "(Fedora), brew install cairo (macOS)") from None
+        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
+            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
+                             "brew install cairo (macOS)")) from None
 
     def rasterise(svg: str) -> bytes:
         # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
