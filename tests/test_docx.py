@@ -15,6 +15,8 @@ from docx.shared import Mm, Pt
 from conftest import CASES, ROOT
 from officebook.pipeline import run_check
 from officebook.render.docx import booklet_docx, handbook_docx, reference_docx
+from officebook.render.flowchart import flowchart_title
+from officebook.render.labels import label
 
 SECOND = CASES / "valid" / "second-edition" / "content"
 SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"
@@ -79,14 +81,15 @@ def test_handbook_has_tables_and_a_picture_with_its_svg_per_flowchart(default_ma
     images = {r.target_part.content_type for r in document.part.rels.values() if "image" in r.reltype}
     assert images == {"image/png", "image/svg+xml"}
     descriptions = [p.getparent().getparent().getparent().find(qn("wp:docPr")).get("descr") for p in pictures]
-    assert descriptions[0] == "流程图: " + next(iter(default_manual.procedures.values())).title.get("zh")
+    assert descriptions[0] == flowchart_title(next(iter(default_manual.procedures.values())), "zh")
     raci = [t for t in document.tables if t.rows[0].cells[0].text == "职责" and len(t.columns) > 3]
     assert sum(len(t.rows) - 1 for t in raci) == len(default_manual.raci.duties) * (
         -(-len(default_manual.raci.posts) // 12))
     header = raci[0].rows[0]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
-    assert [c.text for c in header.cells[1:]] == [default_manual.posts[p].title.get("zh")
-                                                   for p in default_manual.raci.posts]
+    assert [c.text for t in raci for c in t.rows[0].cells[1:]] == [default_manual.posts[p].title.get("zh")
+                                                                   for p in default_manual.raci.posts]
+    assert all(len(t.columns) <= 13 for t in raci)  # column groups of at most 12 posts
     steps = [t for t in document.tables if t.rows[0].cells[0].text == "序号" and t.rows[0].cells[1].text == "承办岗位"]
     assert len(steps) == len(default_manual.procedures)
 
@@ -121,12 +124,18 @@ def test_english_uses_latin_faces_and_page_of(default_manual):
     assert "PAGE" in instructions and "NUMPAGES" in instructions
 
 
+def _busy_post(manual) -> str:
+    """A post with duties, procedures and standards (the default manual's posts change with its content)."""
+    return next(p for p in manual.post_order if (v := manual.onboarding[p]).duties and v.standards
+                and (v.procedures_owned or v.procedures_acted_in))
+
+
 def test_booklet_is_the_posts_description_with_its_duties_procedures_standards_and_cards(default_manual):
-    post = "secretary"
+    post = _busy_post(default_manual)
     view = default_manual.onboarding[post]
     document = _open(booklet_docx(default_manual, post, "zh"))
     parts = _headings(document, 1)
-    assert parts[:3] == ["一、岗位概况", "二、承担的职责（负责或把关）", "三、工作流程"]
+    assert parts[:4] == ["一、岗位概况", "二、" + label("signoff", "zh"), "三、" + label("post-duties", "zh"), "四、工作流程"]
     assert parts[-1].endswith("检查清单")
     entries = _headings(document, 2)
     for kind, ids in (("duties", view.duties), ("procedures", view.procedures_owned + view.procedures_acted_in),
@@ -135,7 +144,7 @@ def test_booklet_is_the_posts_description_with_its_duties_procedures_standards_a
             title = " ".join(default_manual.kind(kind)[item_id].title.get("zh").split())
             assert any(h.endswith(title) for h in entries), (kind, item_id)
     assert entries[0] == "（一）" + default_manual.duties[view.duties[0]].title.get("zh")
-    assert len(_pictures(document)) == len(view.procedures_owned + view.procedures_acted_in)
+    assert len(_pictures(document)) == len(view.procedures_owned + view.procedures_acted_in) + 1  # + the org chart
     assert any(p.text.startswith("岗位说明书") for p in document.paragraphs if p.style.name == "Subtitle")
 
 
@@ -162,7 +171,7 @@ def test_reference_document_supplies_styles_and_page_setup(default_manual, tmp_p
     reference.add_paragraph("this text of the template is not kept")
     path = tmp_path / "office.docx"
     reference.save(path)
-    document = _open(booklet_docx(default_manual, "secretary", "zh", reference=path))
+    document = _open(booklet_docx(default_manual, _busy_post(default_manual), "zh", reference=path))
     assert document.styles["Normal"].font.name == "Arial" and document.styles["Normal"].font.size == Pt(13)
     assert round(document.sections[-1].left_margin / Mm(1)) == 40
     assert "officebook Checklist" in [s.name for s in document.styles]

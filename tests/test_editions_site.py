@@ -9,9 +9,10 @@ from conftest import CASES, ROOT
 from officebook.build.site import build_site
 from officebook.diff import read_edition
 from officebook.model import Ref
+from officebook.newcomer import terms_used
 from officebook.pipeline import run_check
 from officebook.render.editions import edition_notes, field_name
-from officebook.render.onboarding import onboarding_path, terms_used
+from officebook.render.onboarding import onboarding_path
 from officebook.render.print import handbook_html
 from officebook.render.site import item_path, navigation, render_site
 
@@ -150,7 +151,7 @@ def test_handbook_revision_table_and_margin_marks(new_edition, notes):
     html = handbook_html(new_edition, "en", notes=notes)
     table = html.split('id="revisions"')[1].split("</table>")[0]
     rows = re.findall(r'<tr class="(revision-[a-z]+)">\s*<td>([^<]*)</td>', table)
-    # entries in pinyin order within each chapter: 车辆 (vehicles) 2.1, 准时 (punctuality) 4.3, 驾驶员 5.2
+    # sections numbered in pinyin order of the Chinese titles (车辆保障 2.1 before 公文处理 2.2)
     assert rows == [("revision-changed", "2.1"), ("revision-removed", ""), ("revision-changed", "3.1"),
                     ("revision-new", "4.3"), ("revision-changed", "5.2")]
     assert "Step 2 · Actor" in table and "Annual review" in table

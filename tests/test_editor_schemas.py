@@ -75,6 +75,31 @@ def test_the_projects_schemas_are_the_packages():
             assert json.loads(files[f"{SCHEMA_FOLDER}/{name}"]) == document
 
 
+def _without_texts(node):
+    """A schema with its titles and descriptions taken out: its shape."""
+    if isinstance(node, dict):
+        return {key: value if key in ("examples", "enum", "const", "default") else _without_texts(value)
+                for key, value in node.items() if key not in ("title", "description")}
+    if isinstance(node, list):
+        return [_without_texts(value) for value in node]
+    return node
+
+
+def test_a_chinese_projects_schemas_have_the_packages_shape_and_chinese_help():
+    """schemas/ is the single source of truth for shape: the localised copies differ only in their
+    titles and descriptions, which come from the catalogue."""
+    files = init_project(("zh", "en")).files
+    for name, document in SchemaSet().documents.items():
+        if name.removesuffix(".schema.json") in ("common", *KIND_SCHEMA.values()):
+            localised = json.loads(files[f"{SCHEMA_FOLDER}/{name}"])
+            assert _without_texts(localised) == _without_texts(document), name
+    duty = json.loads(files[f"{SCHEMA_FOLDER}/duty.schema.json"])
+    assert duty["description"] == "职责：本单位承担的一项工作。"
+    assert duty["properties"]["frequency"]["description"] == "这项职责多久进行一次。"
+    common = json.loads(files[f"{SCHEMA_FOLDER}/common.schema.json"])
+    assert common["$defs"]["text"]["description"] == "用手册默认语言写的字符串，或者从语言代码到字符串的映射。"
+
+
 # ---- the real YAML language server --------------------------------------------------------------------
 
 
@@ -249,8 +274,10 @@ def test_yaml_language_server_reports_typos_and_resolves_the_common_schema(tmp_p
         row = next(i for i, text in enumerate(line) if text.startswith("frequency:"))
         hover = client.request("textDocument/hover", {"textDocument": {"uri": example},
                                                       "position": {"line": row, "character": 3}})
-        assert "How often the duty recurs." in hover["contents"]["value"]
-        assert "Frequency" in hover["contents"]["value"]
+        # a zh project: its editor schemas speak Chinese (generated from schemas/ and the catalogue)
+        assert "这项职责多久进行一次。" in hover["contents"]["value"], hover
+        assert "频次" in hover["contents"]["value"]
+        assert "How often" not in hover["contents"]["value"]
         partial = project / "content/standards/new.yaml"
         client.notify("textDocument/didOpen", {"textDocument": {
             "uri": partial.as_uri(), "languageId": "yaml", "version": 1, "text": "title: x\ncat"}})

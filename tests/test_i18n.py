@@ -219,3 +219,122 @@ def test_diff_labels_follow_the_locale():
     markdown = invoke([*args, "--format", "markdown"], ZH).output
     assert "| 字段 | 修改前 | 修改后 |" in markdown and "# 从 2026.1 版到 2026.2 版的变更" in markdown
     assert invoke([*args, "--format", "json"], ZH).output == invoke([*args, "--format", "json"], C).output
+
+
+# ---- a zh project's own files --------------------------------------------------------------------------
+
+
+def test_new_writes_its_comments_in_the_manuals_default_language(tmp_path):
+    for languages, words in (("zh,en", "这项职责多久进行一次。"), ("en,zh", "How often the duty recurs.")):
+        project = tmp_path / languages.replace(",", "-")
+        assert invoke(["init", "--lang", languages, project], C).exit_code == 0
+        result = invoke(["new", "duty", "meals", "--content", project / "content"], C)
+        assert result.exit_code == 0, result.output
+        text = (project / "content" / "duties" / "meals.yaml").read_text(encoding="utf-8")
+        comments = "\n".join(line for line in text.splitlines() if line.startswith("#"))
+        assert words in comments
+        if languages.startswith("zh"):
+            assert "# 把每个 TODO 替换为实际内容，然后运行：officebook check" in comments
+            assert "Replace every" not in comments and "One of:" not in comments
+        # the fields themselves are the contract's, whatever the language
+        assert "\nfrequency: TODO\n" in text and "\nraci:\n  responsible: [TODO]\n" in text
+
+
+def test_the_full_width_finding_in_chinese(tmp_path):
+    from conftest import write_files
+
+    content = tmp_path / "content"
+    write_files(tmp_path, {
+        "content/manual.yaml": "title: 手册\norganization: 办公室\nedition: '1'\nlanguages: [zh]\n",
+        "content/duties/meetings.yaml": "title: 会议：安排与记录\nfunction: x\nfrequency：weekly\n",
+    })
+    result = invoke(["check", "--no-cache", content], ZH)
+    line = next(line for line in result.output.splitlines() if "[yaml.full-width]" in line)
+    assert line == (f"{content.as_posix()}/duties/meetings.yaml:3:10: 错误 [yaml.full-width] 全角冒号“：”（U+FF1A）"
+                    "出现在键“frequency”之后：YAML 在这里需要半角“:”——把输入法切换到半角（英文）标点，重新输入")
+    assert "会议" not in line  # the full-width colon inside the title is Chinese punctuation, left alone
+
+
+def test_the_project_readme_says_the_same_in_both_languages():
+    """The README `init` writes comes from one template per shipped language: they must stay in step
+    (the same inline code, the same commands, links and template values) so neither language's
+    project misses an instruction the other has."""
+    folder = ROOT / "src" / "officebook" / "project_template"
+
+    def skeleton(text):
+        blocks = re.findall(r"```.*?```", text, flags=re.S)
+        commands = [re.sub(r"\s+#.*|<[^>]*>", "", line).rstrip() for block in blocks for line in block.splitlines()]
+        prose = re.sub(r"```.*?```", "", text, flags=re.S)
+        return {
+            "code": sorted(set(re.findall(r"`[^`]+`", prose))),
+            "commands": commands,
+            "links": sorted(re.findall(r"\]\(([^)]+)\)", text)),
+            "values": sorted(set(re.findall(r"{{\s*\w+\s*}}", text))),
+        }
+
+    english = skeleton((folder / "README.en.md").read_text(encoding="utf-8"))
+    chinese = skeleton((folder / "README.zh.md").read_text(encoding="utf-8"))
+    assert chinese == english
+    assert english["commands"] and english["code"]
+
+
+@pytest.mark.parametrize(("lang", "summary"), [("zh_CN.UTF-8", "共检查 7 个文件：1 个错误，1 个警告"),
+                                               ("C.UTF-8", "7 files checked: 1 error, 1 warning")])
+def test_a_real_process_reads_lang(lang, summary):
+    """As a shell runs it: a new process, only LANG set (the zh_CN locale need not be installed)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("OFFICEBOOK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    run = subprocess.run([sys.executable, "-m", "officebook", "check", "--no-cache", str(REF_UNKNOWN)],
+                         env={**env, "LANG": lang}, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip().splitlines()[-1] == summary
+
+
+def test_what_the_commands_print_is_catalogued():
+    """A message written as a bare string (or f-string) where officebook prints, raises or reports a
+    finding for the user would stay English under every locale: each must go through `_()`. Words of option names
+    (`--reference-doc`) and the program's name are not prose."""
+    import ast
+    import builtins
+
+    internal = {name for name in dir(builtins) if name.endswith(("Error", "Exception"))}
+    words = re.compile(r"(?<![-\w])[A-Za-z]{3,}")
+
+    def prose(node):
+        parts = [node] if isinstance(node, ast.Constant) else \
+            [p for p in node.values if isinstance(p, ast.Constant)] if isinstance(node, ast.JoinedStr) else []
+        text = " ".join(p.value for p in parts if isinstance(p.value, str))
+        text = re.sub(r"--[\w-]+|\bofficebook( [a-z]+)?\b", "", text)
+        return words.findall(text)
+
+    found = []
+    for path in sorted((ROOT / "src" / "officebook").rglob("*.py")):
+        if path.name == "_babel.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            if name in ("echo", "UsageError", "BadParameter") or (name.endswith("Error") and name not in internal):
+                worded = node.args[:1]
+            else:  # findings: the message and hint of Diagnostic(...), loaded.diagnostic(...), load's _at(...)
+                worded = {"Diagnostic": node.args[6:8], "diagnostic": node.args[2:4], "_at": node.args[4:6],
+                          "_error": node.args[3:5]}.get(name, [])
+            for argument in worded:
+                if prose(argument):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {ast.unparse(argument)[:70]}")
+    assert found == []
+
+
+def test_refresh_keeps_a_projects_guide_and_schemas_in_its_language(tmp_path):
+    project = tmp_path / "manual"
+    assert invoke(["init", "--lang", "zh,en", project], C).exit_code == 0
+    assert "up to date" in invoke(["init", "--refresh", project], C).output  # not rewritten into English
+    guide = project / "guide" / "authors-guide.md"
+    guide.write_text("old\n", encoding="utf-8")
+    assert invoke(["init", "--refresh", project], C).exit_code == 0
+    assert "# 编写指南" in guide.read_text(encoding="utf-8")

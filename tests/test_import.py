@@ -268,3 +268,21 @@ def test_a_workbook_that_is_not_officebooks_is_a_usage_error(project, tmp_path):
     run = _officebook("import", str(text), str(content))
     assert run.returncode == 2 and "not an Excel workbook" in run.stderr
     assert _snapshot(content) == before
+
+
+def test_a_workbook_saved_again_by_libreoffice_imports_the_same(project, tmp_path):
+    """Someone opens the workbook in LibreOffice Calc (or WPS), changes a letter and saves it as .xlsx."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-calc)")
+    content, book = project
+    edited = _edit(book, {("emergency", "secretary"): "i"}, tmp_path / "edited.xlsx")  # lower case, as typed
+    run = subprocess.run(
+        [soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "saved"), str(edited)],
+        capture_output=True, text=True, timeout=180)
+    saved = tmp_path / "saved" / "edited.xlsx"
+    assert saved.exists(), run.stdout + run.stderr
+    run = _officebook("import", str(saved), str(content))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "duties/emergency.yaml: raci.informed (none) → secretary\n"

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES
-from officebook.load import LoadLimits, Positions, load_bytes, load_file, yaml_lines
+from officebook.load import LoadLimits, Positions, full_width_findings, load_bytes, load_file, yaml_lines
 from officebook.pipeline import run_check
 
 
@@ -191,3 +191,43 @@ def test_removing_one_required_key_gives_exactly_one_required_error(tmp_path_fac
     errors = [d for d in run_check(root / "content", use_cache=False).diagnostics if d.is_error]
     assert [d.code for d in errors] == ["schema.required"], [d.as_text() for d in errors]
     assert f"'{key}'" in errors[0].message and errors[0].file == rel
+
+
+# ---- full-width punctuation: a finding of its own only where YAML needs ASCII -------------------------
+
+_CHINESE_TEXT = st.text(alphabet="会议记录公文：，　［］｛｝（）。、“”；！？abc 123", min_size=1, max_size=30)
+
+
+@given(_CHINESE_TEXT, _CHINESE_TEXT)
+def test_full_width_punctuation_inside_texts_is_never_a_finding(first, second):
+    """Chinese punctuation in a value (plain after `key: `, quoted, or in a block) is the author's text."""
+    quoted = first.replace("'", "")
+    text = (f"title: '{quoted}'\n"
+            f"summary: \"{second.replace(chr(34), '')}\"\n"
+            f"description: |\n  {first}\n  {second}\n"
+            f"aim: 会议{first.strip() or '安排'}\n")
+    assert [d.as_text() for d in full_width_findings("x.yaml", text)] == []
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    ("a: b\nfrequency：weekly\n", (2, 10)),
+    ("raci:\n  responsible: [a]\n\u3000accountable: b\n", (3, 1)),
+    ("r: [secretary，director]\n", (1, 14)),
+    ("r: ［secretary, director］\n", (1, 4)),
+    ("t: ｛zh: 会议, en: Meeting｝\n", (1, 4)),
+    ("t: {zh: 会议，en: Meeting}\n", (1, 11)),
+    ("t:\u3000会议\n", (1, 3)),
+    ("- a\n-\u3000b\n", (2, 2)),
+])
+def test_full_width_punctuation_where_yaml_needs_ascii_is_reported_at_its_place(text, where):
+    data, found = load_bytes(text.encode("utf-8"), "x.yaml")
+    assert data is None and found and all(d.code == "yaml.full-width" for d in found)
+    assert (found[0].line, found[0].column) == where
+
+
+@pytest.mark.parametrize("text", [
+    "title: 会议：安排\n", "t: ［试行］办法\n", "t: {zh: 会议，讨论, en: x}\n", "d: |\n  frequency：weekly\n",
+    "t: '[a，b]'\n", "# frequency：weekly\na: b\n",
+])
+def test_full_width_punctuation_in_texts_is_left_alone(text):
+    assert full_width_findings("x.yaml", text) == []

@@ -18,10 +18,10 @@ from officebook.render.print import (
     _raci_tables,
     booklet_html,
     chapter_number,
-    checklist_cards,
     cjk_variant,
     handbook_html,
     html_lang,
+    paper_forms,
 )
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
@@ -183,13 +183,14 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3, back to step 1" in review
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    # the chart follows the steps, named by the procedure's number and title, cut into one band per step
-    chart = re.search(r'</table>\s*<figure class="flowchart">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
+    # the chart follows the steps, named by the procedure's number and title, cut into bands under boxes
+    chart = re.search(r'</table>\s*<figure class="flowchart whole">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
                       r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
                       r'(.*?)</table>', review, re.DOTALL)
     assert chart, review
     images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
-    assert [alt for alt, _ in images] == ["", "Flowchart: Document review", "", ""]  # lane headers, then 3 steps
+    alts = [alt for alt, _ in images]  # lane headers, then bands of steps
+    assert alts[:2] == ["", "Flowchart: Document review"] and set(alts[2:]) <= {""}
     svgs = [base64.b64decode(data).decode() for _, data in images]
     assert all(svg.startswith("<svg") for svg in svgs)
     assert 'id="procedures--document-review--flow-title"' in svgs[1]
@@ -265,24 +266,38 @@ def test_rendering_is_deterministic(manual):
     assert handbook_html(manual, "zh") == handbook_html(manual, "zh")
 
 
-def test_booklet_has_the_onboarding_reference_then_one_card_per_list(manual):
-    cards = checklist_cards(manual, "secretary")
+def test_booklet_has_the_onboarding_reference_then_a_paper_form_per_list_and_case(manual):
+    forms = paper_forms(manual, "secretary", "en")
     lists = manual.checklists["secretary"]
-    assert [c.key for c in cards] == [*lists.by_frequency, *(["steps"] if lists.steps else []),
-                                     *(["criteria"] if lists.criteria else [])]
+    assert [f.key for f in forms] == [*(w.frequency for w in lists.lists), *(f"case-{c.procedure}" for c in lists.cases)]
     html = booklet_html(manual, "secretary", "en")
     document = _Document(html)
-    assert document.ids[:2] == ["cover", "onboarding"]
-    assert [i for i in document.ids if i.startswith("card-")] == [f"card-{c.key}" for c in cards]
+    assert document.ids[:2] == ["cover", "contents"]
+    assert [i for i in document.ids if i.startswith("form-")] == [f"form-{f.key}" for f in forms]
     assert len(set(document.ids)) == len(document.ids)
-    assert document.hrefs == []  # the booklet stands alone: no links into a handbook it does not contain
-    onboarding = html[html.index('id="onboarding"'):html.index('id="card-')]
-    for heading in ("First day", "First week", "First month", "Procedures owned", "Reporting lines"):
-        assert f">{heading}</h3>" in onboarding
-    for entry in lists.steps:
+    # the booklet stands alone: its only links are to its own parts, every form listed in its contents
+    assert set(document.hrefs) <= set(document.ids)
+    assert [h for h in document.hrefs if h.startswith("form-")] == [f"form-{f.key}" for f in forms]
+    daily = next(f for f in forms if f.key == "daily")
+    assert daily.sheet == "month" and daily.columns == tuple(str(d) for d in range(1, 32)) and daily.landscape
+    for entry in daily.work.entries:
         assert entry.text.get("en") in html
-    tick_boxes = sum(block.count("<li>") for block in re.findall(r'<ul class="ticks">(.*?)</ul>', html, re.DOTALL))
-    assert tick_boxes >= sum(len(c.entries) for c in cards) + 3  # every entry, and the onboarding items
+    assert html.count('class="cell"') >= 31 * len(daily.work.entries)
+    for case in lists.cases:  # every step of the procedure, the post's own with a box to tick
+        section = html[html.index(f'id="form-case-{case.procedure}"'):]
+        section = section[:section.index("</section>")]
+        assert section.count('<span class="box">') == len(case.own_steps)
+        assert section.count("<tr class=") == len(case.steps)
+        assert "Case reference" in section and "Signature" in section
+
+
+def test_the_handbook_prints_each_criterion_once_and_refers_to_standards_by_number(manual):
+    html = handbook_html(manual, "zh")
+    for standard in manual.standards.values():
+        for criterion in standard.criteria:
+            assert html.count(f">{criterion.get('zh')}<") <= 2, criterion.get("zh")
+    posts = html[html.index('class="item post"'):]
+    assert "criterion" not in posts and 'class="refers"' in posts
 
 
 def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
@@ -291,6 +306,21 @@ def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
     (content / "posts" / "intern.yaml").write_text("title: {zh: 实习生, en: Intern}\nreports_to: director\n",
                                                    encoding="utf-8")
     manual = run_check(content, use_cache=False).manual  # a post without duties is only a warning
-    assert checklist_cards(manual, "intern") == ()
+    assert paper_forms(manual, "intern", "zh") == ()
     html = booklet_html(manual, "intern", "zh")
-    assert 'id="card-none"' in html and "本岗位没有检查清单。" in html
+    assert 'id="form-none"' in html and "本岗位没有检查清单。" in html
+
+
+def test_a_flowchart_of_more_than_six_lanes_prints_on_landscape_pages():
+    from dataclasses import replace
+
+    manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
+    assert 'class="flowchart landscape' not in handbook_html(manual, "zh")
+    posts = list(manual.posts)[:8]
+    meeting = manual.procedures["government-meeting"]
+    steps = tuple(replace(step, actor=posts[index % 8]) for index, step in enumerate(meeting.steps))
+    wide = replace(manual, procedures={**manual.procedures, meeting.id: replace(meeting, steps=steps)})
+    html = handbook_html(wide, "zh")
+    assert html.count('class="flowchart landscape') == 1
+    assert re.search(r'<figure class="flowchart landscape[^"]*"><figcaption>[^<]+{}流程图'.format(meeting.title.get("zh")), html)
+

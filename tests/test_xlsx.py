@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from conftest import CASES, ROOT
 from officebook.cells import neutralise_cell
 from officebook.pipeline import run_check
+from officebook.render.labels import label
 from officebook.xlsx import WORKBOOK_FORMAT, sheet_name, workbook_bytes, xlsx_workbooks
 
 SECOND = CASES / "valid" / "second-edition" / "content"
@@ -63,7 +64,7 @@ def test_list_sheets_have_ids_beside_titles_frozen_headers_and_one_entry_a_line(
     duties = book["职责清单"]
     header = [c.value for c in duties[1]]
     assert header[:5] == ["编号", "职责", "职能编号", "职能", "频次"]
-    responsible_ids = header.index("频次") + 1  # R ids follow the frequency (labelled 牵头编号 since the RACI legend changed)
+    responsible_ids = header.index(label("ids-of", "zh", field=label("responsible", "zh")))
     first = next(iter(default_manual.duties.values()))
     assert duties.cell(2, 1).value == first.id
     assert duties.cell(2, responsible_ids + 1).value.split("\n") == list(first.raci.responsible)

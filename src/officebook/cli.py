@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from officebook import __version__, i18n
-from officebook.diagnostics import Diagnostic, did_you_mean_or_list, summary, terminal_safe, to_json
+from officebook.diagnostics import Diagnostic, did_you_mean_or_list, listed, summary, terminal_safe, to_json
 from officebook.i18n import N_, Nn_
 from officebook.i18n import gettext as _
 from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
@@ -340,25 +340,29 @@ def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_r
     plan = plan_import(manual, sheet, content_dir)
     if plan.problems:
         for problem in plan.problems:
-            echo(f"error: {problem}", err=True)
-        echo(f"{len(plan.problems)} error(s); nothing written", err=True)
+            echo(_("error: {message}").format(message=problem), err=True)
+        echo(i18n.ngettext("{count} error; nothing written", "{count} errors; nothing written",
+                                 len(plan.problems)).format(count=len(plan.problems)), err=True)
         sys.exit(EXIT_CONTENT)
     if plan.texts:
         result = check_edited(content_dir, plan.texts)
         if result.has_errors:
             report(result, content_dir, "text")
-            echo("the imported roles break the content (see above); nothing written", err=True)
+            echo(_("the imported roles break the content (see above); nothing written"), err=True)
             sys.exit(EXIT_CONTENT)
     for change in plan.changes:
         for role in change.changes:
             echo(f"{change.file}: {role.describe()}")
     if not plan.changes:
-        echo(f"{workbook.as_posix()}: no changes", err=True)
+        echo(_("{path}: no changes").format(path=workbook.as_posix()), err=True)
     elif dry_run:
-        echo(f"{len(plan.changes)} duties would change (--dry-run: nothing written)", err=True)
+        echo(i18n.ngettext("{count} duty would change (--dry-run: nothing written)",
+                                 "{count} duties would change (--dry-run: nothing written)",
+                                 len(plan.changes)).format(count=len(plan.changes)), err=True)
     else:
         write_edited(content_dir, plan.texts)
-        echo(f"{len(plan.changes)} duties changed", err=True)
+        echo(i18n.ngettext("{count} duty changed", "{count} duties changed", len(plan.changes)).format(
+            count=len(plan.changes)), err=True)
 
 
 @main.command()
@@ -696,7 +700,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
     for lang in languages:
         if lang not in manual.info.languages:
             raise Refused(_("--lang {lang}: the manual's languages are {languages}").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
+                lang=lang, languages=listed(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
             raise Refused(_("--post {post}: no such post — {hint}").format(
@@ -742,14 +746,14 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     for lang in languages:
         if lang not in manual.info.languages:
             raise click.UsageError(_("--lang {lang}: the manual's languages are {languages}").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
+                lang=lang, languages=listed(manual.info.languages)))
     for post in posts:
         if post not in manual.posts:
             raise click.UsageError(_("--post {post}: no such post — {hint}").format(
                 post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
     if write_reference is not None:
         _write_atomically(write_reference, reference_docx((languages or manual.info.languages)[0]))
-        echo(f"wrote {write_reference.as_posix()}", err=True)
+        echo(_("wrote {path}").format(path=write_reference.as_posix()), err=True)
         return
     booklets = tuple(manual.posts) if all_posts else posts
 
@@ -766,13 +770,14 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     except ReferenceDocError as error:
         raise click.UsageError(f"--reference-doc {error}") from error
     except (DocxSystemError, PdfSystemError) as error:
-        echo(f"error: {error.message}\n  hint: {error.hint}", err=True)
+        echo(_("error: {message}\n  hint: {hint}").format(message=error.message, hint=error.hint), err=True)
         sys.exit(EXIT_CONTENT)
     except OSError as error:
-        echo(f"error: cannot write the Word document: {error}", err=True)
+        echo(_("error: cannot write the Word document: {reason}").format(reason=error), err=True)
         sys.exit(EXIT_CONTENT)
     for written in result.files:
-        echo(f"wrote {written.path.as_posix()} ({written.size // 1024} KiB, {written.seconds:.1f} s)", err=True)
+        echo(_("wrote {path} ({size} KiB, {seconds:.1f} s)").format(
+            path=written.path.as_posix(), size=written.size // 1024, seconds=written.seconds), err=True)
 
 
 def _print_pdfs(write, *, staged: bool = False):

@@ -204,10 +204,15 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return gettext("did you mean '{choice}'?").format(choice=match[0]) if match else ""
 
 
+def listed(values: Iterable[str]) -> str:
+    """`a, b, c`, separated as the interface's language separates a list (`a、b、c`)."""
+    return gettext(", ").join(values)
+
+
 def quoted_list(values: Iterable[str], limit: int = 8) -> str:
     """`'a', 'b', 'c'` (quoted as the interface's language quotes), the first `limit` and a count of the rest."""
     values = list(values)
-    shown = gettext(", ").join(gettext("'{value}'").format(value=v) for v in values[:limit])
+    shown = listed(gettext("'{value}'").format(value=v) for v in values[:limit])
     if len(values) > limit:
         more = len(values) - limit
         shown = ngettext("{shown} and {count} more", "{shown} and {count} more", more).format(shown=shown, count=more)

@@ -18,7 +18,7 @@ from typing import Any
 
 from officebook import i18n, yaml_emit
 from officebook._babel import SCHEMA_TEXT_KEYS
-from officebook.diagnostics import CODES, Severity
+from officebook.diagnostics import CODES, Severity, listed
 from officebook.i18n import N_, ngettext, pgettext
 from officebook.i18n import gettext as _
 from officebook.validate import KIND_SCHEMA, SCHEMA_DIR
@@ -175,7 +175,7 @@ class SchemaSet:
                              else self.type_name(resolved, branch_chain, branch_origin))
             base = _(" or ").join(names)
         elif "enum" in schema:
-            base = _("one of {values}").format(values=", ".join(f"`{value}`" for value in schema["enum"]))
+            base = _("one of {values}").format(values=listed(f"`{value}`" for value in schema["enum"]))
         elif schema.get("type") == "array" and isinstance(schema.get("items"), dict):
             items, item_chain, item_origin = self.resolve(schema["items"], origin["items"])
             if "properties" in items:

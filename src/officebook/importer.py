@@ -23,6 +23,7 @@ from pathlib import Path
 
 import yaml
 
+from officebook.i18n import gettext as _
 from officebook.model import Manual, Raci
 from officebook.xlsx import RACI_FIRST_POST_COLUMN, RACI_HEADER_ROWS, WORKBOOK_FORMAT
 
@@ -86,6 +87,7 @@ def _listed(posts: Sequence[str]) -> str:
 
 def read_raci_sheet(path: Path) -> RaciSheet:
     """The RACI sheet of an officebook workbook; `WorkbookError` when the file is not one."""
+    import warnings
     import zipfile
 
     from openpyxl import load_workbook
@@ -93,19 +95,23 @@ def read_raci_sheet(path: Path) -> RaciSheet:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        workbook = load_workbook(path, data_only=False)
+        with warnings.catch_warnings():  # openpyxl warns about parts of Excel's files it does not keep
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(path, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise WorkbookError(f"{path}: not an Excel workbook (.xlsx) that can be read ({error})") from None
+        raise WorkbookError(_("{path}: not an Excel workbook (.xlsx) that can be read ({reason})").format(
+            path=path, reason=error)) from None
     about = next((s for s in workbook.worksheets
                   if _text(s.cell(1, 1).value) == "format" and _text(s.cell(1, 2).value) == WORKBOOK_FORMAT), None)
     if about is None:
-        raise WorkbookError(f"{path}: not a workbook exported by officebook (export --format xlsx): "
-                            f"no sheet starts with format = {WORKBOOK_FORMAT}")
+        raise WorkbookError(_("{path}: not a workbook exported by officebook (export --format xlsx): "
+                              "no sheet starts with format = {format}").format(path=path, format=WORKBOOK_FORMAT))
     facts = {_text(about.cell(r, 1).value): _text(about.cell(r, 2).value) for r in range(1, about.max_row + 1)}
     name = facts.get("raci-sheet", "")
     if name not in workbook.sheetnames:
-        raise WorkbookError(f"{path}: the RACI sheet {name!r} named on sheet {about.title!r} is missing "
-                            f"(sheets: {', '.join(workbook.sheetnames)})")
+        raise WorkbookError(_("{path}: the RACI sheet {name!r} named on sheet {about!r} is missing "
+                              "(sheets: {sheets})").format(path=path, name=name, about=about.title,
+                                                           sheets=", ".join(workbook.sheetnames)))
     sheet = workbook[name]
     where = f"{path}: {name}!"
     problems: list[str] = []
@@ -116,16 +122,17 @@ def read_raci_sheet(path: Path) -> RaciSheet:
         filled = any(_text(sheet.cell(r, column).value) for r in range(RACI_HEADER_ROWS + 1, sheet.max_row + 1))
         if not post:
             if filled:
-                problems.append(f"{where}{letter}{RACI_HEADER_ROWS}: a column of roles without a post id "
-                                f"(write the post's id in row {RACI_HEADER_ROWS})")
+                problems.append(_("{cell}: a column of roles without a post id (write the post's id in row "
+                                  "{row})").format(cell=f"{where}{letter}{RACI_HEADER_ROWS}", row=RACI_HEADER_ROWS))
             continue
         if any(post == known for _, known in posts):
-            problems.append(f"{where}{letter}{RACI_HEADER_ROWS}: post {post!r} has a second column")
+            problems.append(_("{cell}: post {post!r} has a second column").format(
+                cell=f"{where}{letter}{RACI_HEADER_ROWS}", post=post))
             continue
         posts.append((letter, post))
     if not posts:
-        raise WorkbookError(f"{path}: sheet {name!r} has no post ids in row {RACI_HEADER_ROWS}: "
-                            "not officebook's RACI sheet")
+        raise WorkbookError(_("{path}: sheet {name!r} has no post ids in row {row}: not officebook's RACI sheet").format(
+            path=path, name=name, row=RACI_HEADER_ROWS))
     rows: list[SheetRow] = []
     seen: dict[str, int] = {}
     for row in range(RACI_HEADER_ROWS + 1, sheet.max_row + 1):
@@ -133,17 +140,19 @@ def read_raci_sheet(path: Path) -> RaciSheet:
         cells = {post: sheet[f"{letter}{row}"].value for letter, post in posts}
         if not duty:
             if any(_text(v) for v in cells.values()):
-                problems.append(f"{where}A{row}: a row of roles without a duty id")
+                problems.append(_("{cell}: a row of roles without a duty id").format(cell=f"{where}A{row}"))
             continue
         if duty in seen:
-            problems.append(f"{where}A{row}: duty {duty!r} is already in row {seen[duty]}")
+            problems.append(_("{cell}: duty {duty!r} is already in row {row}").format(
+                cell=f"{where}A{row}", duty=duty, row=seen[duty]))
             continue
         seen[duty] = row
         roles: dict[str, str] = {}
         for letter, post in posts:
             value = cells[post]
             if isinstance(value, str) and value.startswith("="):
-                problems.append(f"{where}{letter}{row}: a formula; type the letters R, A, C or I instead")
+                problems.append(_("{cell}: a formula; type the letters R, A, C or I instead").format(
+                    cell=f"{where}{letter}{row}"))
                 continue
             roles[post] = _text(value)
         rows.append(SheetRow(row, duty, roles))
@@ -183,31 +192,35 @@ def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPl
     letter_of = dict((post, letter) for letter, post in sheet.posts)
     for letter, post in sheet.posts:
         if post not in manual.posts:
-            plan.problems.append(f"{where}{letter}{RACI_HEADER_ROWS}: no post {post!r} in the manual"
-                                 f"{_did_you_mean(post, manual.posts)}")
+            plan.problems.append(_("{cell}: no post {post!r} in the manual").format(
+                cell=f"{where}{letter}{RACI_HEADER_ROWS}", post=post) + _did_you_mean(post, manual.posts))
     known_posts = [post for _, post in sheet.posts if post in manual.posts]
     for row in sheet.rows:
         duty = manual.duties.get(row.duty)
         if duty is None:
-            plan.problems.append(f"{where}A{row.row}: no duty {row.duty!r} in the manual (removed or renamed "
-                                 f"since the export?){_did_you_mean(row.duty, manual.duties)}")
+            plan.problems.append(_("{cell}: no duty {duty!r} in the manual (removed or renamed since the export?)").format(
+                cell=f"{where}A{row.row}", duty=row.duty) + _did_you_mean(row.duty, manual.duties))
             continue
         held: dict[str, list[str]] = {role: [] for role in ROLES}
         for post in known_posts:
             roles, unknown = parse_letters(row.roles.get(post, ""))
             if unknown:
-                plan.problems.append(f"{where}{letter_of[post]}{row.row}: {' '.join(unknown)!r} is not R, A, C or I")
+                plan.problems.append(_("{cell}: {value!r} is not R, A, C or I").format(
+                    cell=f"{where}{letter_of[post]}{row.row}", value=" ".join(unknown)))
             for role in roles:
                 held[role].append(post)
         new = _merged(duty.raci, held, set(known_posts))
         if len(new["accountable"]) > 1:
             cells = ", ".join(f"{letter_of.get(p, '?')}{row.row}" for p in new["accountable"])
-            plan.problems.append(f"{where}{cells}: duty {row.duty!r} has {len(new['accountable'])} accountable "
-                                 f"posts ({', '.join(new['accountable'])}); exactly one A per duty")
+            plan.problems.append(_("{cell}: duty {duty!r} has {count} accountable posts ({posts}); exactly one A per "
+                                   "duty").format(cell=f"{where}{cells}", duty=row.duty, count=len(new["accountable"]),
+                                                  posts=", ".join(new["accountable"])))
         elif not new["accountable"]:
-            plan.problems.append(f"{where}A{row.row}: duty {row.duty!r} has no accountable post (A)")
+            plan.problems.append(_("{cell}: duty {duty!r} has no accountable post (A)").format(
+                cell=f"{where}A{row.row}", duty=row.duty))
         if not new["responsible"]:
-            plan.problems.append(f"{where}A{row.row}: duty {row.duty!r} has no responsible post (R)")
+            plan.problems.append(_("{cell}: duty {duty!r} has no responsible post (R)").format(
+                cell=f"{where}A{row.row}", duty=row.duty))
         old = _roles(duty.raci)
         changes = tuple(RoleChange(role, old[role], new[role]) for role in ROLES if old[role] != new[role])
         if changes:
@@ -219,7 +232,7 @@ def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPl
         try:
             original = path.read_bytes().decode("utf-8")
         except (OSError, UnicodeDecodeError) as error:
-            plan.problems.append(f"{change.file}: cannot be read ({error})")
+            plan.problems.append(_("{file}: cannot be read ({reason})").format(file=change.file, reason=error))
             continue
         try:
             plan.texts[change.file] = edit_raci(original, {c.role: c.new for c in change.changes})
@@ -247,7 +260,7 @@ def _did_you_mean(word: str, choices) -> str:
     import difflib
 
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" — did you mean {close[0]!r}?" if close else ""
+    return _(" — did you mean {choice!r}?").format(choice=close[0]) if close else ""
 
 
 # ---- editing the YAML at positions ---------------------------------------------------------------
@@ -271,14 +284,14 @@ def edit_raci(text: str, new: Mapping[str, Sequence[str]]) -> str:
     """
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if not isinstance(root, yaml.MappingNode):
-        raise RaciEditError("the file is not a mapping")
+        raise RaciEditError(_("the file is not a mapping"))
     raci_key, raci = _entry(root, "raci")
     if raci is None or not isinstance(raci, yaml.MappingNode):
-        raise RaciEditError("no raci mapping to edit")
+        raise RaciEditError(_("no raci mapping to edit"))
     if any(key.value == "<<" for key, _ in raci.value):
-        raise RaciEditError("its raci uses a << merge key; edit this duty's raci by hand")
+        raise RaciEditError(_("its raci uses a << merge key; edit this duty's raci by hand"))
     if raci.start_mark.index < raci_key.end_mark.index or _shared(root, raci):
-        raise RaciEditError("its raci is written through a YAML alias; edit this duty's raci by hand")
+        raise RaciEditError(_("its raci is written through a YAML alias; edit this duty's raci by hand"))
     newline = "\r\n" if "\r\n" in text else "\n"
     edits: list[_Edit] = []
     missing: list[tuple[str, Sequence[str]]] = []
@@ -293,7 +306,7 @@ def edit_raci(text: str, new: Mapping[str, Sequence[str]]) -> str:
             continue
         if role == "accountable":
             if not isinstance(value, yaml.ScalarNode):
-                raise RaciEditError("raci.accountable is not a single post id")
+                raise RaciEditError(_("raci.accountable is not a single post id"))
             edits.append(_Edit(value.start_mark.index, value.end_mark.index, _scalar(posts[0], value.style)))
         elif not posts and not raci.flow_style:
             edits.append(_remove_entry(text, key, value))
@@ -302,7 +315,7 @@ def edit_raci(text: str, new: Mapping[str, Sequence[str]]) -> str:
         elif isinstance(value, yaml.SequenceNode):
             edits.extend(_block_edits(text, value, posts, newline))
         else:
-            raise RaciEditError(f"raci.{role} is not a list")
+            raise RaciEditError(_("{field} is not a list").format(field=f"raci.{role}"))
     if missing:
         edits.append(_insertion(text, raci, missing, newline))
     for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
@@ -371,7 +384,7 @@ def _block_edits(text: str, sequence: yaml.SequenceNode, posts: Sequence[str], n
     """Entry by entry: lines of dropped posts go, new posts get a line after the last entry."""
     items = sequence.value
     if not all(isinstance(item, yaml.ScalarNode) for item in items):
-        raise RaciEditError("a raci list holds something other than post ids")
+        raise RaciEditError(_("a raci list holds something other than post ids"))
     edits = [
         _Edit(_line_start(text, item.start_mark.index), _line_end(text, item.end_mark.index), "")
         for item in items if item.value not in posts
@@ -383,7 +396,7 @@ def _block_edits(text: str, sequence: yaml.SequenceNode, posts: Sequence[str], n
         dash = _line_start(text, last.start_mark.index)
         prefix = text[dash:last.start_mark.index]  # "  - "
         if prefix.strip() != "-":
-            raise RaciEditError("a raci list entry does not start its own line")
+            raise RaciEditError(_("a raci list entry does not start its own line"))
         at = _line_end(text, last.end_mark.index)
         lead = "" if text[:at].endswith("\n") else newline
         style = last.style
@@ -462,5 +475,5 @@ def write_edited(content_dir: Path, texts: Mapping[str, str]) -> None:
         for partial, target in partials:
             os.replace(partial, target)
     finally:
-        for partial, _ in partials:
+        for partial, _edited in partials:
             partial.unlink(missing_ok=True)

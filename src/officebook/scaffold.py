@@ -21,7 +21,7 @@ from typing import Any
 import jinja2
 
 from officebook import __version__, i18n, yaml_emit
-from officebook.diagnostics import did_you_mean
+from officebook.diagnostics import did_you_mean, listed
 from officebook.guide import SchemaSet, documents
 from officebook.i18n import gettext as _
 from officebook.load import LoadLimits, load_file
@@ -198,7 +198,7 @@ def kind_from_name(name: str) -> str:
         return NOUN_KIND[lowered]
     nouns = [KIND_NOUN[kind] for kind in ITEM_KINDS]
     hint = did_you_mean(lowered, [*nouns, *ITEM_KINDS])
-    message = _("'{name}' is not a kind of item ({kinds})").format(name=name, kinds=", ".join(nouns))
+    message = _("'{name}' is not a kind of item ({kinds})").format(name=name, kinds=listed(nouns))
     raise ScaffoldError(_("{message} — {hint}").format(message=message, hint=hint) if hint else message)
 
 
@@ -468,7 +468,7 @@ def _field_help(schemas: SchemaSet, schema: dict, document: str) -> str:
     merged, origin = schemas.resolve(schema, document)[::2]
     lines = [merged.get("description", "")]
     if "enum" in merged:
-        lines.append(_("One of: {values}.").format(values=", ".join(str(v) for v in merged["enum"])))
+        lines.append(_("One of: {values}.").format(values=listed(str(v) for v in merged["enum"])))
     for name, sub in merged.get("properties", {}).items():
         if name in merged.get("required", []):
             sub_merged = schemas.resolve(sub, origin["properties"])[0]
@@ -492,7 +492,7 @@ def item_yaml(kind: str, languages: Sequence[str], titles: dict[str, str], schem
     lines = _comment("\n".join([
         schema.get("description", ""),
         _("Replace every {placeholder}, then run: officebook check").format(placeholder=PLACEHOLDER),
-        _("Optional fields: {fields}.").format(fields=", ".join(optional)),
+        _("Optional fields: {fields}.").format(fields=listed(optional)),
         _("Every field is described in the authors' guide (guide/authors-guide.md)."),
     ]))
     for name in written:

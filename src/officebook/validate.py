@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, quoted_list
+from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, listed, quoted_list
 from officebook.i18n import N_, ngettext
 from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
@@ -328,7 +328,7 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
     if validator == "additionalProperties" and isinstance(instance, dict):
         allowed = sorted(schema.get("properties", {}))
         for key in sorted(k for k in instance if k not in schema.get("properties", {})):
-            hint = did_you_mean(key, allowed) or _("allowed here: {fields}").format(fields=", ".join(allowed))
+            hint = did_you_mean(key, allowed) or _("allowed here: {fields}").format(fields=listed(allowed))
             yield loaded.diagnostic("schema.unknown-key", (*path, key), _("unknown field '{key}'").format(key=key),
                                     hint, at_key=True)
     elif validator == "required" and isinstance(instance, dict):
@@ -345,7 +345,7 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
     elif validator == "enum":
         allowed = [str(v) for v in error.validator_value]
         hint = (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
-            _("use one of: {values}").format(values=", ".join(allowed))
+            _("use one of: {values}").format(values=listed(allowed))
         yield loaded.diagnostic("schema.enum", path, _("{value} is not allowed here").format(value=_describe(instance)),
                                 hint)
     elif validator == "format" or (validator == "pattern" and schema.get("format") == "date"):
@@ -496,7 +496,7 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
     if not languages:
         return []
     if isinstance(value, str):
-        placeholders = _check_placeholder(loaded, path, value, None)
+        placeholders = _check_placeholder(loaded, path, value)
         if len(languages) > 1:
             return [*placeholders, loaded.diagnostic(
                 "i18n.missing", path, _("only in the default language '{lang}'").format(lang=languages[0]),
@@ -507,10 +507,10 @@ def _check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content
         return []  # not a text at all: the schema has reported it
     found: list[Diagnostic] = []
     for code, text in value.items():
-        found += _check_placeholder(loaded, (*path, code), text, code)
+        found += _check_placeholder(loaded, (*path, code), text)
         if code not in languages:
             hint = did_you_mean(str(code), languages) or _("manual.yaml lists: {languages}").format(
-                languages=", ".join(languages))
+                languages=listed(languages))
             found.append(loaded.diagnostic("i18n.unknown-language", (*path, code),
                                            _("the language '{lang}' is not listed in manual.yaml").format(lang=code),
                                            hint, at_key=True))
@@ -588,12 +588,11 @@ def _outside_assets(url: str) -> bool:
     return not (normal.startswith(ASSET_DIR + "/") and normal != ASSET_DIR)
 
 
-def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any, lang: str | None) -> list[Diagnostic]:
+def _check_placeholder(loaded: LoadedFile, path: YamlPath, text: Any) -> list[Diagnostic]:
     """A `TODO` (or `TODO translate: …`) text is a warning: `--strict` fails until it is written."""
     if not isinstance(text, str) or not PLACEHOLDER_TEXT.match(text):
         return []
-    message = _("the text is still the placeholder '{text}'").format(text=_short(text.strip())) if lang is None else \
-        _("the text in '{lang}' is still the placeholder '{text}'").format(lang=lang, text=_short(text.strip()))
+    message = _("the text is still the placeholder '{text}'").format(text=_short(text.strip()))
     return [loaded.diagnostic("text.placeholder", path, message,
                               _("write the text; a placeholder would be published as it is"), severity=Severity.WARNING)]
 
@@ -631,7 +630,7 @@ def _link_problem(target: str, content: Content) -> tuple[str, str, str] | None:
             steps = content.facts_of("procedures", known[item.id]) or ()
             if item.fragment not in steps:
                 hint = did_you_mean(item.fragment, steps) or _("steps of {procedure}: {steps}").format(
-                    procedure=item.id, steps=", ".join(steps) or _("none"))
+                    procedure=item.id, steps=listed(steps) or _("none"))
                 return "ref.unknown", _("the link '{target}' names no step '{step}' of procedure '{procedure}'").format(
                     target=target, step=item.fragment, procedure=item.id), hint
         return None
@@ -661,13 +660,15 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
 
 
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
-    if not isinstance(value, str) or value in content.items[kind]:
+    if not isinstance(value, str):
         return []
     noun = _(KIND_NOUN[kind])
-    existing = content.items[kind]
+    existing = [known for known in content.items[kind] if ID_PATTERN.match(known)]
     if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
         return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
             value=_short(value), noun=noun), _name_one(_suggest_id(value), existing, noun))]
+    if value in content.items[kind]:
+        return []
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
     if others:
         return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
@@ -763,7 +764,7 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
                 found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", j),
                                                _("no step '{step}' in this procedure").format(step=target),
                                                did_you_mean(target, index_of) or
-                                               _("steps here: {steps}").format(steps=", ".join(index_of) or _("none"))))
+                                               _("steps here: {steps}").format(steps=listed(index_of) or _("none"))))
     if found:
         return found  # the graph is incomplete: reachability would only repeat these findings
     reachable = _reach(graph, [0])

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from officebook.build.pdf import check_cjk_font
+from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
 from officebook.render.flowchart import flowchart_svg
@@ -80,7 +81,7 @@ def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:
     result = DocxResult()
     for path, lang, post, make in jobs:
         if progress:
-            progress(f"Writing {path.name}")
+            progress(_("Writing {file}").format(file=path.name))
         started = time.perf_counter()
         data = make()
         _write_atomically(path, data)

@@ -29,11 +29,12 @@ from typing import Any
 import yaml
 
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
+from officebook.collation import chinese_tag_order
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.labels import LANGUAGE_NAMES, label
+from officebook.render.labels import LANGUAGE_NAMES, format_date, label
 from officebook.render.site import (
     SINGULAR,
     SiteContent,
@@ -47,7 +48,7 @@ from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, t
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"
-OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js")
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
 Progress = Callable[[str, int, int], None]
 """`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
 
@@ -236,7 +237,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     info = manual.info
     copyright_parts = [info.organization.get(lang), f"{label('edition', lang)} {info.edition}"]
     if info.effective:
-        copyright_parts.append(f"{label('effective', lang)} {info.effective}")
+        copyright_parts.append(f"{label('effective', lang)} {format_date(info.effective, lang)}")
     defaults: dict = {
         "site_name": theme_text(info.title.get(lang)),
         "copyright": theme_text(" · ".join(copyright_parts)),
@@ -263,7 +264,7 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extensions[name] = {**extensions.get(name, {}), **options}
     config["markdown_extensions"] = _as_list(extensions)
 
-    plugins = {"search": {}, "tags": {}}
+    plugins = {"search": {}, "tags": {"tags_sort_by": chinese_tag_order} if lang.split("-")[0] == "zh" else {}}
     for name, options in _entries(user.data.get("plugins")).items():
         plugins[name] = {**plugins.get(name, {}), **options}
     plugins.setdefault("search", {})

@@ -57,6 +57,10 @@ LANES_WIDTH = 640.0  # fits the handbook's text column (172 mm) at full size: te
 VERTICAL_WIDTH = 350.0  # a 390 px phone's column (358 px) at full size, a 360 px one's at 94 %
 MIN_LANE = 104.0
 MAX_LANE = 260.0
+MIN_BOX = 84.0
+BAND_HEIGHT = 120.0  # the tallest printed slice of a chart made of several rows (32 mm)
+SPINE = 0.34  # arrows meet a box this far across it
+GUTTER_CLEAR = 7.0  # space between a gutter's outermost track and a box or the chart's edge
 
 INK = "#1f2937"
 FLOW = "#1e4e8c"
@@ -250,18 +254,25 @@ class FlowchartLayout:
 
     # -- sizes ----------------------------------------------------------------------------------
 
+    def _extent(self, boundary: int) -> tuple[float, float]:
+        """How far a gutter's tracks reach left and right of its lane border."""
+        offsets = _track_offsets(self.gutter_tracks.get(boundary, 0))
+        return max([0.0] + [-o for o in offsets]), max([0.0] + offsets)
+
     def _measure(self) -> None:
         lanes = len(self.lanes)
-        max_tracks = max(self.gutter_tracks.values(), default=0)
-        self.half_gutter = max(12.0, TRACK * ((max_tracks + 1) // 2) + 8)
-        self.margin = self.half_gutter + 2
+        self.margin = self._extent(0)[0] + GUTTER_CLEAR
+        right_margin = self._extent(lanes)[1] + GUTTER_CLEAR
         target = VERTICAL_WIDTH if self.vertical else LANES_WIDTH
         widest = target if self.vertical else MAX_LANE
-        self.lane_w = max(MIN_LANE, min(widest, (target - 2 * self.margin) / lanes))
-        self.box_w = max(80.0, self.lane_w - 2 * self.half_gutter)
-        self.lane_w = self.box_w + 2 * self.half_gutter
-        self.width = lanes * self.lane_w + 2 * self.margin
-        text_w = self.box_w - 2 * BOX_PAD
+        self.lane_w = max(MIN_LANE, min(widest, (target - self.margin - right_margin) / lanes))
+        # Each box fills its lane but for the tracks of the gutters on either side.
+        insets = [(self._extent(lane)[1] + GUTTER_CLEAR, self._extent(lane + 1)[0] + GUTTER_CLEAR)
+                  for lane in range(lanes)]
+        self.lane_w = max([self.lane_w] + [MIN_BOX + left + right for left, right in insets])
+        self.box_left = [self.lane_x(lane) + left for lane, (left, _) in enumerate(insets)]
+        self.box_widths = [self.lane_w - left - right for left, right in insets]
+        self.width = self.margin + lanes * self.lane_w + right_margin
         if self.vertical:
             self.header_lines: list[list[str]] = []
             self.header_h = 0.0
@@ -272,7 +283,8 @@ class FlowchartLayout:
         self.text_lines: list[list[str]] = []
         self.box_h: list[float] = []
         badge_w = 2 * BADGE_R + 4
-        for step in self.steps:
+        for row, step in enumerate(self.steps):
+            text_w = self._box_w(row) - 2 * BOX_PAD
             actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - badge_w,
                           overhang=BOX_PAD - 1) if self.vertical else [])
             first = text_w if actor else text_w - badge_w
@@ -286,15 +298,13 @@ class FlowchartLayout:
             for row, step in enumerate(self.steps)
         ]
 
+    def _box_w(self, row: int) -> float:
+        return self.box_widths[self.lane_of[row]]
+
     def _label_width(self, row: int) -> float:
-        """A `when` label runs from right of the arrows entering the box to the first track of the
-        gutter on the lane's right."""
+        """A `when` label runs from right of the arrows entering the box to the box's right edge."""
         lane = self.lane_of[row]
-        right = self.lane_x(lane + 1) - 4
-        offsets = [o for o in _track_offsets(self.gutter_tracks.get(lane + 1, 0)) if o < 0]
-        if offsets:
-            right = self.lane_x(lane + 1) + min(offsets) - 4
-        return right - (self.lane_x(lane) + self.lane_w / 2 + 6)
+        return self.box_left[lane] + self.box_widths[lane] - 2 - (self._center(row) + 6)
 
     def _place_rows(self) -> None:
         """Vertical positions of every zone of every gap, and of the boxes."""
@@ -351,7 +361,10 @@ class FlowchartLayout:
         return self.margin + lane * self.lane_w
 
     def _center(self, row: int) -> float:
-        return self.lane_x(self.lane_of[row]) + self.lane_w / 2
+        """Where arrows enter and leave the box: left of its middle, so that the `when` label to its
+        right has two thirds of the box's width, and loops enter to its left."""
+        lane = self.lane_of[row]
+        return self.box_left[lane] + self.box_widths[lane] * SPINE
 
     def _bottom(self, row: int) -> float:
         return self.box_top[row] + self.box_h[row]
@@ -373,7 +386,7 @@ class FlowchartLayout:
             if kind == "loop":
                 gx = self._gutter_x(edge)
                 k = self.loops_into[t].index(edge)
-                spacing = min(LOOP_DX, (self.box_w / 2 - 8) / len(self.loops_into[t]))
+                spacing = min(LOOP_DX, (ct - self.box_left[self.lane_of[t]] - 8) / len(self.loops_into[t]))
                 enter_x = ct - spacing * (k + 1)
                 enter_y = self.loop_y[t][k]
                 if self.branching[s]:
@@ -381,7 +394,7 @@ class FlowchartLayout:
                     points = [(cs, self._bottom(s)), (cs, mid), (gx, mid)]
                 else:
                     mid = self.box_top[s] + self.box_h[s] / 2
-                    points = [(cs - self.box_w / 2, mid), (gx, mid)]
+                    points = [(self.box_left[self.lane_of[s]], mid), (gx, mid)]
                 points += [(gx, enter_y), (enter_x, enter_y), (enter_x, self.box_top[t])]
             elif kind == "straight":
                 points = [(cs, self._bottom(s)), (ct, self.box_top[t])]
@@ -400,11 +413,17 @@ class FlowchartLayout:
         """The whole chart."""
         return self._svg_element(0.0, self.height, with_header=True, describe=True)
 
-    def bands(self) -> list[tuple[float, float]]:
-        """Horizontal slices of the chart below the header, cut right under each box: a printed
-        chart may break between pages there and repeat the lane headers."""
-        cuts = [self.header_h] + [self._bottom(row) for row in range(len(self.steps) - 1)] + [self.height]
-        return list(zip(cuts, cuts[1:], strict=False))
+    def bands(self, tallest: float = BAND_HEIGHT) -> list[tuple[float, float]]:
+        """Horizontal slices of the chart below the header, cut just under a box: a printed chart
+        may break between pages there and repeat the lane headers. Consecutive rows are joined
+        into one slice up to `tallest` px (each slice is one image for the printer to draw)."""
+        cuts = [self.header_h] + [self._bottom(row) + 2 for row in range(len(self.steps) - 1)] + [self.height]
+        kept = [cuts[0]]
+        for index, cut in enumerate(cuts[1:], start=1):
+            following = cuts[index + 1] if index + 1 < len(cuts) else None
+            if following is None or following - kept[-1] > tallest:
+                kept.append(cut)
+        return list(zip(kept, kept[1:], strict=False))
 
     def svg_band(self, top: float, bottom: float, *, describe: bool = False) -> str:
         """The part of the chart between `top` and `bottom` (the header alone is `0, header_h`)."""
@@ -550,7 +569,7 @@ class FlowchartLayout:
 
     def _box(self, row: int) -> Iterable[tuple[float, float, str]]:
         step = self.steps[row]
-        x = self._center(row) - self.box_w / 2
+        x = self.box_left[self.lane_of[row]]
         y = self.box_top[row]
         height = self.box_h[row]
         actor = self.post_titles[step.actor]
@@ -560,7 +579,7 @@ class FlowchartLayout:
         parts = [
             f'<g class="step{" step--highlight" if highlighted else ""}" data-step="{escape(step.id)}" '
             f'id="{self.prefix}-step-{escape(step.id)}"><title>{escape(full, quote=False)}</title>',
-            f'<rect x="{number(x)}" y="{number(y)}" width="{number(self.box_w)}" height="{number(height)}" '
+            f'<rect x="{number(x)}" y="{number(y)}" width="{number(self._box_w(row))}" height="{number(height)}" '
             f'rx="6" fill="{HIGHLIGHT_FILL if highlighted else "#ffffff"}" stroke="{BOX_STROKE}" '
             f'stroke-width="{stroke}"/>',
         ]

@@ -1,26 +1,29 @@
 """The onboarding reference on the web: a "new here?" index and one page per post.
 
-A post's onboarding page holds its first-day, first-week and first-month lists as tickable
-checklists (the same lists, with the same stored ticks, as on the post's own page), then what the
-post involves: its duties, the procedures it owns or acts in, the standards it must meet, its
-reporting lines, and the glossary terms those pages use.
+A post's onboarding page opens with who the post is (reporting lines, the organisation chart with the
+post highlighted, the posts it works with most), then its first-day, first-week and first-month lists
+as tickable checklists (the same lists, with the same stored ticks, as on the post's own page) and as a
+sign-off sheet (completion dates, mentor and section chief, kept in the browser), then its duties, every
+procedure it takes part in with its flowchart and all its steps, the standards it must meet, the time
+limits it keeps, the forms it uses and the glossary terms those pages use. The facts come from the
+post's `OnboardingView` and `officebook.newcomer`, which the printed booklet reads too.
 
 Paths: `onboarding/index.md` and `onboarding/<post>/index.md`.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import re
-from collections.abc import Iterator
-
-from officebook.model import Manual, Ref, Text
+from officebook.model import Manual
+from officebook.newcomer import terms_used
+from officebook.render.flowchart import web_flowchart
+from officebook.render.itemlinks import site_asset_path
 from officebook.render.labels import label
-from officebook.render.site import (
+from officebook.render.orgchart import orgchart_svg
+from officebook.render.pages import (
     PageContext,
-    _render,
     checklist_scope,
     front_matter,
+    render,
     term_anchors,
     theme_text,
 )
@@ -54,62 +57,20 @@ def onboarding_nav(manual: Manual, lang: str, item_limit: int) -> dict:
 def render_onboarding_page(manual: Manual, lang: str, path: str) -> str:
     ctx = PageContext(manual, lang, path)
     if path == INDEX_PATH:
-        return _render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
+        return render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
     post_id = path[len(ONBOARDING_DIR) + 1:].split("/", 1)[0]
     post = manual.posts.get(post_id)
     if post is None or path != onboarding_path(post_id):
         raise KeyError(path)
     title = label("onboarding-title", lang, post=post.title.get(lang))
+    view = manual.onboarding[post_id]
     anchors = term_anchors(manual)
-    return _render(
+    return render(
         "onboarding.md.j2", ctx, front=front_matter(title, description=ctx.plain(post.summary)), title=title,
-        post=post, view=manual.onboarding[post_id], periods=PERIODS, scope=checklist_scope(manual),
+        post=post, view=view, periods=PERIODS, scope=checklist_scope(manual),
         terms=[(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)],
+        asset_paths={asset: site_asset_path(asset) for asset in view.forms},
+        orgchart=orgchart_svg(manual, lang, id_prefix=f"org-{post_id}", highlight_post=post_id, around=True),
+        flowcharts={p: web_flowchart(manual.procedures[p], manual, lang, id_prefix=f"flow-{p}", highlight_post=post_id)
+                    for p in view.procedures},
     )
-
-
-# ---- the glossary terms a post's work uses --------------------------------------------------------
-
-
-def work_refs(manual: Manual, post: str) -> list[Ref]:
-    """The post and everything its onboarding reference lists: duties, procedures, standards."""
-    view = manual.onboarding[post]
-    return [
-        Ref("posts", post),
-        *(Ref("duties", d) for d in view.duties),
-        *(Ref("procedures", p) for p in (*view.procedures_owned, *view.procedures_acted_in)),
-        *(Ref("standards", s) for s in view.standards),
-    ]
-
-
-def terms_used(manual: Manual, post: str, lang: str) -> list[int]:
-    """Positions in the glossary of the terms that the post's pages use: the term appears in their
-    texts (in `lang`), or the term's `see` names one of them."""
-    refs = work_refs(manual, post)
-    corpus = "\n".join(text for ref in refs for text in _texts(manual.item(ref), lang)).casefold()
-    named = set(refs)
-    used = []
-    for position, term in enumerate(manual.glossary):
-        word = term.term.get(lang).strip().casefold()
-        if any(ref in named for ref in term.see) or (word and _mentions(corpus, word)):
-            used.append(position)
-    return used
-
-
-def _mentions(corpus: str, word: str) -> bool:
-    """Whole words for Latin-script terms ("file" is not in "profile"); substrings for Chinese."""
-    if word.isascii():
-        return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", corpus) is not None
-    return word in corpus
-
-
-def _texts(value: object, lang: str) -> Iterator[str]:
-    """Every text of an item (steps and onboarding lists included) in `lang`."""
-    if isinstance(value, Text):
-        yield value.get(lang)
-    elif isinstance(value, tuple):
-        for entry in value:
-            yield from _texts(entry, lang)
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            yield from _texts(getattr(value, field.name), lang)

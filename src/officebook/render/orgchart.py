@@ -27,6 +27,8 @@ MARGIN = 10.0
 INK = "#1f2937"
 STROKE = "#1e4e8c"
 HEAD_FILL = "#e3eaf3"
+HIGHLIGHT_FILL = "#fff1c2"
+HIGHLIGHT_STROKE = "#9a6700"
 
 
 @dataclass
@@ -44,14 +46,18 @@ class _Node:
         return 2 * PAD + LINE * len(self.lines)
 
 
-def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org") -> str:
-    """The posts as a tree under the head of the office (posts outside the tree start their own)."""
+def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org", highlight_post: str | None = None,
+                 around: bool = False) -> str:
+    """The posts as a tree under the head of the office (posts outside the tree start their own);
+    `highlight_post`'s box is tinted and framed (a newcomer's "you are here"). With `around`, only the
+    part of the tree around it: its chain of superiors, the posts beside it and the posts under it."""
+    shown = neighbourhood(manual, highlight_post) if around and highlight_post in manual.posts else set(manual.post_order)
     nodes = {
         post: _Node(post, wrap(manual.posts[post].title.get(lang), BOX_W - 2 * PAD, FONT, max_lines=3))
-        for post in manual.post_order
+        for post in manual.post_order if post in shown
     }
     roots: list[_Node] = []
-    for post in manual.post_order:
+    for post in nodes:
         parent = manual.posts[post].reports_to
         (nodes[parent].children if parent in nodes and parent != post else roots).append(nodes[post])
     row_height = max((n.height for n in nodes.values()), default=2 * PAD + LINE)
@@ -63,6 +69,8 @@ def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org") -> str:
     width = max(x - GAP_X + MARGIN, 2 * MARGIN + BOX_W)
     height = MARGIN + max((_bottom(root, row_height) for root in roots), default=0.0) + MARGIN
     title = label("org-chart", lang)
+    if highlight_post in manual.posts:
+        title += label("colon", lang) + manual.posts[highlight_post].title.get(lang)
     parts = [
         (f'<svg xmlns="http://www.w3.org/2000/svg" class="officebook-orgchart" width="{number(width)}" '
          f'height="{number(height)}" viewBox="0 0 {number(width)} {number(height)}" role="img" '
@@ -72,9 +80,22 @@ def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org") -> str:
     for root in roots:
         parts += list(_connectors(root, row_height))
     for node in nodes.values():
-        parts += list(_box(node, row_height, is_head=node in roots))
+        parts += list(_box(node, row_height, is_head=node in roots, highlighted=node.post == highlight_post))
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
+
+
+def neighbourhood(manual: Manual, post: str) -> set[str]:
+    """`post`, its superiors up to the head, the posts reporting to its superior, and its direct reports."""
+    shown = {post, *manual.direct_reports(post)}
+    parent = manual.posts[post].reports_to
+    if parent in manual.posts:
+        shown.update(manual.direct_reports(parent))
+    superiors: set[str] = set()
+    while parent in manual.posts and parent not in superiors:
+        superiors.add(parent)
+        parent = manual.posts[parent].reports_to
+    return shown | superiors
 
 
 def _measure(node: _Node) -> None:
@@ -138,10 +159,13 @@ def _line(x1: float, y1: float, x2: float, y2: float) -> str:
             f'stroke="{STROKE}" stroke-width="1.3"/>')
 
 
-def _box(node: _Node, row_height: float, *, is_head: bool) -> Iterable[str]:
-    yield (f'<rect x="{number(node.x)}" y="{number(node.y)}" width="{number(BOX_W)}" height="{number(row_height)}" '
-           f'rx="6" fill="{HEAD_FILL if is_head else "#ffffff"}" stroke="{STROKE}" stroke-width="1.3"/>')
+def _box(node: _Node, row_height: float, *, is_head: bool, highlighted: bool = False) -> Iterable[str]:
+    fill = HIGHLIGHT_FILL if highlighted else HEAD_FILL if is_head else "#ffffff"
+    stroke, width = (HIGHLIGHT_STROKE, "2.6") if highlighted else (STROKE, "1.3")
+    cls = ' class="post post--highlight"' if highlighted else ' class="post"'
+    yield (f'<rect{cls} data-post="{escape(node.post)}" x="{number(node.x)}" y="{number(node.y)}" width="{number(BOX_W)}" '
+           f'height="{number(row_height)}" rx="6" fill="{fill}" stroke="{stroke}" stroke-width="{width}"/>')
     top = node.y + (row_height - LINE * len(node.lines)) / 2
     for index, line in enumerate(node.lines):
         yield text_element(node.x + BOX_W / 2, top + LINE * index + 12, line, size=FONT, anchor="middle",
-                           weight="bold" if is_head else "normal", fill=INK)
+                           weight="bold" if is_head or highlighted else "normal", fill=INK)

@@ -3,7 +3,7 @@
 `handbook_html(manual, lang)` gives one self-contained HTML document per language: cover, document
 control, contents with page numbers, introduction, one chapter per kind, the RACI matrix and the
 glossary. `booklet_html(manual, post, lang)` gives a post's onboarding reference followed by its
-checklists as tick-box cards, one card a page. Both embed their print CSS; nothing is fetched.
+checklists as paper forms (period sheets and case sheets). Both embed their print CSS; nothing is fetched.
 
 Anchors are `<kind>--<id>` (steps `<kind>--<id>--step-<step>`), so a duty and a procedure sharing an
 id never collide, and headings inside Markdown carry no ids at all.
@@ -22,12 +22,26 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from officebook.collation import sort_key
-from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.model import (
+    FREQUENCIES,
+    KINDS,
+    CaseSheet,
+    ChecklistEntry,
+    Item,
+    Manual,
+    Procedure,
+    Ref,
+    Step,
+    Text,
+    WorkList,
+)
+from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
-from officebook.render.markdown import render_markdown
+from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
+from officebook.render.markdown import plain_text, render_markdown
+from officebook.render.orgchart import orgchart_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -36,6 +50,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 _CJK_VARIANTS = {"zh-Hans": "SC", "zh-Hant": "TC", "ja": "JP", "ko": "KR"}
 _LATIN_SERIF = ("Noto Serif", "Source Serif 4", "Liberation Serif", "DejaVu Serif")
 _LATIN_SANS = ("Noto Sans", "Source Sans 3", "Liberation Sans", "DejaVu Sans")
+
+# The portrait text column in CSS px: 172 mm in the modern style, 156 mm in the official one. A
+# flowchart scaled down to it keeps its smallest text (11 px labels, 8.25 pt at full size) at 7.5 pt
+# while it is at most 1.1 times as wide; a wider one prints on landscape pages.
+PORTRAIT_COLUMN_PX = {"modern": 650, "official": 589}
+FLOWCHART_SHRINK = 1.1
+# A printed flowchart up to this tall (CSS px, 210 mm; 60 % of it on a landscape page) fits one page
+# under its caption in either style, and is kept whole; a taller one breaks between steps.
+FLOWCHART_WHOLE_HEIGHT = 794
 
 PRINT_STYLES = ("official", "modern")
 """`official`: the look of a Chinese office's internal documents (white cover, 一、（一）1.（1）headings
@@ -312,7 +335,8 @@ class _Context:
         if value is None:
             return Markup("")
         text = print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor, step_anchor=step_anchor,
-                           step_label=lambda number: self.label("step-number", number=number))
+                           step_label=lambda number: self.label("step-number", number=number),
+                           linkable=self.linkable)
         html = render_markdown(text, self.manual.info.allow_html)
         html = _shift_headings(html, level)
         lang = "" if value.has(self.lang) or html_lang(self.default_lang) == html_lang(self.lang) else (
@@ -431,31 +455,79 @@ class _Context:
     def language_name(self) -> str:
         return LABELS.get(self.lang, {}).get("language-name", self.lang)
 
-    def cards(self, post: str) -> tuple[ChecklistCard, ...]:
-        return checklist_cards(self.manual, post)
+    @staticmethod
+    def work_lines(work: WorkList) -> tuple[ChecklistEntry, ...]:
+        """The lines of `work` that are tasks or duties (self-check criteria are referred to by standard)."""
+        return tuple(e for e in work.entries if not e.key.startswith("criterion:"))
 
-    def card_title(self, card: ChecklistCard) -> str:
-        """`Daily checklist`; the step and criteria cards are named by their lists."""
-        if card.key in FREQUENCIES:
-            return self.label("card-title", list=self.label(card.key))
-        return self.label(card.title_key)
+    @staticmethod
+    def checked_standards(work: WorkList) -> tuple[str, ...]:
+        """The standards whose self-check criteria are lines of `work`, each once."""
+        return tuple(dict.fromkeys(e.source.id for e in work.entries if e.key.startswith("criterion:")))
+
+    def form_heading(self, form: PaperForm) -> str:
+        """A booklet form's title: a period sheet's, or `<procedure>办件单` for a case sheet."""
+        if form.case is not None:
+            return self.label("case-sheet", procedure=self.plain(self.manual.procedures[form.case.procedure].title))
+        return self.form_title(form)
+
+    def form_title(self, form: PaperForm) -> str:
+        """`每日清单月度登记表`, `Weekly list: quarter sheet` ..."""
+        work = form.work
+        if work is None:
+            return ""
+        name = self.label("list-title", frequency=self.label(work.frequency))
+        if form.sheet in ("month", "quarter"):
+            return self.label(f"sheet-{form.sheet}", list=name)
+        if form.sheet == "occasions":
+            return self.label("occasion-list", frequency=self.label(work.frequency))
+        return self.label("sheet-year", list=name)
+
+    def form_period(self, form: PaperForm) -> str:
+        """The blank the period is written into: `______年____月`."""
+        key = {"month": "sheet-month-of", "quarter": "sheet-quarter-of", "year": "sheet-year-of"}.get(form.sheet)
+        return self.label(key) if key else ""
+
+    def standard_titles(self, standard_ids: Iterable[str]) -> str:
+        """Standards named by title, `、`-separated in Chinese."""
+        titles = (self.plain(self.manual.standards[s].title) for s in standard_ids if s in self.manual.standards)
+        return self.label("list-separator").join(titles)
+
+    def plain_markdown(self, value: Text | None) -> str:
+        """A Markdown text as one line of plain text (a step's action in a table cell)."""
+        if not value:
+            return ""
+        return plain_text(print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor,
+                                      step_anchor=step_anchor, linkable=False,
+                                      step_label=lambda number: self.label("step-number", number=number)))
 
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
 
-    def flowchart(self, procedure_id: str) -> Markup:
-        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors.
+    def orgchart(self, highlight_post: str | None = None) -> Markup:
+        """The organisation chart (vector, as on the web), with `highlight_post`'s box tinted."""
+        svg = orgchart_svg(self.manual, self.lang, id_prefix=f"org-{highlight_post or 'all'}",
+                           highlight_post=highlight_post, around=highlight_post is not None)
+        return Markup('<img class="orgchart" alt="{}" src="data:image/svg+xml;base64,{}">').format(
+            label("org-chart", self.lang), base64.b64encode(svg.encode()).decode("ascii"))
 
-        It is cut into horizontal bands right under each box, one table row each, with the lane
+    def terms_used(self, post: str) -> tuple:
+        """The glossary terms the post's work uses (officebook.newcomer), in this language's order."""
+        used = {id(self.manual.glossary[i]) for i in terms_used(self.manual, post, self.lang)}
+        return tuple(term for term in self.glossary_terms() if id(term) in used)
+
+    def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
+        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors
+        at full size.
+
+        It is cut into horizontal bands just under each box, one table row each, with the lane
         headers as the table's head: a chart that fits the space left follows the steps on the same
         page, and a long one breaks between steps and repeats the lanes on the next page. Each band
-        goes in as an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser
-        never sees the SVG's markup, which makes the handbook print about a tenth faster.
+        is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser never
+        sees the SVG's markup, which makes the handbook print about a tenth faster.
         """
-        procedure = self.manual.procedures[procedure_id]
-        prefix = anchor("procedures", procedure_id) + "--flow"
-        layout = FlowchartLayout(procedure, self.manual, self.lang, prefix)
-        title = flowchart_title(procedure, self.lang)
+        layout = self._flowchart_layout(procedure_id, highlight_post)
+        title = flowchart_title(layout.procedure, self.lang)
 
         def image(svg: str, alt: str) -> Markup:
             return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(
@@ -466,7 +538,28 @@ class _Context:
                 for index, (top, bottom) in enumerate(layout.bands())]
         return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
                       '<tbody>{}</tbody></table>').format(
-            prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+            layout.prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
+
+    def _flowchart_layout(self, procedure_id: str, highlight_post: str | None = None) -> FlowchartLayout:
+        prefix = anchor("procedures", procedure_id) + "--flow"
+        return FlowchartLayout(self.manual.procedures[procedure_id], self.manual, self.lang, prefix,
+                               highlight_post=highlight_post)
+
+    def flowchart_figure(self, procedure_id: str) -> Markup:
+        """The flowchart under the procedure's number and title, for the handbook. One that fits a
+        page but not the space left starts on the next page (`whole`); one too wide for the portrait
+        column at 7.5 pt (more than six lanes) goes on landscape pages."""
+        layout = self._flowchart_layout(procedure_id)
+        number = self.number("procedures", procedure_id)
+        caption = self.label("flowchart-caption", number=number + self.number_gap if number else "",
+                             title=layout.procedure.title.get(self.lang))
+        column = PORTRAIT_COLUMN_PX[self.style]
+        landscape = layout.width > column * FLOWCHART_SHRINK
+        classes = " landscape" if landscape else ""
+        if layout.height * min(1.0, column / layout.width) <= FLOWCHART_WHOLE_HEIGHT * (0.6 if landscape else 1):
+            classes += " whole"  # it fits one page: keep it whole rather than split it over two
+        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>{}</figure>').format(
+            classes, caption, self.flowchart(procedure_id))
 
 
 def _shift_headings(html: str, top: int) -> str:
@@ -517,9 +610,11 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
 
 def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
                  style: str | None = None, notes: EditionNotes | None = None) -> str:
-    """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page.
-    With `notes` that compare it with the previous edition, the onboarding reference opens with what
-    changed among the entries that concern the post, and those entries carry a bar in the margin."""
+    """One post's booklet in `lang`: its onboarding reference, then its checklists as paper forms:
+    a month sheet for the daily list (a column per day), quarter and year sheets for the others,
+    an occasion sheet for the as-needed and on-event lists, and a case sheet per procedure. With
+    `notes` that compare it with the previous edition, the post's profile opens with what changed
+    among the entries that concern the post, and those entries carry a bar in the margin."""
     context = _Context(manual, lang, linkable=False, style=style or default_print_style(lang))
     onboarding = manual.onboarding[post]
     concerned = {Ref("posts", post), *(Ref("duties", d) for d in onboarding.duties),
@@ -536,7 +631,7 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
         font,
         post=manual.posts[post],
         onboarding=onboarding,
-        cards=checklist_cards(manual, post),
+        forms=paper_forms(manual, post, lang),
         running_title=context.plain(manual.posts[post].title),
         revisions=changed,
         previous_edition=notes.changes.old_edition if notes and notes.changes else "",
@@ -548,7 +643,7 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
 
 @dataclass(frozen=True)
 class ChecklistCard:
-    """One printed card: a titled list of tick boxes."""
+    """One titled list of tick boxes (the Word booklet's checklists, render/docx.py)."""
 
     key: str  # daily, weekly, ..., steps, criteria
     title_key: str  # label key of the card's title
@@ -564,6 +659,52 @@ def checklist_cards(manual: Manual, post: str) -> tuple[ChecklistCard, ...]:
     if lists.criteria:
         cards.append(ChecklistCard("criteria", "checklist-criteria", lists.criteria))
     return tuple(cards)
+
+
+# The paper form of each periodic list: a sheet for a whole period, a column per day, week, month ...
+SHEET_OF_FREQUENCY = {"daily": "month", "weekly": "quarter", "monthly": "year", "quarterly": "year",
+                      "annually": "years", "as-needed": "occasions", "on-event": "occasions"}
+OCCASION_COLUMNS = 8  # occasions on one sheet
+YEAR_COLUMNS = 5  # years on the sheet of an annual list
+
+
+@dataclass(frozen=True)
+class PaperForm:
+    """One page of a post's booklet to fill in by hand: a periodic or occasion list as a grid (a row
+    per line, a column per day, week, month, quarter, year or occasion), or a case sheet."""
+
+    key: str  # the list's frequency, or case-<procedure>
+    sheet: str  # month, quarter, year, years, occasions, case
+    columns: tuple[str, ...] = ()  # the grid's column headings
+    work: WorkList | None = None
+    case: CaseSheet | None = None
+
+    @property
+    def landscape(self) -> bool:
+        return len(self.columns) > 16
+
+
+def paper_forms(manual: Manual, post: str, lang: str) -> tuple[PaperForm, ...]:
+    """A post's booklet forms: its periodic and occasion lists as period sheets, then its case sheets."""
+    lists = manual.checklists[post]
+    forms = []
+    for work in lists.lists:
+        sheet = SHEET_OF_FREQUENCY[work.frequency]
+        if sheet == "month":
+            columns = tuple(str(day) for day in range(1, 32))
+        elif sheet == "quarter":
+            columns = tuple(str(week) for week in range(1, 14))
+        elif sheet == "year" and work.frequency == "monthly":
+            columns = tuple(label("month-short", lang, number=m) for m in range(1, 13))
+        elif sheet == "year":
+            columns = tuple(label("quarter-short", lang, number=q) for q in range(1, 5))
+        elif sheet == "years":
+            columns = ("",) * YEAR_COLUMNS
+        else:
+            columns = tuple(str(n) for n in range(1, OCCASION_COLUMNS + 1))
+        forms.append(PaperForm(key=work.frequency, sheet=sheet, columns=columns, work=work))
+    forms += [PaperForm(key=f"case-{case.procedure}", sheet="case", case=case) for case in lists.cases]
+    return tuple(forms)
 
 
 def _chapters(context: _Context) -> tuple[Chapter, ...]:
@@ -625,16 +766,6 @@ def chapter_number(number: int, lang: str) -> str:
 def _chapter_number(number: int, context: _Context) -> str:
     """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
     return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
-
-
-def format_date(value: str, lang: str) -> str:
-    """`2026-12-01` as 2026年12月1日 in Chinese and Japanese; unchanged elsewhere (ISO is plain
-    English office usage too)."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", str(value))
-    if not match or html_lang(lang).split("-")[0] not in {"zh", "ja"}:
-        return str(value)
-    year, month, day = match.groups()
-    return f"{year}年{int(month)}月{int(day)}日"
 
 
 def cover_date(value: str | None, lang: str) -> str:

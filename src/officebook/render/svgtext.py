@@ -87,13 +87,23 @@ def wrap(text: str, width: float, font_size: float, *, max_lines: int = 0, first
     for line in lines:
         limit = first_width if (first_width is not None and not broken) else width
         broken += _hard_break(line, limit, font_size, slack) if line else [line]
-    lines = broken
+    lines = _no_lone_character(broken)
     if max_lines and len(lines) > max_lines:
         last = lines[max_lines - 1]
         while last and text_width(last + ELLIPSIS, font_size) > width:
             last = last[:-1]
         lines = lines[: max_lines - 1] + [last.rstrip() + ELLIPSIS]
     return lines
+
+
+def _no_lone_character(lines: list[str]) -> list[str]:
+    """Chinese typesetting avoids a last line of one character: it takes the line above's last."""
+    if len(lines) < 2 or len(lines[-1]) != 1 or not CJK_TEXT.match(lines[-1]) or lines[-1] in _CLOSING:
+        return lines
+    above = lines[-2]
+    if len(above) < 3 or not CJK_TEXT.match(above[-1]) or above[-1] in _CLOSING or above[-2] in _OPENING:
+        return lines
+    return lines[:-2] + [above[:-1], above[-1] + lines[-1]]
 
 
 def _hard_break(line: str, width: float, font_size: float, slack: float) -> list[str]:
