@@ -798,6 +798,10 @@ class LivePreview:
 
             server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
                                       mount_path=mount_path)
+            # Daemon threads: once stopped (Ctrl-C, SIGTERM) and cleaned up, the process must not wait for
+            # a request or watcher thread of the server at exit.
+            server.serve_thread.daemon = True
+            server.observer.daemon = True
             server.set_app(_refuse_unservable_paths(server.serve_request))
             server.error_handler = lambda code: _error_page(site_dir, code)
             config.site_url = serve_url
