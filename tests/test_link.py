@@ -56,9 +56,13 @@ def test_checklists_by_frequency_steps_and_criteria(manual):
         "step:document-review/draft", "step:vehicle-request/request",
         "step:vehicle-request/approve", "step:vehicle-request/refuse",
     ]
-    # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts)
-    # in standard order: 热情服务 before 准确无误 (pinyin)
-    assert [e.key for e in secretary.criteria] == ["criterion:courtesy/0", "criterion:accuracy/0", "criterion:accuracy/1"]
+    # accuracy: applies_to.posts; courtesy: attached to annual-review (R) and applies_to vehicle-request (acts).
+    # Neither has a check: each is shown once, with the work it governs — on the case sheets, in procedure order
+    assert [e.key for e in secretary.criteria] == ["criterion:accuracy/0", "criterion:accuracy/1", "criterion:courtesy/0"]
+    assert [(c.procedure, [g.standard for g in c.criteria]) for c in secretary.cases] == [
+        ("document-review", ["accuracy"]), ("vehicle-request", ["courtesy"])]
+    assert secretary.periodic["annually"].governing == ("courtesy",)
+    assert secretary.periodic["annually"].criteria == ()  # shown on the vehicle-request sheet already
 
 
 def test_consulted_or_informed_does_not_make_a_standard_apply(manual):

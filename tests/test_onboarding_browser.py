@@ -47,7 +47,7 @@ def test_a_ticked_onboarding_item_persists_and_shows_on_the_post_page(web, site_
     box = first_day.locator("input[type=checkbox]").first
     assert not box.is_checked()
     box.evaluate("input => input.scrollIntoView({block: 'center'})")  # clear of the sticky header
-    box.click(force=True)  # on Material's drawn box above the hidden input, as a user's click lands
+    box.click()
     assert box.is_checked()
     page.reload()
     box = page.locator(".officebook-checklist[data-list=onboarding-first-day] input[type=checkbox]").first
@@ -59,6 +59,7 @@ def test_a_ticked_onboarding_item_persists_and_shows_on_the_post_page(web, site_
     reset = page.locator(".officebook-checklist[data-list=onboarding-first-day] .officebook-checklist__reset")
     reset.evaluate("button => button.scrollIntoView({block: 'center'})")  # clear of the sticky header
     reset.click()
+    page.locator(".officebook-checklist[data-list=onboarding-first-day] .officebook-checklist__confirm").click()
     page.reload()
     first = page.locator(".officebook-checklist[data-list=onboarding-first-day] input[type=checkbox]").first
     assert not first.is_checked()

@@ -20,7 +20,7 @@ from conftest import CASES, ROOT
 from officebook import cli
 from officebook.build import pdf as pdf_build
 from officebook.pipeline import run_check
-from officebook.render.print import checklist_cards
+from officebook.render.print import paper_forms
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+|（[一二三四五六七八九十]+）)\s*(.+?)\s*\.{4,}\s*(\d+)\s*$")
@@ -214,7 +214,7 @@ def test_the_default_manual_prints_a_full_handbook(default_zh):
     assert all(re.search(rf"—\s*{n}\s*—", t) for n, t in enumerate(texts[1:], start=2))
 
 
-def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):
+def test_booklets_for_a_post_have_one_form_a_page(tmp_path, minimal):
     result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--post", "secretary")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["booklet-secretary-en.pdf", "booklet-secretary-zh.pdf"]
@@ -224,11 +224,11 @@ def test_booklets_for_a_post_have_one_card_a_page(tmp_path, minimal):
     assert "Secretary" in texts[0] and "Post booklet" in texts[0]
     assert "Contents" in texts[1] and "The post at a glance" in texts[2] and "Onboarding sign-off sheet" in texts[1]
     assert any("First day" in t and "Mentor" in t for t in texts)
-    card_pages = [t for t in texts if "Checked by:" in t]
-    cards = checklist_cards(run_check(MINIMAL, use_cache=False).manual, "secretary")
-    assert len(card_pages) == len(cards) >= 3
+    forms = paper_forms(run_check(MINIMAL, use_cache=False).manual, "secretary", "en")
+    form_pages = [t for t in texts if "Reviewed by:" in t or "Case reference" in t]
+    assert len(form_pages) == len(forms) >= 3
     zh = page_texts(tmp_path / "booklet-secretary-zh.pdf")
-    assert sum("检查人" in t for t in zh) == len(cards)
+    assert sum("审核人" in t or "办件编号" in t for t in zh) == len(forms)
     assert "目录" in zh[1] and "岗位概况" in zh[2]
 
 
@@ -429,6 +429,22 @@ def test_a_failed_build_with_pdf_leaves_the_previous_site(tmp_path, monkeypatch)
     assert result.exit_code == 1 and "fonts-noto-cjk" in result.stderr
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_a_booklet_month_sheet_has_a_column_for_every_day(tmp_path):
+    result = run_cli("pdf", str(CASES / "valid" / "second-edition" / "content"), "-o", str(tmp_path),
+                     "--post", "duty-officer", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    layout = subprocess.run(["pdftotext", "-layout", str(tmp_path / "booklet-duty-officer-zh.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    month = next(page for page in layout.split("\f") if "每日清单月度登记表" in page and "审核人" in page)
+    header = next(line for line in month.splitlines() if line.strip().startswith("每日清单 "))
+    assert header.split()[1:] == [str(day) for day in range(1, 32)]
+    for task in ("接班时核对值班记录是否完整", "测试值班电话和传真畅通", "未办结事项书面交接"):
+        assert task in month
+    assert "审核人" in month and "______年____月" in month
+    case = next(page for page in layout.split("\f") if "紧急信息报送办件单" in page and "签名" in page)
+    assert "办件编号（文号或事项）" in case and "签名" in case
 
 
 def _word_heights(path: Path, page: int) -> list[float]:

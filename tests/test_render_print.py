@@ -18,10 +18,10 @@ from officebook.render.print import (
     _raci_tables,
     booklet_html,
     chapter_number,
-    checklist_cards,
     cjk_variant,
     handbook_html,
     html_lang,
+    paper_forms,
 )
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
@@ -266,24 +266,38 @@ def test_rendering_is_deterministic(manual):
     assert handbook_html(manual, "zh") == handbook_html(manual, "zh")
 
 
-def test_booklet_has_the_onboarding_reference_then_one_card_per_list(manual):
-    cards = checklist_cards(manual, "secretary")
+def test_booklet_has_the_onboarding_reference_then_a_paper_form_per_list_and_case(manual):
+    forms = paper_forms(manual, "secretary", "en")
     lists = manual.checklists["secretary"]
-    assert [c.key for c in cards] == [*lists.by_frequency, *(["steps"] if lists.steps else []),
-                                     *(["criteria"] if lists.criteria else [])]
+    assert [f.key for f in forms] == [*(w.frequency for w in lists.lists), *(f"case-{c.procedure}" for c in lists.cases)]
     html = booklet_html(manual, "secretary", "en")
     document = _Document(html)
-    assert document.ids[:2] == ["cover", "onboarding"]
-    assert [i for i in document.ids if i.startswith("card-")] == [f"card-{c.key}" for c in cards]
+    assert document.ids[:2] == ["cover", "contents"]
+    assert [i for i in document.ids if i.startswith("form-")] == [f"form-{f.key}" for f in forms]
     assert len(set(document.ids)) == len(document.ids)
-    assert document.hrefs == []  # the booklet stands alone: no links into a handbook it does not contain
-    onboarding = html[html.index('id="onboarding"'):html.index('id="card-')]
-    for heading in ("First day", "First week", "First month", "Procedures owned", "Reporting lines"):
-        assert f">{heading}</h3>" in onboarding
-    for entry in lists.steps:
+    # the booklet stands alone: its only links are to its own parts, every form listed in its contents
+    assert set(document.hrefs) <= set(document.ids)
+    assert [h for h in document.hrefs if h.startswith("form-")] == [f"form-{f.key}" for f in forms]
+    daily = next(f for f in forms if f.key == "daily")
+    assert daily.sheet == "month" and daily.columns == tuple(str(d) for d in range(1, 32)) and daily.landscape
+    for entry in daily.work.entries:
         assert entry.text.get("en") in html
-    tick_boxes = sum(block.count("<li>") for block in re.findall(r'<ul class="ticks">(.*?)</ul>', html, re.DOTALL))
-    assert tick_boxes >= sum(len(c.entries) for c in cards) + 3  # every entry, and the onboarding items
+    assert html.count('class="cell"') >= 31 * len(daily.work.entries)
+    for case in lists.cases:  # every step of the procedure, the post's own with a box to tick
+        section = html[html.index(f'id="form-case-{case.procedure}"'):]
+        section = section[:section.index("</section>")]
+        assert section.count('<span class="box">') == len(case.own_steps)
+        assert section.count("<tr class=") == len(case.steps)
+        assert "Case reference" in section and "Signature" in section
+
+
+def test_the_handbook_prints_each_criterion_once_and_refers_to_standards_by_number(manual):
+    html = handbook_html(manual, "zh")
+    for standard in manual.standards.values():
+        for criterion in standard.criteria:
+            assert html.count(f">{criterion.get('zh')}<") <= 2, criterion.get("zh")
+    posts = html[html.index('class="item post"'):]
+    assert "criterion" not in posts and 'class="refers"' in posts
 
 
 def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
@@ -292,9 +306,9 @@ def test_a_post_without_checklists_still_gets_a_card_saying_so(tmp_path):
     (content / "posts" / "intern.yaml").write_text("title: {zh: 实习生, en: Intern}\nreports_to: director\n",
                                                    encoding="utf-8")
     manual = run_check(content, use_cache=False).manual  # a post without duties is only a warning
-    assert checklist_cards(manual, "intern") == ()
+    assert paper_forms(manual, "intern", "zh") == ()
     html = booklet_html(manual, "intern", "zh")
-    assert 'id="card-none"' in html and "本岗位没有检查清单。" in html
+    assert 'id="form-none"' in html and "本岗位没有检查清单。" in html
 
 
 def test_a_flowchart_of_more_than_six_lanes_prints_on_landscape_pages():

@@ -121,14 +121,45 @@ def test_post_page_carries_every_checklist_entry(default_manual, post_id):
     onboarding = default_manual.onboarding[post_id]
     text = render_site(default_manual, "zh").pages[item_path(Ref("posts", post_id))]
     keys = " ".join(re.findall(r'data-keys="([^"]*)"', text)).split()
-    expected = [e.key for entries in lists.by_frequency.values() for e in entries]
-    expected += [e.key for e in (*lists.steps, *lists.criteria)]
+    due = [w for w in (lists.periodic.get("daily"), lists.periodic.get("weekly")) if w]
+    expected = [e.key for w in (*due, *(w for w in lists.lists if w not in due)) for e in w.entries]
+    expected += [e.key for sheet in lists.cases for e in (*(s.entry for s in sheet.own_steps),
+                                                          *(e for g in sheet.criteria for e in g.entries))]
     expected += [e.key for e in (*onboarding.first_day, *onboarding.first_week, *onboarding.first_month)]
     assert keys == expected
-    assert len(re.findall(r"^- \[ \] ", text, flags=re.MULTILINE)) == len(keys)
+    boxes = re.findall(r'<input type="checkbox" data-key="([^"]+)">', text)
+    assert boxes == keys  # every key has its box, each line a label around it
     periods = re.findall(r'data-list="([^"]+)" data-period="([^"]+)"', text)
     assert all(period == {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                           "annually": "year"}.get(name, "none") for name, period in periods)
+
+
+def test_post_page_opens_with_what_is_due_today_and_this_week(fixture_manual):
+    text = render_site(fixture_manual, "en").pages[item_path(Ref("posts", "clerk"))]
+    due = text.index("## Due today and this week { #due }")
+    assert due < text.index("### Daily list { #checklist-daily }") < text.index("## Other checklists")
+    assert text.index("# ") < due
+
+
+def test_case_sheets_show_every_step_and_tick_only_the_posts_own(default_manual):
+    for post, lists in default_manual.checklists.items():
+        text = render_site(default_manual, "zh").pages[item_path(Ref("posts", post))] if post == "secretary" else None
+        for sheet in lists.cases:
+            procedure = default_manual.procedures[sheet.procedure]
+            assert [s.step for s in sheet.steps] == [s.id for s in procedure.steps]
+            assert [s.own for s in sheet.steps] == [s.actor == post for s in procedure.steps]
+            if text is not None:
+                section = text[text.index(f'data-list="case-{sheet.procedure}"'):]
+                section = section[:section.index("</ol>")]
+                assert section.count("officebook-case__other") == len(sheet.steps) - len(sheet.own_steps)
+
+
+def test_no_list_a_person_ticks_repeats_a_standards_criteria_on_one_page(default_manual):
+    for lists in default_manual.checklists.values():
+        shown = [g.standard for w in lists.lists for g in w.criteria] + [g.standard for g in lists.general]
+        assert len(shown) == len(set(shown))
+        on_sheets = {g.standard for sheet in lists.cases for g in sheet.criteria}
+        assert not on_sheets & set(shown)
 
 
 def test_procedure_page_has_flowchart_and_step_anchors(default_manual):

@@ -1,6 +1,7 @@
 """The contract's second edition: tasks, check, step titles, tags and sources as texts, links, assets."""
 
 import copy
+import html
 import json
 import shutil
 from pathlib import Path
@@ -67,20 +68,20 @@ def test_text_links_are_back_references(manual):
 
 
 def test_site_links_point_at_item_pages_and_empty_labels_show_the_title(manual):
-    page = render_page(manual, "zh", "duties/duty-shift/index.md")
-    assert "[紧急信息报送](../../procedures/urgent-report/index.md)" in page
-    assert "[信息核实](../../procedures/urgent-report/index.md#step-verify)" in page
-    assert "![值班流程示意](../../attachments/duty-log.png)" in page
-    assert "[交接班记录表](../../attachments/forms/handover.docx)" in page
-    glossary = render_page(manual, "en", "glossary.md")
-    assert "[Urgent report · step 4 Send](procedures/urgent-report/index.md#step-send)" in glossary
+    page = html.unescape(render_page(manual, "zh", "duties/duty-shift/index.md"))
+    assert '<a href="../../procedures/urgent-report/index.md" rel="noopener noreferrer">紧急信息报送</a>' in page
+    assert '<a href="../../procedures/urgent-report/index.md#step-verify" rel="noopener noreferrer">信息核实</a>' in page
+    assert '<img alt="值班流程示意" src="../../attachments/duty-log.png">' in page
+    assert '<a href="../../attachments/forms/handover.docx" rel="noopener noreferrer">交接班记录表</a>' in page
+    glossary = html.unescape(render_page(manual, "en", "glossary.md"))
+    assert 'href="procedures/urgent-report/index.md#step-send" rel="noopener noreferrer">Urgent report · step 4 Send</a>' in glossary
 
 
 def test_handbook_links_to_sections_and_embeds_images_from_the_assets(manual):
-    html = handbook_html(manual, "zh")
-    assert 'href="#procedures--urgent-report"' in html
-    assert (SECOND / "assets" / "duty-log.png").resolve().as_uri() in html
-    assert "交接班记录表" in html and "handover.docx" not in html  # a form: its name, no dead link on paper
+    handbook = handbook_html(manual, "zh")
+    assert 'href="#procedures--urgent-report"' in handbook
+    assert '<img alt="值班流程示意" src="assets/duty-log.png">' in handbook  # read from content/assets/ by the printer
+    assert "交接班记录表" in handbook and "handover.docx" not in handbook  # a form: its name, no dead link on paper
 
 
 def test_export_has_the_new_fields_and_matches_its_schema(manual):
@@ -178,3 +179,33 @@ def test_a_re_check_from_the_cache_sees_a_step_renamed_in_another_file(tmp_path)
                          .replace("next: [send, verify]", "next: [send, confirm]"), encoding="utf-8")
     found = [d for d in run_check(content, cache_dir=cache).diagnostics if d.is_error]
     assert {(d.code, d.file) for d in found} == {("ref.unknown", "duties/duty-shift.yaml")}
+
+
+def test_tasks_and_self_checks_land_in_the_lists_of_every_post_they_concern(manual):
+    for duty in manual.duties.values():
+        holders = {*duty.raci.responsible, duty.raci.accountable}
+        for post, lists in manual.checklists.items():
+            keys = {f: {e.key for e in entries} for f, entries in lists.by_frequency.items()}
+            for task in duty.tasks:
+                assert (f"task:{duty.id}/{task.number}" in keys.get(task.frequency, ())) == (post in holders)
+            if duty.tasks:  # a duty with tasks is no line of its own
+                assert all(f"duty:{duty.id}" not in k for k in keys.values())
+    for standard in manual.standards.values():
+        for post, lists in manual.checklists.items():
+            in_list = {e.key for e in lists.by_frequency.get(standard.check, ())} if standard.check else set()
+            applies = standard.id in manual.applicable_standards[post]
+            assert (f"criterion:{standard.id}/0" in in_list) == bool(standard.check and applies)
+
+
+def test_case_sheets_and_lists_are_exported(manual):
+    data = export_data(manual)
+    officer = next(c for c in data["checklists"] if c["post"]["id"] == "duty-officer")
+    daily = officer["periodic"][0]
+    assert daily["frequency"] == "daily" and len(daily["entries"]) == 7
+    assert [g["id"] for g in daily["governing"]] == ["accuracy"] and daily["criteria"] == []
+    case = officer["cases"][0]
+    assert case["procedure"]["id"] == "urgent-report" and case["owner"] is True
+    assert [(s["step"], s["own"]) for s in case["steps"]] == [("receive", True), ("verify", True),
+                                                               ("approve", False), ("send", True)]
+    assert [g["standard"]["id"] for g in case["criteria"]] == ["accuracy"]
+    assert [w["frequency"] for w in officer["occasions"]] == ["on-event"]

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -334,3 +335,16 @@ def test_control_characters_never_reach_the_terminal(content: Path):
         if output_format == "json":
             keys = [d["message"] for d in json.loads(run.stdout)["diagnostics"]]
             assert any("\x1b]0;pwned" in message for message in keys), "JSON still says what the key was"
+
+
+@pytest.mark.parametrize("bomb", ["[" * 100_000 + "](x)", "`a" * 100_000 + "](x)", "[<*_`](" * 20_000,
+                                  "`" * 200_000 + "](x)", "![" * 50_000],
+                         ids=["brackets", "code-spans", "mixed", "backticks", "images"])
+def test_bracket_and_backtick_bombs_never_hang_check_or_rendering(content: Path, bomb: str):
+    """Markdown a renderer looks far ahead for: check and the renderer get through it (a hang would
+    end at the timeout); the output shows it as text."""
+    (content / "functions" / "bomb.yaml").write_text(
+        yaml.safe_dump({"title": "Bomb", "aim": "x", "description": bomb}, width=10**7), encoding="utf-8")
+    run = cli("check", str(content), "--no-cache", timeout=120)
+    assert "Traceback" not in run.stderr
+    assert unsafe(site_markdown(bomb, True)) == []

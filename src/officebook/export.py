@@ -19,7 +19,9 @@ from officebook import __version__
 from officebook.cells import neutralise_cell
 from officebook.model import (
     BackRef,
+    CaseSheet,
     ChecklistEntry,
+    CriteriaGroup,
     Duty,
     Function,
     Item,
@@ -32,6 +34,7 @@ from officebook.model import (
     Step,
     Term,
     Text,
+    WorkList,
 )
 from officebook.render.labels import label
 from officebook.validate import SCHEMA_DIR
@@ -265,9 +268,37 @@ def _entry(manual: Manual, entry: ChecklistEntry) -> Json:
     }
 
 
+def _group(manual: Manual, group: CriteriaGroup) -> Json:
+    return {"standard": _ref(manual, Ref("standards", group.standard)),
+            "entries": [_entry(manual, e) for e in group.entries]}
+
+
+def _work(manual: Manual, work: WorkList) -> Json:
+    return {
+        "frequency": work.frequency,
+        "entries": [_entry(manual, e) for e in work.entries],
+        "governing": _refs(manual, "standards", work.governing),
+        "criteria": [_group(manual, g) for g in work.criteria],
+    }
+
+
+def _case(manual: Manual, sheet: CaseSheet) -> Json:
+    return {
+        "procedure": _ref(manual, Ref("procedures", sheet.procedure)),
+        "owner": sheet.owner,
+        "steps": [{"step": s.step, "number": s.number, "actor": _optional_ref(manual, "posts", s.actor),
+                   "own": s.own, "entry": _entry(manual, s.entry)} for s in sheet.steps],
+        "criteria": [_group(manual, g) for g in sheet.criteria],
+    }
+
+
 def _checklists(manual: Manual, lists: PostChecklists) -> Json:
     return {
         "post": _ref(manual, Ref("posts", lists.post)),
+        "periodic": [_work(manual, w) for w in lists.periodic.values()],
+        "occasions": [_work(manual, w) for w in lists.occasions.values()],
+        "cases": [_case(manual, c) for c in lists.cases],
+        "general": [_group(manual, g) for g in lists.general],
         "by_frequency": {frequency: [_entry(manual, e) for e in entries]
                          for frequency, entries in lists.by_frequency.items()},
         "steps": [_entry(manual, e) for e in lists.steps],
@@ -356,7 +387,9 @@ def assignment_rows(manual: Manual, lang: str) -> list[list[str]]:
 
 
 def checklist_rows(manual: Manual, lang: str) -> list[list[str]]:
-    """One row per tickable line of every post: onboarding lists, duties by frequency, steps, criteria."""
+    """One row per tickable line of every post: onboarding lists, periodic and occasion lists (tasks,
+    duties without tasks, self-check criteria), each case sheet (own steps, then its criteria), and the
+    criteria of standards observed in all work."""
     header = [label("export-post-id", lang), label("post", lang), label("export-list", lang),
               label("export-key", lang), label("export-item", lang), label("source", lang),
               label("export-detail", lang)]
@@ -369,8 +402,11 @@ def checklist_rows(manual: Manual, lang: str) -> list[list[str]]:
             for period in ("first_day", "first_week", "first_month")
         ]
         sections += [(label(frequency, lang), entries) for frequency, entries in lists.by_frequency.items()]
-        sections += [(label("checklist-steps", lang), lists.steps),
-                     (label("checklist-criteria", lang), lists.criteria)]
+        for sheet in lists.cases:
+            title = label("case-sheet", lang, procedure=_title(manual, "procedures", sheet.procedure, lang))
+            sections.append((title, (*(s.entry for s in sheet.own_steps),
+                                     *(e for group in sheet.criteria for e in group.entries))))
+        sections += [(label("general-standards", lang), tuple(e for g in lists.general for e in g.entries))]
         post_title = _title(manual, "posts", post, lang)
         for section, entries in sections:
             for entry in entries:

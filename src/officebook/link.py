@@ -14,8 +14,13 @@ from officebook.collation import DEFAULT_COLLATION, sort_key
 from officebook.diagnostics import Diagnostic, format_path
 from officebook.model import (
     FREQUENCIES,
+    OCCASIONAL,
+    PERIODIC,
     BackRef,
+    CaseSheet,
+    CaseStep,
     ChecklistEntry,
+    CriteriaGroup,
     Duty,
     Function,
     Item,
@@ -34,6 +39,7 @@ from officebook.model import (
     Task,
     Term,
     Text,
+    WorkList,
 )
 from officebook.textlinks import find_links, item_target
 from officebook.validate import ITEM_KINDS, Content, walk_texts
@@ -88,7 +94,7 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         posts=posts,
         glossary=glossary,
         backrefs=_backrefs(kinds, glossary, content),
-        checklists={p: _checklists(p, work, standards, applicable[p]) for p in post_order},
+        checklists={p: _checklists(p, work, procedures, standards, applicable[p]) for p in post_order},
         onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p]), procedures, standards, post_order)
                     for p in post_order},
         raci=RaciMatrix(
@@ -332,36 +338,66 @@ class _Involvement:
                     self.acted[actor].append(procedure.id)
 
 
-def _checklists(post: str, work: _Involvement, standards: dict[str, Standard],
+def _checklists(post: str, work: _Involvement, procedures: dict[str, Procedure], standards: dict[str, Standard],
                 applicable: tuple[str, ...]) -> PostChecklists:
-    by_frequency: dict[str, list[ChecklistEntry]] = defaultdict(list)
+    """A post's periodic and occasion lists, its case sheets, and where each standard's criteria show."""
+    applies = set(applicable)
+
+    def criteria_of(sid: str) -> tuple[ChecklistEntry, ...]:
+        return tuple(ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standards[sid].ref)
+                     for i, criterion in enumerate(standards[sid].criteria))
+
+    def met_with_the_work(ids: Iterable[str]) -> tuple[str, ...]:
+        """Standards without check (that apply to the post and have criteria), each once, in order."""
+        return tuple(dict.fromkeys(s for s in ids if s in applies and not standards[s].check and standards[s].criteria))
+
+    cases = []
+    case_ids = [*work.owned[post], *work.acted[post]]
+    for pid in sorted(case_ids, key=list(procedures).index):
+        procedure = procedures[pid]
+        steps = tuple(CaseStep(step=step.id, number=step.number, actor=step.actor, own=step.actor == post,
+                               entry=ChecklistEntry(key=f"step:{pid}/{step.id}", text=step.name, source=procedure.ref,
+                                                    detail=step.output, step=step.id))
+                      for step in procedure.steps)
+        governing = [*procedure.standards, *(s for step in procedure.steps if step.actor == post for s in step.standards),
+                     *(s.id for s in standards.values() if pid in s.applies_to_procedures)]
+        cases.append(CaseSheet(procedure=pid, steps=steps, owner=procedure.owner == post,
+                               criteria=tuple(CriteriaGroup(standard=s, entries=criteria_of(s))
+                                              for s in met_with_the_work(governing))))
+    shown = {g.standard for sheet in cases for g in sheet.criteria}
+
+    lines: dict[str, list[ChecklistEntry]] = defaultdict(list)
+    governing_of: dict[str, list[str]] = defaultdict(list)
     for duty in work.duties[post]:
+        frequencies = {task.frequency for task in duty.tasks} or {duty.frequency or "as-needed"}
         if not duty.tasks:
-            by_frequency[duty.frequency or "as-needed"].append(
+            lines[duty.frequency or "as-needed"].append(
                 ChecklistEntry(key=f"duty:{duty.id}", text=duty.title, source=duty.ref, detail=duty.summary))
         for task in duty.tasks:
-            by_frequency[task.frequency].append(
+            lines[task.frequency].append(
                 ChecklistEntry(key=f"task:{duty.id}/{task.number}", text=task.action, source=duty.ref))
+        for frequency in frequencies:
+            governing_of[frequency] += met_with_the_work(duty.standards)
     for sid in applicable:
-        standard = standards[sid]
-        if standard.check:
-            by_frequency[standard.check] += [
-                ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standard.ref)
-                for i, criterion in enumerate(standard.criteria)]
-    steps = [
-        ChecklistEntry(key=f"step:{procedure.id}/{step.id}", text=step.action, source=procedure.ref,
-                       detail=step.output, step=step.id)
-        for procedure, step in work.steps[post]
-    ]
-    criteria = [
-        ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standards[sid].ref)
-        for sid in applicable if not standards[sid].check for i, criterion in enumerate(standards[sid].criteria)
-    ]
+        if standards[sid].check:
+            lines[standards[sid].check] += criteria_of(sid)
+    lists: dict[str, WorkList] = {}
+    for frequency in FREQUENCIES:
+        if not lines.get(frequency):
+            continue
+        governing = tuple(dict.fromkeys(governing_of[frequency]))
+        here = tuple(s for s in governing if s not in shown)
+        shown.update(here)
+        lists[frequency] = WorkList(frequency=frequency, entries=tuple(lines[frequency]), governing=governing,
+                                    criteria=tuple(CriteriaGroup(standard=s, entries=criteria_of(s)) for s in here))
+    general = tuple(CriteriaGroup(standard=s, entries=criteria_of(s))
+                    for s in met_with_the_work(applicable) if s not in shown)
     return PostChecklists(
         post=post,
-        by_frequency={f: tuple(by_frequency[f]) for f in FREQUENCIES if by_frequency.get(f)},
-        steps=tuple(steps),
-        criteria=tuple(criteria),
+        periodic={f: w for f, w in lists.items() if f in PERIODIC},
+        occasions={f: w for f, w in lists.items() if f in OCCASIONAL},
+        cases=tuple(cases),
+        general=general,
     )
 
 

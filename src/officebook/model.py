@@ -234,12 +234,18 @@ class ManualInfo:
 # ---- derived views -------------------------------------------------------------------------------
 
 
+PERIODIC = ("daily", "weekly", "monthly", "quarterly", "annually")
+OCCASIONAL = ("as-needed", "on-event")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ChecklistEntry:
     """One tickable line of a post's checklist.
 
     `key` is stable across builds and unique within the post (for persisting ticks): e.g.
-    `duty:meetings`, `step:document-drafting/check`, `criterion:five-noes/2`, `onboarding:first_day/0`.
+    `duty:meetings`, `task:meetings/2`, `step:document-drafting/check`, `criterion:five-noes/2`,
+    `onboarding:first_day/0`. `source` is what the line serves (the duty, procedure or standard),
+    named quietly beside it.
     """
 
     key: str
@@ -250,15 +256,103 @@ class ChecklistEntry:
 
 
 @dataclass(frozen=True, kw_only=True)
+class CriteriaGroup:
+    """The criteria of one standard, shown together and once where the work they govern is listed."""
+
+    standard: str
+    entries: tuple[ChecklistEntry, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkList:
+    """A periodic list (a day's, a week's ...) or an occasion list (as-needed, on-event).
+
+    `entries` are the lines to tick: the tasks of the post's duties at this frequency (a duty
+    without tasks is one line itself), then the criteria of standards whose `check` is this
+    frequency. `governing` are the standards without `check` attached to those duties: met each
+    time the work is done; `criteria` holds those of them whose criteria are shown with this list
+    (each standard's criteria are shown once on a post's page: on a case sheet, else with the first
+    list whose work it governs).
+    """
+
+    frequency: str
+    entries: tuple[ChecklistEntry, ...]
+    governing: tuple[str, ...] = ()
+    criteria: tuple[CriteriaGroup, ...] = ()
+
+    @property
+    def is_occasional(self) -> bool:
+        return self.frequency in OCCASIONAL
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseStep:
+    """One step on a case sheet: the post's own steps are ticked, the others shown for context."""
+
+    step: str
+    number: int
+    actor: str | None
+    own: bool
+    entry: ChecklistEntry  # the line (tickable only when `own`)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CaseSheet:
+    """A procedure the post takes part in, worked through for one case (a document, a request).
+
+    All its steps in order; the criteria of the standards without `check` that govern the procedure
+    (attached to it or its steps, or naming it in applies_to.procedures), each standard once.
+    """
+
+    procedure: str
+    steps: tuple[CaseStep, ...]
+    criteria: tuple[CriteriaGroup, ...] = ()
+    owner: bool = False  # the post owns the procedure
+
+    @property
+    def own_steps(self) -> tuple[CaseStep, ...]:
+        return tuple(s for s in self.steps if s.own)
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostChecklists:
+    """A post's checklists, derived once (officebook.link) and shared by the site, print and export."""
+
     post: str
-    by_frequency: Mapping[str, tuple[ChecklistEntry, ...]]  # only non-empty frequencies, in FREQUENCIES order
-    steps: tuple[ChecklistEntry, ...]  # the procedure steps the post performs
-    criteria: tuple[ChecklistEntry, ...]  # criteria of every standard that applies to the post
+    periodic: Mapping[str, WorkList]  # only non-empty, in FREQUENCIES order (daily ... annually)
+    occasions: Mapping[str, WorkList]  # as-needed, on-event
+    cases: tuple[CaseSheet, ...]  # one per procedure the post owns or acts in
+    general: tuple[CriteriaGroup, ...] = ()  # standards without check applying to the post, shown nowhere else
+
+    @property
+    def lists(self) -> tuple[WorkList, ...]:
+        """Periodic lists, then occasion lists."""
+        return (*self.periodic.values(), *self.occasions.values())
+
+    @property
+    def by_frequency(self) -> Mapping[str, tuple[ChecklistEntry, ...]]:
+        """The lines of every periodic and occasion list, by frequency."""
+        return {w.frequency: w.entries for w in self.lists}
+
+    @property
+    def steps(self) -> tuple[ChecklistEntry, ...]:
+        """The procedure steps the post performs, sheet by sheet."""
+        return tuple(s.entry for sheet in self.cases for s in sheet.own_steps)
+
+    @property
+    def criteria(self) -> tuple[ChecklistEntry, ...]:
+        """The criteria of every standard without check that applies to the post, each once."""
+        groups = [g for w in self.lists for g in w.criteria]
+        groups += [g for sheet in self.cases for g in sheet.criteria] + list(self.general)
+        seen: dict[str, ChecklistEntry] = {}
+        for group in groups:
+            for entry in group.entries:
+                seen.setdefault(entry.key, entry)
+        return tuple(seen.values())
 
     @property
     def is_empty(self) -> bool:
-        return not (self.by_frequency or self.steps or self.criteria)
+        return not (self.periodic or self.occasions or self.cases or self.general)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,10 +20,11 @@ ASSETS = "assets/"
 _ITEM_TARGET = re.compile(r"^(functions|duties|procedures|standards|posts)/([a-z0-9][a-z0-9-]{0,63})"
                           r"(?:#([A-Za-z0-9_-]*))?$")
 # Python-Markdown's own link syntax, reduced to what an author writes: [label](destination "title").
-_INLINE = re.compile(r"(!?)\[((?:[^\[\]\\\n]|\\.){0,500})\]\(\s*(<[^<>\n]*>|[^\s()<>]+)(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
+_INLINE = re.compile(r"(!?)\[((?:[^\[\]\\\n]|\\.){0,500})\]\(\s*(<[^<>\n]{0,4096}>|[^\s()<>]{1,4096})(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\s*\)")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(<[^<>\n]*>|\S+)", re.MULTILINE)
-_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
-_CODE_SPAN = re.compile(r"(?<!\\)(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# Possessive runs: a line of 100,000 backticks must not make the expression backtrack (check never hangs).
+_FENCE = re.compile(r"^[ \t]*+(`{3,}+|~{3,}+)[^\n]*+\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+_BACKTICKS = re.compile(r"`+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +53,7 @@ def find_links(text: str) -> list[TextLink]:
     """Every inline link, image and reference definition of `text`, outside code."""
     if "](" not in text and "]:" not in text:
         return []
-    masked = _mask_code(text)
+    masked = mask_code(text)
     found: list[TextLink] = []
     for match in _INLINE.finditer(masked):
         start, end = match.span(3)
@@ -123,7 +124,7 @@ def _destination(url: str) -> str:
     return f"<{url}>" if any(c in url for c in " ()<>") else url
 
 
-def _mask_code(text: str) -> str:
+def mask_code(text: str) -> str:
     """`text` with code fences and code spans blanked out (same length, so offsets hold)."""
     if "`" not in text and "~~~" not in text:
         return text
@@ -131,4 +132,38 @@ def _mask_code(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return re.sub(r"[^\n]", " ", match.group(0))
 
-    return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
+    text = _FENCE.sub(blank, text)
+    pieces, position = [], 0
+    for start, end in code_spans(text):
+        pieces += [text[position:start], re.sub(r"[^\n]", " ", text[start:end])]
+        position = end
+    return "".join([*pieces, text[position:]])
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every code span: a run of backticks up to the next run of the same length.
+
+    Written as a scan rather than one regular expression, which backtracks without end on a long run
+    of backticks (`check` must never hang): O(n log n) in the number of runs."""
+    from bisect import bisect_right
+
+    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        if start and text[start - 1] == "\\":  # an escaped backtick opens nothing
+            index += 1
+            continue
+        same = by_length[end - start]
+        following = bisect_right(same, index)
+        if following == len(same):
+            index += 1
+            continue
+        closing = same[following]
+        spans.append((start, runs[closing][1]))
+        index = closing + 1
+    return spans

@@ -19,7 +19,7 @@ from typing import Any
 from officebook.diff import EditionDiff, FieldChange, ItemChange, common_affixes, diff_editions
 from officebook.model import Item, Manual, Ref
 from officebook.render.labels import label
-from officebook.render.site import SINGULAR, PageContext, _render, front_matter, inline
+from officebook.render.pages import SINGULAR, PageContext, front_matter, inline, render
 from officebook.review import DEFAULT_WITHIN_DAYS, ReviewEntry, ReviewReport, due_for_review, is_past_review
 
 CHANGES_PATH = "changes.md"
@@ -228,10 +228,10 @@ def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
 def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes) -> str:
     ctx = PageContext(manual, lang, path)
     if path == CHANGES_PATH and notes.changes:
-        return _render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
+        return render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
                        diff=notes.changes, helper=_ChangeHelper(ctx))
     if path == REVIEW_PATH and notes.review:
-        return _render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)),
+        return render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)),
                        report=notes.review, helper=_ReviewHelper(ctx))
     raise KeyError(path)
 

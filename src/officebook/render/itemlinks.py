@@ -69,8 +69,10 @@ def site_links(text: str, manual: Manual, lang: str, page: str, *, step_label: C
     return rewrite_links(text, replace)
 
 
-def print_links(text: str, manual: Manual, lang: str, *, anchor, step_anchor, step_label: Callable[[int], str]) -> str:
-    """Content Markdown of the handbook with item links to their sections, images to their files."""
+def print_links(text: str, manual: Manual, lang: str, *, anchor, step_anchor, step_label: Callable[[int], str],
+                linkable: bool = True) -> str:
+    """Content Markdown of the handbook with item links to their sections, images to their files;
+    without `linkable` (a booklet, which has no sections to link to) item links keep only their label."""
     if "](" not in text and "]:" not in text:
         return text
 
@@ -80,12 +82,15 @@ def print_links(text: str, manual: Manual, lang: str, *, anchor, step_anchor, st
             ref = Ref(target.kind, target.id)
             if manual.item(ref) is None:
                 return None
+            label = link_label(manual, ref, target.fragment, lang, step_label)
+            shown = escape_label(label) if label is not None else None
+            if not linkable:
+                return None, shown
             if target.kind == "procedures" and target.fragment:
                 url = "#" + step_anchor(target.id, target.fragment)
             else:
                 url = "#" + anchor(target.kind, target.id)
-            label = link_label(manual, ref, target.fragment, lang, step_label)
-            return url, escape_label(label) if label is not None else None
+            return url, shown
         asset = asset_target(link.target)
         if asset is not None and asset in manual.assets:
             if link.image and manual.content_dir:

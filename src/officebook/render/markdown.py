@@ -28,6 +28,8 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from officebook.textlinks import find_links, mask_code
+
 # ---- the URL policy --------------------------------------------------------------------------------
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
@@ -128,8 +130,8 @@ def sanitise_html(fragment: str, allow_html: bool) -> str:
 # ---- rendering -------------------------------------------------------------------------------------
 
 # C0 and C1 control characters but tab and line feed: never meaningful in a text, and STX/ETX are
-# Python-Markdown's own placeholder markers.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Python-Markdown's own placeholder markers; U+E000 and U+E001 are `tame_brackets`'.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ue000\ue001]")
 
 
 def strip_controls(text: str) -> str:
@@ -175,7 +177,7 @@ def _converter(allow_html: bool, remote_images: bool = False) -> markdown.Markdo
 def _render_unsanitised(text: str, allow_html: bool, remote_images: bool = False) -> str:
     converter = _converter(allow_html, remote_images)
     try:
-        return converter.convert(strip_controls(text))
+        return converter.convert(tame_brackets(strip_controls(text))).translate(_PUT_BACK)
     finally:
         converter.reset()
 
@@ -186,7 +188,7 @@ def render_markdown(text: str, allow_html: bool) -> str:
     return sanitise_html(_render_unsanitised(text, allow_html), allow_html)
 
 
-class _Targets(HTMLParser):
+class _RawTargets(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[str, str]] = []
@@ -199,13 +201,71 @@ class _Targets(HTMLParser):
                 self.found.append((wanted[0], value))
 
 
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]{0,4096})>")
+
+
 def link_targets(text: str, allow_html: bool) -> list[tuple[str, str]]:
-    """`("link" | "image", URL)` for every link and image of content Markdown, as the renderer reads
-    it (raw HTML included when `allow_html`), before the URL policy applies."""
-    parser = _Targets()
-    parser.feed(_render_unsanitised(text, allow_html, remote_images=True))
-    parser.close()
-    return parser.found
+    """`("link" | "image", URL)` for every link, image and autolink of content Markdown (raw HTML
+    `<a href>` and `<img src>` too when `allow_html`), before the URL policy applies. Found by
+    scanning, in linear time: `check` must stay fast whatever the text."""
+    found = [("image" if link.image else "link", link.target) for link in find_links(text)]
+    if "<" in text:
+        masked = mask_code(text)
+        found += [("link", match.group(1)) for match in _AUTOLINK.finditer(masked)]
+        if allow_html:
+            parser = _RawTargets()
+            parser.feed(masked)
+            parser.close()
+            found += parser.found
+    return found
+
+
+# Python-Markdown looks for the end of every `[` it meets, and rebuilds the text for every escape:
+# thousands of unclosed or deeply nested brackets take it minutes to hours. Such brackets are set
+# aside as private-use characters while it renders and put back as text afterwards (they would be
+# shown as text anyway: the output is the same, only fast).
+_BRACKETS_LEFT_ALONE = 1
+_BRACKET_DEPTH = 3
+_SET_ASIDE = {"[": "\ue000", "]": "\ue001"}
+_PUT_BACK = {ord("\ue000"): "[", ord("\ue001"): "]"}
+
+
+def tame_brackets(text: str) -> str:
+    """`text` with the `[` that never close, those whose `](` never closes and the brackets nested
+    deeper than three set aside."""
+    if text.count("[") < _BRACKETS_LEFT_ALONE:
+        return text
+    masked = mask_code(text)
+    pairs: dict[int, int] = {}
+    open_brackets: list[int] = []
+    for index, char in enumerate(masked):
+        if char not in "[]" or (index and masked[index - 1] == "\\"):
+            continue
+        if char == "[":
+            open_brackets.append(index)
+        elif open_brackets:
+            pairs[open_brackets.pop()] = index
+    aside = set(open_brackets)  # never closed
+    closed_parens: set[int] = set()
+    open_parens: list[int] = []
+    for index, char in enumerate(masked):
+        if char == "(":
+            open_parens.append(index)
+        elif char == ")" and open_parens:
+            closed_parens.add(open_parens.pop())
+    for start, end in pairs.items():  # `[label](` whose destination never closes
+        if masked[end + 1:end + 2] == "(" and end + 1 not in closed_parens:
+            aside.update((start, end))
+    closing_stack: list[int] = []
+    for index in sorted(pairs):  # depth counted over matched brackets only
+        while closing_stack and closing_stack[-1] < index:
+            closing_stack.pop()
+        if len(closing_stack) >= _BRACKET_DEPTH:
+            aside.update((index, pairs[index]))
+        closing_stack.append(pairs[index])
+    if not aside:
+        return text
+    return "".join(_SET_ASIDE[char] if index in aside else char for index, char in enumerate(text))
 
 
 _TAG = re.compile(r"<[^>]*>")

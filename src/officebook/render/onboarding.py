@@ -19,11 +19,11 @@ from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_asset_path
 from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
-from officebook.render.site import (
+from officebook.render.pages import (
     PageContext,
-    _render,
     checklist_scope,
     front_matter,
+    render,
     term_anchors,
     theme_text,
 )
@@ -57,7 +57,7 @@ def onboarding_nav(manual: Manual, lang: str, item_limit: int) -> dict:
 def render_onboarding_page(manual: Manual, lang: str, path: str) -> str:
     ctx = PageContext(manual, lang, path)
     if path == INDEX_PATH:
-        return _render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
+        return render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
     post_id = path[len(ONBOARDING_DIR) + 1:].split("/", 1)[0]
     post = manual.posts.get(post_id)
     if post is None or path != onboarding_path(post_id):
@@ -65,7 +65,7 @@ def render_onboarding_page(manual: Manual, lang: str, path: str) -> str:
     title = label("onboarding-title", lang, post=post.title.get(lang))
     view = manual.onboarding[post_id]
     anchors = term_anchors(manual)
-    return _render(
+    return render(
         "onboarding.md.j2", ctx, front=front_matter(title, description=ctx.plain(post.summary)), title=title,
         post=post, view=view, periods=PERIODS, scope=checklist_scope(manual),
         terms=[(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)],

@@ -3,7 +3,7 @@
 `handbook_html(manual, lang)` gives one self-contained HTML document per language: cover, document
 control, contents with page numbers, introduction, one chapter per kind, the RACI matrix and the
 glossary. `booklet_html(manual, post, lang)` gives a post's onboarding reference followed by its
-checklists as tick-box cards, one card a page. Both embed their print CSS; nothing is fetched.
+checklists as paper forms (period sheets and case sheets). Both embed their print CSS; nothing is fetched.
 
 Anchors are `<kind>--<id>` (steps `<kind>--<id>--step-<step>`), so a duty and a procedure sharing an
 id never collide, and headings inside Markdown carry no ids at all.
@@ -22,13 +22,25 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from officebook.collation import sort_key
-from officebook.model import FREQUENCIES, KINDS, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.model import (
+    FREQUENCIES,
+    KINDS,
+    CaseSheet,
+    ChecklistEntry,
+    Item,
+    Manual,
+    Procedure,
+    Ref,
+    Step,
+    Text,
+    WorkList,
+)
 from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
 from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
-from officebook.render.markdown import render_markdown
+from officebook.render.markdown import plain_text, render_markdown
 from officebook.render.orgchart import orgchart_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -323,7 +335,8 @@ class _Context:
         if value is None:
             return Markup("")
         text = print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor, step_anchor=step_anchor,
-                           step_label=lambda number: self.label("step-number", number=number))
+                           step_label=lambda number: self.label("step-number", number=number),
+                           linkable=self.linkable)
         html = render_markdown(text, self.manual.info.allow_html)
         html = _shift_headings(html, level)
         lang = "" if value.has(self.lang) or html_lang(self.default_lang) == html_lang(self.lang) else (
@@ -442,14 +455,51 @@ class _Context:
     def language_name(self) -> str:
         return LABELS.get(self.lang, {}).get("language-name", self.lang)
 
-    def cards(self, post: str) -> tuple[ChecklistCard, ...]:
-        return checklist_cards(self.manual, post)
+    @staticmethod
+    def work_lines(work: WorkList) -> tuple[ChecklistEntry, ...]:
+        """The lines of `work` that are tasks or duties (self-check criteria are referred to by standard)."""
+        return tuple(e for e in work.entries if not e.key.startswith("criterion:"))
 
-    def card_title(self, card: ChecklistCard) -> str:
-        """`Daily checklist`; the step and criteria cards are named by their lists."""
-        if card.key in FREQUENCIES:
-            return self.label("card-title", list=self.label(card.key))
-        return self.label(card.title_key)
+    @staticmethod
+    def checked_standards(work: WorkList) -> tuple[str, ...]:
+        """The standards whose self-check criteria are lines of `work`, each once."""
+        return tuple(dict.fromkeys(e.source.id for e in work.entries if e.key.startswith("criterion:")))
+
+    def form_heading(self, form: PaperForm) -> str:
+        """A booklet form's title: a period sheet's, or `<procedure>办件单` for a case sheet."""
+        if form.case is not None:
+            return self.label("case-sheet", procedure=self.plain(self.manual.procedures[form.case.procedure].title))
+        return self.form_title(form)
+
+    def form_title(self, form: PaperForm) -> str:
+        """`每日清单月度登记表`, `Weekly list: quarter sheet` ..."""
+        work = form.work
+        if work is None:
+            return ""
+        name = self.label("list-title", frequency=self.label(work.frequency))
+        if form.sheet in ("month", "quarter"):
+            return self.label(f"sheet-{form.sheet}", list=name)
+        if form.sheet == "occasions":
+            return self.label("occasion-list", frequency=self.label(work.frequency))
+        return self.label("sheet-year", list=name)
+
+    def form_period(self, form: PaperForm) -> str:
+        """The blank the period is written into: `______年____月`."""
+        key = {"month": "sheet-month-of", "quarter": "sheet-quarter-of", "year": "sheet-year-of"}.get(form.sheet)
+        return self.label(key) if key else ""
+
+    def standard_titles(self, standard_ids: Iterable[str]) -> str:
+        """Standards named by title, `、`-separated in Chinese."""
+        titles = (self.plain(self.manual.standards[s].title) for s in standard_ids if s in self.manual.standards)
+        return self.label("list-separator").join(titles)
+
+    def plain_markdown(self, value: Text | None) -> str:
+        """A Markdown text as one line of plain text (a step's action in a table cell)."""
+        if not value:
+            return ""
+        return plain_text(print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor,
+                                      step_anchor=step_anchor, linkable=False,
+                                      step_label=lambda number: self.label("step-number", number=number)))
 
     def number(self, kind: str, item_id: str) -> str:
         return self.item_numbers.get(Ref(kind, item_id), "")
@@ -558,7 +608,9 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
 
 def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
                  style: str | None = None) -> str:
-    """One post's booklet in `lang`: its onboarding reference, then its checklists, one card a page."""
+    """One post's booklet in `lang`: its onboarding reference, then its checklists as paper forms:
+    a month sheet for the daily list (a column per day), quarter and year sheets for the others,
+    an occasion sheet for the as-needed and on-event lists, and a case sheet per procedure."""
     context = _Context(manual, lang, linkable=False, style=style or default_print_style(lang))
     return _render(
         "print/booklet.html.j2",
@@ -566,14 +618,14 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
         font,
         post=manual.posts[post],
         onboarding=manual.onboarding[post],
-        cards=checklist_cards(manual, post),
+        forms=paper_forms(manual, post, lang),
         running_title=context.plain(manual.posts[post].title),
     )
 
 
 @dataclass(frozen=True)
 class ChecklistCard:
-    """One printed card: a titled list of tick boxes."""
+    """One titled list of tick boxes (the Word booklet's checklists, render/docx.py)."""
 
     key: str  # daily, weekly, ..., steps, criteria
     title_key: str  # label key of the card's title
@@ -589,6 +641,52 @@ def checklist_cards(manual: Manual, post: str) -> tuple[ChecklistCard, ...]:
     if lists.criteria:
         cards.append(ChecklistCard("criteria", "checklist-criteria", lists.criteria))
     return tuple(cards)
+
+
+# The paper form of each periodic list: a sheet for a whole period, a column per day, week, month ...
+SHEET_OF_FREQUENCY = {"daily": "month", "weekly": "quarter", "monthly": "year", "quarterly": "year",
+                      "annually": "years", "as-needed": "occasions", "on-event": "occasions"}
+OCCASION_COLUMNS = 8  # occasions on one sheet
+YEAR_COLUMNS = 5  # years on the sheet of an annual list
+
+
+@dataclass(frozen=True)
+class PaperForm:
+    """One page of a post's booklet to fill in by hand: a periodic or occasion list as a grid (a row
+    per line, a column per day, week, month, quarter, year or occasion), or a case sheet."""
+
+    key: str  # the list's frequency, or case-<procedure>
+    sheet: str  # month, quarter, year, years, occasions, case
+    columns: tuple[str, ...] = ()  # the grid's column headings
+    work: WorkList | None = None
+    case: CaseSheet | None = None
+
+    @property
+    def landscape(self) -> bool:
+        return len(self.columns) > 16
+
+
+def paper_forms(manual: Manual, post: str, lang: str) -> tuple[PaperForm, ...]:
+    """A post's booklet forms: its periodic and occasion lists as period sheets, then its case sheets."""
+    lists = manual.checklists[post]
+    forms = []
+    for work in lists.lists:
+        sheet = SHEET_OF_FREQUENCY[work.frequency]
+        if sheet == "month":
+            columns = tuple(str(day) for day in range(1, 32))
+        elif sheet == "quarter":
+            columns = tuple(str(week) for week in range(1, 14))
+        elif sheet == "year" and work.frequency == "monthly":
+            columns = tuple(label("month-short", lang, number=m) for m in range(1, 13))
+        elif sheet == "year":
+            columns = tuple(label("quarter-short", lang, number=q) for q in range(1, 5))
+        elif sheet == "years":
+            columns = ("",) * YEAR_COLUMNS
+        else:
+            columns = tuple(str(n) for n in range(1, OCCASION_COLUMNS + 1))
+        forms.append(PaperForm(key=work.frequency, sheet=sheet, columns=columns, work=work))
+    forms += [PaperForm(key=f"case-{case.procedure}", sheet="case", case=case) for case in lists.cases]
+    return tuple(forms)
 
 
 def _chapters(context: _Context) -> tuple[Chapter, ...]:

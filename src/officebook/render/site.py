@@ -14,83 +14,44 @@ language's in every language's docs folder, and links them from the home page.
 
 from __future__ import annotations
 
-import hashlib
-import posixpath
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from html import escape
-from typing import TYPE_CHECKING
-
-import jinja2
-import yaml
 
 from officebook.collation import sort_key
-from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Procedure, Ref, Step, Term, Text
+from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Ref, Term
+from officebook.render import editions, onboarding
+from officebook.render.editions import EditionNotes
 from officebook.render.flowchart import web_flowchart
-from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
-from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
+from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
+from officebook.render.pages import (
+    PERIOD_OF_FREQUENCY,
+    SINGULAR,
+    SPECIAL_PAGES,
+    PageContext,
+    checklist_scope,
+    front_matter,
+    handbook_links,
+    handbook_path,
+    indent,
+    inline,
+    item_path,
+    kind_path,
+    relative_url,
+    render,
+    step_anchor,
+    step_targets,
+    term_anchors,
+    theme_text,
+)
 
-if TYPE_CHECKING:
-    from officebook.render.editions import EditionNotes
-
-SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-            "posts": "post"}
-SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
-NAV_ITEM_LIMIT = 150
-"""A kind with more items than this lists only its index page in the navigation (large manuals)."""
-
-PERIOD_OF_FREQUENCY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
-                       "annually": "year"}
-
-
-@dataclass(frozen=True)
-class SiteContent:
-    """One language's pages (docs-relative path → Markdown) and its MkDocs `nav`."""
-
-    lang: str
-    pages: dict[str, str]
-    nav: list
-
-
-def item_path(ref: Ref) -> str:
-    return f"{ref.kind}/{ref.id}/index.md"
-
-
-def kind_path(kind: str) -> str:
-    return f"{kind}/index.md"
-
-
-def handbook_path(lang: str) -> str:
-    """Where a language's printed handbook sits in a site built with it (docs- and site-relative)."""
-    return f"pdf/handbook-{lang}.pdf"
-
-
-def handbook_links(lang: str, handbooks: Sequence[str]) -> dict:
-    """The printed handbooks a page in `lang` links to: its own language's, then the others (name, lang, path)."""
-    others = [{"name": LANGUAGE_NAMES.get(code, code), "lang": code, "path": handbook_path(code)}
-              for code in handbooks if code != lang]
-    return {"own": handbook_path(lang) if lang in handbooks else None, "others": others}
-
-
-def step_anchor(step_id: str) -> str:
-    return f"step-{step_id}"
-
-
-def term_anchors(manual: Manual) -> list[str]:
-    """Stable anchors of the glossary terms, from the default-language term (unique)."""
-    anchors: list[str] = []
-    for term in manual.glossary:
-        base = "term-" + (_slug(term.term.get()) or str(term.index + 1))
-        anchor, count = base, 2
-        while anchor in anchors:
-            anchor, count = f"{base}-{count}", count + 1
-        anchors.append(anchor)
-    return anchors
-
+__all__ = [  # the page pieces are re-exported: callers of this module's older names keep working
+    "NAV_ITEM_LIMIT", "PERIOD_OF_FREQUENCY", "SINGULAR", "SPECIAL_PAGES", "PageContext", "SiteContent",
+    "backref_lines", "checklist_scope", "glossary_entries", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
+    "item_path", "kind_path", "navigation", "page_paths", "relative_url", "render_page", "render_site",
+    "step_anchor", "step_targets", "term_anchors", "theme_text",
+]
 
 def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
     """The glossary's terms with their anchors, in the order of `lang`'s terms (officebook.collation):
@@ -101,145 +62,16 @@ def glossary_entries(manual: Manual, lang: str) -> list[tuple[Term, str]]:
     return sorted(entries, key=lambda pair: sort_key(pair[0].term.get(lang), manual.info.collation))
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^\w]+", "-", text.lower(), flags=re.UNICODE).strip("-")
+NAV_ITEM_LIMIT = 150
+"""A kind with more items than this lists only its index page in the navigation (large manuals)."""
 
+@dataclass(frozen=True)
+class SiteContent:
+    """One language's pages (docs-relative path → Markdown) and its MkDocs `nav`."""
 
-def checklist_scope(manual: Manual) -> str:
-    """Identifies the manual in the browser's storage, whatever its language or edition."""
-    title = manual.info.title.get(manual.info.default_language)
-    return hashlib.blake2b(title.encode(), digest_size=6).hexdigest()
-
-
-# ---- Markdown text helpers -----------------------------------------------------------------------
-
-@lru_cache(maxsize=65536)
-def inline(text: str) -> str:
-    """Plain text (a title, a name) safe to embed anywhere in Markdown, tables and headings included."""
-    return markdown_text(text)
-
-
-@lru_cache(maxsize=65536)
-def relative_url(target: str, from_dir: str) -> str:
-    """`target` (a docs-relative path) as seen from the docs-relative folder `from_dir`."""
-    return posixpath.relpath(target, from_dir or ".")
-
-
-def indent(text: str, prefix: str = "    ", first: bool = False) -> str:
-    lines = text.split("\n")
-    return "\n".join((prefix + line if (i or first) and line else line) for i, line in enumerate(lines))
-
-
-class PageContext:
-    """What templates use to write one page: links relative to it, texts in its language."""
-
-    def __init__(self, manual: Manual, lang: str, path: str) -> None:
-        self.manual = manual
-        self.lang = lang
-        self.path = path
-        self.allow_html = manual.info.allow_html
-
-    # texts
-    def text(self, value: Text | None) -> str:
-        """A plain text value in this language, escaped for inline Markdown."""
-        return inline(value.get(self.lang)) if value else ""
-
-    def plain(self, value: Text | None) -> str:
-        return plain_text(value.get(self.lang)) if value else ""
-
-    def md(self, value: Text | None, top_heading: int | None = None, css_class: str = "") -> str:
-        """A Markdown text of the content, sanitised, as blocks of the page (see site_markdown)."""
-        if not value:
-            return ""
-        return site_markdown(self._linked(value), self.allow_html, top_heading=top_heading, css_class=css_class)
-
-    def md_inline(self, value: Text | None) -> str:
-        """Content Markdown inside a list item or table cell: sanitised HTML on one line."""
-        return site_markdown(self._linked(value), self.allow_html, inline=True) if value else ""
-
-    def _linked(self, value: Text) -> str:
-        """The text in this language with item and asset links pointing at their pages and files."""
-        return site_links(value.get(self.lang), self.manual, self.lang, self.path,
-                          step_label=lambda number: label("step-number", self.lang, number=number))
-
-    def entry_text(self, entry) -> str:
-        """A checklist entry: a step's or task's action is Markdown, duty titles and criteria are plain text."""
-        return self.md_inline(entry.text) if entry.key.startswith(("step:", "task:")) else self.text(entry.text)
-
-    def label(self, key: str, **values: object) -> str:
-        return label(key, self.lang, **values)
-
-    # links
-    def url(self, target: str) -> str:
-        return relative_url(target, posixpath.dirname(self.path))
-
-    def title_of(self, ref: Ref) -> str:
-        item = self.manual.item(ref)
-        return item.title.get(self.lang) if item else ref.id
-
-    def link(self, ref: Ref | None, anchor: str = "", text: str | None = None) -> str:
-        item = self.manual.item(ref) if ref is not None else None
-        if item is None:
-            return inline(ref.id) if ref else ""
-        shown = inline(text if text is not None else item.title.get(self.lang))
-        target = self.url(item_path(ref)) + (f"#{anchor}" if anchor else "")
-        return f"[{shown}]({target})"
-
-    def post(self, post_id: str | None) -> str:
-        return self.link(Ref("posts", post_id)) if post_id else ""
-
-    def post_title(self, post_id: str | None) -> str:
-        """A post's title as plain text (not escaped)."""
-        post = self.manual.posts.get(post_id or "")
-        return post.title.get(self.lang) if post else (post_id or "")
-
-    def links(self, kind: str, ids: Iterable[str]) -> str:
-        return self.label("list-separator").join(self.link(Ref(kind, i)) for i in ids)
-
-    def special(self, name: str, anchor: str = "") -> str:
-        return self.url(SPECIAL_PAGES[name]) + (f"#{anchor}" if anchor else "")
-
-    def kind_url(self, kind: str) -> str:
-        return self.url(kind_path(kind))
-
-    def step_link(self, procedure: Procedure, step_id: str) -> str:
-        step = procedure.step(step_id)
-        if step is None:
-            return inline(step_id)
-        shown = self.label("step-number", number=step.number)
-        if self.path == item_path(procedure.ref):
-            return f"[{shown}](#{step_anchor(step_id)})"
-        return self.link(procedure.ref, step_anchor(step_id), shown)
-
-    def next_steps(self, procedure: Procedure, step: Step) -> str:
-        """Where a step leads: linked step numbers with their conditions, or the end."""
-        if step.is_end:
-            return self.label("ends")
-        parts = []
-        for target in step_targets(procedure, step):
-            text = self.step_link(procedure, target.id)
-            if target.when:
-                text += self.label("paren", text=self.text(target.when))
-            if target.number <= step.number:
-                text += " ↺"
-            parts.append(text)
-        return self.label("clause-separator").join(parts)
-
-    def frequency(self, value: str | None) -> str:
-        return self.label(value) if value else ""
-
-    def category(self, value: str | None) -> str:
-        return category_label(value, self.lang) if value else ""
-
-    def raci_cell(self, role: str) -> str:
-        return raci_cell(role, self.lang)
-
-    def date(self, value: str | None) -> str:
-        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
-        return format_date(value, self.lang) if value else ""
-
-
-# ---- back-references -----------------------------------------------------------------------------
+    lang: str
+    pages: dict[str, str]
+    nav: list
 
 
 def _field_label(ctx: PageContext, backref: BackRef) -> str:
@@ -292,45 +124,6 @@ def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
 # ---- pages ---------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("officebook.render", "templates/site"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-    )
-    environment.filters["indent_md"] = indent
-    environment.filters["inline"] = inline
-    environment.filters["html_attr"] = lambda value: escape(str(value), quote=True)
-    return environment
-
-
-def theme_text(text: str) -> str:
-    """Plain text for a place where MkDocs and Material insert values as HTML (page and site titles,
-    navigation, meta description, tags, footer): escaped, so it shows as written and runs nothing."""
-    return escape(" ".join(strip_controls(text).split()), quote=True)
-
-
-def front_matter(title: str, *, description: str = "", tags: Iterable[str] = (), extra: dict | None = None) -> str:
-    """A page's front matter; its plain texts are escaped (`theme_text`), as Material shows them raw."""
-    data: dict = {"title": theme_text(title)}
-    if description:
-        data["description"] = theme_text(description)
-    if tags:
-        data["tags"] = [theme_text(tag) for tag in tags]
-    data.update(extra or {})
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000) + "---\n"
-
-
-def _render(template: str, ctx: PageContext, **values: object) -> str:
-    text = _environment().get_template(template).render(ctx=ctx, manual=ctx.manual, **values)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip("\n") + "\n"
-
-
 def _item_front_matter(ctx: PageContext, item: Item) -> str:
     return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
 
@@ -345,18 +138,16 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
         values["periods"] = PERIOD_OF_FREQUENCY
     if item.kind == "standards":
         values["applies_to_posts"] = [p for p in manual.post_order if item.id in manual.applicable_standards.get(p, ())]
-    return _render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
+    return render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 
 def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None,
                 handbooks: Sequence[str] = ()) -> str:
     """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices;
     the home page links the printed handbooks of the languages in `handbooks`."""
-    from officebook.render import editions, onboarding
-
     if path == "index.md":
         ctx = PageContext(manual, lang, path)
-        return _render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
+        return render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
                        kinds=KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
                        changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH,
                        handbooks=handbook_links(lang, handbooks))
@@ -373,11 +164,11 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
             values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
         if special == "glossary":
             values["entries"] = glossary_entries(manual, lang)
-        return _render(f"{special}.md.j2", ctx, **values)
+        return render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
     if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":
         ctx = PageContext(manual, lang, path)
-        return _render(f"{parts[0]}-index.md.j2", ctx, front=front_matter(label(parts[0], lang)),
+        return render(f"{parts[0]}-index.md.j2", ctx, front=front_matter(label(parts[0], lang)),
                        items=list(manual.kind(parts[0]).values()), categories=CATEGORIES)
     if len(parts) == 3 and parts[0] in KINDS and parts[2] == "index.md":
         item = manual.kind(parts[0]).get(parts[1])
@@ -391,8 +182,6 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
 
 def page_paths(manual: Manual, notes: EditionNotes | None = None) -> list[str]:
     """Every page of the site, in navigation order."""
-    from officebook.render import editions, onboarding
-
     paths = ["index.md", *onboarding.onboarding_paths(manual)]
     for kind in KINDS:
         paths.append(kind_path(kind))
@@ -413,8 +202,6 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
     than `item_limit` items lists only its index page (which lists every item), to keep big manuals
     fast to build and light to load.
     """
-    from officebook.render import editions, onboarding
-
     nav: list = [{label("home", lang): "index.md"}, onboarding.onboarding_nav(manual, lang, item_limit)]
     for kind in KINDS:
         section: list = [kind_path(kind)]
@@ -444,7 +231,3 @@ def render_site(manual: Manual, lang: str, *, progress: Callable[[int, int], Non
         if progress and (done % 100 == 0 or done == len(paths)):
             progress(done, len(paths))
     return SiteContent(lang, pages, navigation(manual, lang, item_limit, notes))
-
-
-def step_targets(procedure: Procedure, step: Step) -> list[Step]:
-    return [s for s in (procedure.step(t) for t in step.next) if s is not None]

@@ -1,11 +1,13 @@
 /* officebook: checklists that remember their ticks.
  *
  * Each `.officebook-checklist` wrapper carries its scope (the manual), post, list and period
- * (day, week, month, quarter, year or none) and the stable keys of its entries, in order.
- * Ticks are stored in localStorage per manual, post and list, together with the period they
- * belong to: when the period changes (a new day for a daily list, a new ISO week for a weekly
- * one...) the list starts fresh. Each list gets a reset and a print button. Works with Material's
- * instant navigation (document$) and without it.
+ * (day, week, month, quarter, year or none); each line is a <label> around its checkbox, which
+ * carries the line's stable key (`data-key`). Ticks are stored in localStorage per manual, post
+ * and list, together with the period they belong to: when the period changes (a new day for a
+ * daily list, a new ISO week for a weekly one...) the list starts fresh. The period is shown in
+ * words (2026年12月1日, 12月第1周, 2026年第四季度; Week of 30 November 2026). Reset asks once and
+ * can be undone. A `.officebook-case` sheet keeps several cases open at once, each with its
+ * reference and its own ticks. Works with Material's instant navigation (document$) and without it.
  */
 (function () {
   "use strict";
@@ -38,6 +40,54 @@
     }
   }
 
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  var CHINESE_NUMBERS = ["一", "二", "三", "四"];
+
+  function isChinese() {
+    return (document.documentElement.lang || "").toLowerCase().indexOf("zh") === 0;
+  }
+
+  /* The period as people say it: 2026年12月1日, 12月第1周, 2026年12月, 2026年第四季度, 2026年. */
+  function periodWords(period, now) {
+    var zh = isChinese();
+    var year = now.getFullYear(), month = now.getMonth(), date = now.getDate();
+    switch (period) {
+      case "day":
+        return zh ? year + "年" + (month + 1) + "月" + date + "日" : date + " " + MONTHS[month] + " " + year;
+      case "week": {
+        var monday = new Date(year, month, date - ((now.getDay() + 6) % 7));
+        var thursday = new Date(monday.getFullYear(), monday.getMonth(), monday.getDate() + 3);
+        if (zh) return (thursday.getMonth() + 1) + "月第" + Math.ceil(thursday.getDate() / 7) + "周";
+        return "Week of " + monday.getDate() + " " + MONTHS[monday.getMonth()] + " " + monday.getFullYear();
+      }
+      case "month":
+        return zh ? year + "年" + (month + 1) + "月" : MONTHS[month] + " " + year;
+      case "quarter": {
+        var quarter = Math.floor(month / 3);
+        return zh ? year + "年第" + CHINESE_NUMBERS[quarter] + "季度" :
+          MONTHS[quarter * 3] + "–" + MONTHS[quarter * 3 + 2] + " " + year;
+      }
+      case "year":
+        return zh ? year + "年" : String(year);
+      default: return "";
+    }
+  }
+
+  function labels(list) {
+    try {
+      return JSON.parse(list.dataset.labels || "{}");
+    } catch (error) {
+      return {};
+    }
+  }
+
+  function format(text, values) {
+    return String(text).replace(/\{(\w+)\}/g, function (whole, name) {
+      return name in values ? values[name] : whole;
+    });
+  }
+
   function storageKey(list) {
     var data = list.dataset;
     return [PREFIX, data.scope, data.post, data.list].join(":");
@@ -60,13 +110,16 @@
     }
   }
 
-  function load(list, period) {
-    var stored = null;
+  function readJson(key) {
     try {
-      stored = JSON.parse(read(storageKey(list)) || "null");
+      return JSON.parse(read(key) || "null");
     } catch (error) {
-      stored = null;
+      return null;
     }
+  }
+
+  function load(list, period) {
+    var stored = readJson(storageKey(list));
     if (!stored || stored.period !== period || !Array.isArray(stored.ticked)) return [];
     return stored.ticked;
   }
@@ -75,12 +128,14 @@
     write(storageKey(list), ticked.length ? JSON.stringify({ period: period, ticked: ticked }) : null);
   }
 
+  /* The boxes of a list: each line's checkbox, with its key (older pages: keys in list order). */
   function entries(list) {
+    var boxes = list.querySelectorAll("input[type=checkbox]");
     var keys = (list.dataset.keys || "").split(" ");
-    var boxes = list.querySelectorAll("li.task-list-item input[type=checkbox]");
     var found = [];
-    for (var i = 0; i < boxes.length && i < keys.length; i++) {
-      found.push({ key: keys[i], box: boxes[i] });
+    for (var i = 0; i < boxes.length; i++) {
+      var key = boxes[i].dataset.key || keys[i];
+      if (key) found.push({ key: key, box: boxes[i] });
     }
     return found;
   }
@@ -91,6 +146,14 @@
     element.className = "md-button officebook-checklist__button " + className;
     element.textContent = text;
     element.addEventListener("click", onClick);
+    return element;
+  }
+
+  function status() {
+    var element = document.createElement("span");
+    element.className = "officebook-checklist__status";
+    element.setAttribute("role", "status");
+    element.setAttribute("aria-live", "polite");
     return element;
   }
 
@@ -124,25 +187,79 @@
     window.print();
   }
 
+  function placeBar(list, bar) {
+    var heading = list.querySelector("h1, h2, h3, h4");
+    if (heading && heading.nextSibling) heading.parentNode.insertBefore(bar, heading.nextSibling);
+    else list.insertBefore(bar, list.firstChild);
+  }
+
+  /* Reset in two steps, then undo: [Reset] → "Clear every tick?" [Clear] [Cancel] → "Cleared." [Undo]. */
+  function resetControl(words, text, clear, restore) {
+    var holder = document.createElement("span");
+    holder.className = "officebook-checklist__reset-control";
+    function show(parts) {
+      while (holder.firstChild) holder.removeChild(holder.firstChild);
+      parts.forEach(function (part) { holder.appendChild(part); });
+    }
+    function initial() {
+      show([button(text, "officebook-checklist__reset", ask)]);
+    }
+    function ask() {
+      var question = document.createElement("span");
+      question.className = "officebook-checklist__question";
+      question.textContent = words["reset-confirm"] || "Clear every tick of this list?";
+      var yes = button(words["reset-yes"] || "Clear", "officebook-checklist__confirm", function () {
+        var previous = clear();
+        var note = document.createElement("span");
+        note.className = "officebook-checklist__question";
+        note.textContent = words.cleared || "Ticks cleared.";
+        var undo = button(words.undo || "Undo", "officebook-checklist__undo", function () {
+          restore(previous);
+          initial();
+          holder.querySelector("button").focus();
+        });
+        show([note, undo]);
+        undo.focus();
+      });
+      var no = button(words.cancel || "Cancel", "officebook-checklist__cancel", function () {
+        initial();
+        holder.querySelector("button").focus();
+      });
+      show([question, yes, no]);
+      yes.focus();
+    }
+    initial();
+    return holder;
+  }
+
   function setup(list) {
     if (list.dataset.officebookReady) return;
     list.dataset.officebookReady = "true";
-    var period = periodId(list.dataset.period, new Date());
-    var ticked = load(list, period);
+    var words = labels(list);
+    var now = new Date();
+    var period = periodId(list.dataset.period, now);
     var items = entries(list);
+    var counter = status();
+    function count() {
+      var done = items.filter(function (entry) { return entry.box.checked; }).length;
+      counter.textContent = format(words["ticked-count"] || "{done} of {total} done", { done: done, total: items.length });
+      list.classList.toggle("officebook-checklist--done", done === items.length && items.length > 0);
+    }
+    function apply(ticked) {
+      items.forEach(function (entry) { entry.box.checked = ticked.indexOf(entry.key) !== -1; });
+      save(list, period, ticked);
+      count();
+    }
+    var ticked = load(list, period);
     items.forEach(function (entry) {
       var box = entry.box;
-      var item = box.closest("li");
       box.disabled = false;
       box.checked = ticked.indexOf(entry.key) !== -1;
-      box.dataset.key = entry.key;
-      if (item && !box.getAttribute("aria-label")) {
-        box.setAttribute("aria-label", item.textContent.replace(/\s+/g, " ").trim());
-      }
       box.addEventListener("change", function () {
         var current = load(list, period).filter(function (key) { return key !== entry.key; });
         if (box.checked) current.push(entry.key);
         save(list, period, current);
+        count();
       });
     });
     var bar = document.createElement("div");
@@ -150,19 +267,137 @@
     if (period) {
       var shown = document.createElement("span");
       shown.className = "officebook-checklist__period";
-      shown.textContent = (list.dataset.labelPeriod || "Period: ") + period;
+      shown.textContent = periodWords(list.dataset.period, now);
+      shown.setAttribute("title", (words.period || "Period") + ": " + period);
       bar.appendChild(shown);
     }
-    bar.appendChild(button(list.dataset.labelReset || "Reset", "officebook-checklist__reset", function () {
-      items.forEach(function (entry) { entry.box.checked = false; });
-      save(list, period, []);
+    bar.appendChild(counter);
+    var resetText = list.dataset.kind === "occasion" ? (words["start-afresh"] || "Start afresh") : (words.reset || "Reset");
+    bar.appendChild(resetControl(words, resetText, function () {
+      var previous = load(list, period);
+      apply([]);
+      return previous;
+    }, function (previous) {
+      apply(previous);
     }));
-    bar.appendChild(button(list.dataset.labelPrint || "Print", "officebook-checklist__print", function () {
+    bar.appendChild(button(words.print || "Print", "officebook-checklist__print", function () {
       printList(list);
     }));
-    var heading = list.querySelector("h1, h2, h3, h4");
-    if (heading && heading.nextSibling) heading.parentNode.insertBefore(bar, heading.nextSibling);
-    else list.insertBefore(bar, list.firstChild);
+    count();
+    placeBar(list, bar);
+  }
+
+  /* A case sheet: cases opened with a reference, several at once, kept until closed. */
+  function setupCase(sheet) {
+    if (sheet.dataset.officebookReady) return;
+    sheet.dataset.officebookReady = "true";
+    var words = labels(sheet);
+    var key = storageKey(sheet);
+    var items = entries(sheet);
+    var counter = status();
+    function state() {
+      var stored = readJson(key);
+      if (!stored || !Array.isArray(stored.cases)) stored = { cases: [], current: null };
+      return stored;
+    }
+    function store(value) {
+      write(key, value.cases.length ? JSON.stringify(value) : null);
+    }
+    function currentCase(value) {
+      for (var i = 0; i < value.cases.length; i++) {
+        if (value.cases[i].id === value.current) return value.cases[i];
+      }
+      return null;
+    }
+    var bar = document.createElement("div");
+    bar.className = "officebook-checklist__bar officebook-case__bar";
+    var field = document.createElement("input");
+    field.type = "text";
+    field.className = "officebook-case__reference";
+    field.setAttribute("aria-label", words["case-reference"] || "Case reference");
+    field.placeholder = words["case-reference"] || "Case reference";
+    var open = button(words["case-open"] || "Open a case", "officebook-case__open", function () {
+      var reference = field.value.trim();
+      if (!reference) {
+        field.focus();
+        return;
+      }
+      var value = state();
+      var id = String(Date.now()) + "-" + value.cases.length;
+      value.cases.push({ id: id, reference: reference, opened: new Date().toISOString().slice(0, 10), ticked: [] });
+      value.current = id;
+      store(value);
+      field.value = "";
+      render(words["case-current"] + ": " + reference);
+    });
+    field.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        open.click();
+      }
+    });
+    var tabs = document.createElement("div");
+    tabs.className = "officebook-case__open-cases";
+    tabs.setAttribute("role", "group");
+    tabs.setAttribute("aria-label", words["case-open-list"] || "Open cases");
+    var close = button(words["case-close"] || "Close the case", "officebook-case__close", function () {
+      var value = state();
+      var closing = currentCase(value);
+      if (!closing) return;
+      value.cases = value.cases.filter(function (c) { return c.id !== closing.id; });
+      value.current = value.cases.length ? value.cases[value.cases.length - 1].id : null;
+      store(value);
+      render(format(words["case-closed"] || "Case {reference} closed.", { reference: closing.reference }));
+    });
+    function render(message) {
+      var value = state();
+      var current = currentCase(value);
+      while (tabs.firstChild) tabs.removeChild(tabs.firstChild);
+      value.cases.forEach(function (c) {
+        var tab = button(c.reference + " · " + c.opened, "officebook-case__tab", function () {
+          var latest = state();
+          latest.current = c.id;
+          store(latest);
+          render(words["case-current"] + ": " + c.reference);
+        });
+        tab.setAttribute("aria-pressed", String(current !== null && c.id === current.id));
+        tabs.appendChild(tab);
+      });
+      close.hidden = !current;
+      sheet.classList.toggle("officebook-case--idle", !current);
+      items.forEach(function (entry) {
+        entry.box.disabled = !current;
+        entry.box.checked = !!current && current.ticked.indexOf(entry.key) !== -1;
+      });
+      if (current) {
+        var done = items.filter(function (entry) { return entry.box.checked; }).length;
+        counter.textContent = (message ? message + " · " : "") +
+          format(words["ticked-count"] || "{done} of {total} done", { done: done, total: items.length });
+      } else {
+        counter.textContent = message ? message + " · " + (words["case-none"] || "") : (words["case-none"] || "");
+      }
+    }
+    items.forEach(function (entry) {
+      entry.box.addEventListener("change", function () {
+        var value = state();
+        var current = currentCase(value);
+        if (!current) return;
+        current.ticked = current.ticked.filter(function (k) { return k !== entry.key; });
+        if (entry.box.checked) current.ticked.push(entry.key);
+        store(value);
+        render("");
+      });
+    });
+    bar.appendChild(field);
+    bar.appendChild(open);
+    bar.appendChild(tabs);
+    bar.appendChild(close);
+    bar.appendChild(counter);
+    bar.appendChild(button(words.print || "Print", "officebook-checklist__print", function () {
+      printList(sheet);
+    }));
+    placeBar(sheet, bar);
+    render("");
   }
 
   /* Material's search overlay is a dialog without a name; name it after its input. */
@@ -178,6 +413,8 @@
     nameSearchDialog();
     var lists = document.querySelectorAll(".officebook-checklist");
     for (var i = 0; i < lists.length; i++) setup(lists[i]);
+    var sheets = document.querySelectorAll(".officebook-case");
+    for (var j = 0; j < sheets.length; j++) setupCase(sheets[j]);
   }
 
   /* Opened from a folder (offline build), Material would fetch each language's sitemap.xml to
