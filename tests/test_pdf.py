@@ -465,7 +465,8 @@ def test_flowcharts_print_after_their_steps_titled_and_at_7_5_pt_or_more(minimal
     texts = page_texts(minimal / "handbook-en.pdf")
     caption = [i for i, t in enumerate(texts, start=1) if re.search(r"\d\.\d+ Document review: flowchart", t)]
     heading = [i for i, t in enumerate(texts, start=1) if re.search(r"^\s*\d\.\d+\s+Document review\s*$", t, re.M)]
-    assert len(caption) == 1 and caption == heading[-1:]  # a short chart stays on its steps' page
+    # a short chart follows its steps, on their page or, kept whole, on the next one
+    assert len(caption) == 1 and caption[0] - heading[-1] in (0, 1)
     assert "Review the draft" in texts[caption[0] - 1].split("Document review: flowchart")[1]
     texts = page_texts(default_zh)
     manual = run_check(ROOT / "content", use_cache=False).manual
