@@ -135,7 +135,7 @@ def test_booklet_is_the_posts_description_with_its_duties_procedures_standards_a
     view = default_manual.onboarding[post]
     document = _open(booklet_docx(default_manual, post, "zh"))
     parts = _headings(document, 1)
-    assert parts[:3] == ["一、岗位概况", "二、" + label("post-duties", "zh"), "三、工作流程"]
+    assert parts[:4] == ["一、岗位概况", "二、" + label("signoff", "zh"), "三、" + label("post-duties", "zh"), "四、工作流程"]
     assert parts[-1].endswith("检查清单")
     entries = _headings(document, 2)
     for kind, ids in (("duties", view.duties), ("procedures", view.procedures_owned + view.procedures_acted_in),
@@ -144,7 +144,7 @@ def test_booklet_is_the_posts_description_with_its_duties_procedures_standards_a
             title = " ".join(default_manual.kind(kind)[item_id].title.get("zh").split())
             assert any(h.endswith(title) for h in entries), (kind, item_id)
     assert entries[0] == "（一）" + default_manual.duties[view.duties[0]].title.get("zh")
-    assert len(_pictures(document)) == len(view.procedures_owned + view.procedures_acted_in)
+    assert len(_pictures(document)) == len(view.procedures_owned + view.procedures_acted_in) + 1  # + the org chart
     assert any(p.text.startswith("岗位说明书") for p in document.paragraphs if p.style.name == "Subtitle")
 
 

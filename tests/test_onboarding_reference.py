@@ -167,3 +167,26 @@ def test_sign_off_sheet_is_kept_in_the_browser(web, site_url, default_manual):
     assert sheet.locator("input[data-field=mentor]").input_value() == "张明"
     assert sheet.locator("input[type=date]").nth(1).input_value() == "2026-12-01"
     assert page.locator(".officebook-orgchart .post--highlight").count() == 1
+
+
+def test_docx_booklet_carries_the_reference(default_manual, tmp_path):
+    docx = pytest.importorskip("docx")
+    from officebook.render.docx import booklet_docx
+
+    manual = default_manual
+    post = busiest_post(manual)
+    view = manual.onboarding[post]
+    path = tmp_path / "booklet.docx"
+    path.write_bytes(booklet_docx(manual, post, "zh"))
+    document = docx.Document(str(path))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    for key in ("signoff", "works-with", "time-limits-kept", "forms-used", "terms-used"):
+        assert any(label(key, "zh") in h for h in headings), key
+    cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
+    for key in ("signoff-started", "signoff-mentor", "signoff-chief", "signoff-done-on"):
+        assert label(key, "zh") in cells, key
+    for procedure_id in view.procedures:
+        for step in manual.procedures[procedure_id].steps:
+            assert any(step.name.get("zh") in cell for cell in cells), (procedure_id, step.id)
+    pictures = document.inline_shapes
+    assert len(pictures) == len(view.procedures) + 1  # a flowchart each, and the org chart

@@ -437,13 +437,13 @@ def test_a_booklet_month_sheet_has_a_column_for_every_day(tmp_path):
     assert result.exit_code == 0, result.output
     layout = subprocess.run(["pdftotext", "-layout", str(tmp_path / "booklet-duty-officer-zh.pdf"), "-"],
                             capture_output=True, text=True, check=True).stdout
-    month = next(page for page in layout.split("\f") if "每日清单月度登记表" in page)
+    month = next(page for page in layout.split("\f") if "每日清单月度登记表" in page and "审核人" in page)
     header = next(line for line in month.splitlines() if line.strip().startswith("每日清单 "))
     assert header.split()[1:] == [str(day) for day in range(1, 32)]
     for task in ("接班时核对值班记录是否完整", "测试值班电话和传真畅通", "未办结事项书面交接"):
         assert task in month
     assert "审核人" in month and "______年____月" in month
-    case = next(page for page in layout.split("\f") if "紧急信息报送办件单" in page)
+    case = next(page for page in layout.split("\f") if "紧急信息报送办件单" in page and "签名" in page)
     assert "办件编号（文号或事项）" in case and "签名" in case
 
 

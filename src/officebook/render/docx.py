@@ -34,7 +34,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
@@ -51,10 +51,12 @@ from docx.text.paragraph import Paragraph
 
 from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.newcomer import terms_used
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label
+from officebook.render.labels import LABELS, category_label, label, raci_cell
 from officebook.render.markdown import render_markdown
+from officebook.render.orgchart import orgchart_svg
 from officebook.render.print import (
     RACI_LANDSCAPE_POSTS,
     RACI_PORTRAIT_POSTS,
@@ -1022,7 +1024,9 @@ class _Writer:
         parts += [self.label("rework", number=number) for number in back]
         return self.separator.join(parts)
 
-    def steps_table(self, procedure: Procedure, steps: Sequence[Step], *, with_actor: bool = True) -> None:
+    def steps_table(self, procedure: Procedure, steps: Sequence[Step], *, with_actor: bool = True,
+                    mark_post: str | None = None) -> None:
+        """The steps as a table; with `mark_post`, that post's own steps are shaded and marked."""
         header = [self.label("number-short"), *([self.label("actor")] if with_actor else []), self.label("action"),
                   self.label("time-limit")]
         weights = [0.8, *([1.7] if with_actor else []), 5, 1.4]
@@ -1051,13 +1055,23 @@ class _Writer:
                 flow = self.add(cell, TABLE_TEXT)
                 self.add_text(flow, "→ " + self.step_flow(procedure, step))
 
-            self.row(table, [str(step.number), *([self.cell_link("posts", step.actor)] if with_actor else []),
-                             action, self.text(step.time_limit)])
+            own = mark_post is not None and step.actor == mark_post
+            number = f"{step.number}\n{self.label('own-step')}" if own else str(step.number)
+            row = self.row(table, [number, *([self.cell_link("posts", step.actor)] if with_actor else []),
+                                   action, self.text(step.time_limit)])
+            if own:
+                for cell in row.cells:
+                    _shade(cell, "FFF1C2")
         self.spacer()
 
-    def flowchart(self, procedure: Procedure) -> None:
+    def flowchart(self, procedure: Procedure, highlight_post: str | None = None) -> None:
         """The procedure's flowchart as a picture: PNG, with the SVG for Word versions that draw it."""
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}")
+        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}",
+                            highlight_post=highlight_post)
+        self.svg_picture(svg, flowchart_title(procedure, self.lang))
+
+    def svg_picture(self, svg: str, title: str) -> None:
+        """A drawing as a centred picture with its caption: PNG, with the SVG for Word versions that draw it."""
         png = self.rasterise(svg)
         width_px, height_px = _png_size(png)
         width = self.text_width()
@@ -1068,12 +1082,12 @@ class _Writer:
         paragraph = self.add(self.document, TABLE_TEXT)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         inline = self.picture(paragraph, png, Emu(width), Emu(height))
-        inline.docPr.set("descr", flowchart_title(procedure, self.lang))
-        inline.docPr.set("name", flowchart_title(procedure, self.lang))
+        inline.docPr.set("descr", title)
+        inline.docPr.set("name", title)
         self._attach_svg(inline, svg)
         caption = self.add(self.document, META)
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.add_text(caption, flowchart_title(procedure, self.lang))
+        self.add_text(caption, title)
 
     def rasterise(self, svg: str) -> bytes:
         if self._png is None:
@@ -1095,9 +1109,6 @@ class _Writer:
         extension.append(svg_blip)
         extensions.append(extension)
         blip.append(extensions)
-
-    def page_break(self) -> None:
-        self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def cover(self, lines_above: Sequence[tuple[str, str]], title: str, lines_below: Sequence[tuple[str, str]]) -> None:
         for text, style in lines_above:
@@ -1537,9 +1548,10 @@ class _Writer:
         body = self.new_section(restart=self.restart_numbers)
         self.footers(body)
         self.contents()
-        parts = [("post-profile", self.booklet_profile), ("post-duties", self.booklet_duties),
-                 ("booklet-procedures", self.booklet_procedures), ("standards-applying", self.booklet_standards),
-                 ("onboarding", self.booklet_onboarding), ("checklists", self.booklet_checklists)]
+        parts = [("post-profile", self.booklet_profile), ("signoff", self.booklet_signoff),
+                 ("post-duties", self.booklet_duties), ("booklet-procedures", self.booklet_procedures),
+                 ("standards-applying", self.booklet_standards), ("booklet-reference", self.booklet_reference),
+                 ("checklists", self.booklet_checklists)]
         shown = [(key, write) for key, write in parts if write(post, view, dry=True)]
         for number, (key, write) in enumerate(shown, start=1):
             self.heading(self._part_number(number) + self.label(key), 1, f"part-{key}")
@@ -1568,9 +1580,81 @@ class _Writer:
         self.markdown(post.description)
         self.heading(self.label("reporting-lines"), 3)
         self.post_facts(post)
+        self.svg_picture(orgchart_svg(self.manual, self.lang, id_prefix=f"org-{post.id}", highlight_post=post.id,
+                                      around=True), self.label("org-chart"))
+        if view.partners:
+            self.heading(self.label("works-with"), 3)
+            table = self.table(self.document, 3, [1.6, 2.6, 2.6])
+            self.row(table, [self.label("post"), self.label("works-with-duties-heading"),
+                             self.label("works-with-handoffs")], header=True, first=True)
+            for partner in view.partners[:8]:
+                self.row(table, [self.title("posts", partner.post), self.titles("duties", partner.duties),
+                                 self.titles("procedures", partner.procedures)])
+            self.spacer()
         if post.competencies:
             self.heading(self.label("competencies"), 3)
             self.text_list(post.competencies)
+        return True
+
+    def titles(self, kind: str, ids: Iterable[str]) -> str:
+        return self.label("list-separator").join(self.title(kind, i) for i in ids)
+
+    def booklet_signoff(self, post, view, *, dry: bool) -> bool:
+        """The first day / week / month lists as a sign-off sheet: a completion date and the mentor's
+        initials per item, the newcomer's start date, and the mentor's and section chief's signatures."""
+        periods = [p for p in ("first_day", "first_week", "first_month") if getattr(view, p)]
+        if dry:
+            return bool(periods)
+        people = self.table(self.document, 4, [1.2, 2, 1.2, 2], header_rows=0)
+        for index, (left, right) in enumerate((("signoff-newcomer", "signoff-started"),
+                                               ("signoff-mentor", "signoff-chief"))):
+            row = self.row(people, [self.label(left), "", self.label(right), ""], first=index == 0)
+            for cell in (row.cells[0], row.cells[2]):
+                self.set_style(cell.paragraphs[0], TABLE_HEADING)
+                _shade(cell)
+        self.spacer()
+        for period in periods:
+            table = self.table(self.document, 4, [0.7, 5, 1.5, 1.5])
+            self.row(table, [self.label("number-short"), self.label(period), self.label("signoff-done-on"),
+                             self.label("signoff-mentor")], header=True, first=True)
+            for number, entry in enumerate(getattr(view, period), start=1):
+                self.row(table, [str(number), self.text(entry.text), "", ""])
+            self.spacer()
+        for who in ("signoff-mentor", "signoff-chief"):
+            line = self.paragraph(style=TABLE_TEXT)
+            self.add_text(line, f"{self.label(who)}{self.label('signoff-signature')}{self.colon}______________\u2003\u2003"
+                                f"{self.label('signoff-date')}{self.colon}______________")
+        return True
+
+    def booklet_reference(self, post, view, *, dry: bool) -> bool:
+        """Time limits the post keeps, the forms it uses and the terms it will meet."""
+        terms = [self.manual.glossary[i] for i in terms_used(self.manual, post.id, self.lang)]
+        if dry:
+            return True
+        if view.time_limits:
+            self.heading(self.label("time-limits-kept"), 2, "booklet-time-limits")
+            table = self.table(self.document, 3, [2.4, 3.2, 2])
+            self.row(table, [self.label("time-limit-applies-to"), self.label("time-limit"),
+                             self.label("time-limit-source")], header=True, first=True)
+            for row in view.time_limits:
+                source = self.title(row.source.kind, row.source.id)
+                if row.step:
+                    step = self.manual.procedures[row.source.id].step(row.step)
+                    source += self.label("list-separator") + self.label("step-number", number=step.number)
+                self.row(table, [self.text(row.what), self.text(row.limit), source])
+            self.spacer()
+        self.heading(self.label("forms-used"), 2, "booklet-forms")
+        if view.forms:
+            self.text_list([Text({self.lang: asset.split("/")[-1]}, self.lang) for asset in view.forms])
+        else:
+            self.paragraph(self.label("no-forms"), META)
+        if terms:
+            self.heading(self.label("terms-used"), 2, "booklet-terms")
+            table = self.table(self.document, 2, [1.4, 5])
+            self.row(table, [self.label("term"), self.label("definition")], header=True, first=True)
+            for term in terms:
+                self.row(table, [self.text(term.term), self.text(term.definition)])
+            self.spacer()
         return True
 
     def booklet_duties(self, post, view, *, dry: bool) -> bool:
@@ -1581,7 +1665,7 @@ class _Writer:
             self.booklet_heading(position, "duties", duty_id)
             self.summary(duty)
             self.facts([
-                (self.label("role"), duty.raci.role_of(post.id)),
+                (self.label("role"), raci_cell(duty.raci.role_of(post.id), self.lang)),
                 (self.label("frequency"), self.label(duty.frequency) if duty.frequency else ""),
                 (self.label("function"), self.title("functions", duty.function)),
                 (f"{self.label('accountable')} (A)", self.title("posts", duty.raci.accountable)),
@@ -1605,12 +1689,11 @@ class _Writer:
                 (self.label("trigger"), self.text(procedure.trigger)),
                 (self.label("time-limit"), self.text(procedure.time_limit)),
             ])
-            own = [s for s in procedure.steps if s.actor == post.id]
-            if own:
-                self.heading(self.label("booklet-own-steps"), 3)
-                self.steps_table(procedure, own, with_actor=False)
+            self.heading(self.label("steps"), 3)
+            self.paragraph(self.label("own-steps-note"), META)
+            self.steps_table(procedure, procedure.steps, mark_post=post.id)
             self.heading(self.label("flowchart"), 3)
-            self.flowchart(procedure)
+            self.flowchart(procedure, highlight_post=post.id)
         return True
 
     def booklet_standards(self, post, view, *, dry: bool) -> bool:
@@ -1624,12 +1707,6 @@ class _Writer:
             if standard.criteria:
                 self.heading(self.label("criteria"), 3)
                 self.text_list(standard.criteria, ordered=True)
-        return True
-
-    def booklet_onboarding(self, post, view, *, dry: bool) -> bool:
-        if dry:
-            return bool(view.first_day or view.first_week or view.first_month)
-        self.onboarding_lists(view, level=2)
         return True
 
     def booklet_checklists(self, post, view, *, dry: bool) -> bool:

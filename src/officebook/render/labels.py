@@ -240,6 +240,7 @@ LABELS: dict[str, dict[str, str]] = {
         "terms-used": "Terms you will meet",
         # the onboarding reference (officebook.newcomer)
         "post-at-a-glance": "The post at a glance",
+        "booklet-reference": "Time limits, forms and terms",
         "semicolon": "; ",
         "works-with": "Posts you work with most",
         "works-with-duties": "on the duties",
@@ -547,6 +548,7 @@ LABELS: dict[str, dict[str, str]] = {
         "terms-used": "工作中会遇到的术语",
         # 新进人员适应指引（officebook.newcomer）
         "post-at-a-glance": "岗位概况",
+        "booklet-reference": "时限、表单和术语",
         "semicolon": "；",
         "works-with": "工作联系最多的岗位",
         "works-with-duties": "共同承担",
