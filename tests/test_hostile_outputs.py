@@ -112,7 +112,7 @@ _PAGE_AUDIT = """() => {
       .map(e => e.href || e.src || e.data).filter(Boolean)
       .filter(u => { try { return ['javascript:', 'data:', 'vbscript:'].includes(new URL(u, location.href).protocol); }
                      catch (e) { return false; } });
-  const frames = document.querySelectorAll('iframe, object, embed, .md-content form, .md-content input:not([type=checkbox]), .md-content textarea').length;
+  const frames = document.querySelectorAll('iframe, object, embed, frame, .md-content form[action]').length;
   return {handlers, links, frames};
 }"""
 

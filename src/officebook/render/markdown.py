@@ -201,6 +201,7 @@ class _RawTargets(HTMLParser):
                 self.found.append((wanted[0], value))
 
 
+_PARENTHESISED = re.compile(r"(!?)\[[^\[\]\n]{0,500}\]\(\s*([^\s()<>]{0,4096}\([^\s()<>]{0,4096}\)[^\s()<>]{0,4096})")
 _AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]{0,4096})>")
 
 
@@ -209,6 +210,9 @@ def link_targets(text: str, allow_html: bool) -> list[tuple[str, str]]:
     `<a href>` and `<img src>` too when `allow_html`), before the URL policy applies. Found by
     scanning, in linear time: `check` must stay fast whatever the text."""
     found = [("image" if link.image else "link", link.target) for link in find_links(text)]
+    if "](" in text:  # destinations with parentheses, `javascript:alert(1)`, which find_links leaves out
+        found += [("image" if match.group(1) else "link", match.group(2))
+                  for match in _PARENTHESISED.finditer(mask_code(text))]
     if "<" in text:
         masked = mask_code(text)
         found += [("link", match.group(1)) for match in _AUTOLINK.finditer(masked)]
