@@ -64,7 +64,7 @@ def test_every_post_has_an_onboarding_page_with_its_lists_as_checklists(default_
         for standard in view.standards:
             assert f"../../standards/{standard}/index.md" in page
         if view.reports_to:
-            assert f"../../posts/{view.reports_to}/index.md" in page.split("{ #reporting-lines }")[1]
+            assert f"../../posts/{view.reports_to}/index.md" in page.split("{ #post }")[1].split("{ #works-with }")[0]
     home = pages["index.md"]
     assert "{ #new-here }" in home and "](onboarding/index.md){ .md-button" in home
     assert list(navigation(default_manual, lang)[1].values())[0][0] == "onboarding/index.md"
@@ -122,7 +122,7 @@ def test_due_for_review_page_and_overdue_notice(new_edition, notes):
     assert "{ #review-director }" in review and "functions/coordination/index.md" in review
     assert "**overdue by 14 days**" in review
     coordination = pages["functions/coordination/index.md"]
-    assert coordination.index('!!! warning "Review overdue"') < coordination.index("{: .officebook-lead }")
+    assert coordination.index('!!! warning "Review overdue"') < coordination.index('<div class="officebook-lead">')
     later = edition_notes(new_edition, today=dt.date(2098, 12, 20))  # due in 12 days: listed, no notice
     pages = render_site(new_edition, "en", notes=later).pages
     assert "due in 12 days" in pages["review.md"] and "!!!" not in pages["functions/coordination/index.md"]

@@ -75,10 +75,3 @@ def sort_key(text: str, collation: str = DEFAULT_COLLATION) -> tuple:
         else:
             key.append((0, char.casefold(), char))
     return tuple(key)
-
-
-def chinese_tag_order(tag, *args) -> tuple:
-    """Material's `tags_sort_by` for a Chinese site: Chinese tags first, in pinyin order, then the
-    others (plain-string tags shown in every language), instead of code-point order."""
-    name = str(getattr(tag, "name", tag))
-    return (0 if _HAN.match(name) else 1, sort_key(name))

@@ -29,7 +29,6 @@ from typing import Any
 import yaml
 
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
-from officebook.collation import chinese_tag_order
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
@@ -264,7 +263,9 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extensions[name] = {**extensions.get(name, {}), **options}
     config["markdown_extensions"] = _as_list(extensions)
 
-    plugins = {"search": {}, "tags": {"tags_sort_by": chinese_tag_order} if lang.split("-")[0] == "zh" else {}}
+    # Material's tags_sort_by would take a Python callable (pinyin order), which no other engine reads:
+    # the generated configuration stays plain YAML so ProperDocs and Zensical build it too.
+    plugins = {"search": {}, "tags": {}}
     for name, options in _entries(user.data.get("plugins")).items():
         plugins[name] = {**plugins.get(name, {}), **options}
     plugins.setdefault("search", {})
