@@ -63,6 +63,7 @@ from officebook.render.print import (
     chapter_number,
     checklist_cards,
     html_lang,
+    step_flow,
 )
 
 BLACK = RGBColor(0, 0, 0)
@@ -1012,18 +1013,6 @@ class _Writer:
         anchor = f"procedures--{procedure_id}"
         self.add_text(paragraph, text, _Inline(link="#" + self.bookmark_name(anchor)) if self._linkable(anchor) else _Inline())
 
-    def step_flow(self, procedure: Procedure, step: Step) -> str:
-        if step.is_end:
-            return self.label("ends")
-        forward: list[int] = []
-        back: list[int] = []
-        for target in step.next:
-            number = procedure.step(target).number
-            (back if number <= step.number else forward).append(number)
-        parts = [self.label("goes-to", numbers=self.separator.join(map(str, sorted(forward))))] if forward else []
-        parts += [self.label("rework", number=number) for number in back]
-        return self.separator.join(parts)
-
     def steps_table(self, procedure: Procedure, steps: Sequence[Step], *, with_actor: bool = True,
                     mark_post: str | None = None) -> None:
         """The steps as a table; with `mark_post`, that post's own steps are shaded and marked."""
@@ -1053,7 +1042,7 @@ class _Writer:
                     self.add_text(extra, self.label("standards") + self.colon, _Inline(bold=True))
                     self.links(extra, "standards", step.standards)
                 flow = self.add(cell, TABLE_TEXT)
-                self.add_text(flow, "→ " + self.step_flow(procedure, step))
+                self.add_text(flow, "→ " + step_flow(procedure, step, self.lang))
 
             own = mark_post is not None and step.actor == mark_post
             number = f"{step.number}\n{self.label('own-step')}" if own else str(step.number)

@@ -394,18 +394,7 @@ class _Context:
         return Markup(" · ").join(parts)
 
     def step_flow(self, procedure: Procedure, step: Step) -> str:
-        """Where a step leads: `then step 3, 4`, `back to step 1`, or the end of the procedure."""
-        if step.is_end:
-            return self.label("ends")
-        forward: list[int] = []
-        back: list[int] = []
-        for target in step.next:
-            number = procedure.step(target).number
-            (back if number <= step.number else forward).append(number)
-        separator = self.label("list-separator")
-        parts = [self.label("goes-to", numbers=separator.join(map(str, sorted(forward))))] if forward else []
-        parts += [self.label("rework", number=number) for number in back]
-        return separator.join(parts)
+        return step_flow(procedure, step, self.lang)
 
     def steps_of(self, procedure: Procedure, post: str) -> tuple[Step, ...]:
         return tuple(s for s in procedure.steps if s.actor == post)
@@ -606,6 +595,21 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
         return html
     return mark_changed_sections(html, [step_anchor(ref.id, step) if step else anchor(ref.kind, ref.id)
                                         for ref, step in notes.margin_marks()])
+
+
+def step_flow(procedure: Procedure, step: Step, lang: str) -> str:
+    """Where a step leads: `then step 3, 4`, `back to step 1`, or the end of the procedure (print and Word)."""
+    if step.is_end:
+        return label("ends", lang)
+    forward: list[int] = []
+    back: list[int] = []
+    for target in step.next:
+        number = procedure.step(target).number
+        (back if number <= step.number else forward).append(number)
+    separator = label("list-separator", lang)
+    parts = [label("goes-to", lang, numbers=separator.join(map(str, sorted(forward))))] if forward else []
+    parts += [label("rework", lang, number=number) for number in back]
+    return separator.join(parts)
 
 
 def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
