@@ -60,6 +60,9 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         introduction=text.optional(manual_data.get("introduction")),
         collation=str(manual_data.get("collation") or DEFAULT_COLLATION),
         marking=text.optional(manual_data.get("marking")),
+        emblem=manual_data.get("emblem"),
+        color=manual_data.get("color"),
+        day_starts=str(manual_data.get("day_starts") or "00:00"),
     )
     builders: dict[str, Callable[..., Item]] = {
         "functions": _function, "duties": _duty, "procedures": _procedure,
@@ -198,13 +201,18 @@ def _post(ident: str, rel: str, data: dict, text: _TextMaker) -> Post:
         onboarding=Onboarding(first_day=text.many(onboarding.get("first_day")),
                               first_week=text.many(onboarding.get("first_week")),
                               first_month=text.many(onboarding.get("first_month"))),
+        day_starts=data.get("day_starts"), headcount=data.get("headcount"),
+        qualifications=text.many(data.get("qualifications")),
+        external_relations=text.many(data.get("external_relations")),
+        assessment=text.many(data.get("assessment")),
     )
 
 
 def _terms(data: dict, text: _TextMaker) -> Iterable[Term]:
     for i, raw in enumerate(data.get("terms") or ()):
         see = tuple(Ref(*ref.split("/", 1)) for ref in raw.get("see") or ())
-        yield Term(term=text(raw.get("term")), definition=text(raw.get("definition")), see=see, index=i)
+        yield Term(term=text(raw.get("term")), definition=text(raw.get("definition")), see=see,
+                   aliases=text.many(raw.get("aliases")), index=i)
 
 
 def _post_order(posts: dict[str, Post]) -> tuple[str, ...]:

@@ -204,6 +204,11 @@ class Post(Item):
     description: Text | None = None
     competencies: tuple[Text, ...] = ()
     onboarding: Onboarding = field(default_factory=Onboarding)
+    day_starts: str | None = None  # "HH:MM": the post's working day (a shift) begins; None: the manual's
+    headcount: int | None = None  # 岗位编制
+    qualifications: tuple[Text, ...] = ()  # 任职条件
+    external_relations: tuple[Text, ...] = ()  # 外部工作关系 (the internal ones are derived)
+    assessment: tuple[Text, ...] = ()  # 考核要点
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,6 +216,7 @@ class Term:
     term: Text
     definition: Text
     see: tuple[Ref, ...] = ()
+    aliases: tuple[Text, ...] = ()  # other names search treats as the term
     index: int = 0  # position in glossary.yaml
 
 
@@ -225,6 +231,9 @@ class ManualInfo:
     introduction: Text | None = None
     collation: str = "pinyin"  # how entries without `order` are sorted (officebook.collation)
     marking: Text | None = None  # printed on the handbook's cover, e.g. 内部资料 注意保存
+    emblem: str | None = None  # content-relative asset path of the office's emblem (assets/emblem.svg)
+    color: str | None = None  # "#RRGGBB": the primary colour of the site and the modern print style
+    day_starts: str = "00:00"  # when the working day begins for daily checklists
 
     @property
     def default_language(self) -> str:
