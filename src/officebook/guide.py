@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from officebook import i18n, yaml_emit
-from officebook._babel import SCHEMA_TEXT_KEYS
 from officebook.diagnostics import CODES, Severity, listed
 from officebook.i18n import N_, ngettext, pgettext
 from officebook.i18n import gettext as _
-from officebook.validate import KIND_SCHEMA, SCHEMA_DIR
+from officebook.vocabulary.schemas import SCHEMA_DIR, SCHEMA_TEXT_KEYS, schema_file
 
 GUIDE_FILE = "authors-guide.md"
 REFERENCE_FILE = "diagnostics.md"
@@ -103,7 +102,7 @@ class SchemaSet:
                 self.documents = {name: translated_schema(document) for name, document in self.documents.items()}
 
     def kind_document(self, kind: str) -> tuple[str, dict]:
-        name = f"{KIND_SCHEMA[kind]}.schema.json"
+        name = schema_file(kind)
         return name, self.documents[name]
 
     def resolve(self, schema: dict, document: str) -> tuple[dict, list[str], dict[str, str]]:

@@ -27,15 +27,14 @@ from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, rea
 from officebook.model import Manual
 from officebook.tempfiles import partial_path, remove_stale
 from officebook.validate import (
-    SCHEMA_DIR,
     build_content,
-    default_schemas,
     kind_of,
     meaning_fingerprint,
     validate_across,
     validate_file_meaning,
     validate_shape,
 )
+from officebook.vocabulary.schemas import SCHEMA_DIR, default_schemas
 
 YAML_SUFFIXES = (".yaml", ".yml")
 ASSETS_DIR = "assets"

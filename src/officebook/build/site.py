@@ -33,7 +33,6 @@ from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.labels import LANGUAGE_NAMES, format_date, label
 from officebook.render.site import (
     SINGULAR,
     SiteContent,
@@ -44,6 +43,7 @@ from officebook.render.site import (
     theme_text,
 )
 from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, temp_dir
+from officebook.vocabulary.labels import LANGUAGE_NAMES, format_date, label
 
 SITE_MARKER = ".officebook-site"
 ASSET_DIR = "assets/officebook"

@@ -54,8 +54,6 @@ from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedur
 from officebook.newcomer import terms_used
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
-from officebook.render.markdown import render_markdown
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.print import (
     RACI_LANDSCAPE_POSTS,
@@ -65,6 +63,9 @@ from officebook.render.print import (
     html_lang,
     step_flow,
 )
+from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
+from officebook.vocabulary.labels import LABELS, category_label, label, raci_cell
+from officebook.vocabulary.markdown import render_markdown
 
 BLACK = RGBColor(0, 0, 0)
 FLOWCHART_SCALE = 2.0  # PNG pixels per SVG pixel: about 250 dpi at the width of a page's text
@@ -992,7 +993,7 @@ class _Writer:
             if linked and entry.step:
                 extra.append(lambda p, e=entry: self.step_link(p, e.source.id, e.step))
             elif linked and not whole_duty:
-                extra.append(lambda p, s=source: (self.add_text(p, self.label(_SINGULAR[s.kind]) + self.colon),
+                extra.append(lambda p, s=source: (self.add_text(p, self.label(SINGULAR[s.kind]) + self.colon),
                                                   self.link(p, s.kind, s.id, numbered=True)))
             if extra:  # kept on the item's page
                 paragraph.paragraph_format.keep_with_next = True
@@ -1234,7 +1235,7 @@ class _Writer:
     def handbook(self) -> None:
         manual, info = self.manual, self.manual.info
         chapters = self._number_items()
-        self.targets = frozenset({f"{item.kind}--{item.id}" for kind in _KINDS for item in manual.kind(kind).values()})
+        self.targets = frozenset({f"{item.kind}--{item.id}" for kind in ITEM_KINDS for item in manual.kind(kind).values()})
         title = _SPACES.sub(" ", self.text(info.title))
         self.properties(title, self.label("handbook"))
         self.cover([(self.text(info.organization), COVER)], title,
@@ -1265,7 +1266,7 @@ class _Writer:
         if manual.info.introduction:
             chapters.append(("introduction", "", self.label("introduction")))
         number = 0
-        for kind in _KINDS:
+        for kind in ITEM_KINDS:
             items = manual.kind(kind)
             if not items:
                 continue
@@ -1286,7 +1287,7 @@ class _Writer:
         paragraph = self.add(self.document, "TOC Heading", self.label("document-control"))
         paragraph.paragraph_format.page_break_before = False
         counts = self.separator.join(
-            [f"{self.label(kind)} {len(manual.kind(kind))}" for kind in _KINDS]
+            [f"{self.label(kind)} {len(manual.kind(kind))}" for kind in ITEM_KINDS]
             + ([f"{self.label('glossary')} {len(manual.glossary)}"] if manual.glossary else []))
         self.facts([
             (self.label("title"), _SPACES.sub(" ", self.text(info.title))),
@@ -1299,7 +1300,7 @@ class _Writer:
         self.paragraph(self.label("uncontrolled"), bold=True)
         self.paragraph(self.label("uncontrolled-hint", edition=info.edition))
         kept: dict[str, list[Item]] = {}
-        for kind in _KINDS:
+        for kind in ITEM_KINDS:
             for item in manual.kind(kind).values():
                 if item.maintainer:
                     kept.setdefault(item.maintainer, []).append(item)
@@ -1718,14 +1719,11 @@ class _Writer:
         return self.label(card.title_key)
 
 
-_KINDS = ("functions", "duties", "procedures", "standards", "posts")
 _AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
     "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
     "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
-_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-             "posts": "post"}
 
 
 def _run(text: str, style: _Inline, *, underline: bool = False):
