@@ -28,7 +28,7 @@ import yaml
 
 from officebook.i18n import gettext as _
 from officebook.model import Manual, Raci
-from officebook.render.labels import LABELS, label
+from officebook.vocabulary.labels import LABELS, label
 from officebook.xlsx import RACI_HEADER_ROWS, manual_key, roles_of
 from officebook.xlsx_read import RaciSheet, WorkbookError
 

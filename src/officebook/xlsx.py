@@ -42,8 +42,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from officebook import __version__
 from officebook.cells import neutralise_cell
-from officebook.model import RACI_ROLES, ChecklistEntry, Manual, Procedure, Raci, Ref
-from officebook.render.labels import LANGUAGE_NAMES, label
+from officebook.model import ChecklistEntry, Manual, Procedure, Raci, Ref
+from officebook.vocabulary.kinds import SINGULAR
+from officebook.vocabulary.labels import LANGUAGE_NAMES, label
 from officebook.xlsx_layout import (
     BODY_FONT_PT,
     SMALLEST_FONT_PT,
@@ -59,6 +60,7 @@ BASELINE_HEADER = "baseline"  # the row on the facts sheet after which every dut
 RACI_HEADER_ROWS = 2  # post titles, then post ids
 RACI_FIRST_POST_COLUMN = 3  # A: duty id, B: duty title
 LINE_BREAK = "\n"
+RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
 ROLE_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
 # Excel and WPS pick a Chinese face for CJK glyphs themselves; naming the Office default for the
@@ -364,7 +366,7 @@ class _Writer:
                     source = entry.source
                     rows.append([post, post_title, section, entry.text.get(self.lang),
                                  entry.detail.get(self.lang) if entry.detail else "",
-                                 self.label(_SINGULAR[source.kind]), source.id, self._source(entry), entry.key])
+                                 self.label(SINGULAR[source.kind]), source.id, self._source(entry), entry.key])
         self.table("checklists", columns, rows)
 
     def _source(self, entry: ChecklistEntry) -> str:
@@ -466,6 +468,3 @@ def _fit_height(sheet, number: int, texts: Sequence[str], widths: Sequence[float
 def sheet_cell(row: int, column: int) -> str:
     return f"{get_column_letter(column)}{row}"
 
-
-_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-             "posts": "post"}
