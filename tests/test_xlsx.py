@@ -226,6 +226,7 @@ def test_libreoffice_prints_every_sheet_at_8_pt_or_more(soffice, default_zh, tmp
     texts = subprocess.run(["pdftotext", "-layout", str(tmp_path / "book.pdf"), "-"], capture_output=True,
                            text=True, check=True).stdout.split("\f")
     about = [t for t in texts if "分工代码" in t]
-    assert len(about) == 1 and "R　牵头" in about[0].replace("  ", "　") or "R 牵头" in about[0]
+    assert len(about) == 1 and all(re.search(rf"{letter}\s+{word}", about[0]) for letter, word in
+                                   zip("RACI", ("牵头", "负责", "会商", "知会"), strict=True))
     raci_pages = [t for t in texts if "职责编号" in t and "岗位编号" in t]
     assert len(raci_pages) >= 2  # fifteen posts: split by columns, not shrunk

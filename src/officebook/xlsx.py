@@ -236,6 +236,7 @@ class _Writer:
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "C2"
+        _declare_dimension(sheet, len(rows) + 1, len(columns))
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
         self.print_setup(sheet, widths, header_rows=1, title_columns=2, sections=[c.section for c in columns[2:]])
         sheet.append([self.cell(sheet, c.header, "header") for c in columns])
@@ -281,6 +282,7 @@ class _Writer:
         id_lines = max([_lines(p.replace("-", "- "), _POST_COLUMN_WIDTH) for p in posts] + [1])
         sheet.row_dimensions[2].height = 13.5 * min(id_lines, 4) + 4
         sheet.freeze_panes = sheet_cell(RACI_HEADER_ROWS + 1, RACI_FIRST_POST_COLUMN)
+        _declare_dimension(sheet, RACI_HEADER_ROWS + len(duty_rows), RACI_FIRST_POST_COLUMN - 1 + len(posts))
         sheet.print_options.gridLines = True  # empty cells are not written: the grid shows on paper too
         self.print_setup(sheet, widths, header_rows=RACI_HEADER_ROWS, title_columns=RACI_FIRST_POST_COLUMN - 1)
         if posts and duty_rows:
@@ -423,6 +425,7 @@ class _Writer:
                 sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * _lines(text, widths[1]) + 3
         sheet.row_dimensions[1].height = 28
         sheet.merged_cells.add("A1:B1")
+        _declare_dimension(sheet, len(rows), 2)
         self.print_setup(sheet, widths, header_rows=0, title_columns=0, one_page=True)
         for name, text, name_style, text_style in rows:
             sheet.append([self.cell(sheet, name, name_style), self.cell(sheet, text, text_style)])
@@ -434,6 +437,7 @@ class _Writer:
         sheet = self.workbook.create_sheet(FACTS_SHEET)
         sheet.sheet_state = "veryHidden"
         baseline = [(duty, roles_json(roles_of(self.manual.duties[duty].raci))) for duty in self.manual.raci.duties]
+        _declare_dimension(sheet, 13 + len(baseline), 2)
         lang = info.default_language
         facts = [
             ("format", WORKBOOK_FORMAT),
@@ -454,6 +458,14 @@ class _Writer:
         sheet.append([self.cell(sheet, BASELINE_HEADER, "facts"), self.cell(sheet, "raci", "facts")])
         for duty, roles in baseline:
             sheet.append([self.cell(sheet, duty, "facts"), self.cell(sheet, roles, "facts")])
+
+
+def _declare_dimension(sheet, rows: int, columns: int) -> None:
+    """Have the sheet's `<dimension>` written before its rows. openpyxl's write-only sheets leave it out,
+    and a reader in read-only mode (openpyxl's, `officebook import`'s) then reads the whole sheet to
+    size it; the writer asks the sheet for `calculate_dimension` when there is one."""
+    ref = f"A1:{get_column_letter(max(1, columns))}{max(1, rows)}"
+    sheet.calculate_dimension = lambda: ref
 
 
 def _fit_height(sheet, number: int, texts: Sequence[str], widths: Sequence[float]) -> None:

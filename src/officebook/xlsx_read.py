@@ -29,6 +29,8 @@ MAX_PART_BYTES = 64 * 2**20  # unpacked: any part openpyxl parses whole or that 
 MAX_TOTAL_BYTES = 1024 * 2**20  # unpacked: every part together
 MAX_RATIO = 100  # unpacked / packed, for a part over RATIO_FLOOR unpacked
 RATIO_FLOOR = 2**20
+UNDECLARED_SHEET_BYTES = 4 * 2**20  # a sheet larger than this must declare its dimension
+_HEAD_BYTES = 64 * 2**10
 MAX_FACT_ROWS = MAX_DUTY_ROWS + 100
 _WHOLE_PARTS = ("xl/workbook.xml", "xl/sharedStrings.xml", "xl/styles.xml", "[Content_Types].xml")
 
@@ -105,9 +107,25 @@ def measure_zip(path: Path) -> None:
                                                            size=round(part.file_size / 2**20)))
         if part.filename in _WHOLE_PARTS and part.file_size > MAX_PART_BYTES:
             raise _too_large(path, part.filename, part.file_size)
+        if part.filename.startswith("xl/worksheets/") and part.file_size > UNDECLARED_SHEET_BYTES:
+            _check_declared(path, part)
     if total > MAX_TOTAL_BYTES:
         raise WorkbookError(_("{path}: its parts unpack to {size} MiB, more than {limit} MiB: not read").format(
             path=path, size=round(total / 2**20), limit=MAX_TOTAL_BYTES // 2**20))
+
+
+def _check_declared(path: Path, part: zipfile.ZipInfo) -> None:
+    """A large sheet must declare its dimension before its rows: openpyxl's read-only mode reads a sheet
+    without one to its end when the workbook is opened (Excel, WPS, LibreOffice and officebook always
+    write it). Only the sheet's first kilobytes are unpacked to see."""
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(part) as stream:
+            head = stream.read(_HEAD_BYTES)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
+        raise _unreadable(path, error) from None
+    if b"dimension" not in head.split(b"sheetData", 1)[0]:
+        raise WorkbookError(_("{path}: part {part} unpacks to {size} MiB and does not say how many rows it has: "
+                              "not read").format(path=path, part=part.filename, size=round(part.file_size / 2**20)))
 
 
 def _too_large(path: Path, part: str, size: int) -> WorkbookError:
