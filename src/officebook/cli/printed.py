@@ -130,6 +130,8 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
                                               progress=progress)
     except ReferenceDocError as error:
         raise click.UsageError(f"--reference-doc {error}") from error
+    for warning in result.warnings:
+        echo(_("warning: {message}").format(message=warning), err=True)
     for written in result.files:
         echo(_("wrote {path} ({size} KiB, {seconds:.1f} s)").format(
             path=written.path.as_posix(), size=written.size // 1024, seconds=written.seconds), err=True)

@@ -134,7 +134,7 @@ def _stop_on_sigterm() -> None:
 def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
           lang: str | None, dev_addr: tuple[str, int], open_browser: bool, dirty: bool) -> None:
     """Preview the web manual with live reload: editing a YAML file re-renders the pages it affects."""
-    from officebook.build.site import LivePreview, SiteBuildError
+    from officebook.build.preview import LivePreview, SiteBuildError
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))

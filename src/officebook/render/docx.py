@@ -35,7 +35,6 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
@@ -52,6 +51,7 @@ from docx.text.paragraph import Paragraph
 from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.newcomer import terms_used
+from officebook.render.assetimages import asset_image, left_out
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
 from officebook.render.orgchart import orgchart_svg
@@ -800,7 +800,9 @@ class _Writer:
             return
         try:
             width = DocxImage.from_blob(data).width
-        except UnrecognizedImageError:
+        except Exception as error:  # python-docx reading an untrusted header: any failure, not shown
+            left_out(src, _("not an image Word can show ({reason})").format(reason=str(error)[:120] or
+                                                                           type(error).__name__))
             if alt:
                 self.add_text(paragraph, f"[{alt}]", style)
             return
@@ -809,21 +811,9 @@ class _Writer:
             inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
-        """The bytes of an image of content/assets/ that `print_links` left as its content-relative path
-        (`assets/flow.png`; PNG for an SVG). Nothing else is read: not another file, not the network."""
-        src = html.unescape(src).strip()
-        if src not in self.manual.assets or not self.manual.content_dir:
-            return None
-        content = Path(self.manual.content_dir).resolve()
-        path = (content / src).resolve()
-        try:
-            path.relative_to(content / "assets")
-        except ValueError:  # a link inside assets/ that leads out of it
-            return None
-        if not path.is_file():
-            return None
-        data = path.read_bytes()
-        return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
+        """An image of content/assets/ that `print_links` left as its content-relative path (PNG for an
+        SVG); None, with a warning, for one that cannot be used (officebook.render.assetimages)."""
+        return asset_image(self.manual, src, FLOWCHART_SCALE)
 
     def _html_table(self, node: _Node, container) -> None:
         rows: list[tuple[bool, list[_Node]]] = []

@@ -114,7 +114,7 @@ def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool)
     `file:` URL) is an error (never read); a scheme other than http, https, mailto and tel is a
     warning (removed from every output); a remote image is a warning (never fetched: shown as a link).
     Item links and missing assets are `_check_links`'s."""
-    from officebook.vocabulary.markdown import SAFE_SCHEMES, is_remote_url, link_targets, url_scheme
+    from officebook.vocabulary.markdown import SAFE_SCHEMES, is_network_path, is_remote_url, link_targets, url_scheme
 
     texts = value.items() if isinstance(value, dict) else [(None, value)]
     found: list[Diagnostic] = []
@@ -141,6 +141,13 @@ def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool)
                     _("the link '{url}' uses '{scheme}:', which is removed from every output").format(
                         url=shown, scheme=scheme),
                     _("link with http:, https:, mailto: or tel:, or to a file in content/assets/"),
+                    severity=Severity.WARNING))
+            elif scheme is None and is_network_path(url):
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.unsafe-url",
+                    _("the link '{url}' names another computer without a scheme (a network share on Windows): it "
+                      "is removed from every output").format(url=shown),
+                    _("write the full web address (https://...), or put the file in content/assets/"),
                     severity=Severity.WARNING))
             elif what == "image" and is_remote_url(url):
                 found.append(_diagnostic_at_text(
