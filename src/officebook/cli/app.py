@@ -77,17 +77,17 @@ class _HelpFormatter(click.HelpFormatter):
         self.write(f"{'':>{self.current_indent}}{heading}\n")
 
 
-class _Context(click.Context):
+class _HelpContext(click.Context):
     formatter_class = _HelpFormatter
 
 
 class TranslatedCommand(_TranslatedHelp, click.Command):
-    context_class = _Context
+    context_class = _HelpContext
 
 
 class TranslatedGroup(_TranslatedHelp, click.Group):
     command_class = TranslatedCommand
-    context_class = _Context
+    context_class = _HelpContext
 
     def main(self, *args, **kwargs):
         """Speak the environment's language (or --ui-lang's) for this run, then the caller's again."""
