@@ -21,8 +21,9 @@ from officebook.build.files import write_if_changed
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, search_pipeline
 from officebook.i18n import gettext as _
 from officebook.model import Manual
-from officebook.render.labels import LANGUAGE_NAMES, format_date, label
-from officebook.render.site import SINGULAR, SiteContent, handbook_links, theme_text
+from officebook.render.site import SiteContent, handbook_links, theme_text
+from officebook.vocabulary.kinds import SINGULAR
+from officebook.vocabulary.labels import LANGUAGE_NAMES, format_date, label
 
 ASSET_DIR = "assets/officebook"
 OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
