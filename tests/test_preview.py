@@ -76,12 +76,14 @@ def test_only_the_items_own_page_comes_first(tmp_path):
     shutil.copytree(FIXTURE, content)
     preview = _preview(content, tmp_path / "live", "en")
     try:
-        _edit(content / "duties" / "daily-mail.yaml", "Register the day's mail", "Log the day's mail")
+        _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
         assert preview.refresh() == ["duties/daily-mail/"]
-        assert "Log the day" in (preview.site_dir / "duties" / "daily-mail" / "index.html").read_text(encoding="utf-8")
-        assert "posts/clerk/index.md" in preview._to_render  # its checklist shows the task
+        assert "Incoming post" in (preview.site_dir / "duties" / "daily-mail" / "index.html").read_text(encoding="utf-8")
+        clerk = preview.site_dir / "posts" / "clerk" / "index.html"
+        assert "Incoming post" not in clerk.read_text(encoding="utf-8")
+        assert "posts/clerk/index.md" in preview._to_render  # it shows the duty
         preview.settle()
-        assert "Log the day" in (preview.site_dir / "posts" / "clerk" / "index.html").read_text(encoding="utf-8")
+        assert "Incoming post" in clerk.read_text(encoding="utf-8")
         assert preview.refresh() == []  # nothing changed since
     finally:
         preview.site.close()

@@ -18,9 +18,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from officebook.model import KINDS, Manual, Ref
+from officebook.model import Manual, Ref
 from officebook.render import onboarding
 from officebook.render.site import SPECIAL_PAGES, item_path, kind_path
+from officebook.vocabulary.kinds import ITEM_KINDS as KINDS
 
 _LINK = re.compile(r"""(?:\]\(|href=["'])([^)"'\s#?]+)""")
 

@@ -165,8 +165,15 @@ class LiveSite:
                  and file.page.content is not None]
         return self._build_html(pages, index=False)
 
+    def rebuild_templates(self) -> None:
+        """The theme's own pages (404.html, sitemap.xml): after pages came or went, or the menu changed."""
+        from mkdocs.commands.build import _build_theme_template
+
+        for template in self.config.theme.static_templates:
+            _build_theme_template(template, self.env, self.files, self.config, self.nav)
+
     def documentation_pages(self) -> list[str]:
-        return [file.src_uri for file in self.files.documentation_pages()]
+        return [file.src_uri for file in self._documentation_pages()]
 
     def write_search_index(self) -> None:
         """Write Material's search index from the entries of every page, in the order of the pages."""
@@ -176,7 +183,7 @@ class LiveSite:
         from mkdocs import utils
 
         saved = search.search_index.entries
-        order = [file.url for file in self.files.documentation_pages()]
+        order = [file.page.url for file in self._documentation_pages() if file.page is not None]
         search.search_index.entries = [entry for url in order for entry in self.search_entries.get(url, ())]
         try:
             data = search.search_index.generate_search_index(None)
@@ -210,6 +217,12 @@ class LiveSite:
 
     # ---- inside ---------------------------------------------------------------------------------
 
+    def _documentation_pages(self) -> list:
+        """The pages in the order of a whole build (`get_files`' order), pages added since included."""
+        from mkdocs.structure.files import file_sort_key
+
+        return sorted(self.files.documentation_pages(), key=file_sort_key)
+
     def _search(self):
         plugins = self.config.plugins
         for name in ("material/search", "search"):
@@ -237,31 +250,42 @@ class LiveSite:
         self.nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
 
     def _build_html(self, pages: list, *, index: bool) -> list[str]:
+        """Render pages' HTML; `index`: collect their search entries (Material's plugin does it as the
+        page is rendered); otherwise its index is swapped for one that keeps nothing."""
         from mkdocs.commands.build import _build_page
 
         if not pages:
             return []
-        config = self.config
         search = self._search()
-        saved = search.search_index.entries if search is not None else None
-        enabled = search.config.enabled if search is not None else None
+        saved = search.search_index if search is not None else None
         if search is not None:
-            search.search_index.entries = []
-            search.config.enabled = bool(index and enabled)
-        doc_files = self.files.documentation_pages()
+            search.search_index = _Entries(saved.config) if index else _Discard()
+        doc_files = self._documentation_pages()
         try:
             for page in pages:
-                _build_page(page, config, doc_files, self.nav, self.env)
-            if search is not None and index and enabled:
+                _build_page(page, self.config, doc_files, self.nav, self.env)
+            if search is not None and index:
                 fresh: dict[str, list[dict]] = {page.url: [] for page in pages}
                 for entry in search.search_index.entries:
                     fresh.setdefault(_page_of(entry["location"]), []).append(entry)
                 self.search_entries.update(fresh)
         finally:
             if search is not None:
-                search.search_index.entries = saved
-                search.config.enabled = enabled
+                search.search_index = saved
         return [page.url for page in pages]
+
+
+def _Entries(config: dict):
+    from material.plugins.search.plugin import SearchIndex
+
+    return SearchIndex(**config)
+
+
+class _Discard:
+    """A search index that keeps nothing: pages built again for their menu only."""
+
+    def add_entry_from_context(self, page) -> None:
+        return None
 
 
 class _Keeper(BasePlugin):

@@ -94,6 +94,7 @@ class Preview:
         self._to_render: dict[str, None] = {}  # pages the change may touch: render, compare, build
         self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
         self._reload_when_done = False
+        self._templates_stale = False
         self._search_stale = False
         self._reconcile = False
         self._server = None
@@ -227,6 +228,8 @@ class Preview:
                 self._to_render[path] = None
         for path in changed:
             self._pending.pop(path, None)
+        if nav_changed or added or removed:
+            self._templates_stale = True
         if nav_changed and not self.dirty:
             for path in self.site.documentation_pages():
                 if path not in changed:
@@ -289,6 +292,9 @@ class Preview:
                 self.site.rebuild_html(chunk)
                 self._reload_when_done = True
                 return True
+            if self._templates_stale:
+                self._templates_stale = False
+                self.site.rebuild_templates()
             if self._reload_when_done:
                 self._reload_when_done = False
                 self.reload_browsers()
