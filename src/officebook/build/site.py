@@ -1,84 +1,54 @@
-"""Build the web manual: one MkDocs + Material site per language, replaced atomically.
+"""Build the web manual: one MkDocs + Material site per language, replacing the output folder.
 
 The default language sits at the root of the output, every other language under `<code>/`, all
 with the same page paths, and the header's language selector leads to the same page in each.
-Generated Markdown, overrides and one `mkdocs.yml` per language are written to a work folder;
-the user's `mkdocs.yml` (theme settings, extra CSS, plugins...) is merged in: the user's values
-win, except for what the generator needs (docs and site folders, navigation, theme language).
-The new site is built beside the output folder and swapped in only when every language built
-without a warning, so a failed build leaves the previous site as it was.
+Generated Markdown, overrides and one `mkdocs.yml` per language are written to a work folder
+(`build/workdir.py`, configuration from `build/mkdocs_config.py`); the user's `mkdocs.yml` is merged
+in. The new site is built beside the output folder and swapped in only when every language built
+without a warning, so a failed build leaves the previous site as it was. An output folder that
+cannot be swapped (a mount point) has its contents replaced in place instead.
 
 Nothing here prints: progress goes to a callback, MkDocs' messages are collected and returned.
+
+The modules of the build (each imports only those listed before it):
+- `errors.py`      the errors and the progress callback type
+- `files.py`       writes that keep modification times
+- `search.py`      the search index taught Chinese words (after MkDocs)
+- `material_search.py`  Material's search worker, patched for Chinese queries
+- `mkdocs_config.py`    the generated MkDocs configuration (user's mkdocs.yml merged)
+- `workdir.py`     the work folder: docs, overrides, mkdocs.yml per language
+- `mkdocs_run.py`  running MkDocs strictly, its messages collected; run-time plugins
+- `site.py`        (this module) the whole build and the swap into the output folder
+- `incremental.py` an MkDocs site kept in memory, rebuilding only the pages that changed
+- `hosts.py`       the Host-header check of the local servers (preview and editor)
+- `preview.py`     `officebook serve`: the live preview on MkDocs' LiveReloadServer
 """
 
 from __future__ import annotations
 
-import logging
+import errno
 import os
-import re
 import shutil
-import stat as stat_module
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from importlib import resources
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from officebook.build.search import SEARCH_FIELDS, SEPARATOR, improve_search_index, search_pipeline
+from officebook.build.errors import OutputRefused, Progress, SiteBuildError
+from officebook.build.mkdocs_config import UserConfig
+from officebook.build.mkdocs_run import run_mkdocs
+from officebook.build.search import improve_search_index
+from officebook.build.workdir import prepare_language, write_overrides
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.labels import LANGUAGE_NAMES, format_date, label
-from officebook.render.site import (
-    SINGULAR,
-    SiteContent,
-    handbook_links,
-    handbook_path,
-    render_site,
-    term_anchors,
-    theme_text,
-)
+from officebook.render.site import term_anchors
 from officebook.tempfiles import remove_stale, remove_stale_temp, staging_dir, temp_dir
 
+__all__ = ["OutputRefused", "SiteBuildError", "SiteBuildResult", "SITE_MARKER", "build_site", "check_output",
+           "replace_folder"]
+
 SITE_MARKER = ".officebook-site"
-ASSET_DIR = "assets/officebook"
-OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
-Progress = Callable[[str, int, int], None]
-"""`progress(stage, done, total)`, e.g. `("zh: pages", 120, 900)`."""
-
-THEME_FEATURES = [
-    "navigation.tabs",
-    "navigation.indexes",
-    "navigation.prune",
-    "navigation.top",
-    "navigation.footer",
-    "search.highlight",
-    "search.suggest",
-    "toc.follow",
-]
-
-VALIDATION = {
-    "nav": {"omitted_files": "info", "not_found": "warn", "absolute_links": "info"},
-    "links": {"not_found": "warn", "anchors": "warn", "absolute_links": "info", "unrecognized_links": "warn"},
-}
-
-
-class SiteBuildError(Exception):
-    """The site could not be built; `messages` says why (MkDocs' own messages included)."""
-
-    def __init__(self, summary: str, messages: list[str] | None = None) -> None:
-        super().__init__(summary)
-        self.summary = summary
-        self.messages = messages or []
-
-
-class OutputRefused(SiteBuildError):
-    """The output folder is not one we may replace (it holds other things, or the content)."""
 
 
 @dataclass
@@ -88,6 +58,7 @@ class SiteBuildResult:
     pages: int  # per language
     messages: list[str] = field(default_factory=list)  # MkDocs' info worth showing (none on success)
     timings: dict[str, float] = field(default_factory=dict)  # render, mkdocs, total (seconds)
+<<<<<<< HEAD
 
 
 @dataclass(frozen=True)
@@ -572,6 +543,9 @@ def run_mkdocs(config_file: Path, *, site_dir: Path | None = None, lang: str = "
 
 
 # ---- the whole build -----------------------------------------------------------------------------
+=======
+    in_place: bool = False  # the output folder could not be swapped: its contents were replaced
+>>>>>>> main
 
 
 def check_output(output: Path, protected: list[Path]) -> None:
@@ -593,14 +567,25 @@ def check_output(output: Path, protected: list[Path]) -> None:
             )
 
 
-def replace_folder(staging: Path, target: Path) -> None:
+def replace_folder(staging: Path, target: Path) -> bool:
     """Put `staging` in place of `target`: two renames on one file system, the old site removed
-    after; if the second rename fails the old site is put back."""
+    after; if the second rename fails the old site is put back. A folder that cannot be renamed (a
+    mount point: EBUSY; a folder in a parent we may not write) has its contents replaced instead
+    (`replace_contents`); returns True then."""
     backup: Path | None = None
     if target.exists():
+        if os.path.ismount(target):
+            replace_contents(staging, target)
+            return True
         backup = staging_dir(target, "old")
         os.rmdir(backup)
-        os.rename(target, backup)
+        try:
+            os.rename(target, backup)
+        except OSError as error:
+            if error.errno not in _CANNOT_RENAME:
+                raise
+            replace_contents(staging, target)
+            return True
     try:
         os.rename(staging, target)
     except OSError:
@@ -609,6 +594,54 @@ def replace_folder(staging: Path, target: Path) -> None:
         raise
     if backup is not None:
         shutil.rmtree(backup, ignore_errors=True)
+    return False
+
+
+_CANNOT_RENAME = {errno.EBUSY, errno.EXDEV, errno.EPERM, errno.EACCES, errno.EINVAL}
+
+
+def must_build_in_place(output: Path) -> bool:
+    """True when `output` exists but cannot be swapped as a whole: a mount point, or a folder whose
+    parent we may not write (no staging folder beside it). The site is then staged inside it."""
+    return output.is_dir() and (os.path.ismount(output) or not os.access(output.parent, os.W_OK | os.X_OK))
+
+
+def inner_staging_dir(target: Path, role: str) -> Path:
+    """A staging folder inside `target` (same file system as its contents), named as `staging_dir`
+    names them, so `remove_stale(target, target.name)` clears what a killed run left."""
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=f".{target.name}.{role}-{os.getpid()}-", dir=target))
+
+
+def replace_contents(staging: Path, target: Path) -> None:
+    """Replace what `target` holds by what `staging` holds, entry by entry: the old entries are moved
+    aside (into a folder inside `target`) and the new ones moved in; on failure the old ones are put
+    back. Not atomic like the swap, but a reader never sees a mixture for longer than the moves."""
+    aside = inner_staging_dir(target, "old")
+    ours = {aside.name, staging.name}
+    prefix = f".{target.name}."
+    moved_aside: list[str] = []
+    moved_in: list[str] = []
+    try:
+        for entry in sorted(os.listdir(target)):
+            if entry in ours or entry.startswith(prefix):  # staging folders (ours or another run's)
+                continue
+            os.rename(target / entry, aside / entry)
+            moved_aside.append(entry)
+        for entry in sorted(os.listdir(staging)):
+            shutil.move(staging / entry, target / entry)
+            moved_in.append(entry)
+    except OSError:
+        for entry in moved_in:
+            path = target / entry
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() and not path.is_symlink() else path.unlink(missing_ok=True)
+        for entry in moved_aside:
+            os.rename(aside / entry, target / entry)
+        shutil.rmtree(aside, ignore_errors=True)
+        raise
+    shutil.rmtree(aside, ignore_errors=True)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _umask_permissions(path: Path) -> None:
@@ -635,10 +668,14 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
     check_output(output, list(protected or []) + ([config_file] if config_file else []))
     user = UserConfig.load(config_file)
     output.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale(output.parent, output.name)  # what killed runs left: staging and backup folders
+    in_place = must_build_in_place(output)
+    remove_stale(output if in_place else output.parent, output.name)  # what killed runs left
     remove_stale_temp()
     # Absolute: MkDocs reads a relative site_dir relative to the generated mkdocs.yml, not to here.
-    staging = staging_dir(output, "new").resolve()
+    try:
+        staging = (inner_staging_dir(output, "new") if in_place else staging_dir(output, "new")).resolve()
+    except OSError as error:
+        raise SiteBuildError(_cannot_stage(output, error)) from error
     own_work_dir = work_dir is None
     work = temp_dir("site") if own_work_dir else Path(work_dir).resolve()
     timings = {"render": 0.0, "mkdocs": 0.0}
@@ -661,8 +698,9 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
             pages = prepared.pages
         (staging / SITE_MARKER).write_text(
             "Built by officebook. This folder is replaced as a whole on every build.\n", encoding="utf-8")
-        _umask_permissions(staging)
-        replace_folder(staging, output)
+        if not in_place:
+            _umask_permissions(staging)
+        in_place = replace_folder(staging, output) or in_place
     except OSError as error:  # a full disk, a folder we may not write: one clear error
         shutil.rmtree(staging, ignore_errors=True)
         # a file of the staging folder is named as the site it was to become: no temporary path
@@ -677,186 +715,16 @@ def build_site(manual: Manual, output: Path, *, config_file: Path | None = None,
         if own_work_dir:
             shutil.rmtree(work, ignore_errors=True)
     timings["total"] = time.perf_counter() - started
-    return SiteBuildResult(output, languages, pages, [], timings)
+    return SiteBuildResult(output, languages, pages, [], timings, in_place)
 
 
-# ---- live preview ---------------------------------------------------------------------------------
-
-
-def _snapshot(paths: list[Path]) -> dict[str, tuple[int, int]]:
-    """Size and modification time of every content file and asset under `paths` (and of files named
-    in `paths`), found the way `check` finds them: a FIFO, a link loop or a path too long never
-    blocks or stops the watcher."""
-    from officebook.pipeline import discover, discover_assets
-
-    found: dict[str, tuple[int, int]] = {}
-    for root in paths:
-        if root.is_dir():
-            candidates = [root / rel for rel in (*discover(root).files, *sorted(discover_assets(root)))]
-        else:
-            candidates = [root]
-        for path in candidates:
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            if stat_module.S_ISREG(stat.st_mode):
-                found[str(path)] = (stat.st_size, stat.st_mtime_ns)
-    return found
-
-
-class LivePreview:
-    """`officebook serve`: MkDocs' live-reloading server over a generated docs folder that is kept
-    in step with the content. When a content file (or mkdocs.yml) changes, the content is checked
-    again and only the pages whose Markdown changed are rewritten; MkDocs sees them and rebuilds.
-
-    `check()` returns (manual or None, anything) and is the caller's: findings are the caller's to
-    show through `on_check`; `on_pages(changed)` hears which pages were rewritten.
-    """
-
-    def __init__(self, content_dir: Path, lang: str | None, config_file: Path | None, *,
-                 check: Callable[[], Manual | None], on_pages: Callable[[list[str]], None],
-                 work_dir: Path | None = None) -> None:
-        self.content_dir = Path(content_dir)
-        self.lang = lang
-        self.config_file = config_file
-        self.check = check
-        self.on_pages = on_pages
-        self.work_dir = Path(work_dir).resolve() if work_dir else temp_dir("serve")
-        self.own_work_dir = work_dir is None
-        self.prepared: PreparedLanguage | None = None
-
-    def render(self) -> bool:
-        """Check and render; False (the previous pages kept) when the content has errors."""
-        manual = self.check()
-        if manual is None:
-            return False
-        lang = self.lang or manual.info.default_language
-        if lang not in manual.info.languages:
-            raise SiteBuildError(_("the manual has no language {lang!r} (it has {languages})").format(
-                lang=lang, languages=", ".join(manual.info.languages)))
-        user = UserConfig.load(self.config_file)
-        write_overrides(self.work_dir / "overrides", user)
-        # One language is served: no language selector leading to sites that are not there.
-        single = replace(manual, info=replace(manual.info, languages=(lang,)))
-        self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
-        self.on_pages(list(self.prepared.changed))
-        return True
-
-    def watch(self, stop: Any, interval: float = 0.5) -> None:
-        """Poll the content folder and mkdocs.yml until `stop` (a threading.Event) is set."""
-        watched = [self.content_dir] + ([self.config_file] if self.config_file else [])
-        before = _snapshot(watched)
-        while not stop.wait(interval):
-            now = _snapshot(watched)
-            if now != before:
-                before = now
-                try:
-                    self.render()
-                except SiteBuildError as error:
-                    self.on_pages([])
-                    logging.getLogger("mkdocs").error(error.summary)
-
-    def serve(self, *, host: str, port: int, open_browser: bool = False, dirty: bool = False,
-              on_ready: Callable[[str], None] | None = None) -> None:
-        """Run MkDocs' live-reload server on host:port until interrupted (blocks), with the content
-        watcher beside it; the work folder (when temporary) is removed however it ends.
-
-        MkDocs' `serve` command is not used: its server is built here so that requests the file system
-        cannot answer are refused before they reach it, and the folders it watches (the generated
-        docs) stay ours to name. A port that is taken raises OSError; `on_ready(url)` hears when the
-        first build is served."""
-        import threading
-        from urllib.parse import urlsplit
-
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
-        from mkdocs.exceptions import MkDocsException
-        from mkdocs.livereload import LiveReloadServer
-
-        if self.prepared is None:
-            raise SiteBuildError(_("the content has errors: nothing to serve yet"))
-        _quiet_jieba()
-        site_dir = self.work_dir / "served"
-        config_file = self.prepared.config_file
-        stop = threading.Event()
-        watcher = threading.Thread(target=self.watch, args=(stop,), daemon=True, name="officebook-watch")
-        config = None
-        try:
-            config = load_config(str(config_file), site_dir=str(site_dir))
-            config.plugins.on_startup(command="serve", dirty=dirty)
-            mount_path = urlsplit(config.site_url or "/").path
-            serve_url = _serve_url(host, port, mount_path)
-
-            def builder(current=None) -> None:
-                try:
-                    current = current or load_config(str(config_file), site_dir=str(site_dir))
-                    current.site_url = serve_url
-                    build(current, serve_url=serve_url, dirty=dirty)
-                except (MkDocsException, OSError, yaml.YAMLError) as error:
-                    if current is config:  # the first build
-                        raise SiteBuildError(_("MkDocs build failed: {reason}").format(reason=error)) from error
-                    logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
-
-            server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
-                                      mount_path=mount_path)
-            # Daemon threads: once stopped (Ctrl-C, SIGTERM) and cleaned up, the process must not wait for
-            # a request or watcher thread of the server at exit.
-            server.serve_thread.daemon = True
-            server.observer.daemon = True
-            server.set_app(_refuse_unservable_paths(server.serve_request))
-            server.error_handler = lambda code: _error_page(site_dir, code)
-            config.site_url = serve_url
-            server.server_bind()  # fails at once on a taken or impossible address, before building
-            server.server_activate()
-            server.server_bind = server.server_activate = lambda: None  # done: serve() must not repeat it
-            builder(config)
-            server.watch(str(self.prepared.config_file.parent / "docs"))
-            server.watch(str(config_file))
-            watcher.start()
-            if on_ready:
-                on_ready(serve_url)
-            try:
-                server.serve(open_in_browser=open_browser)
-            finally:
-                server.shutdown()
-                server.server_close()
-        finally:
-            stop.set()
-            if watcher.is_alive():
-                watcher.join(timeout=5)
-            if config is not None:
-                config.plugins.on_shutdown()
-            shutil.rmtree(site_dir, ignore_errors=True)
-            self.close()
-
-    def close(self) -> None:
-        """Remove the work folder, when it is a temporary one."""
-        if self.own_work_dir:
-            shutil.rmtree(self.work_dir, ignore_errors=True)
-
-
-def _serve_url(host: str, port: int, path: str) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}{path.rstrip('/')}/"
-
-
-def _error_page(site_dir: Path, code: int) -> bytes | None:
-    page = site_dir / f"{code}.html"
-    return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-
-_UNSERVABLE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _refuse_unservable_paths(app):
-    """A WSGI wrapper answering 400 for a path with control characters (`/%00`), which no file can
-    have and which the file system rejects with an exception (a 500 and a traceback otherwise)."""
-
-    def guarded(environ, start_response):
-        if _UNSERVABLE.search(environ.get("PATH_INFO", "")):
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"400 Bad Request: the path has control characters\n"]
-        return app(environ, start_response)
-
-    return guarded
+def _cannot_stage(output: Path, error: OSError) -> str:
+    """Why no new site can be prepared for `output`, and what to do (one line)."""
+    reason = error.strerror or str(error)
+    if output.is_dir():
+        return _("cannot build into {output}: {reason} (officebook builds the new site beside or inside the "
+                 "output folder and then swaps it in); make {output} writable, or choose an output folder "
+                 "you may write, e.g. -o {example}").format(output=output, reason=reason, example=output / "site")
+    return _("cannot build into {output}: {reason} (officebook builds the new site beside the output folder); "
+             "make {parent} writable or choose another output folder with -o").format(
+                 output=output, reason=reason, parent=output.parent)
