@@ -226,7 +226,7 @@ class PageContext:
     # checklists
     def checklist_labels(self) -> str:
         """The words officebook.js shows around a list, in this page's language (JSON)."""
-        keys = ("reset", "print", "period", "reset-confirm", "reset-yes", "cancel", "undo", "cleared",
+        keys = ("reset", "print", "period", "period-new", "shift-of", "reset-confirm", "reset-yes", "cancel", "undo", "cleared",
                 "ticked-count", "start-afresh", "case-reference", "case-open", "case-close", "case-closed",
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
@@ -235,6 +235,11 @@ class PageContext:
     def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
         """The lines ticked on a case sheet: the post's own steps, then the criteria."""
         return [s.entry for s in sheet.own_steps] + [e for group in sheet.criteria for e in group.entries]
+
+    def day_starts(self, post_id: str) -> str:
+        """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""
+        post = self.manual.posts.get(post_id)
+        return (post.day_starts if post and post.day_starts else None) or self.manual.info.day_starts or "00:00"
 
     def frequency(self, value: str | None) -> str:
         return self.label(value) if value else ""
