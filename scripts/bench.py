@@ -269,10 +269,11 @@ OFFICE_DOCX_MAX_ITEMS = 3000  # the Word handbook grows with the manual as the P
 def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
     """Word and Excel in the default language: `officebook docx` (handbook), `export --format xlsx`, and
     reading that workbook back as `officebook import` does (no change to write). CPU seconds."""
-    from officebook.importer import plan_import, read_raci_sheet
+    from officebook.importer import plan_import
     from officebook.pipeline import run_check
     from officebook.render.docx import handbook_docx
     from officebook.xlsx import workbook_bytes
+    from officebook.xlsx_read import read_raci_sheet
 
     manual = run_check(root, use_cache=False).manual
     lang = manual.info.default_language
