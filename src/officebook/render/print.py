@@ -643,6 +643,17 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
     )
 
 
+def description_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
+                     style: str | None = None) -> str:
+    """One post's 岗位说明书 in `lang` (the PDF twin of `officebook.render.description.description_docx`)."""
+    from officebook.render.description import post_description
+
+    context = TemplateHelpers(manual, lang, linkable=False, style=style or default_print_style(lang))
+    description = post_description(manual, post, lang)
+    return _render("print/description.html.j2", context, font, d=description,
+                   running_title=f"{description.title} {description.field('post-description')}")
+
+
 @dataclass(frozen=True)
 class ChecklistCard:
     """One titled list of tick boxes (the Word booklet's checklists, render/docx.py)."""
