@@ -26,6 +26,7 @@ from docx.text.paragraph import Paragraph
 
 from officebook.i18n import gettext as _
 from officebook.model import ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.outline import flow_text, numbering_for, step_rows
 from officebook.render.docx.html import PLAIN, SPACE_RUN, HtmlToWord, Inline, text_run
 from officebook.render.docx.ooxml import (
     cant_split,
@@ -58,9 +59,6 @@ from officebook.render.docx.styles import (
     word_layout,
 )
 from officebook.render.flowchart import flowchart_svg, flowchart_title
-from officebook.render.print import (
-    step_flow,
-)
 from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import label
 
@@ -84,7 +82,10 @@ class WordWriter(HtmlToWord):
             apply_styles(self.document, self.type)
             ensure_styles(self.document)
             page_setup(self.document.sections[0], self.type)
-        self.numbers: dict[Ref, str] = {}
+        self.numbering = numbering_for(lang)
+        self.numbers: dict[Ref, str] = {}  # an entry's number where another refers to it
+        self.heading_numbers: dict[Ref, str] = {}  # … in its own heading
+        self._section = self._point = 0  # the counters of numbered Heading 3 and 4 inside an entry
         self.bookmarks: dict[str, str] = {}  # anchor -> bookmark name
         self.bookmark_names: set[str] = set()
         self.bookmark_id = 0
@@ -166,6 +167,16 @@ class WordWriter(HtmlToWord):
         return paragraph
 
     def heading(self, text: str, level: int, anchor: str | None = None, *, toc: bool = True):
+        """A heading; inside an entry, sections and points are numbered as the language's scheme says
+        (1. and （1） in Chinese), as the printed handbook numbers them."""
+        if level <= 2:
+            self._section = 0
+        elif level == 3:
+            self._section, self._point = self._section + 1, 0
+            text = self.numbering.section_heading(self._section) + text
+        else:
+            self._point += 1
+            text = self.numbering.point_heading(self._point) + text
         paragraph = self.add(self.document, f"Heading {level}", text)
         if anchor:
             name = self.bookmark_name(anchor)
@@ -397,6 +408,7 @@ class WordWriter(HtmlToWord):
         weights = [0.8, *([1.7] if with_actor else []), 5, 1.4]
         table = self.table(self.document, len(header), weights)
         self.row(table, header, header=True, first=True)
+        rows = {row.id: row for row in step_rows(procedure, mark_post)}
         for step in steps:
             def action(cell, step=step):
                 paragraph = cell.paragraphs[0]
@@ -418,7 +430,7 @@ class WordWriter(HtmlToWord):
                     self.add_text(extra, self.label("standards") + self.colon, Inline(bold=True))
                     self.links(extra, "standards", step.standards)
                 flow = self.add(cell, TABLE_TEXT)
-                self.add_text(flow, "→ " + step_flow(procedure, step, self.lang))
+                self.add_text(flow, "→ " + flow_text(rows[step.id], self.lang))
 
             own = mark_post is not None and step.actor == mark_post
             number = f"{step.number}\n{self.label('own-step')}" if own else str(step.number)
@@ -433,9 +445,9 @@ class WordWriter(HtmlToWord):
         """The procedure's flowchart as a picture: PNG, with the SVG for Word versions that draw it."""
         svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}",
                             highlight_post=highlight_post)
-        self.svg_picture(svg, flowchart_title(procedure, self.lang))
+        self.svg_picture(svg, flowchart_title(procedure, self.lang), caption=False)  # under its heading
 
-    def svg_picture(self, svg: str, title: str) -> None:
+    def svg_picture(self, svg: str, title: str, *, caption: bool = True) -> None:
         """A drawing as a centred picture with its caption: PNG, with the SVG for Word versions that draw it."""
         png = self.rasterise(svg)
         width_px, height_px = png_size(png)
@@ -450,9 +462,10 @@ class WordWriter(HtmlToWord):
         inline.docPr.set("descr", title)
         inline.docPr.set("name", title)
         self._attach_svg(inline, svg)
-        caption = self.add(self.document, META)
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.add_text(caption, title)
+        if caption:
+            line = self.add(self.document, META)
+            line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            self.add_text(line, title)
 
     def rasterise(self, svg: str) -> bytes:
         if self._png is None:
