@@ -118,6 +118,10 @@ def _ui_language(ctx: click.Context, param: click.Parameter, value: str | None) 
         raise click.BadParameter(_("{value}: the interface speaks {languages}").format(
             value=value, languages=", ".join(i18n.SHIPPED)), ctx=ctx, param=param)
     i18n.set_language(language)
+    ctx.meta[UI_LANGUAGE_GIVEN] = True
+
+
+UI_LANGUAGE_GIVEN = "officebook.ui_lang"  # ctx.meta key: --ui-lang chose the interface's language
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from officebook import i18n
-from officebook.cli.app import main
+from officebook.cli.app import UI_LANGUAGE_GIVEN, main
 from officebook.cli.errors import EXIT_CONTENT, EXIT_OK, Refused, fail, fail_on_edition
 from officebook.cli.options import check_options, content_argument, load_manual, run_checks, write_atomically
 from officebook.cli.reporting import echo, report
@@ -80,14 +80,19 @@ def export(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, 
 def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_run: bool) -> None:
     """Read the edited RACI sheet of WORKBOOK (from export --format xlsx) and rewrite the raci of the
     changed duties in CONTENT_DIR, leaving every other byte of the files as it is."""
-    from officebook.importer import WorkbookError, check_edited, plan_import, read_raci_sheet, write_edited
+    from officebook.importer import check_edited, plan_import, write_edited
+    from officebook.xlsx_read import WorkbookError, read_raci_sheet
 
     manual = load_manual(content_dir, False, max_file_size, True, show_warnings=False)
     try:
         sheet = read_raci_sheet(workbook)
+        if not click.get_current_context().meta.get(UI_LANGUAGE_GIVEN) and i18n.named_by_environment() is None:
+            i18n.set_language(i18n.for_manual(sheet.language))  # nothing says otherwise: the workbook's language
+        plan = plan_import(manual, sheet, content_dir)
     except WorkbookError as error:
-        raise click.UsageError(str(error)) from error
-    plan = plan_import(manual, sheet, content_dir)
+        raise Refused(str(error)) from error
+    for refused in plan.refused:
+        echo(_("warning: {message}").format(message=refused), err=True)
     if plan.problems:
         for problem in plan.problems:
             echo(_("error: {message}").format(message=problem), err=True)
@@ -102,7 +107,8 @@ def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_r
         for role in change.changes:
             echo(f"{change.file}: {role.describe()}")
     if not plan.changes:
-        echo(_("{path}: no changes").format(path=workbook.as_posix()), err=True)
+        if not plan.refused:
+            echo(_("{path}: no changes").format(path=workbook.as_posix()), err=True)
     elif dry_run:
         echo(i18n.ngettext("{count} duty would change (--dry-run: nothing written)",
                                  "{count} duties would change (--dry-run: nothing written)",
@@ -111,6 +117,10 @@ def import_workbook(workbook: Path, content_dir: Path, max_file_size: int, dry_r
         write_edited(content_dir, plan.texts)
         echo(i18n.ngettext("{count} duty changed", "{count} duties changed", len(plan.changes)).format(
             count=len(plan.changes)), err=True)
+    if plan.refused:
+        echo(i18n.ngettext("{count} duty not applied: changed in the content since the export",
+                           "{count} duties not applied: changed in the content since the export",
+                           len(plan.refused)).format(count=len(plan.refused)), err=True)
 
 
 @main.command()

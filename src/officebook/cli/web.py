@@ -128,13 +128,17 @@ def _stop_on_sigterm() -> None:
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
               callback=_listen_address, help="Address to serve on.")
 @click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
-@click.option("--dirty", is_flag=True, help="Rebuild only changed pages (faster on big manuals; menus may lag).")
+@click.option("--dirty", is_flag=True,
+              help="Rebuild only the pages a change touches, nothing in the background (menus and search may lag).")
+@click.option("--allowed-host", "allowed_host", multiple=True, metavar="NAME[:PORT]",
+              help="Also answer requests addressed to this name (other names get 403); repeatable.")
 
 
 def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
-          lang: str | None, dev_addr: tuple[str, int], open_browser: bool, dirty: bool) -> None:
+          lang: str | None, dev_addr: tuple[str, int], open_browser: bool, dirty: bool,
+          allowed_host: tuple[str, ...]) -> None:
     """Preview the web manual with live reload: editing a YAML file re-renders the pages it affects."""
-    from officebook.build.preview import LivePreview, SiteBuildError
+    from officebook.build.preview import Preview, SiteBuildError
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -165,13 +169,13 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     watched = [content_dir] + ([mkdocs_config] if mkdocs_config else [])
     shown_watched = _(" and ").join(shown_path(path) + ("/" if path.is_dir() else "") for path in watched)
     _stop_on_sigterm()
-    preview = LivePreview(content_dir, lang, mkdocs_config, check=check_content, on_pages=rendered)
+    preview = Preview(content_dir, lang, mkdocs_config, check=check_content, on_pages=rendered, dirty=dirty)
     try:
         if not preview.render():
             preview.close()
             sys.exit(EXIT_CONTENT)
         state["started"] = True
-        preview.serve(host=host, port=port, open_browser=open_browser, dirty=dirty,
+        preview.serve(host=host, port=port, open_browser=open_browser, allowed_hosts=allowed_host,
                       on_ready=lambda url: echo(_("officebook: serving {url}; watching {paths} for changes").format(
                           url=url, paths=shown_watched), err=True))
     except KeyboardInterrupt:
