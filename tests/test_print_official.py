@@ -11,12 +11,8 @@ from conftest import CASES
 from officebook.model import Text
 from officebook.outline import chinese_numeral, cover_date
 from officebook.pipeline import run_check
-from officebook.render.print import (
-    OFFICIAL_FACES,
-    default_print_style,
-    handbook_html,
-    typographic_quotes,
-)
+from officebook.render.print import handbook_html, typographic_quotes
+from officebook.render.printfonts import OFFICIAL_FACES, default_print_style
 from officebook.vocabulary.labels import format_date
 
 MINIMAL = CASES / "valid" / "minimal" / "content"

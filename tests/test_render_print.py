@@ -15,11 +15,11 @@ from officebook.outline import numbering_for, paper_forms
 from officebook.outline.raci import post_groups, raci_tables
 from officebook.pipeline import run_check
 from officebook.render.print import (
-    PrintFonts,
     _css_content,
     booklet_html,
     handbook_html,
 )
+from officebook.render.printfonts import PrintFonts
 from officebook.vocabulary.languages import cjk_variant, html_lang
 
 MINIMAL = CASES / "valid" / "minimal" / "content"

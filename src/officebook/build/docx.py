@@ -23,7 +23,7 @@ from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
 from officebook.render.docx.styles import word_layout
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.print import PrintFonts, cjk_fallback_for
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 
 Progress = Callable[[str], None]
 

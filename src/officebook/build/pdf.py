@@ -31,7 +31,8 @@ from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.print import PrintFonts, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.print import booklet_html, handbook_html
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
 from officebook.tempfiles import partial_path, remove_stale
@@ -110,7 +111,7 @@ def write_handbooks(
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
     prints that many files at once, each in its own process (and memory). `style`: `official` or
-    `modern` (default: each language's, officebook.render.print.default_print_style)."""
+    `modern` (default: each language's, officebook.render.printfonts.default_print_style)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
