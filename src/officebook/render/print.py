@@ -207,6 +207,11 @@ class TemplateHelpers:
         """Where a step leads, in the words every output uses."""
         return flow_text(row, self.lang)
 
+    def part_title(self, key: str) -> str:
+        """A booklet part's heading, numbered as the outline numbers it (一、岗位概况)."""
+        part = self.outline.part(key) if isinstance(self.outline, BookletOutline) else None
+        return self.outline.part_heading(part) if part else self.label(key)
+
     def step_rows(self, procedure: str) -> tuple[StepRow, ...]:
         return self.outline.steps[procedure]
 
