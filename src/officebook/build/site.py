@@ -757,14 +757,16 @@ class LivePreview:
                     logging.getLogger("mkdocs").error(error.summary)
 
     def serve(self, *, host: str, port: int, open_browser: bool = False, dirty: bool = False,
-              on_ready: Callable[[str], None] | None = None) -> None:
+              on_ready: Callable[[str], None] | None = None,
+              wrap_app: Callable[[Any, str], Any] | None = None) -> None:
         """Run MkDocs' live-reload server on host:port until interrupted (blocks), with the content
         watcher beside it; the work folder (when temporary) is removed however it ends.
 
         MkDocs' `serve` command is not used: its server is built here so that requests the file system
         cannot answer are refused before they reach it, and the folders it watches (the generated
         docs) stay ours to name. A port that is taken raises OSError; `on_ready(url)` hears when the
-        first build is served."""
+        first build is served. `wrap_app(app, mount_path)` puts a WSGI application in front of the
+        server's own (`officebook edit` adds its forms and API)."""
         import threading
         from urllib.parse import urlsplit
 
@@ -803,7 +805,8 @@ class LivePreview:
             # a request or watcher thread of the server at exit.
             server.serve_thread.daemon = True
             server.observer.daemon = True
-            server.set_app(_refuse_unservable_paths(server.serve_request))
+            app = _refuse_unservable_paths(server.serve_request)
+            server.set_app(wrap_app(app, mount_path) if wrap_app else app)
             server.error_handler = lambda code: _error_page(site_dir, code)
             config.site_url = serve_url
             server.server_bind()  # fails at once on a taken or impossible address, before building
