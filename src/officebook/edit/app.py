@@ -26,8 +26,8 @@ from officebook.edit.service import Editor, EditRefused
 from officebook.edit.store import EDITABLE_KINDS, SINGLE_FILES
 from officebook.i18n import current_language
 from officebook.i18n import gettext as _
-from officebook.render.markdown import render_markdown
-from officebook.validate import ITEM_KINDS
+from officebook.vocabulary.kinds import ITEM_KINDS
+from officebook.vocabulary.markdown import render_markdown
 
 WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 PREFIX = "/_edit/"

@@ -16,8 +16,9 @@ from typing import Any
 from officebook.edit.roundtrip import TRAILING_KEYS
 from officebook.i18n import current_language
 from officebook.i18n import gettext as _
-from officebook.render.labels import category_label, label
-from officebook.validate import MARKDOWN_FIELDS, default_schemas
+from officebook.validate import MARKDOWN_FIELDS
+from officebook.vocabulary.labels import category_label, label
+from officebook.vocabulary.schemas import default_schemas
 
 TEXT_DEFS = {"text", "stringOrText"}
 REF_DEFS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards",

@@ -14,8 +14,10 @@ from typing import Any
 
 from officebook.diagnostics import format_path
 from officebook.load import LoadLimits, load_bytes
-from officebook.textlinks import find_links, item_target, rewrite_links
-from officebook.validate import REF_KINDS, _walk, default_schemas, item_id, kind_of
+from officebook.validate import _walk, item_id, kind_of
+from officebook.vocabulary.kinds import REF_KINDS
+from officebook.vocabulary.schemas import default_schemas
+from officebook.vocabulary.textlinks import find_links, item_target, rewrite_links
 
 
 @dataclass(frozen=True)

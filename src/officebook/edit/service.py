@@ -22,7 +22,9 @@ from officebook.edit.store import SINGLE_FILES, ContentFiles, NotEditable, revis
 from officebook.i18n import gettext as _
 from officebook.load import LoadLimits, load_bytes
 from officebook.pipeline import run_check
-from officebook.validate import ID_PATTERN, ITEM_KINDS, KIND_NOUN, default_schemas
+from officebook.validate import ID_PATTERN
+from officebook.vocabulary.kinds import ITEM_KINDS, KIND_NOUN
+from officebook.vocabulary.schemas import default_schemas
 
 
 class EditRefused(Exception):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from officebook.pipeline import discover
 from officebook.tempfiles import partial_path
-from officebook.validate import ID_PATTERN, ITEM_KINDS, item_id, kind_of
+from officebook.validate import ID_PATTERN, item_id, kind_of
+from officebook.vocabulary.kinds import ITEM_KINDS
 
 SINGLE_FILES = {"manual": "manual.yaml", "glossary": "glossary.yaml"}
 EDITABLE_KINDS = (*ITEM_KINDS, *SINGLE_FILES)
