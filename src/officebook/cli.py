@@ -665,7 +665,7 @@ def edit(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, co
 
     Open the address it prints (it carries a random token). Every save is checked as `officebook check`
     checks; a file is written only when the entry has no errors, and keeps its comments and layout."""
-    from officebook.build.site import LivePreview, SiteBuildError
+    from officebook.build.preview import LivePreview, SiteBuildError
     from officebook.edit.server import EditSession, RemoteAddress
 
     handler = logging.StreamHandler(sys.stderr)

@@ -327,6 +327,14 @@
           input.dataset.post = id
           input.checked = role === 'accountable' ? value.accountable === id : (value[role] || []).includes(id)
           input.addEventListener('change', () => this.pick(role, id, input.checked))
+          if (role === 'accountable') {
+            // a second click on the accountable post clears it (a radio button alone cannot be cleared)
+            input.addEventListener('click', () => {
+              if (input.dataset.was === 'on') { input.checked = false; this.pick(role, id, false) }
+              this.tbody.querySelectorAll('input[type=radio]').forEach(r => { r.dataset.was = r.checked ? 'on' : '' })
+            })
+            input.dataset.was = input.checked ? 'on' : ''
+          }
           cell.appendChild(input)
           row.appendChild(cell)
         }
@@ -571,6 +579,17 @@
     if (result.status === 200 && !idTouched) idInput.value = result.data.id
   }
 
+  // A new entry's page exists once the preview has rebuilt: wait for it (an existing page reloads by itself).
+  async function pageServed (url) {
+    for (let attempt = 0; attempt < 240; attempt++) {
+      try {
+        const response = await fetch(url, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' })
+        if (response.ok) return
+      } catch (e) { /* the preview is restarting its build: try again */ }
+      await new Promise(resolve => setTimeout(resolve, 500))
+    }
+  }
+
   async function save () {
     clearFindings()
     const item = fromForm(editor.getValue())
@@ -600,6 +619,7 @@
       status.textContent = S.saved
       revision = result.data.revision
       original = item
+      await pageServed(pageUrl(result.data.page))
       window.location.href = pageUrl(result.data.page)
       return
     }
