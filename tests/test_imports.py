@@ -79,7 +79,7 @@ LAYERS = (
     ("officebook.i18n", "officebook.diagnostics", "officebook.cells", "officebook.collation", "officebook.gc_pause",
      "officebook.tempfiles", "officebook.yaml_emit", "officebook.vocabulary"),  # the shared vocabulary
     ("officebook.model", "officebook.load"),
-    ("officebook.validate",),
+    ("officebook.validate", "officebook.assets"),
     ("officebook.newcomer", "officebook.link"),
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
     ("officebook.render", "officebook.xlsx"),
