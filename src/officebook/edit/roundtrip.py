@@ -25,6 +25,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, LiteralScalarString, SingleQuotedScalarString
 
+from officebook.i18n import gettext as _
 from officebook.load import LoadLimits, load_bytes
 
 # Keys every item may carry that new items write after their kind's own fields (as the default manual does).
@@ -171,7 +172,7 @@ def rewrite(original: str, new: dict) -> str:
     handler = _yaml()
     document = handler.load(original)
     if not isinstance(document, CommentedMap):
-        raise RoundTripError("not a mapping")
+        raise RoundTripError(_("the file's top level is not a mapping"))
     layout, baseline = _layout_of(original, document)
     document = _merge(document, new)
     edited = _dump(document, layout)
@@ -180,7 +181,7 @@ def rewrite(original: str, new: dict) -> str:
         return candidate
     if _reads_as(edited, new):  # the carried-over text does not read back: ruamel's whole document
         return edited
-    raise RoundTripError("the edited document does not read back as the edit")
+    raise RoundTripError(_("the edited document does not read back as the edit"))
 
 
 def carry_over(original: str, baseline: str, edited: str) -> str:
@@ -228,5 +229,5 @@ def new_document(item: dict) -> str:
     """A new file for `item`, in block style."""
     text = _dump(_fresh(item))
     if not _reads_as(text, item):
-        raise RoundTripError("the new document does not read back as the item")
+        raise RoundTripError(_("the new document does not read back as the item"))
     return text
