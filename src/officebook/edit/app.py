@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from officebook.edit.forms import form_schema, interface_strings
+from officebook.edit.ids import propose_id
 from officebook.edit.security import WRITE_METHODS, Guard
 from officebook.edit.service import Editor, EditRefused
 from officebook.edit.store import EDITABLE_KINDS, SINGLE_FILES
@@ -127,7 +128,11 @@ class EditorApp:
             return self._json(start_response, 200, {"html": render_markdown(text, self._allow_html())})
         if parts == ["_propose-id"] and method == "POST":
             body = self._body(environ)
-            titles = [t for t in (body.get("titles") or []) if isinstance(t, str)] if isinstance(body, dict) else []
+            body = body if isinstance(body, dict) else {}
+            titles = [t for t in (body.get("titles") or []) if isinstance(t, str)]
+            if body.get("kind") == "steps":  # a step's id: unique within its procedure
+                taken = [t for t in (body.get("taken") or []) if isinstance(t, str)]
+                return self._json(start_response, 200, {"id": propose_id(titles, taken)})
             return self._json(start_response, 200, {"id": self.editor.proposed_id(str(body.get("kind")), titles)})
         if len(parts) == 2 and parts[0] == "_schema" and parts[1] in EDITABLE_KINDS:
             return self._json(start_response, 200, form_schema(parts[1], self.languages))

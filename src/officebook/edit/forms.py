@@ -97,7 +97,9 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
         if isinstance(schema.get("title"), str):  # an entry is named as its list: 标签 1, 标签 2 …
             node["items"]["title"] = _(schema["title"])
         if key == "next":
-            node = {"type": "array", "format": "ob-next", "items": {"type": "string"}}
+            node = {"type": "array", "format": "ob-next", "items": {"type": "string"},
+                    "description": _("Which step comes after this one; several steps make a branch.")}
+            return {**_texts(node, {"title": schema.get("title")}), "description": node["description"]}
         elif key == "steps":
             node["x-steps"] = True
     elif schema.get("format") == "date" or key in ("review_by", "effective"):
@@ -158,7 +160,8 @@ def interface_strings() -> dict[str, str]:
                       "here will be lost) and make them again."),
         "referrers": _("Other entries refer to this one; change them first:"),
         "failed": _("The server did not answer; nothing was saved."),
-        "id": _("Id"),
+        "id": _("Id (file name)"),
+        "id_rename_help": _("Changing it renames the file and changes every reference to this entry when you save."),
         "id_help": _("The file name and the address of the page: lower-case letters, digits and hyphens. "
                      "Proposed from the title; you may change it."),
         "untranslated": _("(not translated yet)"),

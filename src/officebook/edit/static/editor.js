@@ -194,7 +194,7 @@
         if (typeof value === 'string') text = lang === DEFAULT ? value : ''
         else if (value && typeof value === 'object') text = typeof value[lang] === 'string' ? value[lang] : ''
         this.inputs[lang].value = text
-        if (text.includes('\n') && this.inputs[lang].tagName === 'INPUT') this.inputs[lang].title = text
+        if (this.inputs[lang].tagName === 'TEXTAREA') this.inputs[lang].rows = Math.min(14, Math.max(3, Math.ceil(text.length / 42) + (text.match(/\n/g) || []).length))
       }
       this.value = value
       this.refresh()
@@ -492,6 +492,39 @@
     return value
   }
 
+  // A new step's id follows its title (in pinyin) until the author types one of their own.
+  const proposedStepIds = new Set()
+  async function stepIdsFromTitles () {
+    const steps = editor.getEditor('root.steps')
+    if (!steps) return
+    const value = steps.getValue() || []
+    const before = new Set(((original && original.steps) || []).map(s => s.id))
+    for (const [index, step] of value.entries()) {
+      const idEditor = editor.getEditor(`root.steps.${index}.id`)
+      const title = step.title
+      const titles = typeof title === 'string' ? [title] : title ? LANGS.map(l => title[l]).filter(Boolean) : []
+      if (!idEditor || before.has(step.id) || !titles.length) continue
+      if (step.id && !/^step-\d+$/.test(step.id) && !proposedStepIds.has(step.id)) continue
+      const taken = value.filter((_, i) => i !== index).map(s => s.id)
+      const result = await api('POST', '_propose-id', { kind: 'steps', titles, taken })
+      if (result.status === 200 && result.data.id !== step.id) {
+        proposedStepIds.add(result.data.id)
+        idEditor.setValue(result.data.id)
+        value.forEach((other, i) => { // steps that lead here follow the new id
+          const nextEditor = editor.getEditor(`root.steps.${i}.next`)
+          const next = nextEditor && nextEditor.getValue()
+          if (Array.isArray(next) && next.includes(step.id)) nextEditor.setValue(next.map(v => v === step.id ? result.data.id : v))
+        })
+      }
+    }
+  }
+  let stepTimer = null
+  function stepsChanged () {
+    fillStepIds()
+    clearTimeout(stepTimer)
+    stepTimer = setTimeout(stepIdsFromTitles, 400)
+  }
+
   // Steps get an id as soon as they are added (`next` refers to steps by id).
   function fillStepIds () {
     const steps = editor.getEditor('root.steps')
@@ -685,12 +718,11 @@
       idInput.spellcheck = false
       idInput.addEventListener('input', () => { idTouched = true })
       label.htmlFor = 'ob-id'
-      idRow.append(label, idInput, el('p', 'ob-help', S.id_help))
+      idRow.append(label, idInput, el('p', 'ob-help', config.new ? S.id_help : S.id_rename_help))
     }
 
     editor = new JSONEditor(document.getElementById('ob-form'), {
       schema,
-      startval: toForm(original || {}),
       theme: 'html',
       iconlib: null,
       disable_edit_json: true,
@@ -709,9 +741,11 @@
       use_default_values: false
     })
     editor.on('ready', () => {
+      // set as the initial value: fields the entry does not have yet stay in the form, empty
+      editor.root.setValue(toForm(original || {}), true)
       document.body.classList.add('ob-ready')
       if (config.kind === 'procedures') {
-        editor.watch('root.steps', fillStepIds)
+        editor.watch('root.steps', stepsChanged)
         fillStepIds()
       }
       if (config.new) editor.watch('root.title', proposeId)
