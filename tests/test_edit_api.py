@@ -19,17 +19,11 @@ from officebook.load import LoadLimits, load_bytes
 DUTY = "duties/service/duty-watch.yaml"
 
 
-def _site(environ, start_response):
-    body = b"<html><body><h1>page</h1></body></html>"
-    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(body)))])
-    return [body]
-
-
 class Client:
     def __init__(self, content: Path) -> None:
         self.saved: list[list[str]] = []
         self.session = EditSession(content, "127.0.0.1", 8123, ("zh", "en"), LoadLimits(), self.saved.append)
-        self.app = self.session.wrap(_site, "/")
+        self.app = self.session.app
         self.token = self.session.guard.token
 
     def call(self, method, path, body=None, *, token=True, host="127.0.0.1:8123", headers=None):
@@ -83,8 +77,9 @@ def test_no_token_is_401_and_a_wrong_one_403(client):
 
 
 def test_the_token_in_the_printed_address_becomes_a_cookie(client):
-    assert client.session.url == f"http://127.0.0.1:8123/?token={client.token}"
-    status, _ = client.call("GET", f"/?token={client.token}", token=False)
+    assert client.session.url == f"http://127.0.0.1:8123/_edit/?token={client.token}"
+    assert client.call("GET", "/_edit/?token=guess", token=False)[0] == 403
+    status, _ = client.call("GET", f"/_edit/?token={client.token}", token=False)
     assert status == 303
     cookie = f"officebook_edit_8123={client.token}"
     status, body = client.call("GET", "/_edit/api/manual", token=False, headers={"HTTP_COOKIE": cookie})
@@ -93,7 +88,7 @@ def test_the_token_in_the_printed_address_becomes_a_cookie(client):
 
 def test_a_foreign_host_is_refused_even_with_the_token(client):
     assert client.call("GET", "/_edit/api/duties/duty-watch", host="evil.example:8123")[0] == 403
-    assert client.call("GET", "/duties/duty-watch/", host="evil.example:8123", token=False)[0] == 403
+    assert client.call("GET", "/_edit/duties/duty-watch", host="evil.example:8123")[0] == 403
     assert client.call("GET", "/_edit/api/duties/duty-watch", host="localhost:8123")[0] == 200
 
 
@@ -247,9 +242,9 @@ def test_renaming_an_id_updates_every_reference(client, content):
             assert "duty-discipline" not in (content / path).read_text(encoding="utf-8").replace("duty-room-discipline", "")
 
 
-def test_the_site_pages_get_the_editors_links(client):
-    status, page = client.call("GET", "/duties/duty-watch/", token=False)
-    assert status == 200 and 'src="/_edit/static/links.js"' in page
+def test_the_site_pages_get_the_editors_links_from_a_script_file(client):
+    tag = client.app.links_tag()
+    assert 'src="/_edit/static/links.js"' in tag and "<script>" not in tag
 
 
 def test_the_form_page_allows_only_the_packages_scripts(client):

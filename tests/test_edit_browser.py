@@ -35,7 +35,7 @@ def editor(tmp_path):
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
     try:
         url = process.stdout.readline().strip()
-        assert url.startswith(f"http://127.0.0.1:{port}/?token="), url
+        assert url.startswith(f"http://127.0.0.1:{port}/_edit/?token="), url
         yield url, content
     finally:
         process.terminate()
@@ -63,7 +63,7 @@ def test_edit_a_duty_from_its_page_and_see_the_page_show_it(editor, page):
 
     url, content = editor
     page.goto(url)
-    base = url.split("/?")[0]
+    base = url.split("/_edit/?")[0]
     page.goto(base + "/duties/duty-watch/")
     page.get_by_role("link", name="编辑", exact=True).click()
     page.wait_for_selector("body.ob-ready")
@@ -84,7 +84,7 @@ def test_a_duty_without_an_accountable_post_shows_the_finding_at_the_raci(editor
     url, content = editor
     before = (content / DUTY).read_bytes()
     page.goto(url)
-    page.goto(url.split("/?")[0] + "/_edit/duties/duty-watch")
+    page.goto(url.split("/_edit/?")[0] + "/_edit/duties/duty-watch")
     page.wait_for_selector("body.ob-ready")
     page.click('.ob-raci input[data-role="accountable"]:checked')
     assert page.locator('.ob-raci input[data-role="accountable"]:checked').count() == 0
@@ -100,7 +100,7 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
     from playwright.sync_api import expect
 
     url, content = editor
-    base = url.split("/?")[0]
+    base = url.split("/_edit/?")[0]
     page.goto(url)
     page.goto(base + "/procedures/")
     page.get_by_role("link", name="新建", exact=True).click()

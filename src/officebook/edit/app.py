@@ -1,6 +1,6 @@
-"""The editor as a WSGI application in front of the preview: `/_edit/api/...` (the HTTP API),
-`/_edit/...` (the forms), and every other path passed to the preview's own application, with the
-editor's links (编辑, 新建) added to its HTML pages.
+"""The editor as a WSGI application, served by the preview under `/_edit/`: `/_edit/api/...` (the
+HTTP API), the forms, and their files. The preview's pages get the editor's links (编辑, 新建) from
+`links_tag()`, a script file put on every page.
 
     GET    /_edit/api/{kind}/{id}      → 200 {"item", "revision", ...}
     PUT    /_edit/api/{kind}/{id}      {"item", "revision"[, "id"]} → 200 {"revision", ...} | 409 | 422
@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 from officebook.edit.forms import form_schema, interface_strings
 from officebook.edit.ids import propose_id
@@ -30,7 +30,6 @@ from officebook.i18n import gettext as _
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.markdown import render_markdown
 
-WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 PREFIX = "/_edit/"
 MAX_BODY = 4 * 1024 * 1024
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -66,11 +65,9 @@ def _status(code: int) -> str:
 class EditorApp:
     """The editor's WSGI application around `site_app` (the preview)."""
 
-    def __init__(self, editor: Editor, guard: Guard, site_app: WSGIApp, *, languages: tuple[str, ...],
-                 mount_path: str = "/") -> None:
+    def __init__(self, editor: Editor, guard: Guard, *, languages: tuple[str, ...], mount_path: str = "/") -> None:
         self.editor = editor
         self.guard = guard
-        self.site_app = site_app
         self.languages = languages
         self.mount = mount_path.rstrip("/") + "/"
 
@@ -82,10 +79,10 @@ class EditorApp:
             if not self.guard.host_ok(environ):
                 raise Respond(403, {"message": _("this server answers only to its own address")})
             query = parse_qs(environ.get("QUERY_STRING", ""))
-            if "token" in query and environ.get("REQUEST_METHOD") == "GET":
-                return self._accept_token(environ, start_response, path, query)
+            if path == PREFIX and "token" in query and environ.get("REQUEST_METHOD") == "GET":
+                return self._accept_token(start_response, query)
             if not path.startswith(PREFIX):
-                return self._site(environ, start_response)
+                raise Respond(404, {"message": _("no such file")})
             if path.startswith(PREFIX + "static/"):
                 return self._static(start_response, path[len(PREFIX + "static/"):])
             self._authorise(environ)
@@ -106,13 +103,11 @@ class EditorApp:
         if environ.get("REQUEST_METHOD") in WRITE_METHODS and not self.guard.origin_ok(environ):
             raise Respond(403, {"message": _("a change from another site is refused")})
 
-    def _accept_token(self, environ, start_response, path, query):
-        """`/?token=…` (the printed address): keep the token in a cookie, then show the page without it."""
+    def _accept_token(self, start_response, query):
+        """`/_edit/?token=…` (the printed address): keep the token in a cookie, then go to the manual's home page."""
         if not self.guard.token_ok(query["token"][0]):
             raise Respond(403, {"message": _("the token is not this editor's: open the address officebook edit printed")})
-        rest = {k: v for k, v in query.items() if k != "token"}
-        location = path + ("?" + urlencode(rest, doseq=True) if rest else "")
-        start_response(_status(303), [("Location", location), self.guard.set_cookie(), *SECURITY_HEADERS])
+        start_response(_status(303), [("Location", self.mount), self.guard.set_cookie(), *SECURITY_HEADERS])
         return [b""]
 
     # ---- the API ---------------------------------------------------------------------------------
@@ -233,30 +228,10 @@ class EditorApp:
                                       ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache")])
         return [body]
 
-    # ---- the preview, with the editor's links ----------------------------------------------------------
+    # ---- the preview's pages ------------------------------------------------------------------------------
 
-    def _site(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        captured: dict = {}
-
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return lambda data: None
-
-        chunks = self.site_app(environ, capture)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        headers = [(k, v) for k, v in captured.get("headers", []) if k.lower() != "content-length"]
-        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
-        if content_type.startswith("text/html") and b"</body>" in body:
-            body = body.replace(b"</body>", self._links_script().encode("utf-8") + b"</body>", 1)
-        start_response(captured.get("status", "500 Internal Server Error"),
-                       [*headers, ("Content-Length", str(len(body)))])
-        return [body]
-
-    def _links_script(self) -> str:
+    def links_tag(self) -> str:
+        """The tags that put the editor's links on the preview's pages (a script file: no inline script)."""
         strings = interface_strings()
         attributes = {"data-edit": strings["edit"], "data-new": strings["new"], "data-site": self.mount,
                       "data-edit-manual": strings["edit_manual"], "data-edit-glossary": strings["edit_glossary"]}

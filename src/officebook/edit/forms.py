@@ -16,7 +16,7 @@ from typing import Any
 from officebook.edit.roundtrip import TRAILING_KEYS
 from officebook.i18n import current_language
 from officebook.i18n import gettext as _
-from officebook.validate import MARKDOWN_FIELDS
+from officebook.validate.content import MARKDOWN_FIELDS
 from officebook.vocabulary.labels import category_label, label
 from officebook.vocabulary.schemas import default_schemas
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from officebook.diagnostics import format_path
 from officebook.load import LoadLimits, load_bytes
-from officebook.validate import _walk, item_id, kind_of
+from officebook.validate import item_id, kind_of
+from officebook.validate.texts import walk_schema
 from officebook.vocabulary.kinds import REF_KINDS
 from officebook.vocabulary.schemas import default_schemas
 from officebook.vocabulary.textlinks import find_links, item_target, rewrite_links
@@ -38,7 +39,7 @@ def _references(kind: str, data: Any) -> list[tuple[tuple, str, str, str]]:
     "ref" (an id field), "kindRef" (`kind/id`) or "link" (a Markdown link in a text)."""
     schemas = default_schemas()
     found = []
-    for path, def_name, value in _walk(schemas.by_kind[kind], data, (), schemas.defs):
+    for path, def_name, value in walk_schema(schemas.by_kind[kind], data, (), schemas.defs):
         if def_name in REF_KINDS and isinstance(value, str):
             found.append((path, REF_KINDS[def_name], value, "ref"))
         elif def_name == "kindRef" and isinstance(value, str) and "/" in value:

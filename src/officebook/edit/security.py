@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
+from officebook.build.hosts import allowed_hosts, host_allowed
+
 TOKEN_HEADER = "HTTP_X_OFFICEBOOK_TOKEN"
 WRITE_METHODS = frozenset({"PUT", "POST", "DELETE", "PATCH"})
 
@@ -26,10 +28,6 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def _shown(host: str) -> str:
-    return f"[{host}]" if ":" in host else host
 
 
 @dataclass
@@ -46,18 +44,16 @@ class Guard:
 
     @property
     def hosts(self) -> frozenset[str]:
-        """`Host` values naming this server (a loopback server answers to its loopback names)."""
-        names = {self.host}
-        if is_loopback(self.host):
-            names |= {"localhost", "127.0.0.1", "::1"}
-        return frozenset(f"{_shown(name)}:{self.port}" for name in names)
+        """`Host` values naming this server: the preview's own rule (a loopback server answers to its
+        loopback names). The preview checks them first; the editor checks again, on its own."""
+        return allowed_hosts(self.host, self.port)
 
     @property
     def origins(self) -> frozenset[str]:
         return frozenset(f"http://{host}" for host in self.hosts)
 
     def host_ok(self, environ: Mapping) -> bool:
-        return environ.get("HTTP_HOST", "").lower() in self.hosts
+        return host_allowed(environ.get("HTTP_HOST"), self.hosts)
 
     def origin_ok(self, environ: Mapping) -> bool:
         """A write from another site is refused: by `Origin` when the browser sends it, else by

@@ -1,8 +1,8 @@
-"""`officebook edit`: the live preview of `serve`, with the editor's forms and API in front of it.
+"""`officebook edit`: the live preview of `serve` (`officebook.build.preview`), with the editor's
+forms and API under `/_edit/` and its links on every page.
 
-The preview comes from `officebook.build` (MkDocs' live-reloading server over the generated pages);
-the editor only adds a WSGI layer. After a save, `rebuild_after_save` brings the preview up to date;
-the open page reloads itself when the rebuilt site is served (MkDocs' live reload).
+After a save, `rebuild_after_save` has the preview rebuild the pages the change touches (the item's
+own page, back-references, checklists, indexes) before the API answers; open pages reload themselves.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class RemoteAddress(ValueError):
 
 def editor_url(host: str, port: int, token: str) -> str:
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/?token={token}"
+    return f"http://{shown}:{port}/_edit/?token={token}"
 
 
 @dataclass
@@ -36,22 +36,22 @@ class EditSession:
     languages: tuple[str, ...]
     limits: LoadLimits
     on_saved: Callable[[list[str]], None]
+    rebuild: Callable[[list[Path]], list[str]] = lambda paths: []  # the preview's: URLs rebuilt
+    mount_path: str = "/"
 
     def __post_init__(self) -> None:
         if not is_loopback(self.host):
             raise RemoteAddress(self.host)
         self.guard = Guard(self.host, self.port)
         self.editor = Editor(Path(self.content_dir), self.limits, on_saved=self.rebuild_after_save)
+        self.app = EditorApp(self.editor, self.guard, languages=self.languages, mount_path=self.mount_path)
 
     @property
     def url(self) -> str:
         return editor_url(self.host, self.port, self.guard.token)
 
     def rebuild_after_save(self, paths: list[str]) -> None:
-        """The preview after a save: the preview's own watcher sees the written files (it polls the content
-        folder) and re-renders the pages whose Markdown changed; MkDocs rebuilds and the browser reloads.
-        When build/ offers an incremental rebuild of given files, this is the one place to call it."""
+        """The preview brought up to date with the files a save wrote or removed (synchronous: when the
+        API answers, the pages that show the entry are served new)."""
         self.on_saved(paths)
-
-    def wrap(self, site_app, mount_path: str) -> EditorApp:
-        return EditorApp(self.editor, self.guard, site_app, languages=self.languages, mount_path=mount_path)
+        self.rebuild([Path(self.content_dir) / path for path in paths])
