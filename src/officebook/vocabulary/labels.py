@@ -330,8 +330,23 @@ LABELS: dict[str, dict[str, str]] = {
         "xlsx-format": "Workbook exported by officebook",
         "xlsx-how-to-edit": "To change who does what, edit the letters R, A, C and I in the sheet \"{sheet}\" "
         "(one A per duty, at least one R; R/A for both). Do not change the ids in column A and row 2.",
-        "xlsx-how-to-import": "Then run: officebook import THIS-FILE.xlsx — it rewrites the raci of the changed "
-        "duties in the content folder and prints each change.",
+        "xlsx-how-to-import": "Then run: officebook import THIS-FILE.xlsx — it applies the cells you changed to "
+        "the content folder and prints each change; a duty changed in the content since this export is left "
+        "as it is and reported.",
+        "xlsx-about-title": "{manual}: who does what",
+        "raci-legend-letters": "R responsible, A accountable, C consulted, I informed; R/A for both R and A.",
+        "xlsx-exported-by": "Exported by",
+        "xlsx-to-edit": "To edit",
+        "xlsx-to-import": "To import",
+        "xlsx-codes": "Letters",
+        "xlsx-codes-intro": "Each cell of the sheet \"{sheet}\" holds one letter, or two joined by / (R/A).",
+        "xlsx-invalid-title": "Not a RACI letter",
+        "xlsx-invalid": "Type R (responsible), A (accountable), C (consulted) or I (informed); R/A for a post "
+        "that does the work and answers for it. Leave the cell empty for no role.",
+        "raci-meaning-R": "Does the work.",
+        "raci-meaning-A": "Answers for the result and approves it; one post per duty.",
+        "raci-meaning-C": "Asked for advice before the work is done.",
+        "raci-meaning-I": "Told of the result afterwards.",
         "post-description": "Post description",
         "post-profile": "The post",
         "booklet-procedures": "Procedures",
@@ -642,9 +657,24 @@ LABELS: dict[str, dict[str, str]] = {
         "sheet-about": "说明",
         "ids-of": "{field}编号",
         "xlsx-format": "由 officebook 导出的工作簿",
-        "xlsx-how-to-edit": "调整职责分工时，在“{sheet}”表中修改字母 R、A、C、I（每项职责只有一个 A，至少一个 R；"
-        "既负责又负总责填 R/A）。请勿改动 A 列和第 2 行的编号。",
-        "xlsx-how-to-import": "改好后运行：officebook import 本文件.xlsx，即可改写内容目录中相应职责的 raci，并逐项列出改动。",
+        "xlsx-how-to-edit": "调整职责分工时，在“{sheet}”表中修改字母 R、A、C、I，也可以直接填写牵头、负责、会商、知会"
+        "（每项职责只有一个 A，至少一个 R；既牵头又负责填 R/A）。请勿改动 A 列和第 2 行的编号。",
+        "xlsx-how-to-import": "改好后运行：officebook import 本文件.xlsx，只把您改动的单元格写入内容目录中相应职责的 raci，"
+        "并逐项列出改动；导出后内容中已经调整过的职责保持不变，并单独列出。",
+        "xlsx-about-title": "《{manual}》职责分工工作簿",
+        "raci-legend-letters": "R 牵头，A 负责，C 会商，I 知会；既牵头又负责填 R/A。",
+        "xlsx-exported-by": "导出工具",
+        "xlsx-to-edit": "怎样修改",
+        "xlsx-to-import": "怎样导入",
+        "xlsx-codes": "分工代码",
+        "xlsx-codes-intro": "“{sheet}”表的每个单元格填一个代码，一个岗位兼两种角色时用 / 连接（R/A）。",
+        "xlsx-invalid-title": "分工代码不正确",
+        "xlsx-invalid": "请填写 R（牵头）、A（负责）、C（会商）或 I（知会），也可以直接填写牵头、负责、会商、知会；"
+        "既牵头又负责填 R/A。没有分工的岗位留空。",
+        "raci-meaning-R": "组织承办具体工作。",
+        "raci-meaning-A": "对工作结果负责、审核把关，每项职责只有一个。",
+        "raci-meaning-C": "办理前征求意见。",
+        "raci-meaning-I": "办理后告知结果。",
         "post-description": "岗位说明书",
         "post-profile": "岗位概况",
         "booklet-procedures": "工作流程",
