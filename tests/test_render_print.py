@@ -13,7 +13,7 @@ import pytest
 from conftest import CASES
 from officebook.pipeline import run_check
 from officebook.render.print import (
-    Typography,
+    PrintFonts,
     _css_content,
     _raci_tables,
     booklet_html,
@@ -129,7 +129,7 @@ def test_english_handbook_sets_a_latin_face_before_the_chinese_fallback(manual):
 
 
 def test_a_second_cjk_orthography_gets_its_own_faces():
-    css = Typography("en", cjk_fallback="SC").css(["zh", "ja", "en"])
+    css = PrintFonts("en", cjk_fallback="SC").css(["zh", "ja", "en"])
     assert ':lang(ja) { font-family: "Noto Serif CJK JP"' in css
     assert ":lang(zh-Hans)" not in css
 
@@ -248,10 +248,10 @@ def test_language_tags_and_cjk_faces():
 
 
 def test_a_configured_font_comes_first(tmp_path):
-    family = Typography("zh", font="FZShuSong-Z01").css()
+    family = PrintFonts("zh", font="FZShuSong-Z01").css()
     assert ':root { font-family: "FZShuSong-Z01", "Noto Serif CJK SC"' in family
     font_file = tmp_path / "house.otf"
-    css = Typography("en", font=str(font_file)).css()
+    css = PrintFonts("en", font=str(font_file)).css()
     assert f'@font-face {{ font-family: "officebook-custom"; src: url("{font_file.as_uri()}"); }}' in css
     assert ':root { font-family: "officebook-custom", "Noto Serif"' in css
 

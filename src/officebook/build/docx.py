@@ -20,7 +20,7 @@ from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.print import Typography, cjk_fallback_for
+from officebook.render.print import PrintFonts, cjk_fallback_for
 
 Progress = Callable[[str], None]
 
@@ -74,7 +74,7 @@ def check_system(manual: Manual, languages: Iterable[str]) -> None:
     load_rasteriser()
     procedure = next(iter(manual.procedures.values()))
     for lang in languages:
-        check_cjk_font(flowchart_svg(procedure, manual, lang), Typography(lang, cjk_fallback_for(manual)))
+        check_cjk_font(flowchart_svg(procedure, manual, lang), PrintFonts(lang, cjk_fallback_for(manual)))
 
 
 def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:

@@ -270,8 +270,9 @@ def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
     return entries
 
 
-def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes) -> str:
-    ctx = PageContext(manual, lang, path)
+def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes,
+                        directory_urls: bool = True) -> str:
+    ctx = PageContext(manual, lang, path, directory_urls)
     if path == CHANGES_PATH and notes.changes:
         return render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
                        diff=notes.changes, helper=_ChangeHelper(ctx))

@@ -122,7 +122,7 @@ def cjk_families(variant: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True)
-class Typography:
+class PrintFonts:
     """The fonts of one document, as CSS.
 
     `font` is what the user configured (a family name, or the path of a font file); it comes first in
@@ -264,7 +264,7 @@ class MaintainerRow:
 
 
 @dataclass
-class _Context:
+class TemplateHelpers:
     """Helpers bound to one manual and one language, exposed to the templates."""
 
     manual: Manual
@@ -575,7 +575,7 @@ def handbook_html(manual: Manual, lang: str, *, font: str | None = None,
     compare it with the previous edition, the document control gets a revision table and every
     changed or new entry a bar in the margin. `style`: one of PRINT_STYLES (by default the
     language's, `default_print_style`)."""
-    context = _Context(manual, lang, style=style or default_print_style(lang))
+    context = TemplateHelpers(manual, lang, style=style or default_print_style(lang))
     chapters = _chapters(context)
     notes = notes.in_language(lang) if notes is not None else None
     html = _render(
@@ -617,7 +617,7 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
     an occasion sheet for the as-needed and on-event lists, and a case sheet per procedure. With
     `notes` that compare it with the previous edition, the post's profile opens with what changed
     among the entries that concern the post, and those entries carry a bar in the margin."""
-    context = _Context(manual, lang, linkable=False, style=style or default_print_style(lang))
+    context = TemplateHelpers(manual, lang, linkable=False, style=style or default_print_style(lang))
     onboarding = manual.onboarding[post]
     concerned = {Ref("posts", post), *(Ref("duties", d) for d in onboarding.duties),
                  *(Ref("procedures", p) for p in (*onboarding.procedures_owned, *onboarding.procedures_acted_in)),
@@ -709,7 +709,7 @@ def paper_forms(manual: Manual, post: str, lang: str) -> tuple[PaperForm, ...]:
     return tuple(forms)
 
 
-def _chapters(context: _Context) -> tuple[Chapter, ...]:
+def _chapters(context: TemplateHelpers) -> tuple[Chapter, ...]:
     """The chapters in print order, numbering every item (`3.12`) on the way for the TOC and headings."""
     manual, lang = context.manual, context.lang
     chapters = []
@@ -765,7 +765,7 @@ def chapter_number(number: int, lang: str) -> str:
     return label("chapter-number", lang, number=chinese_numeral(number))
 
 
-def _chapter_number(number: int, context: _Context) -> str:
+def _chapter_number(number: int, context: TemplateHelpers) -> str:
     """A chapter's number: 三、 in the official style, 第三章 or 3 in the modern one."""
     return f"{chinese_numeral(number)}、" if context.official else chapter_number(number, context.lang)
 
@@ -812,9 +812,9 @@ def _css_content(template: str, **functions: str) -> str:
     return " ".join(parts)
 
 
-def _render(template: str, context: _Context, font: str | None, **values: object) -> str:
+def _render(template: str, context: TemplateHelpers, font: str | None, **values: object) -> str:
     manual, lang = context.manual, context.lang
-    typography = Typography(lang, cjk_fallback_for(manual), font)
+    typography = PrintFonts(lang, cjk_fallback_for(manual), font)
     info = manual.info
     edition_line = label("edition", lang) + " " + info.edition
     if info.effective:
