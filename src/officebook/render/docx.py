@@ -25,6 +25,7 @@ import html
 import io
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -68,6 +69,7 @@ from officebook.render.print import (
 
 BLACK = RGBColor(0, 0, 0)
 FLOWCHART_SCALE = 2.0  # PNG pixels per SVG pixel: about 250 dpi at the width of a page's text
+MAX_RASTER_WIDTH = 2000  # PNG pixels: 300 dpi across a portrait page's text (a landscape one's at 200)
 _SVG_BLIP_EXTENSION = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 _SVG_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 _MAIN_NAMESPACE = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -511,6 +513,12 @@ class _Writer:
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
         self._png: Callable[[str], bytes] | None = None
+        # python-docx finds an image already in the package by hashing every image part again for each
+        # new picture (quadratic in the pictures); it looks them up here instead, by the hash it computed.
+        self._image_parts: dict[str, object] = {}
+        image_parts = self.document.part.package.image_parts
+        if hasattr(image_parts, "_get_by_sha1"):
+            image_parts._get_by_sha1 = self._image_parts.get
         self._style_ids: dict[str, str] = {}
         self.shape_id = 1000  # above the ids a reference document's own drawings use
         self._end = None
@@ -854,6 +862,7 @@ class _Writer:
         """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
         document for a free id on every picture)."""
         relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
+        self._image_parts.setdefault(image.sha1, self.document.part.related_parts[relation])
         cx, cy = image.scaled_dimensions(width, height)
         self.shape_id += 1
         inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
@@ -1890,8 +1899,35 @@ def load_rasteriser() -> Callable[[str], bytes]:
                              "brew install cairo (macOS)")) from None
 
     def rasterise(svg: str) -> bytes:
-        # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
-        return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOWCHART_SCALE, unsafe=False)
+        return _cached_png(svg, cairosvg.svg2png)
 
     return rasterise
+
+
+# A drawing is rasterised once per content: the same flowchart or org chart in another document of
+# the run (a booklet, the other handbook of `--all-posts`) is the same PNG. Bounded: a run's drawings.
+_PNG_CACHE: OrderedDict[bytes, bytes] = OrderedDict()
+_PNG_CACHE_SIZE = 512
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"')
+
+
+def _cached_png(svg: str, svg2png: Callable[..., bytes]) -> bytes:
+    """The PNG of one of officebook's own drawings, `FLOWCHART_SCALE` pixels per SVG pixel but never
+    wider than `MAX_RASTER_WIDTH` (a wide chart is shown at the text's width anyway), cached by content hash."""
+    data = svg.encode("utf-8")
+    key = hashlib.blake2b(data, digest_size=20).digest()
+    png = _PNG_CACHE.get(key)
+    if png is None:
+        width = _SVG_WIDTH.search(svg)
+        scale = FLOWCHART_SCALE
+        if width and float(width.group(1)) > 0:
+            scale = min(scale, MAX_RASTER_WIDTH / float(width.group(1)))
+        # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
+        png = svg2png(bytestring=data, scale=scale, unsafe=False)
+        _PNG_CACHE[key] = png
+        if len(_PNG_CACHE) > _PNG_CACHE_SIZE:
+            _PNG_CACHE.popitem(last=False)
+    else:
+        _PNG_CACHE.move_to_end(key)
+    return png
 
