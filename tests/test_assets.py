@@ -13,7 +13,7 @@ from PIL import Image
 
 from officebook.assets import check_assets, inspect_svg, svg_problem
 from officebook.render.assetimages import MAX_RASTER_SIDE, asset_image
-from officebook.render.markdown import link_target, render_markdown
+from officebook.vocabulary.markdown import link_target, render_markdown
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="40" height="20">{}</svg>'
 

@@ -24,7 +24,7 @@ from hostile import write_hostile_manual
 from conftest import ROOT
 from officebook.cells import starts_formula
 from officebook.pipeline import run_check
-from officebook.render.markdown import SAFE_SCHEMES, url_scheme
+from officebook.vocabulary.markdown import SAFE_SCHEMES, url_scheme
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "input", "style", "link", "meta", "base", "svg",

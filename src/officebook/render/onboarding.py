@@ -17,7 +17,6 @@ from officebook.model import Manual
 from officebook.newcomer import terms_used
 from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_asset_path
-from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
     PageContext,
@@ -27,6 +26,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.vocabulary.labels import label
 
 ONBOARDING_DIR = "onboarding"
 INDEX_PATH = f"{ONBOARDING_DIR}/index.md"
@@ -54,8 +54,8 @@ def onboarding_nav(manual: Manual, lang: str, item_limit: int) -> dict:
     return {label("new-here", lang): section}
 
 
-def render_onboarding_page(manual: Manual, lang: str, path: str) -> str:
-    ctx = PageContext(manual, lang, path)
+def render_onboarding_page(manual: Manual, lang: str, path: str, directory_urls: bool = True) -> str:
+    ctx = PageContext(manual, lang, path, directory_urls)
     if path == INDEX_PATH:
         return render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
     post_id = path[len(ONBOARDING_DIR) + 1:].split("/", 1)[0]

@@ -28,7 +28,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from officebook.textlinks import find_links, mask_code
+from officebook.vocabulary.textlinks import find_links, mask_code
 
 # ---- the URL policy --------------------------------------------------------------------------------
 
