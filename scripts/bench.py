@@ -417,10 +417,48 @@ def bench_preview(root: Path, items: int) -> list[tuple[str, str]]:
     return rows
 
 
+HEAVY_ANCHOR_ITEMS = 100  # docx cost is reported against a manual of this size, made in the same run
+PDF_PEAK_TARGET = 1.2 * 2**30  # issue 29: the 1,000-item handbook prints in at most about 1.2 GiB
+
+
+def _docx_cpu(content: Path) -> float:
+    from officebook.pipeline import run_check
+    from officebook.render.docx import handbook_docx, raster
+
+    manual = run_check(content, use_cache=False).manual
+    raster._PNG_CACHE.clear()  # a cold run each time: the drawings of one manual are not another's
+    cpu = time.process_time()
+    handbook_docx(manual, manual.info.default_language)
+    return time.process_time() - cpu
+
+
+def bench_heavy(root: Path, items: int) -> list[tuple[str, str]]:
+    """Issue 29's ratios for the heavy outputs, each against its anchor in the same run: the handbook
+    PDF's peak memory (a fresh process) against the 1.2 GiB target, and the Word handbook's CPU time
+    against that of a 100-item manual (target ≤ 11× at 1,000 items)."""
+    import json
+
+    if items > HANDBOOK_MAX_ITEMS:
+        return [("pdf peak / 1.2 GiB", f"skipped: more than {HANDBOOK_MAX_ITEMS:,} items")]
+    run = subprocess.run([sys.executable, "-c", _HANDBOOK_CHILD, str(root), str(root.parent / "pdf-heavy")],
+                         capture_output=True, text=True, check=True)
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    anchor = root.parent / f"content-{HEAVY_ANCHOR_ITEMS}"
+    if not anchor.exists():
+        make_content(anchor, HEAVY_ANCHOR_ITEMS, ("zh", "en"))
+    small, large = _docx_cpu(anchor), _docx_cpu(root)
+    return [
+        ("pdf peak / 1.2 GiB", f"{measured['peak'] / PDF_PEAK_TARGET:.2f}×  ({measured['peak'] / 2**20:,.0f} MiB, "
+                               f"{measured['pages']:,} pages, {measured['cpu']:.0f} s CPU)"),
+        (f"docx {items:,} / {HEAVY_ANCHOR_ITEMS} items (CPU)",
+         f"{large / small:.1f}×  ({large:.1f} s / {small:.1f} s; target ≤ 11× at 1,000)"),
+    ]
+
+
 STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check, "build": bench_build,
                                                                     "handbook": bench_handbook, "office": bench_office,
                                                                     "xlsx": bench_xlsx,
-                                                                    "preview": bench_preview}
+                                                                    "preview": bench_preview, "heavy": bench_heavy}
 
 
 def main() -> int:
