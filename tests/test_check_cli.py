@@ -69,6 +69,7 @@ def test_usage_errors_exit_2(tmp_path: Path):
     assert CliRunner().invoke(main, ["check", "--max-file-size", "0", str(MINIMAL)]).exit_code == 2
 
 
+@pytest.mark.slow
 def test_default_folder_is_content():
     process = subprocess.run([sys.executable, "-m", "officebook", "check", "--no-cache"], cwd=ROOT,
                              capture_output=True, text=True, timeout=120)

@@ -278,6 +278,7 @@ def test_the_project_readme_says_the_same_in_both_languages():
     assert english["commands"] and english["code"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("lang", "summary"), [("zh_CN.UTF-8", "共检查 7 个文件：1 个错误，1 个警告"),
                                                ("C.UTF-8", "7 files checked: 1 error, 1 warning")])
 def test_a_real_process_reads_lang(lang, summary):

@@ -13,6 +13,8 @@ import yaml
 from conftest import ROOT, write_files
 from officebook.scaffold import init_project
 
+pytestmark = pytest.mark.slow  # pre-commit, git and GitHub annotations in new processes
+
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Author", "GIT_AUTHOR_EMAIL": "author@example.org",
                 "GIT_COMMITTER_NAME": "Author", "GIT_COMMITTER_EMAIL": "author@example.org"}
 

@@ -92,6 +92,7 @@ def test_init_has_one_example_of_every_kind_and_the_project_files(tmp_path):
     assert "How Example Unit General Office works" in (english / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_init_then_the_workflow_commands_check_and_build_without_warnings(tmp_path):
     """Run the CI workflow's own officebook steps in the new project, as GitHub would."""
     project = _init(tmp_path / "manual")
@@ -110,6 +111,7 @@ def test_init_then_the_workflow_commands_check_and_build_without_warnings(tmp_pa
     assert "综合协调" in (project / "site/functions/coordination/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "notes.txt").write_text("keep me")
     run = subprocess.run([sys.executable, "-m", "officebook", "init", str(tmp_path)], check=False, capture_output=True,
@@ -370,6 +372,7 @@ def test_install_source_of_a_local_checkout_names_the_folder_and_its_commit(monk
     assert install_source().requirement == INSTALL_PLACEHOLDER, "another copy than the running one"
 
 
+@pytest.mark.slow
 def test_init_install_sets_the_workflow_readme_and_pre_commit_example(tmp_path):
     spec = "officebook @ git+https://git.example.org/office/officebook.git@v1.2.0"
     run = subprocess.run([sys.executable, "-m", "officebook", "init", str(tmp_path / "p"), "--lang", "en",

@@ -117,6 +117,7 @@ def soffice():
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_workbook_with_chinese_intact(soffice, default_manual, default_zh, tmp_path):
     shutil.copy(default_zh, tmp_path / "book.xlsx")
     run = subprocess.run(

@@ -662,16 +662,17 @@ def _diagnostic_at_text(loaded: LoadedFile, path: YamlPath, needle: str, code: s
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
     if not isinstance(value, str):
         return []
+    if value in content.items[kind] and ID_PATTERN.match(value):
+        return []  # the common case: nothing per item is computed for a reference that holds
+    # Only a wrong reference pays for its hint (the ids of its kind, compared with it).
     noun = _(KIND_NOUN[kind])
     existing = [known for known in content.items[kind] if ID_PATTERN.match(known)]
     if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
         return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
             value=_short(value), noun=noun), _name_one(_suggest_id(value), existing, noun))]
-    if value in content.items[kind]:
-        return []
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
-    if others:
-        return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
+    if others:  # what is missing first (a deleted post whose id a duty also has), then the mix-up
+        return [loaded.diagnostic("ref.wrong-kind", path, _("no {noun} '{value}' ('{value}' is a {other})").format(
             value=value, other=_(KIND_NOUN[others[0]]), noun=noun), _name_one(value, existing, noun))]
     near = did_you_mean(value, existing)
     create = _("create {path}").format(path=f"{kind}/{value}.yaml")
