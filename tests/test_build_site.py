@@ -20,16 +20,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from officebook.build.site import (
-    SITE_MARKER,
-    LivePreview,
-    OutputRefused,
-    SiteBuildError,
-    UserConfig,
-    build_site,
-    material_language,
-    site_config,
-)
+from officebook.build.mkdocs_config import UserConfig, material_language, site_config
+from officebook.build.preview import LivePreview
+from officebook.build.site import SITE_MARKER, OutputRefused, SiteBuildError, build_site
 from officebook.cli import main
 from officebook.pipeline import run_check
 from officebook.render.site import render_site

@@ -27,7 +27,9 @@ import yaml
 
 from conftest import ROOT
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+# shared/ sits next to the repository (or next to the folder of worktrees that holds it)
+SEEDS = next((parent / "shared" / "seeds" for parent in Path(__file__).resolve().parents[1:4]
+              if (parent / "shared" / "seeds").is_dir()), Path(__file__).resolve().parents[2] / "shared" / "seeds")
 CONTENT = ROOT / "content"
 
 ZH_RUN = 14

@@ -15,7 +15,7 @@ from conftest import CASES, ROOT, officebook
 from officebook.pipeline import run_check
 from officebook.render.docx import booklet_docx, handbook_docx, reference_docx
 from officebook.render.flowchart import flowchart_title
-from officebook.render.labels import label
+from officebook.vocabulary.labels import label
 
 SECOND = CASES / "valid" / "second-edition" / "content"
 SVG_BLIP = "{http://schemas.microsoft.com/office/drawing/2016/SVG/main}svgBlip"

@@ -20,7 +20,7 @@ from referencing import Registry, Resource
 from conftest import ROOT, write_files
 from officebook.guide import SchemaSet
 from officebook.scaffold import SCHEMA_FOLDER, init_project
-from officebook.validate import KIND_SCHEMA
+from officebook.vocabulary.kinds import KIND_SCHEMA
 
 YAML_LANGUAGE_SERVER = "yaml-language-server@1.25.0"  # 1.x runs on Node 20; 2.x needs Node 22
 

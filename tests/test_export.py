@@ -16,7 +16,7 @@ import pytest
 from conftest import CASES, ROOT, officebook
 from officebook.export import EXPORT_VERSION, csv_tables, export_data, export_json, load_export_schema
 from officebook.pipeline import run_check
-from officebook.render.labels import label
+from officebook.vocabulary.labels import label
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from officebook.model import Manual, Procedure, Step, Text
 from officebook.pipeline import run_check
 from officebook.render.flowchart import FlowchartLayout, flowchart_svg, flowchart_title, step_box_text, web_flowchart
-from officebook.render.markdown import plain_text
 from officebook.render.svgtext import text_width
+from officebook.vocabulary.markdown import plain_text
 
 TESTS = Path(__file__).parent
 SVG = "{http://www.w3.org/2000/svg}"

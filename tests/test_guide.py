@@ -21,7 +21,7 @@ from officebook.guide import (
     repository_documents,
 )
 from officebook.scaffold import init_project
-from officebook.validate import KIND_SCHEMA
+from officebook.vocabulary.kinds import KIND_SCHEMA
 
 DOCS = ROOT / "guide"
 

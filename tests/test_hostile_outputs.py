@@ -24,7 +24,7 @@ from hostile import write_hostile_manual
 from conftest import ROOT
 from officebook.cells import starts_formula
 from officebook.pipeline import run_check
-from officebook.render.markdown import SAFE_SCHEMES, url_scheme
+from officebook.vocabulary.markdown import SAFE_SCHEMES, url_scheme
 
 pytestmark = pytest.mark.slow  # the hostile corpus built into a site, PDFs and office files
 

@@ -71,3 +71,44 @@ def test_no_module_imports_itself_through_others_at_import_time():
 
 def test_render_modules_do_not_import_each_other_in_a_circle_even_inside_functions():
     assert _cycles(_graph(anywhere=True, prefix="officebook.render")) == []
+
+
+# The layers of the package, bottom first: a module imports (at import time or inside a function)
+# only from its own layer or the layers below. A new module finds its place here by its prefix.
+LAYERS = (
+    ("officebook.i18n", "officebook.diagnostics", "officebook.cells", "officebook.collation", "officebook.gc_pause",
+     "officebook.tempfiles", "officebook.yaml_emit", "officebook.vocabulary"),  # the shared vocabulary
+    ("officebook.model", "officebook.load"),
+    ("officebook.validate", "officebook.assets"),
+    ("officebook.newcomer", "officebook.link"),
+    ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
+    ("officebook.render", "officebook.xlsx"),
+    ("officebook.build",),
+    ("officebook.guide", "officebook.scaffold", "officebook.importer", "officebook.edit"),
+    ("officebook.cli", "officebook._babel", "officebook.__main__"),
+)
+
+
+def _layer(module: str) -> int:
+    if module == "officebook":  # the package's face: its version
+        return 0
+    for index, prefixes in enumerate(LAYERS):
+        if any(module == prefix or module.startswith(prefix + ".") for prefix in prefixes):
+            return index
+    raise AssertionError(f"{module} has no place in the layer table of tests/test_imports.py: add it")
+
+
+def test_every_import_points_down_the_layers():
+    graph = _graph(anywhere=True)
+    upward = [f"{module} (layer {_layer(module)}) imports {target} (layer {_layer(target)})"
+              for module, targets in sorted(graph.items())
+              for target in sorted(targets) if _layer(target) > _layer(module)]
+    assert upward == []
+
+
+def test_no_cycle_even_through_imports_inside_functions_outside_the_command_line():
+    """The command line and the Babel extractor may import lazily in any direction they need; every
+    other module imports in one direction only."""
+    graph = {module: {t for t in targets if _layer(t) < _layer("officebook.cli")}
+             for module, targets in _graph(anywhere=True).items() if _layer(module) < _layer("officebook.cli")}
+    assert _cycles(graph) == []

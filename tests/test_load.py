@@ -146,7 +146,8 @@ def _mapping_paths(data, path=()):
 
 def _required_keys():
     """(file, mapping path, key) for every key of the minimal manual that its schema requires."""
-    from officebook.validate import default_schemas, kind_of
+    from officebook.validate import kind_of
+    from officebook.vocabulary.schemas import default_schemas
 
     content = CASES / "valid" / "minimal" / "content"
     schemas = default_schemas()

@@ -12,9 +12,9 @@ from conftest import CASES, ROOT
 from officebook.build.pdf import write_booklets
 from officebook.newcomer import terms_used
 from officebook.pipeline import run_check
-from officebook.render.labels import label
 from officebook.render.onboarding import onboarding_path, render_onboarding_page
 from officebook.render.orgchart import neighbourhood, orgchart_svg
+from officebook.vocabulary.labels import label
 
 
 @pytest.fixture(scope="module")

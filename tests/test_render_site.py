@@ -16,11 +16,11 @@ import pytest
 from officebook.model import Ref
 from officebook.pipeline import run_check
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.labels import LABELS, label
-from officebook.render.markdown import plain_text, render_markdown, site_markdown
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.site import inline, item_path, navigation, page_paths, render_site
 from officebook.render.svgtext import text_width, wrap
+from officebook.vocabulary.labels import LABELS, label
+from officebook.vocabulary.markdown import plain_text, render_markdown, site_markdown
 
 TESTS = Path(__file__).parent
 GOLDEN = TESTS / "golden"

@@ -26,7 +26,7 @@ from officebook.scaffold import (
     new_item,
     parse_languages,
 )
-from officebook.validate import ITEM_KINDS, KIND_NOUN
+from officebook.vocabulary.kinds import ITEM_KINDS, KIND_NOUN
 
 KINDS = [KIND_NOUN[kind] for kind in ITEM_KINDS]
 

@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from officebook.validate import KIND_SCHEMA, SCHEMA_DIR, default_schemas
+from officebook.vocabulary.kinds import KIND_SCHEMA
+from officebook.vocabulary.schemas import SCHEMA_DIR, default_schemas
 
 SCHEMAS = sorted((ROOT / "schemas").glob("*.schema.json"))
 

@@ -16,7 +16,7 @@ from officebook.model import Ref
 from officebook.pipeline import run_check
 from officebook.render.print import handbook_html
 from officebook.render.site import render_page
-from officebook.textlinks import asset_target, find_links, item_target, rewrite_links
+from officebook.vocabulary.textlinks import asset_target, find_links, item_target, rewrite_links
 
 SECOND = CASES / "valid" / "second-edition" / "content"
 

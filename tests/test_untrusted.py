@@ -25,7 +25,7 @@ from conftest import CASES, ROOT
 from officebook.cli import main
 from officebook.load import LoadLimits, read_file
 from officebook.pipeline import discover, run_check
-from officebook.render.markdown import SAFE_SCHEMES, render_markdown, site_markdown, url_scheme
+from officebook.vocabulary.markdown import SAFE_SCHEMES, render_markdown, site_markdown, url_scheme
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from conftest import CASES, ROOT
 from officebook.cells import neutralise_cell
 from officebook.pipeline import run_check
-from officebook.render.labels import label
+from officebook.vocabulary.labels import label
 from officebook.xlsx import WORKBOOK_FORMAT, sheet_name, workbook_bytes, xlsx_workbooks
 
 SECOND = CASES / "valid" / "second-edition" / "content"

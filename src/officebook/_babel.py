@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-SCHEMA_TEXT_KEYS = ("title", "description")
+from officebook.vocabulary.schemas import SCHEMA_TEXT_KEYS
 
 
 def extract_cli(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:

@@ -13,7 +13,7 @@ from officebook import __version__, i18n
 from officebook.diagnostics import Diagnostic, did_you_mean_or_list, listed, summary, terminal_safe, to_json
 from officebook.i18n import N_, Nn_
 from officebook.i18n import gettext as _
-from officebook.load import DEFAULT_MAX_BYTES, LoadLimits
+from officebook.load import DEFAULT_MAX_BYTES, DEFAULT_MAX_IMAGE_PIXELS, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -205,12 +205,28 @@ def check_options(function):
     function = click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
                             show_default=True, help="Largest content file, in bytes.")(function)
     function = click.option("--no-cache", is_flag=True, help="Do not read or write the check cache.")(function)
+    function = click.option("--max-image-pixels", type=click.IntRange(min=1), default=DEFAULT_MAX_IMAGE_PIXELS,
+                            show_default=True, expose_value=False, callback=_remember_pixel_budget,
+                            help="Largest image under content/assets/, in pixels.")(function)
     return function
+
+
+def _remember_pixel_budget(context: click.Context, _parameter, value: int) -> int:
+    context.meta["officebook.max_image_pixels"] = value
+    return value
+
+
+def _limits(max_file_size: int) -> LoadLimits:
+    """The load limits the command line set: file size here, the pixel budget from the context."""
+    context = click.get_current_context(silent=True)
+    pixels = context.meta.get("officebook.max_image_pixels", DEFAULT_MAX_IMAGE_PIXELS) if context else \
+        DEFAULT_MAX_IMAGE_PIXELS
+    return LoadLimits(max_bytes=max_file_size, max_image_pixels=pixels)
 
 
 def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool,
                link_model: bool = True) -> CheckResult:
-    return run_check(content_dir, strict=strict, limits=LoadLimits(max_bytes=max_file_size), use_cache=not no_cache,
+    return run_check(content_dir, strict=strict, limits=_limits(max_file_size), use_cache=not no_cache,
                      link_model=link_model)
 
 
@@ -256,7 +272,7 @@ def _load_manual(content_dir: Path, strict: bool, max_file_size: int, no_cache: 
                  show_warnings: bool = True, today=None):
     """Check CONTENT_DIR for a command that needs the linked manual: print its findings to stderr
     (warnings only when `show_warnings`) and exit 1 on errors."""
-    result = run_check(content_dir, strict=strict, limits=LoadLimits(max_bytes=max_file_size),
+    result = run_check(content_dir, strict=strict, limits=_limits(max_file_size),
                        use_cache=not no_cache, today=today)
     if result.has_errors or (show_warnings and result.diagnostics):
         report(result, content_dir, "text")
@@ -581,7 +597,7 @@ def _stop_on_sigterm() -> None:
 def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
           lang: str | None, dev_addr: tuple[str, int], open_browser: bool, dirty: bool) -> None:
     """Preview the web manual with live reload: editing a YAML file re-renders the pages it affects."""
-    from officebook.build.site import LivePreview, SiteBuildError
+    from officebook.build.preview import LivePreview, SiteBuildError
 
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
@@ -775,6 +791,8 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     except OSError as error:
         echo(_("error: cannot write the Word document: {reason}").format(reason=error), err=True)
         sys.exit(EXIT_CONTENT)
+    for warning in result.warnings:
+        echo(_("warning: {message}").format(message=warning), err=True)
     for written in result.files:
         echo(_("wrote {path} ({size} KiB, {seconds:.1f} s)").format(
             path=written.path.as_posix(), size=written.size // 1024, seconds=written.seconds), err=True)

@@ -19,7 +19,6 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
-COLLATIONS = ("pinyin", "stroke", "codepoint")
 DEFAULT_COLLATION = "pinyin"
 UNIHAN_STROKES = (Path("/usr/share/unicode/Unihan_IRGSources.txt.bz2"), Path("/usr/share/unicode/Unihan_IRGSources.txt"))
 

@@ -29,11 +29,12 @@ from typing import Any
 from officebook.diagnostics import Diagnostic
 from officebook.i18n import N_
 from officebook.i18n import gettext as _
-from officebook.render.markdown import strip_controls
+from officebook.vocabulary.kinds import EDITION_KINDS, ITEM_KINDS
+from officebook.vocabulary.markdown import strip_controls
+from officebook.vocabulary.schemas import EXPORT_SCHEMA, schema_document, schema_names, validator
 
 Json = dict[str, Any]
 
-KINDS = ("functions", "duties", "procedures", "standards", "posts", "glossary")
 _ITEM_SKIP = {"kind", "id", "file", "referenced_by"}
 _DERIVED = {"functions": {"duties"}, "procedures": {"actors"},
             "posts": {"direct_reports", "standards_applying"}}
@@ -121,7 +122,7 @@ def diff_editions(old: Json, new: Json) -> EditionDiff:
     added: list[ItemChange] = []
     removed: list[ItemChange] = []
     changed: list[ItemChange] = []
-    for kind in KINDS:
+    for kind in EDITION_KINDS:
         before, after = old_items.get(kind, {}), new_items.get(kind, {})
         for ident, item in after.items():
             if ident not in before:
@@ -166,7 +167,7 @@ def in_language(edition: Json, lang: str) -> Json:
 def _items(edition: Json) -> dict[str, dict[str, Json]]:
     """kind -> id -> item, in edition order; glossary terms are keyed by their default-language term."""
     listed = edition.get("items", {})
-    items = {kind: {item["id"]: item for item in listed.get(kind, [])} for kind in KINDS[:-1]}
+    items = {kind: {item["id"]: item for item in listed.get(kind, [])} for kind in ITEM_KINDS}
     default = edition.get("manual", {}).get("default_language", "")
     terms: dict[str, Json] = {}
     for term in edition.get("glossary", []):
@@ -240,8 +241,6 @@ def kind_ref_fields() -> frozenset[str]:
     """The fields whose references name their kind, as authors write them (`see: [procedures/x]`, the
     contract's `kindRef`): their kind is part of what is compared. Other references have one kind
     and compare by id."""
-    from officebook.validate import SCHEMA_DIR
-
     found: set[str] = set()
 
     def names_kind(schema: Any) -> bool:
@@ -258,9 +257,9 @@ def kind_ref_fields() -> frozenset[str]:
             for child in node:
                 walk(child)
 
-    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
-        if path.name != "export.schema.json":
-            walk(json.loads(path.read_text(encoding="utf-8")))
+    for name in schema_names():
+        if name != EXPORT_SCHEMA:
+            walk(schema_document(name))
     return frozenset(found)
 
 
@@ -338,7 +337,7 @@ def read_edition(path: Path, *, use_cache: bool = True) -> Json:
 
 
 def read_export_file(path: Path) -> Json:
-    from officebook.export import EXPORT_FORMAT, EXPORT_VERSION, load_export_schema
+    from officebook.export import EXPORT_FORMAT, EXPORT_VERSION
 
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
@@ -354,8 +353,7 @@ def read_export_file(path: Path) -> Json:
             path=path, found=data.get("version"), version=EXPORT_VERSION))
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(load_export_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    error = jsonschema.exceptions.best_match(validator(EXPORT_SCHEMA).iter_errors(data))
     if error is not None:
         raise EditionError(f"{path}: {error.json_path}: {error.message}")
     return data

@@ -9,6 +9,7 @@ writes them. A cell listing several titles puts one on each line.
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 import json
@@ -36,14 +37,12 @@ from officebook.model import (
     Text,
     WorkList,
 )
-from officebook.render.labels import label
-from officebook.validate import SCHEMA_DIR
+from officebook.vocabulary.labels import label
+from officebook.vocabulary.schemas import EXPORT_SCHEMA, schema_document
 
 EXPORT_FORMAT = "officebook-export"
 EXPORT_VERSION = 2
-EXPORT_SCHEMA = SCHEMA_DIR / "export.schema.json"
 JSON_FILENAME = "officebook.json"
-CSV_TABLES = ("raci", "assignments", "checklists", "duties")
 CELL_LINES = "\n"  # between the entries of a list in one cell: a title never holds a line break
 
 Json = dict[str, Any]
@@ -115,7 +114,7 @@ def export_json(manual: Manual) -> str:
 
 
 def load_export_schema() -> Json:
-    return json.loads(EXPORT_SCHEMA.read_text(encoding="utf-8"))
+    return copy.deepcopy(schema_document(EXPORT_SCHEMA))
 
 
 def _text(text: Text | None) -> dict[str, str] | None:

@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from officebook import i18n, yaml_emit
-from officebook._babel import SCHEMA_TEXT_KEYS
 from officebook.diagnostics import CODES, Severity, listed
 from officebook.i18n import N_, ngettext, pgettext
 from officebook.i18n import gettext as _
-from officebook.validate import KIND_SCHEMA, SCHEMA_DIR
+from officebook.vocabulary.schemas import SCHEMA_DIR, SCHEMA_TEXT_KEYS, schema_file
 
 GUIDE_FILE = "authors-guide.md"
 REFERENCE_FILE = "diagnostics.md"
@@ -103,7 +102,7 @@ class SchemaSet:
                 self.documents = {name: translated_schema(document) for name, document in self.documents.items()}
 
     def kind_document(self, kind: str) -> tuple[str, dict]:
-        name = f"{KIND_SCHEMA[kind]}.schema.json"
+        name = schema_file(kind)
         return name, self.documents[name]
 
     def resolve(self, schema: dict, document: str) -> tuple[dict, list[str], dict[str, str]]:
@@ -274,7 +273,11 @@ content/
 - **Assets**: files under `content/assets/` are linked by their path from `content/`:
   `![流程示意](assets/flow.png)` shows an image (on the site and in the handbook),
   `[发文稿纸](assets/forms/draft.docx)` offers a file to download on the site. A link to a file that
-  is not there is an error.
+  is not there is an error. Assets are files to show or download, never pages or programs: images
+  (`.png .jpg .jpeg .gif .webp .svg`) and documents (`.pdf .docx .doc .xlsx .xls .pptx .odt .ods .wps
+  .et .txt .csv .zip`); any other type is an error, and so is an SVG with script, event handlers,
+  `<foreignObject>`, links to other files or a `<!DOCTYPE>`, an image that does not open, and an image
+  past 40 megapixels (`--max-image-pixels`).
 - **Tags and sources** are strings (shown as they are in every language) or texts
   (`{zh: 督查, en: supervision}`, each language shows its own).
 - **Tasks and self-checks**: a duty's `tasks` are the lines of its holders' checklists, at the duty's
@@ -435,6 +438,19 @@ ADVICE: dict[str, Advice] = {
                                  "or `procedures/id#step-id` for a step.")),
     "asset.missing": Advice(ERROR, N_("Put the file under `content/assets/`, or correct the path: it is written from "
                                    "`content/`, e.g. `assets/forms/draft.docx`.")),
+    "asset.type": Advice(ERROR, N_("Keep only images (`.png`, `.jpg`, `.jpeg`, `.gif`, `.webp`, `.svg`) and documents "
+                                "(`.pdf`, `.docx`, `.doc`, `.xlsx`, `.xls`, `.pptx`, `.odt`, `.ods`, `.wps`, `.et`, "
+                                "`.txt`, `.csv`, `.zip`) under `content/assets/`: a page or a program there would run "
+                                "in every reader's browser. Write texts in the items instead.")),
+    "asset.active-content": Advice(ERROR, N_("Save the drawing as a plain SVG without script, event handlers "
+                                          "(`onload`), `<foreignObject>`, links to other files or addresses, or a "
+                                          "`<!DOCTYPE>` (Inkscape: Save As… Optimized SVG), or export it as PNG.")),
+    "asset.invalid": Advice(ERROR, N_("Open the image in an image editor and save it again as PNG or JPEG: a file "
+                                   "that is cut short, or whose suffix does not match what it is, cannot be "
+                                   "shown or printed.")),
+    "asset.too-large": Advice(ERROR, N_("Scale the image down: a page or a printed sheet never needs more than a "
+                                     "few megapixels. The budget is set with `--max-image-pixels` "
+                                     "(default 40 megapixels).")),
     "link.outside-assets": Advice(ERROR, N_("Put the file in `content/assets/` and link it by its path from "
                                             "`content/` (`![plan](assets/plan.png)`), or link to a web address. "
                                             "Nothing else on the build machine is ever read.")),

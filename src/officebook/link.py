@@ -41,8 +41,9 @@ from officebook.model import (
     Text,
     WorkList,
 )
-from officebook.textlinks import find_links, item_target
-from officebook.validate import ITEM_KINDS, Content, walk_texts
+from officebook.validate import Content, walk_texts
+from officebook.vocabulary.kinds import ITEM_KINDS
+from officebook.vocabulary.textlinks import find_links, item_target
 
 
 def link(content: Content) -> tuple[Manual, list[Diagnostic]]:

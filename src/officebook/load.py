@@ -30,6 +30,7 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 DEFAULT_MAX_BYTES = 1024 * 1024
 DEFAULT_MAX_NODES = 100_000
+DEFAULT_MAX_IMAGE_PIXELS = 40_000_000  # an asset image past this is an error (officebook.assets)
 MAX_DEPTH = 100
 
 _TAG = "tag:yaml.org,2002:"
@@ -51,6 +52,7 @@ EXPANSION_FACTOR = 10
 class LoadLimits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_nodes: int = DEFAULT_MAX_NODES
+    max_image_pixels: int = DEFAULT_MAX_IMAGE_PIXELS
 
     def max_expanded(self, size: int) -> int:
         """How many characters of keys and strings a file of `size` bytes may expand to through

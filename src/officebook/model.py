@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-KINDS = ("functions", "duties", "procedures", "standards", "posts")
 FREQUENCIES = ("daily", "weekly", "monthly", "quarterly", "annually", "as-needed", "on-event")
 CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "security")
-RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from officebook.model import Duty, Manual, PartnerView, Procedure, Ref, Standard, Text, TimeLimit
-from officebook.textlinks import asset_target, find_links
+from officebook.vocabulary.textlinks import asset_target, find_links
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from officebook import __version__, i18n
+from officebook.assets import check_assets
 from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
@@ -27,15 +28,14 @@ from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, rea
 from officebook.model import Manual
 from officebook.tempfiles import partial_path, remove_stale
 from officebook.validate import (
-    SCHEMA_DIR,
     build_content,
-    default_schemas,
     kind_of,
     meaning_fingerprint,
     validate_across,
     validate_file_meaning,
     validate_shape,
 )
+from officebook.vocabulary.schemas import SCHEMA_DIR, default_schemas
 
 YAML_SUFFIXES = (".yaml", ".yml")
 ASSETS_DIR = "assets"
@@ -226,6 +226,7 @@ def run_check(
                 cache.put_meaning(loaded.rel, fingerprint, found)
         diagnostics += found
     diagnostics += validate_across(content)
+    diagnostics += check_assets(content_dir, content.assets, limits.max_image_pixels)
     if cache:
         cache.put_facts(content.facts)
     timings["validate"] = shape_seconds + time.perf_counter() - t0

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from officebook.i18n import gettext as _
 from officebook.i18n import ngettext
-from officebook.model import KINDS, Item, Manual, Ref, Text
+from officebook.model import Item, Manual, Ref, Text
+from officebook.vocabulary.kinds import ITEM_KINDS
 
 DEFAULT_WITHIN_DAYS = 30
 
@@ -78,7 +79,7 @@ def due_for_review(manual: Manual, today: dt.date, within_days: int = DEFAULT_WI
     """Every item whose review date has passed or falls within `within_days` of `today`, grouped by
     maintainer (posts in reporting-tree order, unmaintained last), earliest date first."""
     by_maintainer: dict[str | None, list[tuple[tuple, ReviewEntry]]] = {}
-    for kind_index, kind in enumerate(KINDS):
+    for kind_index, kind in enumerate(ITEM_KINDS):
         for position, item in enumerate(manual.kind(kind).values()):
             days = days_until_review(item, today)
             if days is None or days > within_days:

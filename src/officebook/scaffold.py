@@ -25,7 +25,8 @@ from officebook.diagnostics import did_you_mean, listed
 from officebook.guide import SchemaSet, documents
 from officebook.i18n import gettext as _
 from officebook.load import LoadLimits, load_file
-from officebook.validate import ID_PATTERN, ITEM_KINDS, KIND_NOUN, KIND_SCHEMA
+from officebook.validate import ID_PATTERN
+from officebook.vocabulary.kinds import ITEM_KINDS, KIND_NOUN, KIND_SCHEMA
 
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 PLACEHOLDER = "TODO"

@@ -6,45 +6,26 @@ data with those schemas to find texts and references, so a field added to a sche
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
-import functools
 import hashlib
 import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, listed, quoted_list
 from officebook.i18n import N_, ngettext
 from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
-from officebook.textlinks import asset_target, find_links, item_target
+from officebook.vocabulary.kinds import ITEM_KINDS, KIND_NOUN, REF_KINDS
+from officebook.vocabulary.schemas import Schemas, default_schemas
+from officebook.vocabulary.textlinks import asset_target, find_links, item_target
 
 if TYPE_CHECKING:  # imported when a file is first validated: a re-check from the cache needs neither
     import jsonschema
 
-SCHEMA_DIR = Path(__file__).parent / "schemas"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-KIND_SCHEMA = {
-    "manual": "manual",
-    "glossary": "glossary",
-    "functions": "function",
-    "duties": "duty",
-    "procedures": "procedure",
-    "standards": "standard",
-    "posts": "post",
-}
-ITEM_KINDS = ("functions", "duties", "procedures", "standards", "posts")
-KIND_NOUN = {  # catalogued: shown as _(KIND_NOUN[kind])
-    "functions": N_("function"),
-    "duties": N_("duty"),
-    "procedures": N_("procedure"),
-    "standards": N_("standard"),
-    "posts": N_("post"),
-}
 # A text left as the placeholder `officebook new` or `officebook init` writes: `TODO`, `TODO translate: …`.
 PLACEHOLDER_TEXT = re.compile(r"^\s*TODO\b")
 # Definitions in common.schema.json that the semantic checks look at: texts and references (a kindRef
@@ -56,70 +37,6 @@ LIST_DEFS = {"textList": "text", "postRefs": "postRef", "procedureRefs": "proced
 MARKDOWN_FIELDS = frozenset({"summary", "description", "statement", "rationale", "purpose", "action", "definition",
                              "introduction"})
 ASSET_DIR = "assets"
-REF_KINDS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards"}
-
-
-# ---- schemas -------------------------------------------------------------------------------------
-
-
-class Schemas:
-    """The JSON Schemas, with common.schema.json inlined so each kind's schema stands alone."""
-
-    def __init__(self, directory: Path = SCHEMA_DIR) -> None:
-        common = json.loads((directory / "common.schema.json").read_text(encoding="utf-8"))
-        self.defs: dict[str, Any] = common["$defs"]
-        self.by_kind: dict[str, dict] = {}
-        self._python: dict[str, jsonschema.protocols.Validator] = {}
-        self._fast: dict[str, Any] = {}
-        for kind, name in KIND_SCHEMA.items():
-            raw = json.loads((directory / f"{name}.schema.json").read_text(encoding="utf-8"))
-            schema = _inline(raw)
-            schema.pop("$id", None)
-            schema["$defs"] = {**copy.deepcopy(self.defs), **schema.get("$defs", {})}
-            self.by_kind[kind] = schema
-
-    def python_validator(self, kind: str) -> jsonschema.protocols.Validator:
-        if kind not in self._python:
-            import jsonschema
-
-            self._python[kind] = jsonschema.Draft202012Validator(
-                self.by_kind[kind], format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-            )
-        return self._python[kind]
-
-    def is_valid(self, kind: str, data: Any) -> bool:
-        """A quick yes/no (compiled validator where available); details come from `errors`."""
-        if kind not in self._fast:
-            try:
-                import jsonschema_rs
-            except ImportError:  # the compiled validator is an optional speed-up
-                return self.python_validator(kind).is_valid(data)
-            self._fast[kind] = jsonschema_rs.Draft202012Validator(self.by_kind[kind], validate_formats=True)
-        try:
-            return self._fast[kind].is_valid(data)
-        except (ValueError, OverflowError):
-            return self.python_validator(kind).is_valid(data)
-
-    def errors(self, kind: str, data: Any) -> Iterator[jsonschema.ValidationError]:
-        return self.python_validator(kind).iter_errors(data)
-
-
-def _inline(schema: Any) -> Any:
-    """Point `common.schema.json#/...` refs at the inlined `#/...` definitions."""
-    if isinstance(schema, dict):
-        out = {k: _inline(v) for k, v in schema.items()}
-        ref = out.get("$ref")
-        if isinstance(ref, str) and ref.startswith("common.schema.json#"):
-            out["$ref"] = ref[len("common.schema.json"):]
-        return out
-    if isinstance(schema, list):
-        return [_inline(v) for v in schema]
-    return schema
-
-
-@functools.cache
-def default_schemas() -> Schemas:
-    return Schemas()
 
 
 # ---- the content, as the validator sees it ----------------------------------------------------------
@@ -533,7 +450,7 @@ def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool)
     `file:` URL) is an error (never read); a scheme other than http, https, mailto and tel is a
     warning (removed from every output); a remote image is a warning (never fetched: shown as a link).
     Item links and missing assets are `_check_links`'s."""
-    from officebook.render.markdown import SAFE_SCHEMES, is_remote_url, link_targets, url_scheme
+    from officebook.vocabulary.markdown import SAFE_SCHEMES, is_network_path, is_remote_url, link_targets, url_scheme
 
     texts = value.items() if isinstance(value, dict) else [(None, value)]
     found: list[Diagnostic] = []
@@ -560,6 +477,13 @@ def check_urls(loaded: LoadedFile, path: YamlPath, value: Any, allow_html: bool)
                     _("the link '{url}' uses '{scheme}:', which is removed from every output").format(
                         url=shown, scheme=scheme),
                     _("link with http:, https:, mailto: or tel:, or to a file in content/assets/"),
+                    severity=Severity.WARNING))
+            elif scheme is None and is_network_path(url):
+                found.append(_diagnostic_at_text(
+                    loaded, where, url, "link.unsafe-url",
+                    _("the link '{url}' names another computer without a scheme (a network share on Windows): it "
+                      "is removed from every output").format(url=shown),
+                    _("write the full web address (https://...), or put the file in content/assets/"),
                     severity=Severity.WARNING))
             elif what == "image" and is_remote_url(url):
                 found.append(_diagnostic_at_text(

@@ -32,7 +32,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from officebook import __version__
 from officebook.cells import neutralise_cell
 from officebook.model import ChecklistEntry, Manual, Procedure, Ref
-from officebook.render.labels import label
+from officebook.vocabulary.kinds import SINGULAR
+from officebook.vocabulary.labels import label
 
 WORKBOOK_FORMAT = "officebook-workbook"
 WORKBOOK_VERSION = "1"
@@ -249,7 +250,7 @@ class _Sheets:
                 for entry in entries:
                     source = entry.source
                     rows.append([post, self.title("posts", post), section, entry.key, entry.text.get(self.lang),
-                                 self.label(_SINGULAR[source.kind]), source.id, self._source(entry),
+                                 self.label(SINGULAR[source.kind]), source.id, self._source(entry),
                                  entry.detail.get(self.lang) if entry.detail else ""])
         self.table(sheet, header, rows)
 
@@ -303,8 +304,6 @@ class _Sheets:
         _set_widths(sheet, widths)
 
 
-_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-             "posts": "post"}
 
 
 def _print_setup(sheet: Worksheet, header_rows: int) -> None:

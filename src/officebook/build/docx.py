@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from officebook.build.pdf import check_cjk_font
+from officebook.build.pdf import check_cjk_font, collected_warnings
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
@@ -37,6 +37,7 @@ class DocxFile:
 @dataclass
 class DocxResult:
     files: list[DocxFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # images left out (officebook.render.assetimages)
 
 
 def handbook_docx_filename(lang: str) -> str:
@@ -83,7 +84,9 @@ def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:
         if progress:
             progress(_("Writing {file}").format(file=path.name))
         started = time.perf_counter()
-        data = make()
+        with collected_warnings("officebook.assets") as warnings:
+            data = make()
+        result.warnings.extend(f"{path.name}: {warning}" for warning in dict.fromkeys(warnings))
         _write_atomically(path, data)
         result.files.append(DocxFile(path, lang, len(data), time.perf_counter() - started, post))
     return result

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from officebook.assets import svg_problem
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
@@ -248,7 +249,12 @@ def restricted_url_fetcher(weasyprint, roots: Sequence[Path]):
         if data is not None:
             return data[0], data[1], url
         path = allowed_file(url, roots)
-        return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream", url
+        body = path.read_bytes()
+        if path.suffix.lower() == ".svg" and PACKAGE_DIR not in path.parents:
+            problem = svg_problem(body)  # an asset that slipped past check: WeasyPrint never parses it
+            if problem is not None:
+                raise RefusedResource(f"{path.name}: {problem}")
+        return body, mimetypes.guess_type(path.name)[0] or "application/octet-stream", url
 
     urls = weasyprint.urls
     if hasattr(urls, "URLFetcher"):  # WeasyPrint 68 and later
@@ -283,7 +289,7 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
     partial = partial_path(path)
     base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
     fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
-    with _collect_warnings() as warnings, paused_gc(collect_after=True):
+    with collected_warnings("weasyprint") as warnings, paused_gc(collect_after=True):
         document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
         _without_attachments(document)
         try:
@@ -297,15 +303,16 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
 
 
 @contextlib.contextmanager
-def _collect_warnings():
-    """WeasyPrint logs unknown CSS, duplicate anchors and missing fonts; gather them to report."""
+def collected_warnings(name: str):
+    """The warnings logged on `name` meanwhile, to report (WeasyPrint logs unknown CSS, duplicate
+    anchors, missing fonts and images it cannot load)."""
     collected: list[str] = []
 
     class Collector(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             collected.append(record.getMessage())
 
-    logger = logging.getLogger("weasyprint")
+    logger = logging.getLogger(name)
     handler = Collector(level=logging.WARNING)
     logger.addHandler(handler)
     try:

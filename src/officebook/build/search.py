@@ -32,8 +32,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from officebook.model import KINDS, Manual, Ref, Text
-from officebook.render.labels import label
+from officebook.model import Manual, Ref, Text
+from officebook.vocabulary.kinds import ITEM_KINDS
+from officebook.vocabulary.labels import label
 
 SEPARATOR = (r"[\s\u200b\u3000\-、。，．？！；：（）《》〈〉「」『』【】〔〕“”‘’·…—/\\,;:!?()\[\]{}<>\"|]+")
 """Word separators of the search index (the browser splits texts and queries on them): Material's
@@ -149,7 +150,7 @@ class _Keys:
     def of(self, page: str, fragment: str, term_index: dict[str, int]) -> list[str]:
         parts = page.split("/")
         keys: list[str] = []
-        if len(parts) == 2 and parts[0] in KINDS and not fragment:
+        if len(parts) == 2 and parts[0] in ITEM_KINDS and not fragment:
             item = self.manual.item(Ref(parts[0], parts[1]))
             if item is not None:
                 # the id three times: `duty-officer` is searched as duty* officer*, and the entry with
@@ -177,7 +178,7 @@ def _vocabulary(docs: list[dict], manual: Manual, lang: str) -> set[str]:
                 if len(token) > 1 and _HAN_RUN.fullmatch(token):
                     words.add(token)
     named: list[str] = [term.term.get(lang) for term in manual.glossary]
-    for kind in KINDS:
+    for kind in ITEM_KINDS:
         for item in manual.kind(kind).values():
             named.append(item.title.get(lang))
             named += [tag.get(lang) if isinstance(tag, Text) else tag for tag in item.tags]

@@ -35,7 +35,6 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT, WD_TAB_LEADER
-from docx.image.exceptions import UnrecognizedImageError
 from docx.image.image import Image as DocxImage
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
@@ -52,10 +51,9 @@ from docx.text.paragraph import Paragraph
 from officebook.i18n import gettext as _
 from officebook.model import FREQUENCIES, ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
 from officebook.newcomer import terms_used
+from officebook.render.assetimages import asset_image, left_out
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, label, raci_cell
-from officebook.render.markdown import render_markdown
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.print import (
     RACI_LANDSCAPE_POSTS,
@@ -65,6 +63,9 @@ from officebook.render.print import (
     html_lang,
     step_flow,
 )
+from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
+from officebook.vocabulary.labels import LABELS, category_label, label, raci_cell
+from officebook.vocabulary.markdown import render_markdown
 
 BLACK = RGBColor(0, 0, 0)
 FLOWCHART_SCALE = 2.0  # PNG pixels per SVG pixel: about 250 dpi at the width of a page's text
@@ -799,7 +800,9 @@ class _Writer:
             return
         try:
             width = DocxImage.from_blob(data).width
-        except UnrecognizedImageError:
+        except Exception as error:  # python-docx reading an untrusted header: any failure, not shown
+            left_out(src, _("not an image Word can show ({reason})").format(reason=str(error)[:120] or
+                                                                           type(error).__name__))
             if alt:
                 self.add_text(paragraph, f"[{alt}]", style)
             return
@@ -808,21 +811,9 @@ class _Writer:
             inline.docPr.set("descr", alt)
 
     def _asset_image(self, src: str) -> bytes | None:
-        """The bytes of an image of content/assets/ that `print_links` left as its content-relative path
-        (`assets/flow.png`; PNG for an SVG). Nothing else is read: not another file, not the network."""
-        src = html.unescape(src).strip()
-        if src not in self.manual.assets or not self.manual.content_dir:
-            return None
-        content = Path(self.manual.content_dir).resolve()
-        path = (content / src).resolve()
-        try:
-            path.relative_to(content / "assets")
-        except ValueError:  # a link inside assets/ that leads out of it
-            return None
-        if not path.is_file():
-            return None
-        data = path.read_bytes()
-        return self.rasterise(data.decode("utf-8", "replace")) if path.suffix.lower() == ".svg" else data
+        """An image of content/assets/ that `print_links` left as its content-relative path (PNG for an
+        SVG); None, with a warning, for one that cannot be used (officebook.render.assetimages)."""
+        return asset_image(self.manual, src, FLOWCHART_SCALE)
 
     def _html_table(self, node: _Node, container) -> None:
         rows: list[tuple[bool, list[_Node]]] = []
@@ -992,7 +983,7 @@ class _Writer:
             if linked and entry.step:
                 extra.append(lambda p, e=entry: self.step_link(p, e.source.id, e.step))
             elif linked and not whole_duty:
-                extra.append(lambda p, s=source: (self.add_text(p, self.label(_SINGULAR[s.kind]) + self.colon),
+                extra.append(lambda p, s=source: (self.add_text(p, self.label(SINGULAR[s.kind]) + self.colon),
                                                   self.link(p, s.kind, s.id, numbered=True)))
             if extra:  # kept on the item's page
                 paragraph.paragraph_format.keep_with_next = True
@@ -1234,7 +1225,7 @@ class _Writer:
     def handbook(self) -> None:
         manual, info = self.manual, self.manual.info
         chapters = self._number_items()
-        self.targets = frozenset({f"{item.kind}--{item.id}" for kind in _KINDS for item in manual.kind(kind).values()})
+        self.targets = frozenset({f"{item.kind}--{item.id}" for kind in ITEM_KINDS for item in manual.kind(kind).values()})
         title = _SPACES.sub(" ", self.text(info.title))
         self.properties(title, self.label("handbook"))
         self.cover([(self.text(info.organization), COVER)], title,
@@ -1265,7 +1256,7 @@ class _Writer:
         if manual.info.introduction:
             chapters.append(("introduction", "", self.label("introduction")))
         number = 0
-        for kind in _KINDS:
+        for kind in ITEM_KINDS:
             items = manual.kind(kind)
             if not items:
                 continue
@@ -1286,7 +1277,7 @@ class _Writer:
         paragraph = self.add(self.document, "TOC Heading", self.label("document-control"))
         paragraph.paragraph_format.page_break_before = False
         counts = self.separator.join(
-            [f"{self.label(kind)} {len(manual.kind(kind))}" for kind in _KINDS]
+            [f"{self.label(kind)} {len(manual.kind(kind))}" for kind in ITEM_KINDS]
             + ([f"{self.label('glossary')} {len(manual.glossary)}"] if manual.glossary else []))
         self.facts([
             (self.label("title"), _SPACES.sub(" ", self.text(info.title))),
@@ -1299,7 +1290,7 @@ class _Writer:
         self.paragraph(self.label("uncontrolled"), bold=True)
         self.paragraph(self.label("uncontrolled-hint", edition=info.edition))
         kept: dict[str, list[Item]] = {}
-        for kind in _KINDS:
+        for kind in ITEM_KINDS:
             for item in manual.kind(kind).values():
                 if item.maintainer:
                     kept.setdefault(item.maintainer, []).append(item)
@@ -1718,14 +1709,11 @@ class _Writer:
         return self.label(card.title_key)
 
 
-_KINDS = ("functions", "duties", "procedures", "standards", "posts")
 _AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
     "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
     "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
-_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-             "posts": "post"}
 
 
 def _run(text: str, style: _Inline, *, underline: bool = False):

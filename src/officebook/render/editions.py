@@ -18,9 +18,10 @@ from typing import Any
 
 from officebook.diff import EditionDiff, FieldChange, ItemChange, common_affixes, diff_editions, in_language
 from officebook.model import Item, Manual, Ref
-from officebook.render.labels import label
-from officebook.render.pages import SINGULAR, PageContext, front_matter, inline, render
+from officebook.render.pages import PageContext, front_matter, inline, render
 from officebook.review import DEFAULT_WITHIN_DAYS, ReviewEntry, ReviewReport, due_for_review, is_past_review
+from officebook.vocabulary.kinds import SINGULAR
+from officebook.vocabulary.labels import label
 
 CHANGES_PATH = "changes.md"
 REVIEW_PATH = "review.md"

@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from html import escape
 
 from officebook.model import Manual, Procedure, Step
-from officebook.render.labels import label
-from officebook.render.markdown import plain_text
 from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element, text_width, wrap
+from officebook.vocabulary.labels import label
+from officebook.vocabulary.markdown import plain_text
 
 FONT = 12.5
 LINE = 17.0

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 
 from officebook.model import Manual, Procedure, Ref
-from officebook.textlinks import TextLink, asset_target, item_target, rewrite_links
+from officebook.vocabulary.textlinks import TextLink, asset_target, item_target, rewrite_links
 
 SITE_ASSETS = "attachments"
 """The docs folder that holds the copies of content/assets/ (apart from officebook's own assets/)."""

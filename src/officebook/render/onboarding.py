@@ -17,7 +17,6 @@ from officebook.model import Manual
 from officebook.newcomer import terms_used
 from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_asset_path
-from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
     PageContext,
@@ -27,6 +26,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.vocabulary.labels import label
 
 ONBOARDING_DIR = "onboarding"
 INDEX_PATH = f"{ONBOARDING_DIR}/index.md"

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from html import escape
 
 from officebook.model import Manual
-from officebook.render.labels import label
 from officebook.render.svgtext import FONT_FAMILY, number, text_element, wrap
+from officebook.vocabulary.labels import label
 
 BOX_W = 156.0
 FONT = 12.5

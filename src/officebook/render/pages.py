@@ -18,11 +18,9 @@ import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
 from officebook.render.itemlinks import site_links
-from officebook.render.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
-from officebook.render.markdown import markdown_text, plain_text, site_markdown, strip_controls
+from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
+from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
-SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-            "posts": "post"}
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
 PERIOD_OF_FREQUENCY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                        "annually": "year"}

@@ -24,7 +24,6 @@ from markupsafe import Markup, escape
 from officebook.collation import sort_key
 from officebook.model import (
     FREQUENCIES,
-    KINDS,
     CaseSheet,
     ChecklistEntry,
     Item,
@@ -39,9 +38,10 @@ from officebook.newcomer import terms_used
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
-from officebook.render.labels import LABELS, category_label, format_date, label, raci_cell
-from officebook.render.markdown import plain_text, render_markdown
 from officebook.render.orgchart import orgchart_svg
+from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
+from officebook.vocabulary.labels import LABELS, category_label, format_date, label, raci_cell
+from officebook.vocabulary.markdown import plain_text, render_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -261,8 +261,6 @@ class MaintainerRow:
     next_review: str | None
 
 
-_SINGULAR = {"functions": "function", "duties": "duty", "procedures": "procedure", "standards": "standard",
-             "posts": "post"}
 
 
 @dataclass
@@ -407,11 +405,11 @@ class _Context:
 
     def kind_label(self, kind: str) -> str:
         """The singular name of a kind: `procedures` -> `Procedure`."""
-        return self.label(_SINGULAR[kind])
+        return self.label(SINGULAR[kind])
 
     def counts(self) -> str:
         """`Functions 4 · Duties 40 · ...`: what the manual holds."""
-        parts = [f"{self.label(kind)} {len(self.manual.kind(kind))}" for kind in KINDS]
+        parts = [f"{self.label(kind)} {len(self.manual.kind(kind))}" for kind in ITEM_KINDS]
         if self.manual.glossary:
             parts.append(f"{self.label('glossary')} {len(self.manual.glossary)}")
         return self.label("list-separator").join(parts)
@@ -419,7 +417,7 @@ class _Context:
     def maintainers(self) -> tuple[MaintainerRow, ...]:
         """Per maintaining post, in reporting order: how many entries it keeps and the next review."""
         kept: dict[str, list[Item]] = {}
-        for kind in KINDS:
+        for kind in ITEM_KINDS:
             for item in self.manual.kind(kind).values():
                 if item.maintainer:
                     kept.setdefault(item.maintainer, []).append(item)

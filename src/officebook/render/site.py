@@ -19,15 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from officebook.collation import sort_key
-from officebook.model import CATEGORIES, KINDS, BackRef, Item, Manual, Ref, Term
+from officebook.model import CATEGORIES, BackRef, Item, Manual, Ref, Term
 from officebook.render import editions, onboarding
 from officebook.render.editions import EditionNotes
 from officebook.render.flowchart import web_flowchart
-from officebook.render.labels import label
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
     PERIOD_OF_FREQUENCY,
-    SINGULAR,
     SPECIAL_PAGES,
     PageContext,
     checklist_scope,
@@ -45,6 +43,8 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
+from officebook.vocabulary.labels import label
 
 __all__ = [  # the page pieces are re-exported: callers of this module's older names keep working
     "NAV_ITEM_LIMIT", "PERIOD_OF_FREQUENCY", "SINGULAR", "SPECIAL_PAGES", "PageContext", "SiteContent",
@@ -99,13 +99,13 @@ def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
     """One Markdown list line per referring item (or glossary term), with the fields that refer."""
     grouped: dict[tuple, list[str]] = {}
     anchors = term_anchors(ctx.manual)
-    order = {kind: i for i, kind in enumerate(KINDS)}
+    order = {kind: i for i, kind in enumerate(ITEM_KINDS)}
     for backref in ctx.manual.referrers(ref):
         if backref.source is None:
             index = int(re.search(r"\[(\d+)\]", backref.field).group(1))
             term = next(t for t in ctx.manual.glossary if t.index == index)
             position = ctx.manual.glossary.index(term)
-            key = (len(KINDS), position, "")
+            key = (len(ITEM_KINDS), position, "")
             text = f"[{inline(term.term.get(ctx.lang))}]({ctx.special('glossary', anchors[position])})"
             grouped.setdefault(key, [text, ctx.label("glossary")])
             continue
@@ -148,7 +148,7 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
     if path == "index.md":
         ctx = PageContext(manual, lang, path)
         return render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
-                       kinds=KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
+                       kinds=ITEM_KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
                        changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH,
                        handbooks=handbook_links(lang, handbooks))
     if onboarding.is_onboarding_path(path):
@@ -166,11 +166,11 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
             values["entries"] = glossary_entries(manual, lang)
         return render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
-    if len(parts) == 2 and parts[0] in KINDS and parts[1] == "index.md":
+    if len(parts) == 2 and parts[0] in ITEM_KINDS and parts[1] == "index.md":
         ctx = PageContext(manual, lang, path)
         return render(f"{parts[0]}-index.md.j2", ctx, front=front_matter(label(parts[0], lang)),
                        items=list(manual.kind(parts[0]).values()), categories=CATEGORIES)
-    if len(parts) == 3 and parts[0] in KINDS and parts[2] == "index.md":
+    if len(parts) == 3 and parts[0] in ITEM_KINDS and parts[2] == "index.md":
         item = manual.kind(parts[0]).get(parts[1])
         if item is not None:
             page = _page_for_item(manual, lang, item)
@@ -183,7 +183,7 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
 def page_paths(manual: Manual, notes: EditionNotes | None = None) -> list[str]:
     """Every page of the site, in navigation order."""
     paths = ["index.md", *onboarding.onboarding_paths(manual)]
-    for kind in KINDS:
+    for kind in ITEM_KINDS:
         paths.append(kind_path(kind))
         paths += [item_path(Ref(kind, item_id)) for item_id in _kind_order(manual, kind)]
     paths += list(SPECIAL_PAGES.values())
@@ -203,7 +203,7 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
     fast to build and light to load.
     """
     nav: list = [{label("home", lang): "index.md"}, onboarding.onboarding_nav(manual, lang, item_limit)]
-    for kind in KINDS:
+    for kind in ITEM_KINDS:
         section: list = [kind_path(kind)]
         if kind == "duties":
             section.append({label("raci", lang): SPECIAL_PAGES["raci"]})

@@ -28,7 +28,7 @@ import nh3
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
-from officebook.textlinks import find_links, mask_code
+from officebook.vocabulary.textlinks import find_links, mask_code
 
 # ---- the URL policy --------------------------------------------------------------------------------
 
@@ -46,14 +46,25 @@ def url_scheme(url: str) -> str | None:
 
 
 def is_unsafe_url(url: str) -> bool:
-    """True for a URL with a scheme other than http, https, mailto and tel (`javascript:`, `data:`, ...)."""
+    """True for a URL with a scheme other than http, https, mailto and tel (`javascript:`, `data:`, ...),
+    and for a network path without a scheme (`//host/x`, `\\\\host\\share`): opened from a file on
+    Windows, it reaches a network share."""
     scheme = url_scheme(url)
-    return scheme is not None and scheme not in SAFE_SCHEMES
+    if scheme is not None:
+        return scheme not in SAFE_SCHEMES
+    # A leading backslash: Markdown turns `\\host\share` into `\host\share` (a backslash escapes the
+    # next); a Windows path either way, never a link within the manual.
+    return is_network_path(url) or _IGNORED_IN_URL.sub("", html.unescape(url)).startswith("\\")
+
+
+def is_network_path(url: str) -> bool:
+    """A URL without a scheme that names another host: `//host/x`, `\\\\host\\share`, or mixed slashes."""
+    return _IGNORED_IN_URL.sub("", html.unescape(url)).startswith(("//", "\\\\", "/\\", "\\/"))
 
 
 def is_remote_url(url: str) -> bool:
-    """True for a URL that leaves the manual: it has a scheme, or starts with `//`."""
-    return url_scheme(url) is not None or _IGNORED_IN_URL.sub("", url).startswith(("//", "\\\\", "/\\", "\\/"))
+    """True for a URL that leaves the manual: it has a scheme, or names another host (`//host/x`)."""
+    return url_scheme(url) is not None or is_network_path(url)
 
 
 def link_target(url: str) -> str | None:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-ITEM_KINDS = ("functions", "duties", "procedures", "standards", "posts")
 ASSETS = "assets/"
 _ITEM_TARGET = re.compile(r"^(functions|duties|procedures|standards|posts)/([a-z0-9][a-z0-9-]{0,63})"
                           r"(?:#([A-Za-z0-9_-]*))?$")

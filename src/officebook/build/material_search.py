@@ -1,0 +1,42 @@
+"""Material's search worker, patched for Chinese queries (served from the theme overrides folder).
+
+Material's worker segments a Chinese query greedily by the words of the index, but its loop never
+tries the whole query (`j < length`), so 公文 is searched as 公* and 督查 as 督*. The last two fixes
+below make it try every end position, the first normalises the query (NFKC, as build/search.py
+indexes). The patched worker keeps its name, so the theme loads it instead of Material's own.
+
+If a Material release changes that code, nothing is patched and `patch_search_worker` says so
+(False); tests/test_material_search.py fails loudly on the installed Material in that case.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from pathlib import Path
+
+from officebook.build.files import write_if_changed
+
+_SEGMENT_FIXES = (
+    # the query in its NFKC form, as the index has it (build/search.py): Ⅲ级 → III级, ＡＢＣ → ABC
+    (re.compile(r"search\((\w+)\)\{if\(\1=\1\.replace\("), r"search(\1){\1=\1.normalize('NFKC');if(\1=\1.replace("),
+    (re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in (\w+)"),
+     r"for(let \1=\2+1;\1<=\3.length;\1++)\3.slice(\2,\1)in \4"),
+    (re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
+)
+
+
+def patch_search_worker(overrides_dir: Path) -> bool:
+    """Write Material's search worker with the Chinese query segmentation fixed; False if the
+    installed Material's worker does not have the expected code."""
+    workers = resources.files("material") / "templates" / "assets" / "javascripts" / "workers"
+    candidates = [entry for entry in workers.iterdir() if entry.name.startswith("search.") and entry.name.endswith(".js")]
+    if len(candidates) != 1:
+        return False
+    source = candidates[0].read_text(encoding="utf-8")
+    for pattern, replacement in _SEGMENT_FIXES:
+        source, count = pattern.subn(replacement, source)
+        if count != 1:
+            return False
+    write_if_changed(overrides_dir / "assets" / "javascripts" / "workers" / candidates[0].name, source)
+    return True
