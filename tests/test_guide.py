@@ -157,7 +157,8 @@ def test_field_types_read_as_an_author_expects():
 
 def test_field_examples_are_shown_in_place():
     fields = {f.path: f for f in SchemaSet().fields("procedures")}
-    assert fields["steps[].actor"].example_yaml(("zh", "en")) == "steps:\n  - actor: director\n"
+    assert fields["steps[].actor"].example_yaml() == "steps:\n  - actor: director\n"
+    assert fields["title"].example_yaml() == "title:\n  zh: 公文处理\n  en: Document handling\n", "a text: one language a line"
 
 
 def test_guide_links_point_at_anchors_that_exist():

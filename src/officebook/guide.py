@@ -11,7 +11,7 @@ catalogued (officebook/locale) and translated as the documents are generated.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class Field:
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
-    def example_yaml(self, languages: Collection[str]) -> str:
+    def example_yaml(self) -> str:
         """The example in place: `raci:\\n  responsible: [secretary]`."""
         value = self.example
         for part in reversed(self.path.split(".")):
@@ -85,7 +85,7 @@ class Field:
                 value = {part[:-2]: [value]}
             else:
                 value = {part: value}
-        return yaml_emit.dump(value, languages)
+        return yaml_emit.dump(value)
 
 
 class SchemaSet:
@@ -322,7 +322,7 @@ def _field_details(kind: str, fields: list[Field], languages: tuple[str, ...]) -
         if field.description:
             out += [field.description, ""]
         if field.has_example:
-            out += ["```yaml", field.example_yaml(languages).rstrip("\n"), "```", ""]
+            out += ["```yaml", field.example_yaml().rstrip("\n"), "```", ""]
     return out
 
 
@@ -337,7 +337,7 @@ def _kind_section(schemas: SchemaSet, kind: str, heading: str) -> str:
     examples = schemas.examples(kind)
     out += ["", ngettext("A complete example:", "Complete examples:", len(examples)), ""]
     for example in examples:
-        out += ["```yaml", yaml_emit.dump(example, languages).rstrip("\n"), "```", ""]
+        out += ["```yaml", yaml_emit.dump(example).rstrip("\n"), "```", ""]
     out += _field_details(kind, [field for field in fields if not field.common], languages)
     return "\n".join(out)
 

@@ -294,16 +294,16 @@ def example_content(languages: Sequence[str], schemas: SchemaSet | None = None) 
     source = schemas.example_languages
     files: dict[str, str] = {}
     manual = dict(schemas.examples("manual")[0], languages=list(languages))
-    files["content/manual.yaml"] = yaml_emit.dump(localize(manual, source, languages), languages)
+    files["content/manual.yaml"] = yaml_emit.dump(localize(manual, source, languages))
     for kind in ITEM_KINDS:
         examples = schemas.examples(kind)
         if len(examples) != len(EXAMPLE_IDS[kind]):
             raise RuntimeError(f"{KIND_SCHEMA[kind]}.schema.json has {len(examples)} examples; "
                                f"EXAMPLE_IDS names {len(EXAMPLE_IDS[kind])}")
         for item_id, example in zip(EXAMPLE_IDS[kind], examples, strict=True):
-            files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages), languages)
+            files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages))
     glossary = schemas.examples("glossary")[0]
-    files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages), languages)
+    files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages))
     return files
 
 
@@ -544,5 +544,5 @@ def item_yaml(kind: str, languages: Sequence[str], titles: dict[str, str], schem
         if name == "title":
             value = _text(languages, titles)
         note = _field_help(schemas, properties[name], origin["properties"])
-        lines += [""] + _comment(note) + yaml_emit.dump({name: value}, languages).rstrip("\n").splitlines()
+        lines += [""] + _comment(note) + yaml_emit.dump({name: value}).rstrip("\n").splitlines()
     return "\n".join(lines) + "\n"
