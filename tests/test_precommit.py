@@ -165,7 +165,7 @@ def test_check_format_github_escapes_properties_and_messages(awkward_manual):
     level, fields, message = by_code["schema.pattern"]
     assert fields["file"] == "content/duties/document-handling.yaml"
     assert (fields["line"], fields["col"]) == ("5", "28")
-    assert "raci.responsible[1]" in message and "'100%,a:b'" in message
+    assert "raci.responsible[2]" in message and "'100%,a:b'" in message
 
     level, fields, message = by_code["i18n.missing"]
     assert (level, fields["line"]) == ("warning", "4")

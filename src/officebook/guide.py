@@ -431,6 +431,8 @@ ADVICE: dict[str, Advice] = {
                                     "usual cause. Write a value or remove the field.")),
     "id.invalid": Advice(ERROR, N_("Rename the file (the hint suggests a name): lower-case letters, digits and "
                                 "hyphens, at most 64 characters. Update the references to it.")),
+    "glossary.duplicate-term": Advice(ERROR, N_("Keep one entry for the term: merge the two definitions, or make "
+                                             "the second name one of the first entry's `aliases`.")),
     "id.duplicate": Advice(ERROR, N_("Rename one of the two files — ids are unique within a kind, sub-folders "
                                   "included — and update the references to it.")),
     "ref.unknown": Advice(ERROR, N_("Correct the id (the hint names the closest one) or create the item with "

@@ -107,10 +107,47 @@ def validate_shape(loaded: LoadedFile, kind: str, schemas: Schemas | None = None
                   if def_name in REF_KINDS}
     for error in schemas.errors(kind, loaded.data):
         for diagnostic in _schema_diagnostics(loaded, error, schemas):
-            if diagnostic.code == "schema.pattern" and diagnostic.path in references:
-                continue
+            if diagnostic.code == "schema.pattern" and (diagnostic.path in references or _is_next_entry(diagnostic.path)):
+                continue  # a step's next naming no step id: _check_steps reports it once, with the ids meant
+            if diagnostic.code == "schema.type" and diagnostic.path[-1:] == ("next",) and kind == "procedures":
+                diagnostic = _next_not_a_list(loaded, diagnostic)
             findings.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
     return list(findings.values())
+
+
+def _is_next_entry(path: YamlPath) -> bool:
+    return len(path) == 4 and path[0] == "steps" and path[2] == "next"
+
+
+def _next_not_a_list(loaded: LoadedFile, diagnostic: Diagnostic) -> Diagnostic:
+    """`next: sign, draft` (a text): the hint is the list it should be, with ids for step titles."""
+    from dataclasses import replace
+
+    value = loaded.data["steps"][diagnostic.path[1]].get("next")
+    if not isinstance(value, str):
+        return diagnostic
+    words = [word for word in re.split(r"[,，、;；\s]+", value.strip("[]［］ ")) if word]
+    meant = _next_ids(loaded.data.get("steps"), words)
+    if not meant:
+        return diagnostic
+    return replace(diagnostic, hint=_("write it as a list of step ids: next: [{ids}]").format(ids=", ".join(meant)))
+
+
+def _next_ids(steps: Any, words: list[str]) -> list[str] | None:
+    """The step ids that `words` name (an id, or a step's action in any language); None if one names none."""
+    if not isinstance(steps, list):
+        return None
+    by_name: dict[str, str] = {}
+    for step in steps:
+        if not isinstance(step, dict) or not isinstance(step.get("id"), str):
+            continue
+        action = step.get("action")
+        names = [step["id"], *(action.values() if isinstance(action, dict) else [action])]
+        for name in names:
+            if isinstance(name, str):
+                by_name.setdefault(name.strip().casefold(), step["id"])
+    meant = [by_name.get(word.strip().casefold()) for word in words]
+    return meant if words and all(meant) else None
 
 
 def build_content(files: list[LoadedFile]) -> tuple[Content, list[Diagnostic]]:
@@ -204,7 +241,37 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
         diagnostics += _check_raci(loaded)
     elif kind == "procedures":
         diagnostics += _check_steps(loaded)
+    elif kind == "glossary":
+        diagnostics += _check_terms(loaded, content.default_language)
     return diagnostics
+
+
+def _check_terms(loaded: LoadedFile, default_language: str | None) -> list[Diagnostic]:
+    """Two terms with the same text in one language (the contract's third edition): the later one is
+    reported, naming the first, since the glossary and the search would show the term twice."""
+    terms = loaded.data.get("terms")
+    if not isinstance(terms, list):
+        return []
+    found = []
+    first_of: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(terms):
+        term = entry.get("term") if isinstance(entry, dict) else None
+        texts = {default_language or "": term} if isinstance(term, str) else term if isinstance(term, dict) else {}
+        for language, text in texts.items():
+            if not isinstance(text, str) or not text.strip():
+                continue
+            key = (language, " ".join(text.split()).casefold())
+            if key not in first_of:
+                first_of[key] = i
+                continue
+            path = ("terms", i, "term") if isinstance(term, str) else ("terms", i, "term", language)
+            found.append(loaded.diagnostic("glossary.duplicate-term", path,
+                                           _("the term '{term}' is already defined by term {number}").format(
+                                               term=text.strip(), number=first_of[key] + 1),
+                                           _("keep one entry: merge the definitions, or list the other name "
+                                             "under the first entry's aliases")))
+            break  # one finding per entry, whichever of its languages repeat
+    return found
 
 
 def validate_across(content: Content) -> list[Diagnostic]:
@@ -261,7 +328,9 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
         yield _type_diagnostic(loaded, path, error)
     elif validator == "enum":
         allowed = [str(v) for v in error.validator_value]
-        hint = (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
+        meant = _enum_value_named(instance, allowed) if isinstance(instance, str) else None
+        hint = (_("write {value} (for {word})").format(value=meant, word=instance.strip()) if meant else "") or \
+            (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
             _("use one of: {values}").format(values=listed(allowed))
         yield loaded.diagnostic("schema.enum", path, _("{value} is not allowed here").format(value=_describe(instance)),
                                 hint)
@@ -301,6 +370,32 @@ def _schema_diagnostics(loaded: LoadedFile, error: jsonschema.ValidationError, s
                 yield from _schema_diagnostics(loaded, sub, schemas)
     else:
         yield loaded.diagnostic("schema.invalid", path, error.message)
+
+
+# What authors write for an allowed value in their own words, beyond the value's label in each
+# language (vocabulary/labels.py: 每日, 每季度, 根据需要 …), which is matched as well.
+ENUM_WORDS = {
+    "daily": ("每天", "天天", "日常", "每个工作日"),
+    "weekly": ("每星期", "每礼拜"),
+    "monthly": ("每个月",),
+    "quarterly": ("每季", "每个季度", "季度"),
+    "annually": ("每年度", "年度", "每一年", "yearly"),
+    "as-needed": ("不定期", "按需", "随时", "需要时", "as needed"),
+    "on-event": ("遇事", "发生时", "事件发生时", "有事时", "on event"),
+}
+
+
+def _enum_value_named(text: str, allowed: list[str]) -> str | None:
+    """The allowed value that `text` names in words (每天 → daily, 每季度 → quarterly), if any."""
+    from officebook.vocabulary.labels import LABELS, category_label
+
+    word = text.strip().casefold()
+    for value in allowed:
+        names = {*ENUM_WORDS.get(value, ()), *(labels[value] for labels in LABELS.values() if value in labels),
+                 *(category_label(value, lang) for lang in LABELS)}
+        if word in {name.casefold() for name in names}:
+            return value
+    return None
 
 
 def _type_diagnostic(loaded: LoadedFile, path: YamlPath, error: jsonschema.ValidationError) -> Diagnostic:
@@ -677,19 +772,18 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
         if targets is None:
             graph[i] = [i + 1] if i + 1 < len(steps) else []
             continue
-        graph[i] = []
-        if not isinstance(targets, list):
-            continue
-        for j, target in enumerate(targets):
-            if not isinstance(target, str):
-                continue
-            if target in index_of:
-                graph[i].append(index_of[target])
-            else:
-                found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", j),
-                                               _("no step '{step}' in this procedure").format(step=target),
-                                               did_you_mean(target, index_of) or
-                                               _("steps here: {steps}").format(steps=listed(index_of) or _("none"))))
+        if not isinstance(targets, list) or not all(isinstance(target, str) for target in targets):
+            return found  # the schema has reported the shape; a graph without this step's exits would add findings
+        graph[i] = [index_of[target] for target in targets if target in index_of]
+        unknown = [j for j, target in enumerate(targets) if target not in index_of]
+        if unknown:  # one finding for the step's next, however many of its entries are wrong
+            meant = _next_ids(steps, targets)
+            wrong = [targets[j] for j in unknown]
+            message = _("no step '{step}' in this procedure").format(step=wrong[0]) if len(wrong) == 1 else \
+                _("no steps {steps} in this procedure").format(steps=quoted_list(wrong))
+            hint = _("name steps by their ids: next: [{ids}]").format(ids=", ".join(meant)) if meant else \
+                did_you_mean(wrong[0], index_of) or _("steps here: {steps}").format(steps=listed(index_of) or _("none"))
+            found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", unknown[0]), message, hint))
     if found:
         return found  # the graph is incomplete: reachability would only repeat these findings
     reachable = _reach(graph, [0])
