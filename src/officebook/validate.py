@@ -387,12 +387,12 @@ ENUM_WORDS = {
 
 def _enum_value_named(text: str, allowed: list[str]) -> str | None:
     """The allowed value that `text` names in words (每天 → daily, 每季度 → quarterly), if any."""
-    from officebook.vocabulary.labels import LABELS, category_label
+    from officebook.vocabulary.labels import LABELS
 
     word = text.strip().casefold()
     for value in allowed:
-        names = {*ENUM_WORDS.get(value, ()), *(labels[value] for labels in LABELS.values() if value in labels),
-                 *(category_label(value, lang) for lang in LABELS)}
+        key = "time-limit-category" if value == "time-limit" else value  # as vocabulary.labels.category_label
+        names = {*ENUM_WORDS.get(value, ()), *(labels[key] for labels in LABELS.values() if key in labels)}
         if word in {name.casefold() for name in names}:
             return value
     return None
