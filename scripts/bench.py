@@ -296,10 +296,11 @@ OFFICE_DOCX_MAX_ITEMS = 3000  # the Word handbook grows with the manual as the P
 def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
     """Word and Excel in the default language: `officebook docx` (handbook), `export --format xlsx`, and
     reading that workbook back as `officebook import` does (no change to write). CPU seconds."""
-    from officebook.importer import plan_import, read_raci_sheet
+    from officebook.importer import plan_import
     from officebook.pipeline import run_check
     from officebook.render.docx import handbook_docx
     from officebook.xlsx import workbook_bytes
+    from officebook.xlsx_read import read_raci_sheet
 
     manual = run_check(root, use_cache=False).manual
     lang = manual.info.default_language
@@ -321,10 +322,134 @@ def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
     return rows
 
 
+XLSX_SIZES = (100, 1000, 5000)
+
+
+def bench_xlsx(root: Path, items: int) -> list[tuple[str, str]]:
+    """`export --format xlsx` (default language) at 100, 1,000 and 5,000 items in this run, whatever
+    --items says: its cost at 1k against 100 (target ≤ 11×) and at 5k against 1k (target ≤ 5.5×); the
+    import's read and compare beside it. CPU seconds, each size's content checked first (not timed)."""
+    from officebook.importer import plan_import
+    from officebook.pipeline import run_check
+    from officebook.xlsx import workbook_bytes
+    from officebook.xlsx_read import read_raci_sheet
+
+    costs: dict[int, float] = {}
+    lines: dict[int, int] = {}  # what the workbook holds grows with the content's derived checklists
+    rows = []
+    for size in XLSX_SIZES:
+        content = root.parent / f"xlsx-{size}" / "content"
+        make_content(content, size)
+        manual = run_check(content, use_cache=False).manual
+        cpu = time.process_time()
+        workbook = workbook_bytes(manual, manual.info.default_language)
+        costs[size] = time.process_time() - cpu
+        lines[size] = len(manual.raci.duties) + sum(
+            len(v.first_day) + len(v.first_week) + len(v.first_month) for v in manual.onboarding.values()) + sum(
+            sum(map(len, c.by_frequency.values())) + len(c.steps) + len(c.criteria) for c in manual.checklists.values())
+        path = content.parent / "bench.xlsx"
+        path.write_bytes(workbook)
+        cpu = time.process_time()
+        plan_import(manual, read_raci_sheet(path), content)
+        rows.append((f"xlsx, {size:,} items", f"{costs[size]:.2f} s CPU, {len(workbook) / 2**20:.1f} MiB, "
+                     f"{lines[size]:,} rows; import read {time.process_time() - cpu:.2f} s CPU"))
+    for small, large, target in ((100, 1000, 11), (1000, 5000, 5.5)):
+        rows.append((f"xlsx {large // 1000}k / {small if small < 1000 else '1k'}",
+                     f"{costs[large] / costs[small]:.1f}× (target ≤ {target}×); rows {lines[large] / lines[small]:.1f}×, "
+                     f"cost per row {costs[large] / lines[large] / (costs[small] / lines[small]):.2f}×"))
+    return rows
+
+
+PREVIEW_MAX_ITEMS = 2000  # the preview's first build is a whole site build
+_PREVIEW_ONCE: dict[str, str] = {}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return ""
+
+
+def _save_to_page(content: Path, saves: int = 3) -> str:
+    """`officebook serve` on a copy of `content`: the seconds from saving a duty file (its title, then
+    its summary) to the server answering its page with the change, the way an author waits for it."""
+    from statistics import median
+
+    work = Path(tempfile.mkdtemp(prefix="officebook-bench-preview-"))
+    shutil.copytree(content, work / "content")
+    duty = sorted((work / "content" / "duties").rglob("*.yaml"))[0]
+    data = yaml.safe_load(duty.read_text(encoding="utf-8"))
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/duties/{duty.stem}/"
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(work / "content"), "--no-cache",
+                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        started = time.perf_counter()
+        while "<html" not in _get(url):
+            if server.poll() is not None or time.perf_counter() - started > 900:
+                return "the preview did not start"
+            time.sleep(0.2)
+        first = time.perf_counter() - started
+        found = {}
+        for field in ("title", "summary"):
+            seconds = []
+            for n in range(saves):
+                old = data[field] if isinstance(data[field], str) else next(iter(data[field].values()))
+                marker = f"（改{field}{n}）"
+                text = duty.read_text(encoding="utf-8")
+                time.sleep(1.0)  # a new modification time, and the previous reload settled
+                saved = time.perf_counter()
+                duty.write_text(text.replace(old, old + marker, 1), encoding="utf-8")
+                while marker not in _get(url):
+                    if time.perf_counter() - saved > 300:
+                        return f"{field}: no update within 300 s"
+                    time.sleep(0.02)
+                seconds.append(time.perf_counter() - saved)
+                data = yaml.safe_load(duty.read_text(encoding="utf-8"))
+            found[field] = seconds
+        return (f"first page {first:.1f} s; save → page: title {median(found['title']):.2f} s "
+                f"(max {max(found['title']):.2f}), summary {median(found['summary']):.2f} s "
+                f"(max {max(found['summary']):.2f})")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_preview(root: Path, items: int) -> list[tuple[str, str]]:
+    """`officebook serve`: save → updated page served, on the default manual (once per run) and on
+    the synthetic manual of this size (targets ≤ 1 s and, at 1,000 items, ≤ 2 s)."""
+    if not _PREVIEW_ONCE:
+        default = Path(__file__).resolve().parent.parent / "content"
+        if default.is_dir():
+            _PREVIEW_ONCE["default manual"] = _save_to_page(default)
+    rows = list(_PREVIEW_ONCE.items())
+    if items > PREVIEW_MAX_ITEMS:
+        rows.append((f"{items:,} items", f"skipped: more than {PREVIEW_MAX_ITEMS:,} items"))
+    else:
+        rows.append((f"{items:,} items", _save_to_page(root)))
+    return rows
+
+
 STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check,
                                                                     "check-scale": bench_check_scale,
                                                                     "build": bench_build,
-                                                                    "handbook": bench_handbook, "office": bench_office}
+                                                                    "handbook": bench_handbook, "office": bench_office,
+                                                                    "xlsx": bench_xlsx,
+                                                                    "preview": bench_preview}
 
 
 def main() -> int:

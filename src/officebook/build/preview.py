@@ -1,7 +1,27 @@
-"""`officebook serve`: the live preview, on MkDocs' own LiveReloadServer and its `.watch`.
+"""`officebook serve` (and the site `officebook edit` shows): the live preview of one language.
 
-The server watches the content folder and mkdocs.yml; on a change the content is checked again, the
-pages whose Markdown changed are rewritten and MkDocs builds the site the server shows.
+It runs on MkDocs' own `LiveReloadServer`, which watches the content folder and mkdocs.yml (its
+`.watch`; no other watcher). After a change the content is checked again and compared with the
+previous manual item by item; only the pages the change touches are rendered and built again
+(`build/changes.py`, `build/incremental.py`) and the browser reloads. The rest follows in a
+background thread: pages too large for the quick pass, every page's menu after a navigation change
+(a new or removed item, a changed title), the search index, and a check that renders every page
+again and rebuilds any the quick pass missed. `--dirty` skips the background work (menus and the
+search index may lag).
+
+For the editor (`officebook edit`, src/officebook/edit/):
+
+    preview = Preview(content_dir, None, mkdocs_yml, check=..., on_pages=...)
+    preview.render()                       # check and render; False when the content has errors
+    preview.add_route("/_edit/", wsgi_app) # requests under the prefix go to the editor's app
+    preview.serve(host=..., port=..., allowed_hosts=[...])    # blocks
+    # in the editor's request thread, after writing a content file:
+    urls = preview.rebuild([written_path]) # → ["duties/x/", ...]: the pages updated; browsers reload
+
+`rebuild` is synchronous and thread-safe (one build at a time). Every request, the editor's too,
+passes the Host check (`build/hosts.py`: `allowed_hosts`, `guard_hosts`) before anything else.
+The generated pages carry a Content-Security-Policy allowing only the site's own script files: an
+editor page served inside the site loads its script from a file (no inline script, no `eval`).
 """
 
 from __future__ import annotations
@@ -9,135 +29,441 @@ from __future__ import annotations
 import logging
 import re
 import shutil
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-import yaml
+from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _timestamp
 
+from officebook.build.changes import LinkIndex, affected_pages, compare, own_pages
 from officebook.build.errors import SiteBuildError
+from officebook.build.files import write_if_changed
+from officebook.build.hosts import allowed_hosts as hosts_for
+from officebook.build.hosts import guard_hosts
+from officebook.build.incremental import LiveSite
 from officebook.build.mkdocs_config import UserConfig
-from officebook.build.mkdocs_run import _quiet_jieba, officebook_plugins
-from officebook.build.workdir import PreparedLanguage, prepare_language, write_overrides
+from officebook.build.mkdocs_run import _quiet_jieba
+from officebook.build.search import improve_search_index
+from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare_language, write_overrides
 from officebook.i18n import gettext as _
 from officebook.model import Manual
+from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
+from officebook.render.site import navigation, page_paths, render_page, term_anchors
 from officebook.tempfiles import temp_dir
 
+log = logging.getLogger("mkdocs.officebook")
 
-class LivePreview:
-    """`officebook serve`: MkDocs' live-reloading server over a generated docs folder that is kept
-    in step with the content. When a content file (or mkdocs.yml) changes, the content is checked
-    again and only the pages whose Markdown changed are rewritten; MkDocs sees them and rebuilds.
+BACKGROUND_CHUNK = 25
+"""Pages built per hold of the lock in the background, so a new save never waits long for it."""
+LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
 
-    `check()` returns (manual or None, anything) and is the caller's: findings are the caller's to
-    show through `on_check`; `on_pages(changed)` hears which pages were rewritten.
-    """
+
+class Preview:
+    """The live preview: `render()`, then `serve()` (blocks); `rebuild()` from other threads.
+
+    `check()` returns the checked manual or None (findings are the caller's to show);
+    `on_pages(paths)` hears which pages were rendered again (docs-relative Markdown paths)."""
 
     def __init__(self, content_dir: Path, lang: str | None, config_file: Path | None, *,
                  check: Callable[[], Manual | None], on_pages: Callable[[list[str]], None],
-                 work_dir: Path | None = None) -> None:
+                 work_dir: Path | None = None, dirty: bool = False) -> None:
         self.content_dir = Path(content_dir)
         self.lang = lang
         self.config_file = config_file
         self.check = check
         self.on_pages = on_pages
+        self.dirty = dirty
         self.work_dir = Path(work_dir).resolve() if work_dir else temp_dir("serve")
         self.own_work_dir = work_dir is None
+        self.site_dir = self.work_dir / "served"
         self.prepared: PreparedLanguage | None = None
+        self.manual: Manual | None = None  # the manual served (one language)
+        self.pages: dict[str, str] = {}  # docs path → Markdown served
+        self.nav: list = []
+        self.links = LinkIndex()
+        self.site: LiveSite | None = None
+        self.serve_url: str | None = None
+        self.routes: list[tuple[str, Callable]] = []
+        self.page_tags: list[str] = []
+        self._config_text: str | None = None
+        self._lock = threading.RLock()
+        self._generation = 0
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._to_render: dict[str, None] = {}  # pages the change may touch: render, compare, build
+        self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
+        self._reload_when_done = False
+        self._templates_stale = False
+        self._search_stale = False
+        self._reconcile = False
+        self._server = None
 
-    def render(self) -> bool:
-        """Check and render; False (the previous pages kept) when the content has errors."""
-        manual = self.check()
-        if manual is None:
-            return False
+    # ---- rendering ------------------------------------------------------------------------------
+
+    def _served(self, manual: Manual) -> tuple[str, Manual]:
         lang = self.lang or manual.info.default_language
         if lang not in manual.info.languages:
             raise SiteBuildError(_("the manual has no language {lang!r} (it has {languages})").format(
                 lang=lang, languages=", ".join(manual.info.languages)))
+        # One language is served: no language selector leading to sites that are not there.
+        return lang, replace(manual, info=replace(manual.info, languages=(lang,)))
+
+    def render(self) -> bool:
+        """Check and render every page into the work folder; False (nothing changed) when the content
+        has errors."""
+        with self._lock:
+            manual = self.check()
+            if manual is None:
+                return False
+            self._render_all(manual)
+            return True
+
+    def _render_all(self, manual: Manual) -> None:
+        lang, single = self._served(manual)
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
-        # One language is served: no language selector leading to sites that are not there.
-        single = replace(manual, info=replace(manual.info, languages=(lang,)))
         self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
+        self.manual, self.pages = single, dict(self.prepared.content.pages)
+        self.nav = self.prepared.content.nav
+        self.links = LinkIndex.of(self.pages)
+        self._config_text = self._read_config()
         self.on_pages(list(self.prepared.changed))
-        return True
 
-    def serve(self, *, host: str, port: int, open_browser: bool = False, dirty: bool = False,
-              on_ready: Callable[[str], None] | None = None) -> None:
-        """Run MkDocs' live-reload server on host:port until interrupted (blocks), with the content
-        watcher beside it; the work folder (when temporary) is removed however it ends.
+    def _read_config(self) -> str | None:
+        try:
+            return self.config_file.read_text(encoding="utf-8") if self.config_file else None
+        except OSError:
+            return None
 
-        MkDocs' `serve` command is not used: its server is built here so that requests the file system
-        cannot answer are refused before they reach it, and the folders it watches (the generated
-        docs) stay ours to name. A port that is taken raises OSError; `on_ready(url)` hears when the
-        first build is served."""
-        from urllib.parse import urlsplit
+    # ---- the whole site ---------------------------------------------------------------------------
 
-        from mkdocs.commands.build import build
-        from mkdocs.config import load_config
+    def _build_all(self) -> None:
+        """Build the whole site (the first build, or after manual.yaml or mkdocs.yml changed)."""
         from mkdocs.exceptions import MkDocsException
-        from mkdocs.livereload import LiveReloadServer
+
+        site = LiveSite(self.prepared.config_file, self.site_dir, serve_url=self.serve_url,
+                        prepare=lambda config: setattr(config, "site_url", self.serve_url))
+        try:
+            site.build()
+        except (MkDocsException, OSError) as error:
+            site.close()
+            raise SiteBuildError(_("MkDocs build failed: {reason}").format(reason=error)) from error
+        if self.site is not None:
+            self.site.close()
+        self.site = site
+        self._to_render.clear()
+        self._pending.clear()
+        self._improve_search()
+
+    def _improve_search(self) -> None:
+        improve_search_index(self.site_dir, self.manual, self.manual.info.default_language,
+                             term_anchors(self.manual))
+
+    # ---- after a change -------------------------------------------------------------------------
+
+    def rebuild(self, changed_paths: Iterable[Path | str] = ()) -> list[str]:
+        """Check the content again and rebuild the pages a change touched; returns their URLs
+        (relative to the site root, e.g. `duties/x/`) and reloads the browsers. `changed_paths` (the
+        files written) are a hint for the log only: what changed is found by comparing the manual."""
+        urls = self.refresh()
+        self.reload_browsers()
+        return urls
+
+    def refresh(self) -> list[str]:
+        """Bring the served site up to date with the content (the server's builder); the URLs built."""
+        self._generation += 1
+        with self._lock:
+            manual = self.check()
+            if manual is None:
+                return []
+            if self.manual is None or self.site is None:
+                self._render_all(manual)
+                self._build_all()
+                return [""]
+            lang, single = self._served(manual)
+            changes = compare(self.manual, single)
+            config_text = self._read_config()
+            if changes.info or config_text != self._config_text:
+                self._render_all(manual)
+                self._build_all()
+                return [""]
+            if changes.nothing:
+                return []
+            return self._update(lang, single, changes)
+
+    def _update(self, lang: str, manual: Manual, changes) -> list[str]:
+        """The quick pass: the changed items' own pages (and new pages) rendered, built and served;
+        what else the change touches is queued for the background."""
+        started = time.perf_counter()
+        new_paths = page_paths(manual)
+        existing = set(new_paths)
+        old_paths = set(self.pages)
+        added = [path for path in new_paths if path not in old_paths]
+        removed = sorted(old_paths - existing)
+        own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
+               if path in existing]
+        rendered = {path: render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
+        if changes.glossary or changes.assets:
+            later = list(new_paths)  # terms and files are linked from anywhere: every page
+        else:
+            later = affected_pages(changes, self.links, new_paths, rendered)
+        changed = self._store({path: markdown for path, markdown in rendered.items()
+                               if self.pages.get(path) != markdown})
+        docs = self.prepared.config_file.parent / "docs"
+        for path in removed:
+            (docs / path).unlink(missing_ok=True)
+            self.pages.pop(path, None)
+            self.links.set(path, None)
+        nav = navigation(manual, lang)
+        nav_changed = nav != self.nav
+        self.nav, self.manual = nav, manual
+        if changes.assets:
+            copy_attachments({site_asset_path(a): Path(manual.content_dir) / a for a in manual.assets}, docs, set())
+            self.site.sync_static(SITE_ASSETS)
+        urls = self.site.update(changed, added=added, removed=removed, nav=nav if nav_changed else None,
+                                index=False)
+        for path in later:
+            if path not in rendered:
+                self._to_render[path] = None
+        for path in changed:
+            self._pending.pop(path, None)
+        if nav_changed or added or removed:
+            self._templates_stale = True
+        if nav_changed and not self.dirty:
+            for path in self.site.documentation_pages():
+                if path not in changed:
+                    self._pending.setdefault(path, None)
+        self._search_stale = True
+        self._reconcile = not self.dirty
+        log.debug("officebook: %d pages rebuilt first in %.2f s; %d to compare after", len(changed),
+                  time.perf_counter() - started, len(self._to_render))
+        self.on_pages(changed)
+        self._wake.set()
+        return urls
+
+    def _store(self, pages: dict[str, str]) -> list[str]:
+        """Write pages' new Markdown into the docs folder and remember it; returns their paths."""
+        docs = self.prepared.config_file.parent / "docs"
+        for path, markdown in pages.items():
+            write_if_changed(docs / path, markdown)
+            self.pages[path] = markdown
+            self.links.set(path, markdown)
+        return list(pages)
+
+    # ---- in the background ------------------------------------------------------------------------
+
+    def _background(self) -> None:
+        """What the quick pass left, a chunk at a time, giving way to a new change (which raises
+        `_generation`): the other touched pages, every page's menu after a navigation change, the
+        search index, then the comparison of every page."""
+        while not self._stopped.is_set():
+            self._wake.wait(timeout=1.0)
+            if self._stopped.is_set():
+                return
+            self._wake.clear()
+            try:
+                self._catch_up()
+            except Exception as error:  # the preview keeps serving; the next change tries again
+                log.error(_("the preview could not be rebuilt: {reason}").format(reason=error))
+
+    def _step(self, generation: int) -> bool:
+        """One chunk of background work under the lock; False when there is none left (or a new
+        change came)."""
+        with self._lock:
+            if generation != self._generation or self.site is None:
+                return False
+            lang = self.manual.info.default_language
+            if self._to_render:
+                paths = list(self._to_render)[:BACKGROUND_CHUNK]
+                for path in paths:
+                    del self._to_render[path]
+                fresh = {path: markdown for path in paths
+                         if self.pages.get(path) != (markdown := render_page(self.manual, lang, path))}
+                self.site.update(self._store(fresh))
+                for path in fresh:
+                    self._pending.pop(path, None)
+                self._reload_when_done = self._reload_when_done or bool(fresh)
+                return True
+            if self._pending:
+                chunk = list(self._pending)[:BACKGROUND_CHUNK]
+                for path in chunk:
+                    del self._pending[path]
+                self.site.rebuild_html(chunk)
+                self._reload_when_done = True
+                return True
+            if self._templates_stale:
+                self._templates_stale = False
+                self.site.rebuild_templates()
+            if self._reload_when_done:
+                self._reload_when_done = False
+                self.reload_browsers()
+            self.site.index_pages()
+            if self._search_stale:
+                self.site.write_search_index()
+                self._improve_search()
+                self._search_stale = False
+            return False
+
+    def settle(self) -> None:
+        """Do the background work now, in this thread (for scripts and tests without `serve`)."""
+        self._catch_up()
+
+    def _catch_up(self) -> None:
+        generation = self._generation
+        while self._step(generation):
+            time.sleep(0)  # let a request or a save take the lock
+        with self._lock:
+            if generation != self._generation:
+                return
+            manual, reconcile = self.manual, self._reconcile
+            self._reconcile = False
+        if reconcile:
+            self._compare_every_page(manual, generation)
+
+    def _compare_every_page(self, manual: Manual, generation: int) -> None:
+        """Render every page again and rebuild those that differ from what is served (a change whose
+        effect the rules of build/changes.py did not foresee)."""
+        lang = manual.info.default_language
+        missed = {}
+        for path in page_paths(manual):
+            if generation != self._generation or self._stopped.is_set():
+                return
+            markdown = render_page(manual, lang, path)
+            if self.pages.get(path) != markdown:
+                missed[path] = markdown
+        if not missed:
+            return
+        with self._lock:
+            if generation != self._generation:
+                return
+            log.debug("officebook: %d pages found changed by the full comparison: %s", len(missed), sorted(missed))
+            self.site.update(self._store(missed))
+            self.site.write_search_index()
+            self._improve_search()
+            self.reload_browsers()
+
+    # ---- the server ----------------------------------------------------------------------------
+
+    def add_page_tag(self, html: str) -> None:
+        """Put `html` (e.g. the editor's `<script src=…>` for its 编辑 links) before `</body>` of every page
+        served. Call before `serve()`; scripts must be files (the pages' policy allows no inline script)."""
+        self.page_tags.append(html)
+
+    def add_route(self, prefix: str, app: Callable) -> None:
+        """Send requests whose path starts with `prefix` (e.g. `/_edit/`) to the WSGI `app`, after the
+        Host check. Call before `serve()`."""
+        self.routes.append((prefix, app))
+
+    def reload_browsers(self) -> None:
+        """Tell every open page to reload (MkDocs' live-reload epoch), unless a build is under way."""
+        server = self._server
+        if server is None:
+            return
+        with server._epoch_cond:
+            if server._visible_epoch == server._wanted_epoch:
+                epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
+                server._wanted_epoch = server._visible_epoch = epoch
+                server._epoch_cond.notify_all()
+
+    def serve(self, *, host: str, port: int, open_browser: bool = False, allowed_hosts: Iterable[str] = (),
+              on_ready: Callable[[str], None] | None = None) -> None:
+        """Serve on host:port until interrupted (blocks); the work folder (when temporary) is removed
+        however it ends. A port that is taken raises OSError; `on_ready(url)` hears when the first
+        build is served. Requests whose Host is not host:port (or one of `allowed_hosts`) get 403."""
+        from urllib.parse import urlsplit
 
         if self.prepared is None:
             raise SiteBuildError(_("the content has errors: nothing to serve yet"))
         _quiet_jieba()
-        site_dir = self.work_dir / "served"
-        config_file = self.prepared.config_file
-        config = None
+        user = UserConfig.load(self.config_file)
+        mount_path = urlsplit(user.data.get("site_url") or "/").path
+        self.serve_url = _serve_url(host, port, mount_path)
+        worker = threading.Thread(target=self._background, daemon=True, name="officebook-preview")
         try:
-            config = load_config(str(config_file), site_dir=str(site_dir))
-            officebook_plugins(config)
-            config.plugins.on_startup(command="serve", dirty=dirty)
-            mount_path = urlsplit(config.site_url or "/").path
-            serve_url = _serve_url(host, port, mount_path)
-
-            def builder(current=None) -> None:
-                try:
-                    if current is None:
-                        if not self.render():
-                            return
-                        current = load_config(str(config_file), site_dir=str(site_dir))
-                        officebook_plugins(current)
-                    current.site_url = serve_url
-                    build(current, serve_url=serve_url, dirty=dirty)
-                except (MkDocsException, OSError, yaml.YAMLError, SiteBuildError) as error:
-                    if current is config:  # the first build
-                        raise SiteBuildError(_("MkDocs build failed: {reason}").format(reason=error)) from error
-                    logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
-
-            server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir),
-                                      mount_path=mount_path)
+            server = _Server(builder=self._builder, host=host, port=port, root=str(self.site_dir),
+                             mount_path=mount_path, polling_interval=0.25)
+            self._server = server
             # Daemon threads: once stopped (Ctrl-C, SIGTERM) and cleaned up, the process must not wait for
             # a request or watcher thread of the server at exit.
             server.serve_thread.daemon = True
             server.observer.daemon = True
-            server.set_app(_refuse_unservable_paths(server.serve_request))
-            server.error_handler = lambda code: _error_page(site_dir, code)
-            config.site_url = serve_url
+            server.build_delay = 0.05
+            server.page_tags = "".join(self.page_tags)
+            server.set_app(guard_hosts(_refuse_unservable_paths(self._dispatch(server)),
+                                       hosts_for(host, port, allowed_hosts)))
+            server.error_handler = lambda code: _error_page(self.site_dir, code)
             server.server_bind()  # fails at once on a taken or impossible address, before building
             server.server_activate()
             server.server_bind = server.server_activate = lambda: None  # done: serve() must not repeat it
-            builder(config)
+            with self._lock:
+                self._build_all()
             server.watch(str(self.content_dir))
             if self.config_file:
                 server.watch(str(self.config_file))
+            worker.start()
             if on_ready:
-                on_ready(serve_url)
+                on_ready(self.serve_url)
             try:
                 server.serve(open_in_browser=open_browser)
             finally:
                 server.shutdown()
                 server.server_close()
         finally:
-            if config is not None:
-                config.plugins.on_shutdown()
-            shutil.rmtree(site_dir, ignore_errors=True)
+            self._stopped.set()
+            self._wake.set()
+            if worker.is_alive():
+                worker.join(timeout=5)
+            self._server = None
+            if self.site is not None:
+                self.site.close()
+            shutil.rmtree(self.site_dir, ignore_errors=True)
             self.close()
+
+    def _builder(self) -> None:
+        try:
+            self.refresh()
+        except Exception as error:  # the server keeps the last good site
+            logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
+
+    def _dispatch(self, server) -> Callable:
+        script = _SCRIPT_TEMPLATE.substitute(epoch="+document.currentScript.dataset.epoch",
+                                             request_id="+document.currentScript.dataset.request").encode()
+
+        def app(environ, start_response):
+            path = environ.get("PATH_INFO", "")
+            if path == LIVERELOAD_SCRIPT:
+                start_response("200 OK", [("Content-Type", "application/javascript"),
+                                          ("Content-Length", str(len(script)))])
+                return [script]
+            for prefix, route in self.routes:
+                if path.startswith(prefix):
+                    return route(environ, start_response)
+            return server.serve_request(environ, start_response)
+
+        return app
 
     def close(self) -> None:
         """Remove the work folder, when it is a temporary one."""
         if self.own_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+class _Server(LiveReloadServer):
+    """MkDocs' server, its live-reload script loaded from a file (`LIVERELOAD_SCRIPT`) instead of
+    written into the page: the pages' Content-Security-Policy allows no inline script."""
+
+    page_tags = ""  # what else goes before </body> (Preview.add_page_tag)
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        try:
+            body_end = content.rindex(b"</body>")
+        except ValueError:
+            body_end = len(content)
+        tag = f'<script src="{LIVERELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
+        tag += self.page_tags
+        return content[:body_end] + tag.encode() + content[body_end:]
 
 
 def _serve_url(host: str, port: int, path: str) -> str:

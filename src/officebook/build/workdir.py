@@ -58,11 +58,11 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
     for relative, source in printed.items():
         (docs_dir / relative).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, docs_dir / relative)
-    _copy_attachments(attachments or {}, docs_dir, user_files)
+    copy_attachments(attachments or {}, docs_dir, user_files)
     return changed
 
 
-def _copy_attachments(attachments: Mapping[str, Path], docs_dir: Path, user_files: set[str]) -> None:
+def copy_attachments(attachments: Mapping[str, Path], docs_dir: Path, user_files: set[str]) -> None:
     """Copy the content's assets into the docs folder (only those that changed); remove stale copies."""
     folder = docs_dir / SITE_ASSETS
     if folder.is_dir():
@@ -98,6 +98,7 @@ class PreparedLanguage:
     config_file: Path
     pages: int
     changed: tuple[str, ...]
+    content: SiteContent | None = None  # the pages and navigation written
 
 
 def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig, *,
@@ -110,7 +111,9 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig
     pages_stage = _("{lang}: pages").format(lang=lang)
     step = (lambda done, total: progress(pages_stage, done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
-    content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
+    # links written as HTML must be final addresses: MkDocs converts only those it parses as Markdown
+    directory_urls = not offline and user.data.get("use_directory_urls", True) is not False
+    content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed, directory_urls=directory_urls)
     config_dir = work_dir / lang
     docs_dir = config_dir / "docs"
     attachments = {site_asset_path(asset): Path(manual.content_dir) / asset for asset in manual.assets}
@@ -120,4 +123,4 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig
                          handbooks=printed)
     config_file = config_dir / "mkdocs.yml"
     write_config(config, config_file)
-    return PreparedLanguage(lang, config_file, len(content.pages), tuple(changed))
+    return PreparedLanguage(lang, config_file, len(content.pages), tuple(changed), content)
