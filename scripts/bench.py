@@ -269,10 +269,11 @@ OFFICE_DOCX_MAX_ITEMS = 3000  # the Word handbook grows with the manual as the P
 def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
     """Word and Excel in the default language: `officebook docx` (handbook), `export --format xlsx`, and
     reading that workbook back as `officebook import` does (no change to write). CPU seconds."""
-    from officebook.importer import plan_import, read_raci_sheet
+    from officebook.importer import plan_import
     from officebook.pipeline import run_check
     from officebook.render.docx import handbook_docx
     from officebook.xlsx import workbook_bytes
+    from officebook.xlsx_read import read_raci_sheet
 
     manual = run_check(root, use_cache=False).manual
     lang = manual.info.default_language
@@ -291,6 +292,44 @@ def bench_office(root: Path, items: int) -> list[tuple[str, str]]:
     cpu = time.process_time()
     plan = plan_import(manual, read_raci_sheet(path), root)
     rows.append(("import (read and compare)", f"{time.process_time() - cpu:.1f} s CPU, {len(plan.changes)} changes"))
+    return rows
+
+
+XLSX_SIZES = (100, 1000, 5000)
+
+
+def bench_xlsx(root: Path, items: int) -> list[tuple[str, str]]:
+    """`export --format xlsx` (default language) at 100, 1,000 and 5,000 items in this run, whatever
+    --items says: its cost at 1k against 100 (target ≤ 11×) and at 5k against 1k (target ≤ 5.5×); the
+    import's read and compare beside it. CPU seconds, each size's content checked first (not timed)."""
+    from officebook.importer import plan_import
+    from officebook.pipeline import run_check
+    from officebook.xlsx import workbook_bytes
+    from officebook.xlsx_read import read_raci_sheet
+
+    costs: dict[int, float] = {}
+    lines: dict[int, int] = {}  # what the workbook holds grows with the content's derived checklists
+    rows = []
+    for size in XLSX_SIZES:
+        content = root.parent / f"xlsx-{size}" / "content"
+        make_content(content, size)
+        manual = run_check(content, use_cache=False).manual
+        cpu = time.process_time()
+        workbook = workbook_bytes(manual, manual.info.default_language)
+        costs[size] = time.process_time() - cpu
+        lines[size] = len(manual.raci.duties) + sum(
+            len(v.first_day) + len(v.first_week) + len(v.first_month) for v in manual.onboarding.values()) + sum(
+            sum(map(len, c.by_frequency.values())) + len(c.steps) + len(c.criteria) for c in manual.checklists.values())
+        path = content.parent / "bench.xlsx"
+        path.write_bytes(workbook)
+        cpu = time.process_time()
+        plan_import(manual, read_raci_sheet(path), content)
+        rows.append((f"xlsx, {size:,} items", f"{costs[size]:.2f} s CPU, {len(workbook) / 2**20:.1f} MiB, "
+                     f"{lines[size]:,} rows; import read {time.process_time() - cpu:.2f} s CPU"))
+    for small, large, target in ((100, 1000, 11), (1000, 5000, 5.5)):
+        rows.append((f"xlsx {large // 1000}k / {small if small < 1000 else '1k'}",
+                     f"{costs[large] / costs[small]:.1f}× (target ≤ {target}×); rows {lines[large] / lines[small]:.1f}×, "
+                     f"cost per row {costs[large] / lines[large] / (costs[small] / lines[small]):.2f}×"))
     return rows
 
 
@@ -381,6 +420,7 @@ def bench_preview(root: Path, items: int) -> list[tuple[str, str]]:
 
 STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check, "build": bench_build,
                                                                     "handbook": bench_handbook, "office": bench_office,
+                                                                    "xlsx": bench_xlsx,
                                                                     "preview": bench_preview}
 
 

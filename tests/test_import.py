@@ -2,6 +2,7 @@
 
 import difflib
 import hashlib
+import os
 import shutil
 import subprocess
 import sys
@@ -107,6 +108,12 @@ def test_every_file_of_the_default_manual_round_trips_unchanged_when_nothing_cha
 
 def test_cell_letters_are_read_as_people_type_them():
     assert parse_letters("R/A") == ({"responsible", "accountable"}, [])
+    assert parse_letters("牵头") == ({"responsible"}, [])  # what a Chinese user types for R
+    assert parse_letters("牵头、负责") == ({"responsible", "accountable"}, [])  # as the zh matrix prints it
+    assert parse_letters("牵头负责") == ({"responsible", "accountable"}, [])
+    assert parse_letters(" 会商 ") == ({"consulted"}, []) and parse_letters("知会") == ({"informed"}, [])
+    assert parse_letters("Responsible") == ({"responsible"}, [])
+    assert parse_letters("牵头/主办") == ({"responsible"}, ["主办"])
     assert parse_letters(" ｒ，ａ ") == ({"responsible", "accountable"}, [])  # full-width, as a Chinese IME types
     assert parse_letters("RA") == ({"responsible", "accountable"}, [])
     assert parse_letters("R/X") == ({"responsible"}, ["X"])
@@ -286,3 +293,93 @@ def test_a_workbook_saved_again_by_libreoffice_imports_the_same(project, tmp_pat
     run = _officebook("import", str(saved), str(content))
     assert run.returncode == 0, run.stderr
     assert run.stdout == "duties/emergency.yaml: raci.informed (none) → secretary\n"
+
+
+# ---- the baseline: only what was changed in the workbook ------------------------------------------
+
+
+def _set_raci(content: Path, duty: str, old: str, new: str) -> None:
+    path = content / "duties" / f"{duty}.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_old_workbook_applies_only_its_changed_cells_and_refuses_a_duty_changed_since(project):
+    """Export; the content changes (a duty's RACI); the old workbook comes back with one other cell
+    changed: that cell is applied, the newer content is kept, the conflicting duty is reported."""
+    content, book = project
+    _set_raci(content, "emergency", "  accountable: director\n", "  accountable: director\n  informed: [secretary]\n")
+    _set_raci(content, "supervision", "  consulted: [secretary]", "  consulted: [secretary, duty-officer]")
+    newer = {n: (content / "duties" / n).read_text(encoding="utf-8") for n in ("emergency.yaml", "supervision.yaml")}
+    # in the old workbook: one cell of a duty nobody else touched, and one of the duty changed since
+    _edit(book, {("duty-shift", "supervision-officer"): "C", ("supervision", "director"): "R/A"})
+    run = _officebook("import", str(book), str(content))
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "duties/duty-shift.yaml: raci.consulted (none) → supervision-officer\n"
+    assert "warning:" in run.stderr and "'supervision' was changed in the content since this workbook was exported" \
+        in run.stderr and "raci.consulted secretary → secretary, duty-officer" in run.stderr
+    assert "1 duty not applied" in run.stderr
+    for name, text in newer.items():  # the newer content is kept: emergency's new I, supervision's new C
+        assert (content / "duties" / name).read_text(encoding="utf-8") == text
+    manual = run_check(content, use_cache=False).manual
+    assert manual.duties["duty-shift"].raci.consulted == ("supervision-officer",)
+
+
+def test_a_changed_cell_the_content_already_has_is_no_change(project):
+    content, book = project
+    _set_raci(content, "emergency", "  accountable: director\n", "  accountable: director\n  informed: [secretary]\n")
+    before = _snapshot(content)
+    _edit(book, {("emergency", "secretary"): "I"})  # the same change, made in both places
+    run = _officebook("import", str(book), str(content))
+    assert run.returncode == 0 and run.stdout == "" and "no changes" in run.stderr, run.stderr
+    assert _snapshot(content) == before
+
+
+def test_a_workbook_of_another_manual_is_refused(project, tmp_path):
+    content, book = project
+    other = tmp_path / "other"
+    shutil.copytree(content, other)
+    manual_yaml = other / "manual.yaml"
+    manual_yaml.write_text(manual_yaml.read_text(encoding="utf-8").replace("示例区政府办公室", "另一区政府办公室"),
+                           encoding="utf-8")
+    before = _snapshot(other)
+    _edit(book, {("emergency", "secretary"): "I"})
+    run = _officebook("import", str(book), str(other))
+    assert run.returncode == 2, run.stderr
+    assert "exported from another manual" in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert _snapshot(other) == before
+
+
+def test_a_tampered_baseline_is_refused(project):
+    content, book = project
+    workbook = load_workbook(book)
+    facts = workbook["officebook"]
+    last = facts.max_row
+    facts.cell(last, 2).value = '{"responsible":["director"],"accountable":["director"]}'
+    workbook.save(book)
+    run = _officebook("import", str(book), str(content))
+    assert run.returncode == 2 and "was changed" in run.stderr, run.stderr
+
+
+def test_chinese_words_are_read_and_problems_reported_in_the_workbooks_language(project):
+    content, book = project
+    _edit(book, {("emergency", "secretary"): "知会", ("supervision", "director"): "主办"})
+    env = {k: v for k, v in os.environ.items() if k not in ("OFFICEBOOK_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES")}
+    env["LANG"] = "C.UTF-8"  # a server's locale names no language: the workbook's (zh) is spoken
+    run = subprocess.run([sys.executable, "-m", "officebook", "import", str(book), str(content)],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 1
+    assert "职责分工!C" in run.stderr and "'主办'" in run.stderr and "不是" in run.stderr, run.stderr
+    assert "is not R, A, C or I" not in run.stderr
+    _edit(book, {("supervision", "director"): "A"})
+    run = subprocess.run([sys.executable, "-m", "officebook", "import", str(book), str(content)],
+                         capture_output=True, text=True, env=env)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "duties/emergency.yaml: raci.informed （无） → secretary\n" or \
+        run.stdout == "duties/emergency.yaml: raci.informed (none) → secretary\n", run.stdout
+    env["LANG"] = "en_GB.UTF-8"  # a locale that names English keeps English
+    _edit(book, {("supervision", "director"): "主办"})
+    run = subprocess.run([sys.executable, "-m", "officebook", "import", str(book), str(content)],
+                         capture_output=True, text=True, env=env)
+    assert "is not R, A, C or I" in run.stderr

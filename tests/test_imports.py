@@ -82,9 +82,9 @@ LAYERS = (
     ("officebook.validate", "officebook.assets"),
     ("officebook.newcomer", "officebook.link"),
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
-    ("officebook.render", "officebook.xlsx"),
+    ("officebook.render", "officebook.xlsx", "officebook.xlsx_layout"),
     ("officebook.build",),
-    ("officebook.guide", "officebook.scaffold", "officebook.importer", "officebook.edit"),
+    ("officebook.guide", "officebook.scaffold", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),
     ("officebook.cli", "officebook._babel", "officebook.__main__"),
 )
 

@@ -45,7 +45,7 @@ def test_build_that_may_not_write_its_output_is_one_line(tmp_path, monkeypatch):
 
 
 def test_init_on_a_full_disk_leaves_nothing_behind(tmp_path, monkeypatch):
-    import officebook.cli as cli
+    import officebook.cli.authoring as cli
 
     real = cli._write_plan
 
@@ -64,7 +64,7 @@ def test_any_command_turns_an_unexpected_os_error_into_one_line(monkeypatch):
     def unreadable(*args, **kwargs):
         raise PermissionError(errno.EACCES, "Permission denied", "content/manual.yaml")
 
-    monkeypatch.setattr("officebook.cli.run_check", unreadable)
+    monkeypatch.setattr("officebook.cli.options.run_check", unreadable)
     result = _run("review", str(MINIMAL), "--no-cache")
     assert result.exit_code == 1
     assert result.stderr == "officebook review: error: content/manual.yaml: permission denied\n"

@@ -44,6 +44,8 @@ CHINESE = [
     ("他们", "name who is meant: 群众, 承办单位 …"),
     ("Ⅳ级）事件当日", "Ⅳ级 incidents are reported within 1 hour by phone and 2 hours in writing"),
     ("seeds/", "cite the reference paper by its title"),
+    # the organisation of 2026 (issue #28): 信访 is the 市信访局's, 12345 the hotline centre's
+    ("信访科", "the office has no 信访科: 信访 is the 市信访局's; the office forwards and follows up"),
 ]
 ENGLISH = [
     (r"\bthe whole\b", "the bigger picture, the city's work as a whole"),
@@ -63,6 +65,15 @@ ENGLISH = [
     (r"\bfamily planning\b", "no longer a duty of a general office"),
     (r"\boffice automation\b", "e-government, or name the system"),
     (r"seeds/|§", "cite the reference paper by its title"),
+    # calques found by the insider's read of the second pass (issue #28)
+    (r"\breport while verifying\b", "report first and verify as you go"),
+    (r"\bwithin the circle\b|\bcircle of readers\b", "on a need-to-know basis, those approved to know"),
+    (r"\baccept on a letter\b", "accept only with an official letter"),
+    (r"\bthree targets\b", "the three key points"),
+    (r"\bledgers?\b", "a register (台账)"),
+    (r"\bchief's examination\b", "one step kind, one name: the chief's check"),
+    (r"\bthe leaders\b", "the city leaders, or name the leader meant"),
+    (r"(?<=\S) - (?=\S)", "a dash is an em dash (—), never a spaced hyphen"),
 ]
 # an old name may be mentioned where the text says it has been replaced
 MERGED = re.compile(r"12345")
@@ -132,3 +143,11 @@ def test_the_check_catches_what_it_lists():
     assert _offending([("x", "keeps the whole in view")], ENGLISH, re.IGNORECASE)
     assert not _offending([("x", "the city's work as a whole")], ENGLISH, re.IGNORECASE)
     assert not _offending([("x", "原市长公开电话已归并到12345热线")], CHINESE)
+    for calque in ("Report while verifying", "Distribute within the circle", "Accept on a letter",
+                   "the three targets of supervision", "update the ledger", "Chief's examination",
+                   "tell the leaders", "documents - the basic work"):
+        assert _offending([("x", calque)], ENGLISH, re.IGNORECASE), calque
+    for fine in ("report first and verify as you go", "the city leaders", "a register", "- a list item",
+                 "documents — the basic work"):
+        assert not _offending([("x", fine)], ENGLISH, re.IGNORECASE), fine
+    assert _offending([("x", "信访科科长")], CHINESE)

@@ -2,6 +2,8 @@
 
 import csv
 import io
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -35,12 +37,19 @@ def default_zh(default_manual, tmp_path_factory):
 def test_one_workbook_per_language_with_the_four_tables_and_an_about_sheet(default_manual, default_zh):
     assert sorted(xlsx_workbooks(default_manual, ["en"])) == ["officebook-en.xlsx"]
     book = load_workbook(default_zh)
-    assert book.sheetnames == ["职责分工", "职责清单", "检查清单", "岗位", "说明"]
-    about = book["说明"]
-    assert (about["A1"].value, about["B1"].value) == ("format", WORKBOOK_FORMAT)
-    facts = {about.cell(r, 1).value: about.cell(r, 2).value for r in range(1, 9)}
-    assert facts["language"] == "zh" and facts["raci-sheet"] == "职责分工"
+    assert book.sheetnames == ["职责分工", "职责清单", "检查清单", "岗位", "说明", "officebook"]
+    assert [s.sheet_state for s in book.worksheets] == ["visible"] * 5 + ["veryHidden"]
+    facts_sheet = book["officebook"]
+    assert (facts_sheet["A1"].value, facts_sheet["B1"].value) == ("format", WORKBOOK_FORMAT)
+    facts = {facts_sheet.cell(r, 1).value: facts_sheet.cell(r, 2).value for r in range(1, 12)}
+    assert facts["language"] == "zh" and facts["raci-sheet"] == "职责分工" and facts["version"] == "2"
     assert facts["edition"] == default_manual.info.edition
+    baseline = {facts_sheet.cell(r, 1).value: json.loads(facts_sheet.cell(r, 2).value)
+                for r in range(14, facts_sheet.max_row + 1)}
+    assert list(baseline) == list(default_manual.raci.duties)
+    duty = default_manual.duties[default_manual.raci.duties[0]]
+    assert baseline[duty.id]["accountable"] == [duty.raci.accountable]
+    assert baseline[duty.id]["responsible"] == list(duty.raci.responsible)
 
 
 def test_raci_sheet_has_ids_beside_titles_and_the_roles_of_the_manual(default_manual, default_zh):
@@ -141,3 +150,83 @@ def test_export_command_writes_the_workbooks(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["officebook-en.xlsx", "officebook-zh.xlsx"]
     assert load_workbook(tmp_path / "officebook-en.xlsx").sheetnames[0] == sheet_name("raci", "en") == "RACI"
 
+
+
+# ---- printing and guarding -------------------------------------------------------------------------
+
+
+def _smallest_font(book) -> float:
+    return min(style.font.sz for style in book._named_styles)
+
+
+def test_every_sheet_prints_on_a4_landscape_with_type_of_8_pt_or_more(default_zh):
+    book = load_workbook(default_zh)
+    smallest = _smallest_font(book)
+    for sheet in book.worksheets[:5]:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == "9", sheet.title
+        fit = sheet.sheet_properties.pageSetUpPr.fitToPage
+        if fit:  # one page wide; the computed widths leave the scale at 80 % or more
+            assert setup.fitToWidth == 1, sheet.title
+        else:  # split by sections at a fixed scale
+            assert setup.scale * smallest / 100 >= 8, (sheet.title, setup.scale)
+            assert sheet.col_breaks.brk, sheet.title
+    raci = book["职责分工"]
+    assert raci.print_title_rows == "$1:$2" and raci.print_title_cols == "$A:$B"
+    assert book["职责清单"].print_title_rows == "$1:$1" and book["职责清单"].print_title_cols == "$A:$B"
+    about = book["说明"].page_setup
+    assert (about.fitToWidth, about.fitToHeight) == (1, 1)
+
+
+def test_the_about_sheet_names_one_word_per_letter(default_zh):
+    about = load_workbook(default_zh)["说明"]
+    rows = {about.cell(r, 1).value: about.cell(r, 2).value for r in range(1, about.max_row + 1)}
+    for letter, word in zip("RACI", ("牵头", "负责", "会商", "知会"), strict=True):
+        assert f"{letter}　{word}" in rows
+    edit = rows["怎样修改"]
+    assert "既牵头又负责填 R/A" in edit and "负总责" not in edit
+
+
+def test_the_role_cells_refuse_other_values_with_a_message_in_the_workbooks_language(default_manual, tmp_path):
+    for lang, word, message in (("zh", "牵头", "请填写 R（牵头）"), ("en", "R/A", "Type R (responsible)")):
+        path = tmp_path / f"{lang}.xlsx"
+        path.write_bytes(workbook_bytes(default_manual, lang))
+        sheet = load_workbook(path)[sheet_name("raci", lang)]
+        (validation,) = sheet.data_validations.dataValidation
+        assert validation.showErrorMessage and validation.errorStyle == "stop"
+        assert message in validation.error and validation.errorTitle
+        assert word in validation.formula1.strip('"').split(",")
+        last = f"{chr(ord('C') + len(default_manual.raci.posts) - 1)}{2 + len(default_manual.raci.duties)}"
+        assert str(validation.sqref) == f"C3:{last}"
+
+
+def _word_heights(pdf) -> list[tuple[int, float, str]]:
+    """(page, height, word) of every word LibreOffice printed."""
+    out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    found = []
+    for number, page in enumerate(out.split("<page ")[1:], start=1):
+        for m in re.finditer(r'<word [^>]*yMin="([\d.]+)" [^>]*yMax="([\d.]+)">([^<]*)</word>', page):
+            found.append((number, float(m[2]) - float(m[1]), m[3]))
+    return found
+
+
+@pytest.mark.slow
+def test_libreoffice_prints_every_sheet_at_8_pt_or_more(soffice, default_zh, tmp_path):
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils is not installed")
+    shutil.copy(default_zh, tmp_path / "book.xlsx")
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "book.xlsx")],
+                   capture_output=True, text=True, timeout=300)
+    words = _word_heights(tmp_path / "book.pdf")
+    assert words
+    # LibreOffice's words are 1.29 em high (9 pt type: 11.7 pt boxes): 8 pt type gives 10.3 pt
+    small = [w for w in words if w[1] < 8 * 1.25]
+    assert not small, small[:5]
+    texts = subprocess.run(["pdftotext", "-layout", str(tmp_path / "book.pdf"), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    about = [t for t in texts if "分工代码" in t]
+    assert len(about) == 1 and all(re.search(rf"{letter}\s+{word}", about[0]) for letter, word in
+                                   zip("RACI", ("牵头", "负责", "会商", "知会"), strict=True))
+    raci_pages = [t for t in texts if "职责编号" in t and "岗位编号" in t]
+    assert len(raci_pages) >= 2  # fifteen posts: split by columns, not shrunk

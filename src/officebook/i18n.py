@@ -53,6 +53,17 @@ def from_environment(environ: Mapping[str, str] | None = None) -> str:
     return SOURCE_LANGUAGE
 
 
+def named_by_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """The language OFFICEBOOK_LANG or the locale variables name, or None when they name none (unset,
+    or the C and POSIX locales of servers and containers): then a command may speak its file's language."""
+    environ = os.environ if environ is None else environ
+    for variable in ("OFFICEBOOK_LANG", *ENVIRONMENT):
+        for part in (environ.get(variable) or "").split(":"):
+            if part.split(".")[0] not in ("", "C", "POSIX") and (found := normalize(part)):
+                return found
+    return None
+
+
 def for_manual(language: str) -> str:
     """The interface language for a manual language code (`zh`, `zh-Hant`, `en`, `fr`)."""
     return normalize(language) or SOURCE_LANGUAGE

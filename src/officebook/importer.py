@@ -1,9 +1,11 @@
 """Read an edited RACI sheet (from `officebook export --format xlsx`) back into the content.
 
-`read_raci_sheet(path)` reads the workbook's RACI sheet: post ids from its second header row, duty ids
-from its first column, R/A/C/I letters in the cells. `plan_import(manual, sheet)` compares it with the
-manual and gives, per duty whose roles changed, the new `raci` and the edited file text. Nothing here
-writes: the command validates the edited content and writes the files only when every step passed.
+`officebook.xlsx_read.read_raci_sheet(path)` reads the workbook (bounded) — its RACI sheet and the
+baseline it carries: every duty's roles as exported. `plan_import(manual, sheet)` compares the sheet with
+that baseline, so only the cells someone changed count: a duty whose roles changed in the content since
+the export is left as it is and reported (its changes in the sheet are refused), and every other duty
+keeps the content's roles. A workbook of another manual is refused. Nothing here writes: the command
+validates the edited content and writes the files only when every step passed.
 
 The YAML is edited at positions, not re-emitted: PyYAML's composer gives where each `raci` value starts
 and ends, and only those spans are replaced (a flow list or a scalar in place, block list entries a
@@ -19,38 +21,20 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 import yaml
 
 from officebook.i18n import gettext as _
 from officebook.model import Manual, Raci
-from officebook.xlsx import RACI_FIRST_POST_COLUMN, RACI_HEADER_ROWS, WORKBOOK_FORMAT
+from officebook.vocabulary.labels import LABELS, label
+from officebook.xlsx import RACI_HEADER_ROWS, manual_key, roles_of
+from officebook.xlsx_read import RaciSheet, WorkbookError
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 ROLE_LETTERS = {"R": "responsible", "A": "accountable", "C": "consulted", "I": "informed"}
 ROLES = ("responsible", "accountable", "consulted", "informed")
 _LETTER_SEPARATORS = re.compile(r"[\s/,;、，；+&]+")
-
-
-class WorkbookError(Exception):
-    """The workbook cannot be read as officebook's RACI sheet (exit 2): not a workbook, not ours."""
-
-
-@dataclass(frozen=True)
-class SheetRow:
-    row: int
-    duty: str
-    roles: Mapping[str, str]  # post id -> the letters as written in the cell ("" for none)
-
-
-@dataclass(frozen=True)
-class RaciSheet:
-    path: Path
-    sheet: str
-    posts: tuple[tuple[str, str], ...]  # (column letter, post id)
-    rows: tuple[SheetRow, ...]
-    problems: tuple[str, ...] = ()  # cells that cannot be read (found while reading)
 
 
 @dataclass(frozen=True)
@@ -76,117 +60,69 @@ class ImportPlan:
     changes: list[DutyChange] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # file -> edited text
     problems: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # duties changed in the content since the export
 
 
 def _listed(posts: Sequence[str]) -> str:
-    return ", ".join(posts) if posts else "(none)"
+    return ", ".join(posts) if posts else _("(none)")
 
 
-# ---- reading the workbook ------------------------------------------------------------------------
+# ---- reading a cell ------------------------------------------------------------------------------
 
 
-def read_raci_sheet(path: Path) -> RaciSheet:
-    """The RACI sheet of an officebook workbook; `WorkbookError` when the file is not one."""
-    import warnings
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils import get_column_letter
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        with warnings.catch_warnings():  # openpyxl warns about parts of Excel's files it does not keep
-            warnings.simplefilter("ignore")
-            workbook = load_workbook(path, data_only=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise WorkbookError(_("{path}: not an Excel workbook (.xlsx) that can be read ({reason})").format(
-            path=path, reason=error)) from None
-    about = next((s for s in workbook.worksheets
-                  if _text(s.cell(1, 1).value) == "format" and _text(s.cell(1, 2).value) == WORKBOOK_FORMAT), None)
-    if about is None:
-        raise WorkbookError(_("{path}: not a workbook exported by officebook (export --format xlsx): "
-                              "no sheet starts with format = {format}").format(path=path, format=WORKBOOK_FORMAT))
-    facts = {_text(about.cell(r, 1).value): _text(about.cell(r, 2).value) for r in range(1, about.max_row + 1)}
-    name = facts.get("raci-sheet", "")
-    if name not in workbook.sheetnames:
-        raise WorkbookError(_("{path}: the RACI sheet {name!r} named on sheet {about!r} is missing "
-                              "(sheets: {sheets})").format(path=path, name=name, about=about.title,
-                                                           sheets=", ".join(workbook.sheetnames)))
-    sheet = workbook[name]
-    where = f"{path}: {name}!"
-    problems: list[str] = []
-    posts: list[tuple[str, str]] = []
-    for column in range(RACI_FIRST_POST_COLUMN, sheet.max_column + 1):
-        letter = get_column_letter(column)
-        post = _text(sheet.cell(RACI_HEADER_ROWS, column).value)
-        filled = any(_text(sheet.cell(r, column).value) for r in range(RACI_HEADER_ROWS + 1, sheet.max_row + 1))
-        if not post:
-            if filled:
-                problems.append(_("{cell}: a column of roles without a post id (write the post's id in row "
-                                  "{row})").format(cell=f"{where}{letter}{RACI_HEADER_ROWS}", row=RACI_HEADER_ROWS))
-            continue
-        if any(post == known for _, known in posts):
-            problems.append(_("{cell}: post {post!r} has a second column").format(
-                cell=f"{where}{letter}{RACI_HEADER_ROWS}", post=post))
-            continue
-        posts.append((letter, post))
-    if not posts:
-        raise WorkbookError(_("{path}: sheet {name!r} has no post ids in row {row}: not officebook's RACI sheet").format(
-            path=path, name=name, row=RACI_HEADER_ROWS))
-    rows: list[SheetRow] = []
-    seen: dict[str, int] = {}
-    for row in range(RACI_HEADER_ROWS + 1, sheet.max_row + 1):
-        duty = _text(sheet.cell(row, 1).value)
-        cells = {post: sheet[f"{letter}{row}"].value for letter, post in posts}
-        if not duty:
-            if any(_text(v) for v in cells.values()):
-                problems.append(_("{cell}: a row of roles without a duty id").format(cell=f"{where}A{row}"))
-            continue
-        if duty in seen:
-            problems.append(_("{cell}: duty {duty!r} is already in row {row}").format(
-                cell=f"{where}A{row}", duty=duty, row=seen[duty]))
-            continue
-        seen[duty] = row
-        roles: dict[str, str] = {}
-        for letter, post in posts:
-            value = cells[post]
-            if isinstance(value, str) and value.startswith("="):
-                problems.append(_("{cell}: a formula; type the letters R, A, C or I instead").format(
-                    cell=f"{where}{letter}{row}"))
-                continue
-            roles[post] = _text(value)
-        rows.append(SheetRow(row, duty, roles))
-    return RaciSheet(path, name, tuple(posts), tuple(rows), tuple(problems))
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    text = str(value).strip()
-    return text[1:] if text.startswith("'") else text  # neutralise_cell's apostrophe
+@cache
+def _role_words() -> dict[str, str]:
+    """Every word a cell may hold for a role, in every language officebook speaks: the letters, 牵头 负责
+    会商 知会, Responsible … (upper-cased, NFKC)."""
+    words = {letter: role for letter, role in ROLE_LETTERS.items()}
+    for lang in LABELS:
+        for letter, role in ROLE_LETTERS.items():
+            for key in (f"raci-letter-{letter}", role):
+                words.setdefault(unicodedata.normalize("NFKC", label(key, lang)).upper(), role)
+    return words
 
 
 def parse_letters(cell: str) -> tuple[set[str], list[str]]:
-    """The roles in a cell (`R/A`, `r, a`, full-width `Ｒ`): (roles, what could not be read)."""
-    letters = unicodedata.normalize("NFKC", cell).upper()
-    pieces = [p for p in _LETTER_SEPARATORS.split(letters) if p]
+    """The roles in a cell (`R/A`, `r, a`, full-width `Ｒ`, `牵头`, `牵头、负责`, `牵头负责`): (roles, what
+    could not be read)."""
+    words = _role_words()
+    pieces = [p for p in _LETTER_SEPARATORS.split(unicodedata.normalize("NFKC", cell).upper()) if p]
     roles: set[str] = set()
     unknown: list[str] = []
     for piece in pieces:
-        if piece in ROLE_LETTERS:
-            roles.add(ROLE_LETTERS[piece])
-        elif set(piece) <= set(ROLE_LETTERS):  # "RA"
-            roles.update(ROLE_LETTERS[c] for c in piece)
+        if piece in words:
+            roles.add(words[piece])
+        elif (found := _segmented(piece, words)) is not None:  # "RA", "牵头负责"
+            roles.update(found)
         else:
             unknown.append(piece)
     return roles, unknown
+
+
+def _segmented(piece: str, words: Mapping[str, str]) -> list[str] | None:
+    """`piece` read as role words written together, longest word first; None when it is not."""
+    found: list[str] = []
+    rest = piece
+    while rest:
+        word = next((w for w in sorted(words, key=len, reverse=True) if rest.startswith(w)), None)
+        if word is None:
+            return None
+        found.append(words[word])
+        rest = rest[len(word):]
+    return found
 
 
 # ---- comparing and planning ----------------------------------------------------------------------
 
 
 def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPlan:
-    """The edits an imported sheet asks for: changed duties only, with their edited file texts."""
+    """The edits an imported sheet asks for: the cells changed since the export only, per duty, with
+    the edited file texts. `WorkbookError` for a workbook of another manual."""
+    baseline = sheet.baseline
+    if baseline is not None and baseline.manual_key != manual_key(manual):
+        this = manual.info.title.get(manual.info.default_language)
+        raise WorkbookError(_("{path}: exported from another manual ({other}), not from {this}: nothing "
+                              "read").format(path=sheet.path, other=baseline.manual_title or "?", this=this))
     plan = ImportPlan(problems=list(sheet.problems))
     where = f"{sheet.path}: {sheet.sheet}!"
     letter_of = dict((post, letter) for letter, post in sheet.posts)
@@ -201,15 +137,34 @@ def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPl
             plan.problems.append(_("{cell}: no duty {duty!r} in the manual (removed or renamed since the export?)").format(
                 cell=f"{where}A{row.row}", duty=row.duty) + _did_you_mean(row.duty, manual.duties))
             continue
-        held: dict[str, list[str]] = {role: [] for role in ROLES}
+        in_sheet: dict[str, set[str]] = {}
         for post in known_posts:
             roles, unknown = parse_letters(row.roles.get(post, ""))
             if unknown:
                 plan.problems.append(_("{cell}: {value!r} is not R, A, C or I").format(
                     cell=f"{where}{letter_of[post]}{row.row}", value=" ".join(unknown)))
-            for role in roles:
-                held[role].append(post)
-        new = _merged(duty.raci, held, set(known_posts))
+            in_sheet[post] = roles
+        current = roles_of(duty.raci)
+        exported = baseline.roles.get(duty.id) if baseline is not None else None
+        if exported is None:  # a workbook without a baseline (or a row added to it): the sheet is the truth
+            edited = known_posts
+        else:
+            was = _by_post(exported)
+            edited = [post for post in known_posts if in_sheet[post] != was.get(post, set())]
+            now = _by_post(current)
+            if not edited or all(in_sheet[post] == now.get(post, set()) for post in edited):
+                continue  # nothing changed in this row, or the content already says what it says
+            if _by_post(exported) != now:
+                cells = ", ".join(f"{letter_of[p]}{row.row}" for p in edited)
+                since = "; ".join(RoleChange(role, tuple(exported.get(role, ())), current[role]).describe()
+                                  for role in ROLES if tuple(exported.get(role, ())) != current[role])
+                plan.refused.append(_("{cell}: duty {duty!r} was changed in the content since this workbook was "
+                                      "exported ({since}); its cells {cells} are not applied — export again and "
+                                      "change them there").format(cell=f"{where}A{row.row}", duty=duty.id,
+                                                                  since=since, cells=cells))
+                continue
+        held = {role: [p for p in edited if role in in_sheet[p]] for role in ROLES}
+        new = _merged(duty.raci, held, set(edited))
         if len(new["accountable"]) > 1:
             cells = ", ".join(f"{letter_of.get(p, '?')}{row.row}" for p in new["accountable"])
             plan.problems.append(_("{cell}: duty {duty!r} has {count} accountable posts ({posts}); exactly one A per "
@@ -221,8 +176,7 @@ def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPl
         if not new["responsible"]:
             plan.problems.append(_("{cell}: duty {duty!r} has no responsible post (R)").format(
                 cell=f"{where}A{row.row}", duty=row.duty))
-        old = _roles(duty.raci)
-        changes = tuple(RoleChange(role, old[role], new[role]) for role in ROLES if old[role] != new[role])
+        changes = tuple(RoleChange(role, current[role], new[role]) for role in ROLES if current[role] != new[role])
         if changes:
             plan.changes.append(DutyChange(duty.id, duty.file, changes))
     if plan.problems:
@@ -241,16 +195,20 @@ def plan_import(manual: Manual, sheet: RaciSheet, content_dir: Path) -> ImportPl
     return plan
 
 
-def _roles(raci: Raci) -> dict[str, tuple[str, ...]]:
-    return {"responsible": raci.responsible, "accountable": (raci.accountable,) if raci.accountable else (),
-            "consulted": raci.consulted, "informed": raci.informed}
+def _by_post(roles: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """post -> the roles it holds."""
+    held: dict[str, set[str]] = {}
+    for role, posts in roles.items():
+        for post in posts:
+            held.setdefault(post, set()).add(role)
+    return held
 
 
 def _merged(raci: Raci, held: Mapping[str, Sequence[str]], in_sheet: set[str]) -> dict[str, tuple[str, ...]]:
     """The new roles: posts that keep a role stay where they were, new ones follow in column order, and
-    posts the sheet has no column for keep the roles they had."""
+    posts not in `in_sheet` (no column, or a cell nobody changed) keep the roles they had."""
     merged = {}
-    for role, old in _roles(raci).items():
+    for role, old in roles_of(raci).items():
         kept = [p for p in old if p not in in_sheet or p in held[role]]
         merged[role] = tuple(kept + [p for p in held[role] if p not in kept])
     return merged

@@ -130,6 +130,10 @@ class LoadedFile:
             self._positions = positions
         return self._positions
 
+    def set_positions(self, positions: Positions) -> None:
+        """Positions already known (of bytes not read from `path`: an edit checked before it is saved)."""
+        self._positions = positions
+
     def diagnostic(self, code: str, path: YamlPath, message: str, hint: str = "", *,
                    severity: Severity = Severity.ERROR, at_key: bool = False) -> Diagnostic:
         """A finding about the value (or the key) at `path` of this file."""

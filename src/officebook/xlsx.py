@@ -6,40 +6,64 @@ responsibilities in a spreadsheet.
 - RACI (职责分工): one row per duty (id, title), one column per post (title, and its id in the second
   header row), R/A/C/I in the cells. This is the sheet `officebook import` reads back.
 - Duties (职责清单), Checklists (检查清单), Posts (岗位): the lists, ids beside titles.
-- About (说明): which manual, edition and language the workbook was exported from, and how to edit it.
-  Its first cells (`format`, `officebook-workbook`) mark the workbook as officebook's.
+- About (说明): which manual, edition and language the workbook was exported from, how to edit and
+  import it, and what each letter means (R 牵头, A 负责, C 会商, I 知会) — on one printed page.
+- A very hidden sheet (`officebook`) for `officebook import`: its first cells (`format`,
+  `officebook-workbook`) mark the workbook as officebook's, then the facts of the export and its
+  baseline — every duty's roles as exported and a fingerprint of them — so an import applies only the
+  cells someone changed and notices a duty changed in the content since.
 
 Every cell is a typed string passed through `officebook.cells.neutralise_cell`: nothing the content says
 becomes a formula or an error value, and a cell edited later in Excel stays text. Lists inside a cell are
 one entry per line (titles are folded onto one line, so the line break cannot occur inside one).
-Headers are frozen, columns sized to their text, and text cells wrap.
+Headers are frozen, columns sized to their text, text cells wrap, and every sheet prints on A4
+landscape with type of 8 pt or more (`officebook.xlsx_layout`).
+
+The workbook is written in openpyxl's write-only mode, row by row, with named styles: its cost grows
+with the cells that hold something (the RACI matrix writes its roles, not its duties × posts empty
+cells), never with the product of two kinds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import unicodedata
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
 
 from officebook import __version__
 from officebook.cells import neutralise_cell
-from officebook.model import ChecklistEntry, Manual, Procedure, Ref
+from officebook.model import ChecklistEntry, Manual, Procedure, Raci, Ref
 from officebook.vocabulary.kinds import SINGULAR
-from officebook.vocabulary.labels import label
+from officebook.vocabulary.labels import LANGUAGE_NAMES, label
+from officebook.xlsx_layout import (
+    BODY_FONT_PT,
+    SMALLEST_FONT_PT,
+    apply_print_setup,
+    header_footer_text,
+    plan_columns,
+)
 
 WORKBOOK_FORMAT = "officebook-workbook"
-WORKBOOK_VERSION = "1"
+WORKBOOK_VERSION = "2"  # 2: the facts and the baseline on the hidden sheet `officebook`
+FACTS_SHEET = "officebook"
+BASELINE_HEADER = "baseline"  # the row on the facts sheet after which every duty's exported roles follow
 RACI_HEADER_ROWS = 2  # post titles, then post ids
 RACI_FIRST_POST_COLUMN = 3  # A: duty id, B: duty title
 LINE_BREAK = "\n"
+RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
+ROLE_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
 
 # Excel and WPS pick a Chinese face for CJK glyphs themselves; naming the Office default for the
 # language keeps LibreOffice and WPS from guessing.
@@ -52,7 +76,10 @@ _THIN = Side(style="thin", color="B7C3D0")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_MIN_WIDTH, _MAX_WIDTH = 6.0, 60.0
+_MIN_WIDTH, _MAX_WIDTH = 6.0, 40.0
+_POST_COLUMN_WIDTH = 10.0
+_ID_MAX_WIDTH = 22.0  # ids wrap at their hyphens
+_LINE_HEIGHT_PT = 15.0
 
 
 def xlsx_filename(lang: str) -> str:
@@ -66,22 +93,21 @@ def xlsx_workbooks(manual: Manual, languages: Iterable[str] | None = None) -> di
 
 def workbook_bytes(manual: Manual, lang: str) -> bytes:
     """The workbook of one language, as the bytes of an .xlsx file."""
-    sheets = _Sheets(manual, lang)
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    sheets.raci(workbook.create_sheet(sheet_name("raci", lang)))
-    sheets.duties(workbook.create_sheet(sheet_name("duties", lang)))
-    sheets.checklists(workbook.create_sheet(sheet_name("checklists", lang)))
-    sheets.posts(workbook.create_sheet(sheet_name("posts", lang)))
-    sheets.about(workbook.create_sheet(sheet_name("about", lang)))
-    properties = workbook.properties
+    writer = _Writer(manual, lang)
+    writer.raci()
+    writer.duties()
+    writer.checklists()
+    writer.posts()
+    writer.about()
+    writer.facts()
+    properties = writer.workbook.properties
     properties.creator = f"officebook {__version__}"
     properties.title = _one_line(manual.info.title.get(lang))
     properties.subject = label("sheet-raci", lang)
     properties.keywords = WORKBOOK_FORMAT
     properties.language = lang
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    writer.workbook.save(buffer)
     return buffer.getvalue()
 
 
@@ -91,6 +117,33 @@ def sheet_name(table: str, lang: str) -> str:
     for forbidden in "[]:*?/\\":
         name = name.replace(forbidden, " ")
     return name[:31]
+
+
+def roles_of(raci: Raci) -> dict[str, tuple[str, ...]]:
+    """A duty's roles as lists of posts (`accountable` too), the form the baseline keeps."""
+    return {"responsible": raci.responsible, "accountable": (raci.accountable,) if raci.accountable else (),
+            "consulted": raci.consulted, "informed": raci.informed}
+
+
+def manual_key(manual: Manual) -> str:
+    """Which manual a workbook belongs to: its organisation and title in the default language."""
+    info = manual.info
+    lang = info.default_language
+    text = f"{_one_line(info.organization.get(lang))}\n{_one_line(info.title.get(lang))}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def baseline_fingerprint(rows: Iterable[tuple[str, str]]) -> str:
+    """The fingerprint of the baseline rows (duty id, roles as JSON): the export's RACI content."""
+    digest = hashlib.sha256()
+    for duty, roles in rows:
+        digest.update(f"{duty}\t{roles}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def roles_json(roles: dict[str, Sequence[str]]) -> str:
+    return json.dumps({role: list(roles[role]) for role in RACI_ROLES if roles.get(role)}, ensure_ascii=False,
+                      separators=(",", ":"))
 
 
 def _one_line(text: str) -> str:
@@ -103,53 +156,107 @@ def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
+@lru_cache(maxsize=4096)  # post titles, list names and kinds repeat on every row
 def display_width(text: str) -> float:
     """Width of the longest line in Excel's column units (CJK characters count two)."""
+    if text.isascii():
+        return float(max(len(line) for line in text.split(LINE_BREAK)))
     widths = [sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in line)
               for line in (text.split(LINE_BREAK) if text else [""])]
     return max(widths)
 
 
-@dataclass
-class _Sheets:
-    manual: Manual
-    lang: str
+def _lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` units wide."""
+    return sum(max(1, -(-int(display_width(line)) // max(1, int(width - 1)))) for line in text.split(LINE_BREAK))
 
-    def __post_init__(self) -> None:
-        family = _FONTS.get(self.lang.split("-")[0].lower(), _LATIN_FONT)
-        self.font = Font(name=family, size=11)
-        self.bold = Font(name=family, size=11, bold=True)
-        self.muted = Font(name=family, size=9, color="595959")
+
+@dataclass
+class _Column:
+    header: str
+    section: int = 0  # columns of one section print on one page where they fit
+    is_id: bool = False
+
+
+class _Writer:
+    """Writes the sheets of one language's workbook, each in one pass (openpyxl's write-only mode)."""
+
+    def __init__(self, manual: Manual, lang: str) -> None:
+        self.manual = manual
+        self.lang = lang
+        self.workbook = Workbook(write_only=True)
+        family = _FONTS.get(lang.split("-")[0].lower(), _LATIN_FONT)
+        font = Font(name=family, size=BODY_FONT_PT)
+        bold = Font(name=family, size=BODY_FONT_PT, bold=True)
+        small = Font(name=family, size=SMALLEST_FONT_PT, color="595959")
+        self.styles = {
+            "text": NamedStyle("officebook Text", font=font, border=_BORDER, alignment=_WRAP),
+            "id": NamedStyle("officebook Id", font=font, border=_BORDER, alignment=_WRAP, fill=_ID_FILL),
+            "header": NamedStyle("officebook Header", font=bold, border=_BORDER, alignment=_WRAP, fill=_HEADER_FILL),
+            "post": NamedStyle("officebook Post", font=bold, border=_BORDER, alignment=_CENTRE, fill=_HEADER_FILL),
+            "post-id": NamedStyle("officebook Post Id", font=small, border=_BORDER, alignment=_CENTRE, fill=_ID_FILL),
+            "role": NamedStyle("officebook Role", font=font, border=_BORDER, alignment=_CENTRE),
+            "accountable": NamedStyle("officebook Accountable", font=font, border=_BORDER, alignment=_CENTRE,
+                                      fill=_ACCOUNTABLE_FILL),
+            "plain": NamedStyle("officebook Plain", font=font, alignment=_WRAP),
+            "strong": NamedStyle("officebook Strong", font=bold, alignment=_WRAP),
+            "heading": NamedStyle("officebook Heading", font=Font(name=family, size=14, bold=True),
+                                  alignment=Alignment(vertical="center")),
+            "facts": NamedStyle("officebook Facts", font=small, alignment=Alignment(vertical="top")),
+        }
+        for style in self.styles.values():
+            self.workbook.add_named_style(style)
+        template = WriteOnlyCell(self.workbook.create_sheet("template"))
+        self.formats = {}
+        for key, style in self.styles.items():
+            template.style = style.name
+            self.formats[key] = copy(template._style)
+        self.workbook.remove(self.workbook["template"])
+        manual_title = _one_line(manual.info.title.get(lang))
+        self.running_header = header_footer_text(f"{manual_title}  {manual.info.edition}")
 
     # ---- cells -------------------------------------------------------------------------------------
 
-    def put(self, sheet: Worksheet, row: int, column: int, value: str, *, font: Font | None = None,
-            fill: PatternFill | None = None, alignment: Alignment = _WRAP):
-        """Write `value` as a string cell that can never be a formula or an error value."""
-        cell = sheet.cell(row=row, column=column)
-        cell.value = neutralise_cell(_clean(value))
+    def cell(self, sheet, value: str, style: str) -> WriteOnlyCell:
+        """A string cell that can never be a formula or an error value."""
+        cell = WriteOnlyCell(sheet, value=neutralise_cell(_clean(value)))
         cell.data_type = "s"  # openpyxl would read a leading "=" as a formula and "#N/A" as an error
-        cell.font = font or self.font
-        cell.alignment = alignment
-        cell.border = _BORDER
-        if fill is not None:
-            cell.fill = fill
+        # The named style's cell format, copied: assigning `cell.style` looks the style up by name and
+        # hashes it again for every cell, a third of the time of a large sheet.
+        cell._style = copy(self.formats[style])
         return cell
 
-    def table(self, sheet: Worksheet, header: Sequence[str], rows: Iterable[Sequence[str]],
-              *, frozen_columns: int = 2) -> None:
-        """A header row and data rows; the header (and `frozen_columns` id/title columns) stay in view."""
-        widths = [display_width(h) for h in header]
-        for column, text in enumerate(header, start=1):
-            self.put(sheet, 1, column, text, font=self.bold, fill=_HEADER_FILL)
-        for row_number, row in enumerate(rows, start=2):
-            for column, text in enumerate(row, start=1):
-                self.put(sheet, row_number, column, text, fill=_ID_FILL if column == 1 else None)
-                widths[column - 1] = max(widths[column - 1], display_width(text))
-        sheet.freeze_panes = sheet.cell(row=2, column=frozen_columns + 1)
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, sheet.max_row)}"
-        _set_widths(sheet, widths)
-        _print_setup(sheet, 1)
+    def sheet(self, table: str):
+        return self.workbook.create_sheet(sheet_name(table, self.lang))
+
+    def print_setup(self, sheet, widths: Sequence[float], *, header_rows: int, title_columns: int,
+                    sections: Sequence[int] = (), one_page: bool = False) -> None:
+        plan = plan_columns(widths, title_columns, sections)
+        footer = f"{header_footer_text(sheet.title)}    {self.label('page-of', page='&P', pages='&N')}"
+        apply_print_setup(sheet, plan, header_rows=header_rows, title_columns=title_columns,
+                          header=self.running_header, footer=footer, one_page=one_page)
+
+    def table(self, table: str, columns: Sequence[_Column], rows: Sequence[Sequence[str]]) -> None:
+        """A header row and data rows; the header and the id and title columns stay in view and print on
+        every page."""
+        sheet = self.sheet(table)
+        widths = [max(_MIN_WIDTH, display_width(c.header) + 2) for c in columns]
+        text_widths = [[display_width(text) if text else 0.0 for text in row] for row in rows]
+        for row_widths in text_widths:
+            widths = [max(w, t + 2) for w, t in zip(widths, row_widths, strict=True)]
+        widths = [min(_ID_MAX_WIDTH if c.is_id else _MAX_WIDTH, w) for c, w in zip(columns, widths, strict=True)]
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "C2"
+        _declare_dimension(sheet, len(rows) + 1, len(columns))
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
+        self.print_setup(sheet, widths, header_rows=1, title_columns=2, sections=[c.section for c in columns[2:]])
+        sheet.append([self.cell(sheet, c.header, "header") for c in columns])
+        styles = ["id" if c.is_id else "text" for c in columns]
+        for number, (row, row_widths) in enumerate(zip(rows, text_widths, strict=True), start=2):
+            if any(t > w - 1 or LINE_BREAK in text for t, w, text in zip(row_widths, widths, row, strict=True)):
+                _fit_height(sheet, number, row, widths)
+            sheet.append([self.cell(sheet, text, style) for text, style in zip(row, styles, strict=True)])
 
     # ---- texts ---------------------------------------------------------------------------------------
 
@@ -168,78 +275,101 @@ class _Sheets:
 
     # ---- sheets --------------------------------------------------------------------------------------
 
-    def raci(self, sheet: Worksheet) -> None:
+    def raci(self) -> None:
         """Duties × posts: titles and ids of both, R/A/C/I in the cells (the sheet `import` reads)."""
         manual = self.manual
         posts = manual.raci.posts
-        self.put(sheet, 1, 1, self.id_header("duty"), font=self.bold, fill=_HEADER_FILL)
-        self.put(sheet, 1, 2, self.label("duty"), font=self.bold, fill=_HEADER_FILL)
-        self.put(sheet, 2, 1, "", fill=_ID_FILL)
-        self.put(sheet, 2, 2, self.label("export-post-id"), font=self.muted, fill=_ID_FILL,
-                 alignment=Alignment(horizontal="right", vertical="center"))
-        title_lines = 1
-        for offset, post in enumerate(posts):
-            column = RACI_FIRST_POST_COLUMN + offset
-            title = self.title("posts", post)
-            self.put(sheet, 1, column, title, font=self.bold, fill=_HEADER_FILL, alignment=_CENTRE)
-            self.put(sheet, 2, column, post, font=self.muted, fill=_ID_FILL, alignment=_CENTRE)
-            title_lines = max(title_lines, -(-int(display_width(title)) // 12))
+        column_of = {post: offset for offset, post in enumerate(posts)}
+        sheet = self.sheet("raci")
+        duty_rows = [(duty, self.title("duties", duty)) for duty in manual.raci.duties]
         widths = [display_width(self.id_header("duty")), display_width(self.label("duty"))]
-        for row, duty in enumerate(manual.raci.duties, start=RACI_HEADER_ROWS + 1):
-            title = self.title("duties", duty)
-            self.put(sheet, row, 1, duty, fill=_ID_FILL)
-            self.put(sheet, row, 2, title)
+        for duty, title in duty_rows:
             widths = [max(widths[0], display_width(duty)), max(widths[1], display_width(title))]
-            for offset, post in enumerate(posts):
-                role = manual.raci.cell(duty, post)
-                self.put(sheet, row, RACI_FIRST_POST_COLUMN + offset, role, alignment=_CENTRE,
-                         fill=_ACCOUNTABLE_FILL if "A" in role.split("/") else None)
-        sheet.freeze_panes = sheet.cell(row=RACI_HEADER_ROWS + 1, column=RACI_FIRST_POST_COLUMN)
-        sheet.row_dimensions[1].height = 15 * min(title_lines, 6) + 6
-        _set_widths(sheet, [*widths, *([13.0] * len(posts))])
-        _print_setup(sheet, RACI_HEADER_ROWS)
-        if posts and manual.raci.duties:
-            # A drop-down of the usual values; other combinations (R/C …) may still be typed.
-            choices = DataValidation(type="list", formula1='"R,A,C,I,R/A"', allow_blank=True,
-                                     showErrorMessage=False, showInputMessage=True,
-                                     promptTitle="R / A / C / I", prompt=self.label("raci-legend")[:255])
-            last = get_column_letter(RACI_FIRST_POST_COLUMN + len(posts) - 1)
-            choices.add(f"{get_column_letter(RACI_FIRST_POST_COLUMN)}{RACI_HEADER_ROWS + 1}:"
-                        f"{last}{RACI_HEADER_ROWS + len(manual.raci.duties)}")
-            sheet.add_data_validation(choices)
+        widths = [widths[0] + 2, min(_MAX_WIDTH, widths[1] + 2)]  # the ids this sheet is read by stay whole
+        widths += [_POST_COLUMN_WIDTH] * len(posts)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        post_titles = [self.title("posts", post) for post in posts]
+        title_lines = max([_lines(t, _POST_COLUMN_WIDTH) for t in post_titles] + [1])
+        sheet.row_dimensions[1].height = _LINE_HEIGHT_PT * min(title_lines, 6) + 6
+        id_lines = max([_lines(p.replace("-", "- "), _POST_COLUMN_WIDTH) for p in posts] + [1])
+        sheet.row_dimensions[2].height = 13.5 * min(id_lines, 4) + 4
+        sheet.freeze_panes = sheet_cell(RACI_HEADER_ROWS + 1, RACI_FIRST_POST_COLUMN)
+        _declare_dimension(sheet, RACI_HEADER_ROWS + len(duty_rows), RACI_FIRST_POST_COLUMN - 1 + len(posts))
+        sheet.print_options.gridLines = True  # empty cells are not written: the grid shows on paper too
+        self.print_setup(sheet, widths, header_rows=RACI_HEADER_ROWS, title_columns=RACI_FIRST_POST_COLUMN - 1)
+        if posts and duty_rows:
+            sheet.data_validations.append(self._role_validation(
+                f"{get_column_letter(RACI_FIRST_POST_COLUMN)}{RACI_HEADER_ROWS + 1}:"
+                f"{get_column_letter(RACI_FIRST_POST_COLUMN + len(posts) - 1)}{RACI_HEADER_ROWS + len(duty_rows)}"))
+        sheet.append([self.cell(sheet, self.id_header("duty"), "header"), self.cell(sheet, self.label("duty"), "header"),
+                      *(self.cell(sheet, title, "post") for title in post_titles)])
+        sheet.append([self.cell(sheet, "", "id"), self.cell(sheet, self.label("export-post-id"), "post-id"),
+                      *(self.cell(sheet, post, "post-id") for post in posts)])
+        for number, (duty, title) in enumerate(duty_rows, start=RACI_HEADER_ROWS + 1):
+            _fit_height(sheet, number, (duty, title), widths)
+            row: list[WriteOnlyCell | None] = [self.cell(sheet, duty, "id"), self.cell(sheet, title, "text")]
+            row += [None] * len(posts)
+            letters: dict[str, list[str]] = {}
+            for role, holders in roles_of(manual.duties[duty].raci).items():
+                for post in holders:
+                    letters.setdefault(post, []).append(ROLE_LETTERS[role])
+            for post, held in letters.items():
+                if post in column_of:
+                    row[2 + column_of[post]] = self.cell(sheet, "/".join(held), "accountable" if "A" in held else "role")
+            sheet.append(row)
 
-    def duties(self, sheet: Worksheet) -> None:
-        header = [self.label("id"), self.label("duty"), self.id_header("function"), self.label("function"),
-                  self.label("frequency")]
-        for role in ("responsible", "accountable", "consulted", "informed"):
-            header += [self.id_header(role), self.label(role)]
-        header += [self.id_header("procedures"), self.label("procedures"), self.id_header("standards"),
-                   self.label("standards"), self.id_header("maintainer"), self.label("maintainer"),
-                   self.label("review-by"), self.label("summary")]
+    def _role_validation(self, cells: str) -> DataValidation:
+        """A drop-down of the usual values, in letters and in the workbook's words; anything else typed is
+        refused with a message saying what a cell may hold."""
+        words = [self.label(f"raci-letter-{letter}") for letter in "RACI"]
+        choices = ["R", "A", "C", "I", "R/A"]
+        if words != list("RACI"):
+            choices += [*words, f"{words[0]}/{words[1]}"]
+        formula = '"' + ",".join(c.replace('"', "") for c in choices if "," not in c) + '"'
+        validation = DataValidation(type="list", formula1=formula if len(formula) <= 255 else '"R,A,C,I,R/A"',
+                                    allow_blank=True, showErrorMessage=True, errorStyle="stop",
+                                    errorTitle=self.label("xlsx-invalid-title")[:32],
+                                    error=self.label("xlsx-invalid")[:255], showInputMessage=True,
+                                    promptTitle="R / A / C / I", prompt=self.label("raci-legend-letters")[:255])
+        validation.add(cells)
+        return validation
+
+    def duties(self) -> None:
+        columns = [_Column(self.label("id"), is_id=True), _Column(self.label("duty")),
+                   _Column(self.id_header("function"), 1), _Column(self.label("function"), 1),
+                   _Column(self.label("frequency"), 1)]
+        for role in RACI_ROLES:
+            columns += [_Column(self.id_header(role), 2), _Column(self.label(role), 2)]
+        columns += [_Column(self.id_header("procedures"), 3), _Column(self.label("procedures"), 3),
+                    _Column(self.id_header("standards"), 3), _Column(self.label("standards"), 3),
+                    _Column(self.id_header("maintainer"), 4), _Column(self.label("maintainer"), 4),
+                    _Column(self.label("review-by"), 4), _Column(self.label("summary"), 5)]
         rows = []
         for duty in self.manual.duties.values():
-            raci = duty.raci
             row = [duty.id, self.title("duties", duty.id), duty.function or "", self.title("functions", duty.function),
                    self.label(duty.frequency) if duty.frequency else ""]
-            for ids in (raci.responsible, (raci.accountable,) if raci.accountable else (), raci.consulted,
-                        raci.informed):
+            for ids in roles_of(duty.raci).values():
                 row += [LINE_BREAK.join(ids), self.titles("posts", ids)]
             row += [LINE_BREAK.join(duty.procedures), self.titles("procedures", duty.procedures),
                     LINE_BREAK.join(duty.standards), self.titles("standards", duty.standards),
                     duty.maintainer or "", self.title("posts", duty.maintainer), duty.review_by or "",
                     duty.summary.get(self.lang) if duty.summary else ""]
             rows.append(row)
-        self.table(sheet, header, rows)
+        self.table("duties", columns, rows)
 
-    def checklists(self, sheet: Worksheet) -> None:
-        header = [self.label("export-post-id"), self.label("post"), self.label("export-list"),
-                  self.label("export-key"), self.label("export-item"), self.label("entry-kind"),
-                  self.id_header("source"), self.label("source"), self.label("export-detail")]
+    def checklists(self) -> None:
+        columns = [_Column(self.label("export-post-id"), is_id=True), _Column(self.label("post")),
+                   _Column(self.label("export-list"), 1), _Column(self.label("export-item"), 1),
+                   _Column(self.label("export-detail"), 2), _Column(self.label("entry-kind"), 3),
+                   _Column(self.id_header("source"), 3), _Column(self.label("source"), 3),
+                   _Column(self.label("export-key"), 3)]
         rows = []
         manual = self.manual
         for post in manual.post_order:
             lists = manual.checklists[post]
             onboarding = manual.onboarding[post]
+            post_title = self.title("posts", post)
             sections: list[tuple[str, Sequence[ChecklistEntry]]] = [
                 (self.label("export-onboarding-list", period=self.label(period)), getattr(onboarding, period))
                 for period in ("first_day", "first_week", "first_month")
@@ -249,10 +379,10 @@ class _Sheets:
             for section, entries in sections:
                 for entry in entries:
                     source = entry.source
-                    rows.append([post, self.title("posts", post), section, entry.key, entry.text.get(self.lang),
-                                 self.label(SINGULAR[source.kind]), source.id, self._source(entry),
-                                 entry.detail.get(self.lang) if entry.detail else ""])
-        self.table(sheet, header, rows)
+                    rows.append([post, post_title, section, entry.text.get(self.lang),
+                                 entry.detail.get(self.lang) if entry.detail else "",
+                                 self.label(SINGULAR[source.kind]), source.id, self._source(entry), entry.key])
+        self.table("checklists", columns, rows)
 
     def _source(self, entry: ChecklistEntry) -> str:
         title = self.title(entry.source.kind, entry.source.id)
@@ -261,10 +391,12 @@ class _Sheets:
             return self.label("step-of", procedure=title, number=step.number)
         return title
 
-    def posts(self, sheet: Worksheet) -> None:
-        header = [self.label("id"), self.label("post"), self.id_header("reports-to"), self.label("reports-to"),
-                  self.id_header("direct-reports"), self.label("direct-reports"), self.id_header("post-duties"),
-                  self.label("post-duties"), self.label("summary"), self.label("competencies")]
+    def posts(self) -> None:
+        columns = [_Column(self.label("id"), is_id=True), _Column(self.label("post")),
+                   _Column(self.id_header("reports-to"), 1), _Column(self.label("reports-to"), 1),
+                   _Column(self.id_header("direct-reports"), 1), _Column(self.label("direct-reports"), 1),
+                   _Column(self.id_header("post-duties"), 2), _Column(self.label("post-duties"), 2),
+                   _Column(self.label("summary"), 3), _Column(self.label("competencies"), 3)]
         rows = []
         manual = self.manual
         for post_id in manual.post_order:
@@ -275,47 +407,89 @@ class _Sheets:
                          self.titles("posts", view.direct_reports), LINE_BREAK.join(view.duties),
                          self.titles("duties", view.duties), post.summary.get(self.lang) if post.summary else "",
                          LINE_BREAK.join(c.get(self.lang) for c in post.competencies)])
-        self.table(sheet, header, rows)
+        self.table("posts", columns, rows)
 
-    def about(self, sheet: Worksheet) -> None:
-        """What the workbook is; its first row marks it as officebook's for `officebook import`."""
+    def about(self) -> None:
+        """For the reader: which manual, how to edit and import, what each letter means — on one page."""
         info = self.manual.info
-        rows = [
-            ("format", WORKBOOK_FORMAT, self.label("xlsx-format")),
-            ("version", WORKBOOK_VERSION, ""),
-            ("language", self.lang, self.label("language")),
-            ("manual", _one_line(info.title.get(self.lang)), self.label("title")),
-            ("organization", _one_line(info.organization.get(self.lang)), self.label("organization")),
-            ("edition", info.edition, self.label("edition")),
-            ("raci-sheet", sheet_name("raci", self.lang), self.label("sheet-raci")),
-            ("generator", f"officebook {__version__}", ""),
+        sheet = self.sheet("about")
+        widths = (16.0, 80.0)
+        for index, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        raci_sheet = sheet_name("raci", self.lang)
+        rows: list[tuple[str, str, str, str]] = [  # label, text, label style, text style
+            (self.label("xlsx-about-title", manual=_one_line(info.title.get(self.lang))), "", "heading", "heading"),
+            ("", "", "plain", "plain"),
+            (self.label("title"), _one_line(info.title.get(self.lang)), "strong", "plain"),
+            (self.label("organization"), _one_line(info.organization.get(self.lang)), "strong", "plain"),
+            (self.label("edition"), info.edition, "strong", "plain"),
+            (self.label("language"), LANGUAGE_NAMES.get(self.lang, self.lang), "strong", "plain"),
+            (self.label("xlsx-exported-by"), f"officebook {__version__}", "strong", "plain"),
+            ("", "", "plain", "plain"),
+            (self.label("xlsx-to-edit"), self.label("xlsx-how-to-edit", sheet=raci_sheet), "strong", "plain"),
+            (self.label("xlsx-to-import"), self.label("xlsx-how-to-import"), "strong", "plain"),
+            ("", "", "plain", "plain"),
+            (self.label("xlsx-codes"), self.label("xlsx-codes-intro", sheet=raci_sheet), "strong", "plain"),
         ]
-        widths = [12.0, 30.0, 16.0]
-        for row, values in enumerate(rows, start=1):
-            for column, value in enumerate(values, start=1):
-                self.put(sheet, row, column, value, font=self.bold if column == 1 else self.font)
-                widths[column - 1] = max(widths[column - 1], display_width(value))
-        note_row = len(rows) + 2
-        for offset, key in enumerate(("xlsx-how-to-edit", "xlsx-how-to-import", "raci-legend")):
-            cell = sheet.cell(row=note_row + offset, column=1,
-                              value=neutralise_cell(self.label(key, sheet=sheet_name("raci", self.lang))))
-            cell.data_type = "s"
-            cell.font = self.font
-        _set_widths(sheet, widths)
+        for letter, role in zip("RACI", RACI_ROLES, strict=True):
+            rows.append((f"{letter}　{self.label(role)}", self.label(f"raci-meaning-{letter}"), "strong", "plain"))
+        for number, (_, text, _, _) in enumerate(rows, start=1):
+            if text:
+                sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * _lines(text, widths[1]) + 3
+        sheet.row_dimensions[1].height = 28
+        sheet.merged_cells.add("A1:B1")
+        _declare_dimension(sheet, len(rows), 2)
+        self.print_setup(sheet, widths, header_rows=0, title_columns=0, one_page=True)
+        for name, text, name_style, text_style in rows:
+            sheet.append([self.cell(sheet, name, name_style), self.cell(sheet, text, text_style)])
+
+    def facts(self) -> None:
+        """The sheet `officebook import` reads first (very hidden): what the workbook is, then the baseline
+        — every duty's roles as exported — and its fingerprint."""
+        info = self.manual.info
+        sheet = self.workbook.create_sheet(FACTS_SHEET)
+        sheet.sheet_state = "veryHidden"
+        baseline = [(duty, roles_json(roles_of(self.manual.duties[duty].raci))) for duty in self.manual.raci.duties]
+        _declare_dimension(sheet, 13 + len(baseline), 2)
+        lang = info.default_language
+        facts = [
+            ("format", WORKBOOK_FORMAT),
+            ("version", WORKBOOK_VERSION),
+            ("language", self.lang),
+            ("manual", _one_line(info.title.get(self.lang))),
+            ("organization", _one_line(info.organization.get(self.lang))),
+            ("edition", info.edition),
+            ("raci-sheet", sheet_name("raci", self.lang)),
+            ("generator", f"officebook {__version__}"),
+            ("manual-key", manual_key(self.manual)),
+            ("manual-default-title", _one_line(info.title.get(lang))),
+            ("fingerprint", baseline_fingerprint(baseline)),
+        ]
+        for key, value in facts:
+            sheet.append([self.cell(sheet, key, "facts"), self.cell(sheet, value, "facts")])
+        sheet.append([])
+        sheet.append([self.cell(sheet, BASELINE_HEADER, "facts"), self.cell(sheet, "raci", "facts")])
+        for duty, roles in baseline:
+            sheet.append([self.cell(sheet, duty, "facts"), self.cell(sheet, roles, "facts")])
 
 
+def _declare_dimension(sheet, rows: int, columns: int) -> None:
+    """Have the sheet's `<dimension>` written before its rows. openpyxl's write-only sheets leave it out,
+    and a reader in read-only mode (openpyxl's, `officebook import`'s) then reads the whole sheet to
+    size it; the writer asks the sheet for `calculate_dimension` when there is one."""
+    ref = f"A1:{get_column_letter(max(1, columns))}{max(1, rows)}"
+    sheet.calculate_dimension = lambda: ref
 
 
-def _print_setup(sheet: Worksheet, header_rows: int) -> None:
-    """Printed: A4 landscape, as wide as the page, the header repeated on every page."""
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = sheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"1:{header_rows}"
+def _fit_height(sheet, number: int, texts: Sequence[str], widths: Sequence[float]) -> None:
+    """Give a row the height of its longest wrapped cell: LibreOffice does not size rows of a file on
+    opening it, Excel only some; a row left at one line would hide or overprint the rest."""
+    lines = max((_lines(text, width)
+                 for text, width in zip(texts, widths, strict=False) if text), default=1)
+    if lines > 1:
+        sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * lines + 3
 
 
-def _set_widths(sheet: Worksheet, widths: Sequence[float]) -> None:
-    for column, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = min(_MAX_WIDTH, max(_MIN_WIDTH, width + 2))
+def sheet_cell(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"
+

@@ -31,7 +31,8 @@ from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.print import Typography, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.print import booklet_html, handbook_html
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
 from officebook.tempfiles import partial_path, remove_stale
@@ -110,7 +111,7 @@ def write_handbooks(
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
     prints that many files at once, each in its own process (and memory). `style`: `official` or
-    `modern` (default: each language's, officebook.render.print.default_print_style)."""
+    `modern` (default: each language's, officebook.render.printfonts.default_print_style)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
@@ -168,7 +169,7 @@ def _write_all(manual: Manual, files: list[_File], font: str | None, progress: P
     def prepared():
         for file in files:
             html = file.make_html()
-            check_cjk_font(html, Typography(file.lang, cjk_fallback_for(manual), font))
+            check_cjk_font(html, PrintFonts(file.lang, cjk_fallback_for(manual), font))
             if progress:
                 progress(_("Rendering {file}").format(file=file.path.name))
             yield file, html
@@ -366,7 +367,7 @@ def check_font_setting(font: str | None) -> None:
     """A configured font must exist: a font file on disk, or a family fontconfig knows."""
     if not font:
         return
-    if Typography("en", font=font).custom_family == "officebook-custom":
+    if PrintFonts("en", font=font).custom_family == "officebook-custom":
         if not Path(font).is_file():
             raise PdfSystemError(
                 _("the font file {font} does not exist").format(font=font),
@@ -382,7 +383,7 @@ def check_font_setting(font: str | None) -> None:
         )
 
 
-def check_cjk_font(html: str, typography: Typography) -> None:
+def check_cjk_font(html: str, typography: PrintFonts) -> None:
     """A document with CJK text needs a CJK face: Noto CJK (or Source Han) or a configured font that has it.
 
     A configured font file is trusted; a configured family must cover the language for fontconfig.

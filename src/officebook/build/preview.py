@@ -86,6 +86,7 @@ class Preview:
         self.site: LiveSite | None = None
         self.serve_url: str | None = None
         self.routes: list[tuple[str, Callable]] = []
+        self.page_tags: list[str] = []
         self._config_text: str | None = None
         self._lock = threading.RLock()
         self._generation = 0
@@ -358,6 +359,11 @@ class Preview:
 
     # ---- the server ----------------------------------------------------------------------------
 
+    def add_page_tag(self, html: str) -> None:
+        """Put `html` (e.g. the editor's `<script src=…>` for its 编辑 links) before `</body>` of every page
+        served. Call before `serve()`; scripts must be files (the pages' policy allows no inline script)."""
+        self.page_tags.append(html)
+
     def add_route(self, prefix: str, app: Callable) -> None:
         """Send requests whose path starts with `prefix` (e.g. `/_edit/`) to the WSGI `app`, after the
         Host check. Call before `serve()`."""
@@ -397,6 +403,7 @@ class Preview:
             server.serve_thread.daemon = True
             server.observer.daemon = True
             server.build_delay = 0.05
+            server.page_tags = "".join(self.page_tags)
             server.set_app(guard_hosts(_refuse_unservable_paths(self._dispatch(server)),
                                        hosts_for(host, port, allowed_hosts)))
             server.error_handler = lambda code: _error_page(self.site_dir, code)
@@ -460,12 +467,15 @@ class _Server(LiveReloadServer):
     """MkDocs' server, its live-reload script loaded from a file (`LIVERELOAD_SCRIPT`) instead of
     written into the page: the pages' Content-Security-Policy allows no inline script."""
 
+    page_tags = ""  # what else goes before </body> (Preview.add_page_tag)
+
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         try:
             body_end = content.rindex(b"</body>")
         except ValueError:
             body_end = len(content)
         tag = f'<script src="{LIVERELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
+        tag += self.page_tags
         return content[:body_end] + tag.encode() + content[body_end:]
 
 

@@ -117,7 +117,9 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig
     pages_stage = _("{lang}: pages").format(lang=lang)
     step = (lambda done, total: progress(pages_stage, done, total)) if progress else None
     printed = [code for code in manual.info.languages if code in (handbooks or {})]
-    content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed)
+    # links written as HTML must be final addresses: MkDocs converts only those it parses as Markdown
+    directory_urls = not offline and user.data.get("use_directory_urls", True) is not False
+    content = render_site(manual, lang, progress=step, notes=notes, handbooks=printed, directory_urls=directory_urls)
     config_dir = work_dir / lang
     docs_dir = config_dir / "docs"
     attachments = {site_asset_path(asset): Path(manual.content_dir) / asset for asset in manual.assets}

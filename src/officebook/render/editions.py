@@ -258,24 +258,24 @@ def change_anchor(change: ItemChange) -> str:
 def edition_paths(notes: EditionNotes | None) -> list[str]:
     if notes is None:
         return []
-    return ([CHANGES_PATH] if notes.changes else []) + ([REVIEW_PATH] if notes.review else [])
+    # no review page with nothing to review (an empty page is noise to staff)
+    return ([CHANGES_PATH] if notes.changes else []) + ([REVIEW_PATH] if notes.review and notes.review.entries else [])
 
 
 def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
     entries = []
     if notes and notes.changes:
         entries.append({label("what-changed", lang): CHANGES_PATH})
-    if notes and notes.review:
-        entries.append({label("due-for-review", lang): REVIEW_PATH})
-    return entries
+    return entries  # the review page is the keepers': linked from the home page's foot, not the navigation
 
 
-def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes) -> str:
-    ctx = PageContext(manual, lang, path)
+def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes,
+                        directory_urls: bool = True) -> str:
+    ctx = PageContext(manual, lang, path, directory_urls)
     if path == CHANGES_PATH and notes.changes:
         return render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
                        diff=notes.changes, helper=_ChangeHelper(ctx))
-    if path == REVIEW_PATH and notes.review:
+    if path == REVIEW_PATH and notes.review and notes.review.entries:
         return render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)),
                        report=notes.review, helper=_ReviewHelper(ctx))
     raise KeyError(path)

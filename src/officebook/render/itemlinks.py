@@ -9,7 +9,6 @@ left to the Markdown renderer and its sanitiser.
 from __future__ import annotations
 
 import html
-import posixpath
 import re
 from collections.abc import Callable
 
@@ -44,11 +43,13 @@ def link_label(manual: Manual, ref: Ref, fragment: str | None, lang: str, step_l
     return title
 
 
-def site_links(text: str, manual: Manual, lang: str, page: str, *, step_label: Callable[[int], str]) -> str:
-    """Content Markdown of a site page (at docs-relative `page`) with item and asset links resolved."""
+def site_links(text: str, manual: Manual, lang: str, href: Callable[[str], str], *,
+               step_label: Callable[[int], str]) -> str:
+    """Content Markdown of a site page with item and asset links resolved: `href(docs_path)` is the
+    address of a docs-relative file as the page links to it in the built site (officebook renders
+    the text to HTML itself, so MkDocs never converts these links: they must be final)."""
     if "](" not in text and "]:" not in text:
         return text
-    here = posixpath.dirname(page) or "."
 
     def replace(link: TextLink) -> tuple[str | None, str | None] | None:
         target = item_target(link.target)
@@ -56,14 +57,14 @@ def site_links(text: str, manual: Manual, lang: str, page: str, *, step_label: C
             ref = Ref(target.kind, target.id)
             if manual.item(ref) is None:
                 return None
-            url = posixpath.relpath(f"{ref.kind}/{ref.id}/index.md", here)
+            url = href(f"{ref.kind}/{ref.id}/index.md")
             if target.fragment:
                 url += f"#step-{target.fragment}" if target.kind == "procedures" else f"#{target.fragment}"
             label = link_label(manual, ref, target.fragment, lang, step_label)
             return url, escape_label(label) if label is not None else None
         asset = asset_target(link.target)
         if asset is not None and asset in manual.assets:
-            return posixpath.relpath(site_asset_path(asset), here), None
+            return href(site_asset_path(asset)), None
         return None
 
     return rewrite_links(text, replace)

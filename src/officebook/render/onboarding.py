@@ -54,8 +54,8 @@ def onboarding_nav(manual: Manual, lang: str, item_limit: int) -> dict:
     return {label("new-here", lang): section}
 
 
-def render_onboarding_page(manual: Manual, lang: str, path: str) -> str:
-    ctx = PageContext(manual, lang, path)
+def render_onboarding_page(manual: Manual, lang: str, path: str, directory_urls: bool = True) -> str:
+    ctx = PageContext(manual, lang, path, directory_urls)
     if path == INDEX_PATH:
         return render("onboarding-index.md.j2", ctx, front=front_matter(label("new-here", lang)))
     post_id = path[len(ONBOARDING_DIR) + 1:].split("/", 1)[0]

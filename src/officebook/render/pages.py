@@ -17,6 +17,7 @@ import jinja2
 import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
+from officebook.outline import flow_text, step_rows
 from officebook.render.itemlinks import site_links
 from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
@@ -87,6 +88,31 @@ def relative_url(target: str, from_dir: str) -> str:
     return posixpath.relpath(target, from_dir or ".")
 
 
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The site-relative address of a docs-relative file, as MkDocs gives it: `duties/x/index.md` →
+    `duties/x/` (or `duties/x/index.html` without directory URLs), `raci.md` → `raci/` (`raci.html`),
+    `index.md` → `` ; any other file keeps its path."""
+    if not path.endswith(".md"):
+        return path
+    stem = path[:-3]
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    return stem[:-len("index")] if stem.endswith("/index") else stem + "/"
+
+
+@lru_cache(maxsize=65536)
+def html_href(target: str, page: str, directory_urls: bool = True) -> str:
+    """The link from the page at docs-relative `page` to the docs-relative file `target`, final (as
+    MkDocs writes the links it converts): for links written as HTML, which MkDocs leaves alone."""
+    here, there = page_url(page, directory_urls), page_url(target, directory_urls)
+    base = here.rstrip("/") if here.endswith("/") or not here else posixpath.dirname(here)
+    if there.endswith("/") or not there:
+        return posixpath.relpath(there.rstrip("/") or ".", base or ".") + "/"
+    return posixpath.relpath(there, base or ".")
+
+
 def indent(text: str, prefix: str = "    ", first: bool = False) -> str:
     lines = text.split("\n")
     return "\n".join((prefix + line if (i or first) and line else line) for i, line in enumerate(lines))
@@ -95,10 +121,11 @@ def indent(text: str, prefix: str = "    ", first: bool = False) -> str:
 class PageContext:
     """What templates use to write one page: links relative to it, texts in its language."""
 
-    def __init__(self, manual: Manual, lang: str, path: str) -> None:
+    def __init__(self, manual: Manual, lang: str, path: str, directory_urls: bool = True) -> None:
         self.manual = manual
         self.lang = lang
         self.path = path
+        self.directory_urls = directory_urls
         self.allow_html = manual.info.allow_html
 
     # texts
@@ -110,7 +137,7 @@ class PageContext:
         """A text without markup on one line; links between items read as their labels (or titles)."""
         if not value:
             return ""
-        text = site_links(value.get(self.lang), self.manual, self.lang, self.path,
+        text = site_links(value.get(self.lang), self.manual, self.lang, self.href,
                           step_label=lambda number: label("step-number", self.lang, number=number))
         return plain_text(text)
 
@@ -126,7 +153,7 @@ class PageContext:
 
     def _linked(self, value: Text) -> str:
         """The text in this language with item and asset links pointing at their pages and files."""
-        return site_links(value.get(self.lang), self.manual, self.lang, self.path,
+        return site_links(value.get(self.lang), self.manual, self.lang, self.href,
                           step_label=lambda number: label("step-number", self.lang, number=number))
 
     def entry_text(self, entry) -> str:
@@ -138,7 +165,12 @@ class PageContext:
 
     # links
     def url(self, target: str) -> str:
+        """A docs-relative path for a Markdown link of this page (MkDocs converts and checks it)."""
         return relative_url(target, posixpath.dirname(self.path))
+
+    def href(self, target: str) -> str:
+        """A docs-relative path as a final address for HTML this page writes itself."""
+        return html_href(target, self.path, self.directory_urls)
 
     def title_of(self, ref: Ref) -> str:
         item = self.manual.item(ref)
@@ -179,23 +211,15 @@ class PageContext:
         return self.link(procedure.ref, step_anchor(step_id), shown)
 
     def next_steps(self, procedure: Procedure, step: Step) -> str:
-        """Where a step leads: linked step numbers with their conditions, or the end."""
-        if step.is_end:
-            return self.label("ends")
-        parts = []
-        for target in step_targets(procedure, step):
-            text = self.step_link(procedure, target.id)
-            if target.when:
-                text += self.label("paren", text=self.text(target.when))
-            if target.number <= step.number:
-                text += " ↺"
-            parts.append(text)
-        return self.label("clause-separator").join(parts)
+        """Where a step leads, in the outline's one wording, each step linked."""
+        row = next(row for row in step_rows(procedure) if row.id == step.id)
+        return flow_text(row, self.lang, step_name=lambda target: self.step_link(procedure, target.id),
+                         condition=self.text)
 
     # checklists
     def checklist_labels(self) -> str:
         """The words officebook.js shows around a list, in this page's language (JSON)."""
-        keys = ("reset", "print", "period", "reset-confirm", "reset-yes", "cancel", "undo", "cleared",
+        keys = ("reset", "print", "period", "period-new", "shift-of", "reset-confirm", "reset-yes", "cancel", "undo", "cleared",
                 "ticked-count", "start-afresh", "case-reference", "case-open", "case-close", "case-closed",
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
@@ -204,6 +228,11 @@ class PageContext:
     def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
         """The lines ticked on a case sheet: the post's own steps, then the criteria."""
         return [s.entry for s in sheet.own_steps] + [e for group in sheet.criteria for e in group.entries]
+
+    def day_starts(self, post_id: str) -> str:
+        """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""
+        post = self.manual.posts.get(post_id)
+        return (post.day_starts if post and post.day_starts else None) or self.manual.info.day_starts or "00:00"
 
     def frequency(self, value: str | None) -> str:
         return self.label(value) if value else ""

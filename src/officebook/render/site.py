@@ -23,7 +23,7 @@ from officebook.model import CATEGORIES, BackRef, Item, Manual, Ref, Term
 from officebook.render import editions, onboarding
 from officebook.render.editions import EditionNotes
 from officebook.render.flowchart import web_flowchart
-from officebook.render.orgchart import orgchart_svg
+from officebook.render.orgchart import orgchart_html
 from officebook.render.pages import (
     PERIOD_OF_FREQUENCY,
     SPECIAL_PAGES,
@@ -43,6 +43,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.render.raci import function_table
 from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
 from officebook.vocabulary.labels import label
 
@@ -128,8 +129,8 @@ def _item_front_matter(ctx: PageContext, item: Item) -> str:
     return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
 
 
-def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
-    ctx = PageContext(manual, lang, item_path(item.ref))
+def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
+    ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
     if item.kind == "procedures":
         values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
@@ -141,41 +142,53 @@ def _page_for_item(manual: Manual, lang: str, item: Item) -> str:
     return render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 
+def _sections_html(ctx: PageContext, css_class: str = "") -> str:
+    """The office's posts by section as nested boxes (render/orgchart.py), linked from this page."""
+    chart = orgchart_html(ctx.manual, ctx.lang, lambda post: ctx.href(item_path(Ref("posts", post))))
+    if css_class:
+        chart = chart.replace('<div class="officebook-org">', f'<div class="officebook-org {css_class}">', 1)
+    return chart
+
+
 def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None,
-                handbooks: Sequence[str] = ()) -> str:
+                handbooks: Sequence[str] = (), directory_urls: bool = True) -> str:
     """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices;
-    the home page links the printed handbooks of the languages in `handbooks`."""
+    the home page links the printed handbooks of the languages in `handbooks`; `directory_urls`
+    is MkDocs' setting of the same name (False offline), for the links written as HTML."""
     if path == "index.md":
-        ctx = PageContext(manual, lang, path)
+        ctx = PageContext(manual, lang, path, directory_urls)
         return render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
                        kinds=ITEM_KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
-                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH,
-                       handbooks=handbook_links(lang, handbooks))
+                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH, handbooks=handbook_links(lang, handbooks),
+                       posts_html=_sections_html(ctx, "officebook-org--home"))
     if onboarding.is_onboarding_path(path):
-        return onboarding.render_onboarding_page(manual, lang, path)
+        return onboarding.render_onboarding_page(manual, lang, path, directory_urls)
     if notes is not None and path in editions.edition_paths(notes):
-        return editions.render_edition_page(manual, lang, path, notes)
+        return editions.render_edition_page(manual, lang, path, notes, directory_urls)
     special = {v: k for k, v in SPECIAL_PAGES.items()}.get(path)
     if special:
-        ctx = PageContext(manual, lang, path)
+        ctx = PageContext(manual, lang, path, directory_urls)
         wide = {"hide": ["navigation", "toc"]} if special == "raci" else None
         values: dict = {"front": front_matter(label(special, lang), extra=wide)}
         if special == "org-chart":
-            values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
+            values["chart"] = _sections_html(ctx)
+        if special == "raci":
+            values["tables"] = [(f, table) for f in manual.functions.values()
+                                if (table := function_table(manual, lang, f.id, lambda kind, i: ctx.href(item_path(Ref(kind, i)))))]
         if special == "glossary":
             values["entries"] = glossary_entries(manual, lang)
         return render(f"{special}.md.j2", ctx, **values)
     parts = path.split("/")
     if len(parts) == 2 and parts[0] in ITEM_KINDS and parts[1] == "index.md":
-        ctx = PageContext(manual, lang, path)
+        ctx = PageContext(manual, lang, path, directory_urls)
         return render(f"{parts[0]}-index.md.j2", ctx, front=front_matter(label(parts[0], lang)),
                        items=list(manual.kind(parts[0]).values()), categories=CATEGORIES)
     if len(parts) == 3 and parts[0] in ITEM_KINDS and parts[2] == "index.md":
         item = manual.kind(parts[0]).get(parts[1])
         if item is not None:
-            page = _page_for_item(manual, lang, item)
+            page = _page_for_item(manual, lang, item, directory_urls)
             if notes is not None:
-                page = editions.with_notices(page, editions.item_notices(PageContext(manual, lang, path), item, notes))
+                page = editions.with_notices(page, editions.item_notices(PageContext(manual, lang, path, directory_urls), item, notes))
             return page
     raise KeyError(path)
 
@@ -220,14 +233,14 @@ def navigation(manual: Manual, lang: str, item_limit: int = NAV_ITEM_LIMIT,
 
 def render_site(manual: Manual, lang: str, *, progress: Callable[[int, int], None] | None = None,
                 item_limit: int = NAV_ITEM_LIMIT, notes: EditionNotes | None = None,
-                handbooks: Sequence[str] = ()) -> SiteContent:
+                handbooks: Sequence[str] = (), directory_urls: bool = True) -> SiteContent:
     """All pages of the site in `lang`; `progress(done, total)` is called as pages are rendered.
     `notes` (officebook.render.editions) add the edition's change and review pages and notices;
     `handbooks` are the languages whose printed handbook the site carries (at `handbook_path`)."""
     paths = page_paths(manual, notes)
     pages: dict[str, str] = {}
     for done, path in enumerate(paths, 1):
-        pages[path] = render_page(manual, lang, path, notes, handbooks)
+        pages[path] = render_page(manual, lang, path, notes, handbooks, directory_urls)
         if progress and (done % 100 == 0 or done == len(paths)):
             progress(done, len(paths))
     return SiteContent(lang, pages, navigation(manual, lang, item_limit, notes))

@@ -6,7 +6,10 @@
  * and list, together with the period they belong to: when the period changes (a new day for a
  * daily list, a new ISO week for a weekly one...) the list starts fresh. The period is shown in
  * words (2026年12月1日, 12月第1周, 2026年第四季度; Week of 30 November 2026). Reset asks once and
- * can be undone. A `.officebook-case` sheet keeps several cases open at once, each with its
+ * can be undone. Periods follow the post's working day (`data-day-starts`, "HH:MM"): a duty room
+ * whose shift starts at 08:30 keeps a tick made at 23:50 until 08:30 the next morning; a page left
+ * open across that boundary moves to the new period, says so, and never files a tick under the old
+ * one. A `.officebook-case` sheet keeps several cases open at once, each with its
  * reference and its own ticks. Works with Material's instant navigation (document$) and without it.
  */
 (function () {
@@ -38,6 +41,28 @@
       case "year": return String(year);
       default: return "";
     }
+  }
+
+  /* Minutes after midnight at which the list's working day begins (0 when unset or malformed). */
+  function dayStart(list) {
+    var match = /^(\d{1,2}):(\d{2})$/.exec(list.dataset.dayStarts || "");
+    if (!match || +match[1] > 23 || +match[2] > 59) return 0;
+    return +match[1] * 60 + +match[2];
+  }
+
+  /* The clock as the list counts it: shifted back by the day's start, so 00:10 on a shift that
+     began at 08:30 the day before still falls on that day. */
+  function workingNow(list) {
+    var now = new Date();
+    var start = dayStart(list);
+    if (!start) return now;
+    return new Date(now.getFullYear(), now.getMonth(), now.getDate(), now.getHours(),
+                    now.getMinutes() - start, now.getSeconds(), now.getMilliseconds());
+  }
+
+  function startWords(list) {
+    var start = dayStart(list);
+    return pad(Math.floor(start / 60)) + ":" + pad(start % 60);
   }
 
   var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -232,13 +257,47 @@
     return holder;
   }
 
+  /* The period in words; a day that starts at a shift's start says so. */
+  function shownPeriod(list, words, now) {
+    var text = periodWords(list.dataset.period, now);
+    if (list.dataset.period === "day" && dayStart(list)) {
+      text = format(words["shift-of"] || "Shift of {date} (from {time})", { date: text, time: startWords(list) });
+    }
+    return text;
+  }
+
   function setup(list) {
     if (list.dataset.officebookReady) return;
     list.dataset.officebookReady = "true";
     var words = labels(list);
-    var now = new Date();
+    var now = workingNow(list);
     var period = periodId(list.dataset.period, now);
     var items = entries(list);
+    var shown = null;
+    var notice = null;
+    /* The period has changed under an open page: show the new one, with its own ticks. */
+    function rollOver() {
+      var current = workingNow(list);
+      var id = periodId(list.dataset.period, current);
+      if (id === period) return false;
+      period = id;
+      var ticked = load(list, period);
+      items.forEach(function (entry) { entry.box.checked = ticked.indexOf(entry.key) !== -1; });
+      if (shown) {
+        shown.textContent = shownPeriod(list, words, current);
+        shown.setAttribute("title", (words.period || "Period") + ": " + period);
+      }
+      if (!notice) {
+        notice = document.createElement("p");
+        notice.className = "officebook-checklist__notice";
+        notice.setAttribute("role", "status");
+        bar.parentNode.insertBefore(notice, bar.nextSibling);
+      }
+      notice.textContent = format(words["period-new"] || "A new period has begun ({period}).",
+                                  { period: shown ? shown.textContent : period });
+      count();
+      return true;
+    }
     var counter = status();
     function count() {
       var done = items.filter(function (entry) { return entry.box.checked; }).length;
@@ -256,6 +315,8 @@
       box.disabled = false;
       box.checked = ticked.indexOf(entry.key) !== -1;
       box.addEventListener("change", function () {
+        var checked = box.checked;
+        if (rollOver()) box.checked = checked;  /* this tick belongs to the new period */
         var current = load(list, period).filter(function (key) { return key !== entry.key; });
         if (box.checked) current.push(entry.key);
         save(list, period, current);
@@ -265,15 +326,24 @@
     var bar = document.createElement("div");
     bar.className = "officebook-checklist__bar";
     if (period) {
-      var shown = document.createElement("span");
+      shown = document.createElement("span");
       shown.className = "officebook-checklist__period";
-      shown.textContent = periodWords(list.dataset.period, now);
+      shown.textContent = shownPeriod(list, words, now);
       shown.setAttribute("title", (words.period || "Period") + ": " + period);
       bar.appendChild(shown);
+      /* Checked every half minute and whenever the page comes back into view. */
+      var timer = window.setInterval(function () {
+        if (!document.documentElement.contains(list)) window.clearInterval(timer);
+        else rollOver();
+      }, 30000);
+      document.addEventListener("visibilitychange", function () {
+        if (!document.hidden && document.documentElement.contains(list)) rollOver();
+      });
     }
     bar.appendChild(counter);
     var resetText = list.dataset.kind === "occasion" ? (words["start-afresh"] || "Start afresh") : (words.reset || "Reset");
     bar.appendChild(resetControl(words, resetText, function () {
+      rollOver();
       var previous = load(list, period);
       apply([]);
       return previous;
@@ -409,8 +479,71 @@
     }
   }
 
+  /* The home page's search box: typing in it opens the site's search (Material's, online and
+     offline alike) with the same text, so both give the same results. */
+  function setupSearchBox() {
+    var box = document.querySelector(".officebook-search-box__input");
+    var toggle = document.querySelector("input[data-md-toggle=search]");
+    var input = document.querySelector(".md-search__input");
+    if (!box || !toggle || !input || box.dataset.officebookReady) return;
+    box.dataset.officebookReady = "true";
+    function open() {
+      if (!box.value) return;
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+      input.value = box.value;
+      box.value = "";
+      input.focus();
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    }
+    box.addEventListener("input", open);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        open();
+      }
+    });
+  }
+
+  /* A small button beside an entry's title copies the page's address (the entry's lasting link). */
+  function setupCopyLink() {
+    var heading = document.querySelector(".md-content article h1");
+    if (!heading || document.querySelector(".officebook-copy-link") || document.querySelector(".officebook-search-box")) return;
+    var zh = isChinese();
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "officebook-copy-link";
+    copy.textContent = zh ? "复制链接" : "Copy link";
+    copy.addEventListener("click", function () {
+      var address = window.location.href.split("#")[0];
+      function done() { copy.textContent = zh ? "链接已复制" : "Link copied"; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(address).then(done, function () { fallback(address); done(); });
+      } else {
+        fallback(address);
+        done();
+      }
+    });
+    heading.insertAdjacentElement("afterend", copy);
+  }
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (error) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+
   function setupAll() {
     nameSearchDialog();
+    setupSearchBox();
+    setupCopyLink();
     var lists = document.querySelectorAll(".officebook-checklist");
     for (var i = 0; i < lists.length; i++) setup(lists[i]);
     var sheets = document.querySelectorAll(".officebook-case");
