@@ -165,3 +165,39 @@ def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
         server.terminate()
         output = server.communicate(timeout=60)[0]
     assert "strict mode" not in output and "Traceback" not in output, output
+
+
+# ---- which pages a change touches -------------------------------------------------------------------
+
+
+def test_links_are_read_from_markdown_and_html():
+    from officebook.build.changes import links_of
+
+    markdown = ("See [the clerk](../../posts/clerk/index.md#checklists), <a href=\"../../procedures/review/\">"
+                "review</a>, [home](../../index.md), <a href='../../raci/index.html'>RACI</a>, "
+                "[out](https://example.org/x) and [mail](mailto:a@b.c).")
+    assert links_of("duties/daily-mail/index.md", markdown) == {
+        "posts/clerk/index.md", "procedures/review/index.md", "index.md", "raci/index.md"}
+
+
+def test_affected_pages_start_with_the_items_own():
+    from officebook.build.changes import LinkIndex, ManualChanges, affected_pages
+    from officebook.model import Ref
+
+    pages = {
+        "duties/a/index.md": "[clerk](../../posts/clerk/index.md)",
+        "posts/clerk/index.md": "[a](../../duties/a/index.md)",
+        "onboarding/clerk/index.md": "[a](../../duties/a/index.md)",
+        "standards/s/index.md": "nothing",
+        "duties/index.md": "[a](a/index.md)",
+        "index.md": "", "raci.md": "", "posts/index.md": "",
+    }
+    index = LinkIndex.of(pages)
+    assert index.linked_from["duties/a/index.md"] == {"posts/clerk/index.md", "onboarding/clerk/index.md",
+                                                       "duties/index.md"}
+    found = affected_pages(ManualChanges(frozenset({Ref("duties", "a")})), index, list(pages))
+    assert found[0] == "duties/a/index.md"
+    assert set(found) == {"duties/a/index.md", "posts/clerk/index.md", "onboarding/clerk/index.md",
+                          "duties/index.md", "index.md", "raci.md"}
+    index.set("posts/clerk/index.md", None)
+    assert "posts/clerk/index.md" not in index.linked_from["duties/a/index.md"]

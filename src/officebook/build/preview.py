@@ -86,6 +86,7 @@ class Preview:
         self.site: LiveSite | None = None
         self.serve_url: str | None = None
         self.routes: list[tuple[str, Callable]] = []
+        self.directory_urls = True
         self.page_tags: list[str] = []
         self._config_text: str | None = None
         self._lock = threading.RLock()
@@ -124,12 +125,16 @@ class Preview:
         lang, single = self._served(manual)
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
+        self.directory_urls = user.data.get("use_directory_urls", True) is not False  # as prepare_language
         self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
         self.manual, self.pages = single, dict(self.prepared.content.pages)
         self.nav = self.prepared.content.nav
         self.links = LinkIndex.of(self.pages)
         self._config_text = self._read_config()
         self.on_pages(list(self.prepared.changed))
+
+    def _render_page(self, manual: Manual, lang: str, path: str) -> str:
+        return render_page(manual, lang, path, directory_urls=self.directory_urls)
 
     def _read_config(self) -> str | None:
         try:
@@ -204,7 +209,7 @@ class Preview:
         removed = sorted(old_paths - existing)
         own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
                if path in existing]
-        rendered = {path: render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
+        rendered = {path: self._render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
         if changes.glossary or changes.assets:
             later = list(new_paths)  # terms and files are linked from anywhere: every page
         else:
@@ -282,7 +287,7 @@ class Preview:
             for path in paths:
                 if generation != self._generation:
                     break
-                rendered[path] = render_page(manual, lang, path)
+                rendered[path] = self._render_page(manual, lang, path)
             with self._lock:
                 if generation != self._generation:  # a new change: these pages wait for the next round
                     self._to_render = {**dict.fromkeys(paths), **self._to_render}
@@ -341,7 +346,7 @@ class Preview:
         for path in page_paths(manual):
             if generation != self._generation or self._stopped.is_set():
                 return
-            markdown = render_page(manual, lang, path)
+            markdown = self._render_page(manual, lang, path)
             if self.pages.get(path) != markdown:
                 missed[path] = markdown
         if not missed:
