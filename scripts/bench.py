@@ -400,8 +400,9 @@ def _save_to_page(content: Path, saves: int = 3) -> str:
     data = yaml.safe_load(duty.read_text(encoding="utf-8"))
     port = _free_port()
     url = f"http://127.0.0.1:{port}/duties/{duty.stem}/"
-    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(work / "content"), "--no-cache",
-                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(work / "content"),
+                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "OFFICEBOOK_CACHE_DIR": str(work / "cache")})
     try:
         started = time.perf_counter()
         while "<html" not in _get(url):
