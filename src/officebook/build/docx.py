@@ -6,7 +6,8 @@ onboarding reference and checklists); `write_docx_descriptions` writes `descript
 (its 岗位说明书, the one- or two-page form).
 What the system must provide is checked first: the Cairo library (flowcharts are rasterised with
 CairoSVG) and, for flowcharts with Chinese, Japanese or Korean text, a CJK font. Each file is written
-to a temporary file beside its target and renamed into place.
+to a temporary file beside its target and renamed into place. Where LibreOffice is installed, the
+contents get their page numbers (officebook.build.pagination).
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from officebook.build.pagination import can_paginate, paginate
 from officebook.build.pdf import check_cjk_font, collected_warnings
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
+from officebook.render.docx.styles import word_layout
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.print import PrintFonts, cjk_fallback_for
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 
 Progress = Callable[[str], None]
 
@@ -104,6 +107,10 @@ def _write_all(manual: Manual, jobs, progress: Progress | None, *, needs_charts:
         started = time.perf_counter()
         with collected_warnings("officebook.assets") as warnings:
             data = make()
+        if can_paginate():
+            if progress:
+                progress(_("Numbering the contents of {file} (LibreOffice)").format(file=path.name))
+            data = paginate(data, word_layout(lang).page_number_text)
         result.warnings.extend(f"{path.name}: {warning}" for warning in dict.fromkeys(warnings))
         _write_atomically(path, data)
         result.files.append(DocxFile(path, lang, len(data), time.perf_counter() - started, post))
