@@ -50,7 +50,7 @@ from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.site import navigation, page_paths, render_page, term_anchors
+from officebook.render.site import SPECIAL_PAGES, navigation, page_paths, render_page, term_anchors
 from officebook.tempfiles import temp_dir
 
 log = logging.getLogger("mkdocs.officebook")
@@ -208,7 +208,7 @@ class Preview:
         added = [path for path in new_paths if path not in old_paths]
         removed = sorted(old_paths - existing)
         own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
-               if path in existing]
+               if path in existing] + ([SPECIAL_PAGES["glossary"]] if changes.glossary else [])
         rendered = {path: self._render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
         if changes.glossary or changes.assets:
             later = list(new_paths)  # terms and files are linked from anywhere: every page
