@@ -188,6 +188,8 @@ def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
             status, body = _request(port, "/duties/daily-mail/", host)
             assert status == 403 and "Daily mail" not in body, host
         assert _request(port, "/duties/daily-mail/", "manual.office.lan")[0] == 200
+        assert _request(port, "/_officebook/status", own) == (200, '{"busy": false}')
+        assert _request(port, "/_officebook/status", "evil.example")[0] == 403
         assert _request(port, "/duties/daily-mail/", f"localhost:{port}")[0] == 200
         _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
         deadline = time.monotonic() + 60

@@ -26,6 +26,7 @@ editor page served inside the site loads its script from a file (no inline scrip
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -58,6 +59,8 @@ log = logging.getLogger("mkdocs.officebook")
 BACKGROUND_CHUNK = 25
 """Pages built per hold of the lock in the background, so a new save never waits long for it."""
 LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
+STATUS_PATH = "/_officebook/status"
+"""`{"busy": true}` while background work is left (scripts/bench.py waits for it)."""
 
 
 class Preview:
@@ -97,6 +100,7 @@ class Preview:
         self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
         self._reload_when_done = False
         self._templates_stale = False
+        self._comparing = False
         self._search_stale = False
         self._reconcile = False
         self._server = None
@@ -336,7 +340,17 @@ class Preview:
             manual, reconcile = self.manual, self._reconcile
             self._reconcile = False
         if reconcile:
-            self._compare_every_page(manual, generation)
+            self._comparing = True
+            try:
+                self._compare_every_page(manual, generation)
+            finally:
+                self._comparing = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether background work is left (pages, menus, the search index, the full comparison)."""
+        return bool(self._to_render or self._pending or self._templates_stale or self._search_stale
+                    or self._reconcile or self._comparing)
 
     def _compare_every_page(self, manual: Manual, generation: int) -> None:
         """Render every page again and rebuild those that differ from what is served (a change whose
@@ -440,8 +454,10 @@ class Preview:
             self.close()
 
     def _builder(self) -> None:
+        started = time.perf_counter()
         try:
-            self.refresh()
+            urls = self.refresh()
+            log.debug("officebook: refreshed in %.2f s: %s", time.perf_counter() - started, urls[:5])
         except Exception as error:  # the server keeps the last good site
             logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
@@ -451,6 +467,11 @@ class Preview:
 
         def app(environ, start_response):
             path = environ.get("PATH_INFO", "")
+            if path == STATUS_PATH:
+                body = json.dumps({"busy": self.busy}).encode()
+                start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
             if path == LIVERELOAD_SCRIPT:
                 start_response("200 OK", [("Content-Type", "application/javascript"),
                                           ("Content-Length", str(len(script)))])
