@@ -489,12 +489,101 @@ def bench_heavy(root: Path, items: int) -> list[tuple[str, str]]:
     ]
 
 
+_EDIT_ONCE: dict[str, str] = {}
+
+
+def _api(url: str, token: str, method: str = "GET", body: dict | None = None) -> tuple[int, dict]:
+    import json
+    import urllib.error
+    import urllib.request
+
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "X-Officebook-Token": token, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def _edit_save_to_page(content: Path, saves: int = 3) -> str:
+    """`officebook edit` on a copy of `content`: the seconds from a PUT of a duty's changed title (the
+    editor's Save: checked, written, preview rebuilt) to its page served with the change, and the
+    seconds of the PUT alone."""
+    from statistics import median
+
+    work = Path(tempfile.mkdtemp(prefix="officebook-bench-edit-"))
+    shutil.copytree(content, work / "content")
+    duty = sorted((work / "content" / "duties").rglob("*.yaml"))[0].stem
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    # as an author runs it: the check cache on (in a folder of its own, empty at the start)
+    environment = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(work / "cache")}
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "edit", str(work / "content"),
+                               "-a", f"127.0.0.1:{port}"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                              env=environment)
+    try:
+        started = time.perf_counter()
+        address = server.stdout.readline().strip()
+        if "token=" not in address:
+            return "the editor did not start"
+        token = address.split("token=", 1)[1]
+        first = time.perf_counter() - started
+        to_page, put_only = [], []
+        for n in range(saves):
+            status, got = _api(f"{base}/_edit/api/duties/{duty}", token)
+            if status != 200:
+                return f"GET answered {status}"
+            title = got["item"]["title"]
+            marker = f"（改{n}）"
+            if isinstance(title, dict):
+                title[next(iter(title))] += marker
+            else:
+                got["item"]["title"] = title + marker
+            time.sleep(1.0)
+            saved = time.perf_counter()
+            status, answer = _api(f"{base}/_edit/api/duties/{duty}", token, "PUT",
+                                  {"item": got["item"], "revision": got["revision"]})
+            put_only.append(time.perf_counter() - saved)
+            if status != 200:
+                return f"PUT answered {status}: {answer}"
+            while marker not in _get(f"{base}/duties/{duty}/"):
+                if time.perf_counter() - saved > 300:
+                    return "no update within 300 s"
+                time.sleep(0.02)
+            to_page.append(time.perf_counter() - saved)
+        return (f"first page {first:.1f} s; save → page {median(to_page):.2f} s (max {max(to_page):.2f}); "
+                f"the PUT itself {median(put_only):.2f} s")
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        server.stdout.close()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def bench_edit(root: Path, items: int) -> list[tuple[str, str]]:
+    """`officebook edit`: the editor's Save → updated page served, on the default manual (once per run)
+    and on the synthetic manual of this size."""
+    if not _EDIT_ONCE:
+        default = Path(__file__).resolve().parent.parent / "content"
+        if default.is_dir():
+            _EDIT_ONCE["default manual"] = _edit_save_to_page(default)
+    rows = list(_EDIT_ONCE.items())
+    if items > PREVIEW_MAX_ITEMS:
+        rows.append((f"{items:,} items", f"skipped: more than {PREVIEW_MAX_ITEMS:,} items"))
+    else:
+        rows.append((f"{items:,} items", _edit_save_to_page(root)))
+    return rows
+
+
 STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": bench_check,
                                                                     "check-scale": bench_check_scale,
                                                                     "build": bench_build,
                                                                     "handbook": bench_handbook, "office": bench_office,
                                                                     "xlsx": bench_xlsx,
-                                                                    "preview": bench_preview, "heavy": bench_heavy}
+                                                                    "preview": bench_preview, "heavy": bench_heavy,
+                                                                    "edit": bench_edit}
 
 
 def main() -> int:

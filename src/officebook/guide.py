@@ -297,7 +297,7 @@ _EDITING = N_("""\
 ## Editing in the browser
 
 `officebook edit` is the easiest way to keep the manual: the live site of the manual, with a form for
-every entry. It prints an address such as `http://127.0.0.1:8000/?token=…`; open it in your browser.
+every entry. It prints an address such as `http://127.0.0.1:8000/_edit/?token=…`; open it in your browser.
 The address carries a key: only the browser that opened it may change files, so do not share it.
 
 - **Change an entry**: open its page and follow **编辑** (Edit) beside the title. **新建** (New) on the

@@ -10,7 +10,7 @@
   const S = config.strings
   const LANGS = config.languages
   const DEFAULT = LANGS[0]
-  const lists = {} // kind -> [{id, title, steps}]
+  const lists = {} // kind -> [{id, title}]
   let original = null
   let revision = null
   let editor = null
