@@ -12,7 +12,7 @@ from browsing import h1, shot
 def test_home_leads_new_staff_to_the_onboarding_pages(web, site_url):
     page = web.page
     page.goto(f"{site_url}/")
-    page.locator("#new-here ~ p a.md-button").first.click()
+    page.locator("#new-here a.md-button").first.click()
     page.wait_for_url(f"{site_url}/onboarding/")
     assert h1(page) == "新到岗？"
     page.locator(".officebook-posts a", has_text="文书岗").first.click()

@@ -28,18 +28,30 @@ def offline_site(tmp_path_factory):
     return root
 
 
-def test_home_page_in_each_language(web, site_url):
+@pytest.mark.parametrize("width,height", [(1280, 800), (390, 844)])
+def test_home_page_opens_with_the_posts_and_a_search_box(web, site_url, width, height):
     page = web.page
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{site_url}/")
     assert h1(page) == "市人民政府办公室工作手册"
     assert page.locator("html").get_attribute("lang") == "zh"
     posts = len(list((TESTS.parent / "content" / "posts").rglob("*.yaml")))
-    assert posts >= 11 and page.locator(".officebook-posts a").count() == posts
-    shot(page, "home-zh")
+    links = page.locator(".officebook-org--home a.officebook-org__box")
+    assert posts >= 11 and links.count() == posts
+    assert page.locator(".officebook-org__section").count() >= 3  # grouped by section
+    search = page.locator(".officebook-search-box__input")
+    for element in (search, links.first, page.locator(".officebook-org__box--head").first):
+        box = element.bounding_box()
+        assert box and box["y"] + box["height"] <= height, "on the first screen"
+    shot(page, f"home-zh-{width}")
+    search.press_sequentially("值班")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert page.locator(".md-search__input").input_value() == "值班"
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(f"{site_url}/en/")
     assert h1(page) == "Handbook of the General Office of the Municipal People's Government"
     assert page.locator("html").get_attribute("lang") == "en"
-    shot(page, "home-en")
 
 
 def test_language_switch_lands_on_the_same_page(web, site_url):
@@ -149,42 +161,58 @@ def test_procedure_flowchart_renders_as_svg(web, site_url):
     shot(page, "procedure-flowchart", full_page=True)
 
 
-_SIDEWAYS_SCROLL = """() => [...document.querySelectorAll('.officebook-raci .md-typeset__scrollwrap')]
-    .map(wrap => wrap.scrollWidth - wrap.clientWidth)"""
-
-
 @pytest.mark.parametrize("path", ["/raci/", "/en/raci/"])
-def test_raci_matrix_fits_a_desktop_screen_and_keeps_the_duty_column_in_view_on_a_phone(web, site_url, path):
+def test_raci_matrix_reads_across_on_a_desktop_and_as_cards_on_a_phone(web, site_url, path):
     page = web.page
     page.goto(site_url + path)
-    assert max(page.evaluate(_SIDEWAYS_SCROLL)) <= 0  # every post, no sideways scrolling at 1280 px
-    assert page.locator(".officebook-raci th:nth-child(2)").first.evaluate(
-        "th => getComputedStyle(th).writingMode") in ("vertical-rl", "sideways-lr")
+    tables = page.locator(".officebook-raci-table")
+    assert tables.count() >= 4
+    header = tables.first.locator("thead th").nth(1)
+    assert header.evaluate("th => getComputedStyle(th).writingMode") == "horizontal-tb"
+    widths = page.evaluate("""() => [...document.querySelectorAll('.officebook-raci-table thead th:not(:first-child)')]
+        .map(th => Math.round(th.getBoundingClientRect().width))""")
+    assert max(widths) - min(widths) <= 1, widths  # one column width for every post on the page
+    assert tables.first.locator("td").first.evaluate("td => getComputedStyle(td).borderRightStyle") == "solid"
+    roles = page.locator(".officebook-raci__role")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.officebook-raci__role')]
+        .filter(td => getComputedStyle(td).whiteSpace !== 'nowrap' || td.scrollWidth > td.clientWidth + 1)
+        .map(td => td.textContent)""")
+    assert roles.count() > 20 and overflowing == []  # a role on one line, within its column
+    assert header.evaluate("th => getComputedStyle(th).position") == "sticky"
+    assert tables.first.locator("tbody th").first.evaluate("th => getComputedStyle(th).position") == "sticky"
+    shot(page, "raci-" + path.strip("/").replace("/", "-"))
     page.set_viewport_size({"width": 390, "height": 844})
     try:
-        wraps = page.locator(".officebook-raci .md-typeset__scrollwrap")
-        assert max(page.evaluate(_SIDEWAYS_SCROLL)) > 0  # a phone scrolls the matrix sideways...
-        wrap = wraps.nth(1)
-        wrap.scroll_into_view_if_needed()
-        wrap.evaluate("wrap => { wrap.scrollLeft = wrap.scrollWidth; }")
-        left = wrap.bounding_box()["x"]
-        duty = wrap.locator("tbody td:first-child").first
-        assert abs(duty.bounding_box()["x"] - left) < 2  # ...and the duty column stays where it was
-        assert duty.locator("a").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
+        row = tables.first.locator("tbody tr").first
+        assert row.locator("th a").is_visible()
+        cell = row.locator("td.officebook-raci__role").first
+        assert cell.evaluate("td => getComputedStyle(td, '::before').content").strip('"')  # the post named
         shot(page, "raci-phone-" + path.strip("/").replace("/", "-"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def test_raci_and_org_chart(web, site_url):
+def test_org_chart_is_read_at_body_size_and_links_every_post(web, site_url):
     page = web.page
-    page.goto(f"{site_url}/raci/")
-    assert page.locator("table").count() >= 4
-    assert page.locator("td", has_text=re.compile(r"^牵头、负责$|^负责$")).count() > 0  # the roles in words
-    shot(page, "raci", full_page=True)
-    page.goto(f"{site_url}/en/org-chart/")
-    assert page.locator("svg.officebook-orgchart").is_visible()
-    shot(page, "org-chart-en")
+    page.goto(f"{site_url}/org-chart/")
+    boxes = page.locator(".officebook-org a.officebook-org__box")
+    posts = len(list((TESTS.parent / "content" / "posts").rglob("*.yaml")))
+    assert boxes.count() == posts
+    sizes = page.evaluate("""() => [...document.querySelectorAll('.officebook-org__box')]
+        .map(box => parseFloat(getComputedStyle(box).fontSize))""")
+    assert min(sizes) >= 12
+    right = page.evaluate("""() => Math.max(...[...document.querySelectorAll('.officebook-org__box')]
+        .map(box => box.getBoundingClientRect().right))""")
+    assert right <= 1280
+    shot(page, "org-chart-zh")
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        boxes.first.click()
+        page.wait_for_url(re.compile(r".*/posts/[a-z-]+/$"))
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.parametrize("path", ["/", "/posts/secretarial-officer/", "/procedures/document-drafting/", "/en/raci/",

@@ -258,16 +258,15 @@ def change_anchor(change: ItemChange) -> str:
 def edition_paths(notes: EditionNotes | None) -> list[str]:
     if notes is None:
         return []
-    return ([CHANGES_PATH] if notes.changes else []) + ([REVIEW_PATH] if notes.review else [])
+    # no review page with nothing to review (an empty page is noise to staff)
+    return ([CHANGES_PATH] if notes.changes else []) + ([REVIEW_PATH] if notes.review and notes.review.entries else [])
 
 
 def edition_nav(notes: EditionNotes | None, lang: str) -> list[dict]:
     entries = []
     if notes and notes.changes:
         entries.append({label("what-changed", lang): CHANGES_PATH})
-    if notes and notes.review:
-        entries.append({label("due-for-review", lang): REVIEW_PATH})
-    return entries
+    return entries  # the review page is the keepers': linked from the home page's foot, not the navigation
 
 
 def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNotes,
@@ -276,7 +275,7 @@ def render_edition_page(manual: Manual, lang: str, path: str, notes: EditionNote
     if path == CHANGES_PATH and notes.changes:
         return render("changes.md.j2", ctx, front=front_matter(label("what-changed", lang)),
                        diff=notes.changes, helper=_ChangeHelper(ctx))
-    if path == REVIEW_PATH and notes.review:
+    if path == REVIEW_PATH and notes.review and notes.review.entries:
         return render("review.md.j2", ctx, front=front_matter(label("due-for-review", lang)),
                        report=notes.review, helper=_ReviewHelper(ctx))
     raise KeyError(path)
@@ -333,9 +332,9 @@ def item_notices(ctx: PageContext, item: Item, notes: EditionNotes) -> str:
     lang = ctx.lang
     if notes.past_review(item):
         if item.maintainer in ctx.manual.posts:
-            body = ctx.label("notice-overdue-body", date=item.review_by, maintainer=ctx.post(item.maintainer))
+            body = ctx.label("notice-overdue-body", date=ctx.date(item.review_by), maintainer=ctx.post(item.maintainer))
         else:
-            body = ctx.label("notice-overdue-body-unmaintained", date=item.review_by)
+            body = ctx.label("notice-overdue-body-unmaintained", date=ctx.date(item.review_by))
         body += f" [{ctx.label('due-for-review')}]({ctx.url(REVIEW_PATH)})"
         blocks.append(_admonition("warning", ctx.label("notice-overdue"), body))
     change = notes.change_of(item.ref)

@@ -169,3 +169,83 @@ def _box(node: _Node, row_height: float, *, is_head: bool, highlighted: bool = F
     for index, line in enumerate(node.lines):
         yield text_element(node.x + BOX_W / 2, top + LINE * index + 12, line, size=FONT, anchor="middle",
                            weight="bold" if is_head or highlighted else "normal", fill=INK)
+
+
+# ---- the office by sections (web: home page, organisation chart page) ----------------------------
+
+
+@dataclass(frozen=True)
+class Section:
+    """A post that leads others, with every post under it (in reporting-tree order); `head` None
+    for the posts that report to the leadership directly and lead no one."""
+
+    head: str | None
+    members: tuple[str, ...]
+
+
+def _subtree(manual: Manual, post: str) -> list[str]:
+    found: list[str] = []
+    for child in manual.direct_reports(post):
+        found += [child, *_subtree(manual, child)]
+    return found
+
+
+def post_sections(manual: Manual) -> tuple[list[str], list[Section]]:
+    """The leadership and the sections of the office. The leadership is the head of the office (and
+    any post outside the tree) with the chain of single deputies under it; every post reporting to
+    the leadership that leads others is a section with its subtree; those leading no one form one
+    last group."""
+    roots = [p for p in manual.post_order if manual.posts[p].reports_to not in manual.posts]
+    leaders: list[str] = []
+    for root in roots:
+        post = root
+        leaders.append(post)
+        while len(manual.direct_reports(post)) == 1 and manual.direct_reports(manual.direct_reports(post)[0]):
+            post = manual.direct_reports(post)[0]
+            leaders.append(post)
+    sections: list[Section] = []
+    alone: list[str] = []
+    for leader in leaders:
+        for child in manual.direct_reports(leader):
+            if child in leaders:
+                continue
+            below = _subtree(manual, child)
+            if below:
+                sections.append(Section(child, tuple(below)))
+            else:
+                alone.append(child)
+    if alone:
+        sections.append(Section(None, tuple(alone)))
+    return leaders, sections
+
+
+def orgchart_html(manual: Manual, lang: str, href) -> str:
+    """The organisation chart as nested boxes in HTML (one line): the leadership on top, then one
+    box per section with its posts nested under their superiors. Text at body size on any screen,
+    every box a link to its post (`href(post_id)`); the boxes wrap into rows on a narrow screen."""
+    leaders, sections = post_sections(manual)
+
+    def box(post: str, css: str = "") -> str:
+        title = escape(manual.posts[post].title.get(lang))
+        return f'<a class="officebook-org__box{css}" href="{escape(href(post), quote=True)}">{title}</a>'
+
+    def tree(post: str, within: tuple[str, ...]) -> str:
+        children = [c for c in manual.direct_reports(post) if c in within]
+        if not children:
+            return ""
+        return "<ul>" + "".join(f"<li>{box(c)}{tree(c, within)}</li>" for c in children) + "</ul>"
+
+    parts = ['<div class="officebook-org">', '<div class="officebook-org__leaders">']
+    parts += [box(p, " officebook-org__box--lead") for p in leaders]
+    parts.append('</div><div class="officebook-org__sections">')
+    for section in sections:
+        parts.append('<section class="officebook-org__section">')
+        if section.head is None:
+            parts.append(f'<p class="officebook-org__group">{escape(label("posts-alone", lang))}</p><ul>')
+            parts += [f"<li>{box(p)}</li>" for p in section.members]
+            parts.append("</ul>")
+        else:
+            parts.append(box(section.head, " officebook-org__box--head") + tree(section.head, section.members))
+        parts.append("</section>")
+    parts.append("</div></div>")
+    return "".join(parts)

@@ -23,7 +23,7 @@ from officebook.model import CATEGORIES, BackRef, Item, Manual, Ref, Term
 from officebook.render import editions, onboarding
 from officebook.render.editions import EditionNotes
 from officebook.render.flowchart import web_flowchart
-from officebook.render.orgchart import orgchart_svg
+from officebook.render.orgchart import orgchart_html
 from officebook.render.pages import (
     PERIOD_OF_FREQUENCY,
     SPECIAL_PAGES,
@@ -43,6 +43,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.render.raci import function_table
 from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
 from officebook.vocabulary.labels import label
 
@@ -141,6 +142,14 @@ def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool =
     return render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 
+def _sections_html(ctx: PageContext, css_class: str = "") -> str:
+    """The office's posts by section as nested boxes (render/orgchart.py), linked from this page."""
+    chart = orgchart_html(ctx.manual, ctx.lang, lambda post: ctx.href(item_path(Ref("posts", post))))
+    if css_class:
+        chart = chart.replace('<div class="officebook-org">', f'<div class="officebook-org {css_class}">', 1)
+    return chart
+
+
 def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None = None,
                 handbooks: Sequence[str] = (), directory_urls: bool = True) -> str:
     """The Markdown of one page, by its docs-relative path; `notes` add edition and review notices;
@@ -150,8 +159,8 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         ctx = PageContext(manual, lang, path, directory_urls)
         return render("home.md.j2", ctx, front=front_matter(manual.info.title.get(lang), extra={"hide": ["navigation"]}),
                        kinds=ITEM_KINDS, notes=notes, onboarding_index=onboarding.INDEX_PATH,
-                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH,
-                       handbooks=handbook_links(lang, handbooks))
+                       changes_page=editions.CHANGES_PATH, review_page=editions.REVIEW_PATH, handbooks=handbook_links(lang, handbooks),
+                       posts_html=_sections_html(ctx, "officebook-org--home"))
     if onboarding.is_onboarding_path(path):
         return onboarding.render_onboarding_page(manual, lang, path, directory_urls)
     if notes is not None and path in editions.edition_paths(notes):
@@ -162,7 +171,10 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         wide = {"hide": ["navigation", "toc"]} if special == "raci" else None
         values: dict = {"front": front_matter(label(special, lang), extra=wide)}
         if special == "org-chart":
-            values["chart"] = orgchart_svg(manual, lang, id_prefix="org")
+            values["chart"] = _sections_html(ctx)
+        if special == "raci":
+            values["tables"] = [(f, table) for f in manual.functions.values()
+                                if (table := function_table(manual, lang, f.id, lambda kind, i: ctx.href(item_path(Ref(kind, i)))))]
         if special == "glossary":
             values["entries"] = glossary_entries(manual, lang)
         return render(f"{special}.md.j2", ctx, **values)

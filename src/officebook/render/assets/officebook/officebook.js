@@ -479,8 +479,71 @@
     }
   }
 
+  /* The home page's search box: typing in it opens the site's search (Material's, online and
+     offline alike) with the same text, so both give the same results. */
+  function setupSearchBox() {
+    var box = document.querySelector(".officebook-search-box__input");
+    var toggle = document.querySelector("input[data-md-toggle=search]");
+    var input = document.querySelector(".md-search__input");
+    if (!box || !toggle || !input || box.dataset.officebookReady) return;
+    box.dataset.officebookReady = "true";
+    function open() {
+      if (!box.value) return;
+      toggle.checked = true;
+      toggle.dispatchEvent(new Event("change"));
+      input.value = box.value;
+      box.value = "";
+      input.focus();
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent("keyup", { bubbles: true }));
+    }
+    box.addEventListener("input", open);
+    box.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+        open();
+      }
+    });
+  }
+
+  /* A small button beside an entry's title copies the page's address (the entry's lasting link). */
+  function setupCopyLink() {
+    var heading = document.querySelector(".md-content article h1");
+    if (!heading || document.querySelector(".officebook-copy-link") || document.querySelector(".officebook-search-box")) return;
+    var zh = isChinese();
+    var copy = document.createElement("button");
+    copy.type = "button";
+    copy.className = "officebook-copy-link";
+    copy.textContent = zh ? "复制链接" : "Copy link";
+    copy.addEventListener("click", function () {
+      var address = window.location.href.split("#")[0];
+      function done() { copy.textContent = zh ? "链接已复制" : "Link copied"; }
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(address).then(done, function () { fallback(address); done(); });
+      } else {
+        fallback(address);
+        done();
+      }
+    });
+    heading.insertAdjacentElement("afterend", copy);
+  }
+
+  function fallback(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (error) { /* nothing more to try */ }
+    document.body.removeChild(area);
+  }
+
   function setupAll() {
     nameSearchDialog();
+    setupSearchBox();
+    setupCopyLink();
     var lists = document.querySelectorAll(".officebook-checklist");
     for (var i = 0; i < lists.length; i++) setup(lists[i]);
     var sheets = document.querySelectorAll(".officebook-case");
