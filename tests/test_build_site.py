@@ -27,6 +27,8 @@ from officebook.cli import main
 from officebook.pipeline import run_check
 from officebook.render.site import render_site
 
+pytestmark = pytest.mark.slow  # MkDocs builds and preview servers
+
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "golden" / "fixture" / "content"
 VALID_CASES = sorted(p for p in (TESTS / "cases" / "valid").glob("*/content") if p.is_dir())

@@ -1,7 +1,7 @@
 """Write the handbook and the post booklets as Word documents.
 
 `write_docx_handbooks(manual, out_dir)` writes `handbook-<lang>.docx` per language and
-`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位说明书).
+`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位手册).
 What the system must provide is checked first: the Cairo library (flowcharts are rasterised with
 CairoSVG) and, for flowcharts with Chinese, Japanese or Korean text, a CJK font. Each file is written
 to a temporary file beside its target and renamed into place. Where LibreOffice is installed, the

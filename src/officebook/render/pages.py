@@ -17,9 +17,9 @@ import jinja2
 import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
-from officebook.outline import flow_text, step_rows
+from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.itemlinks import site_links
-from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
+from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
@@ -244,8 +244,8 @@ class PageContext:
         return raci_cell(role, self.lang)
 
     def date(self, value: str | None) -> str:
-        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
-        return format_date(value, self.lang) if value else ""
+        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese), as every output does."""
+        return date_text(value, self.lang)
 
 
 # ---- back-references -----------------------------------------------------------------------------

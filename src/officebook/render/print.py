@@ -47,6 +47,7 @@ from officebook.outline import (
     numbering_for,
     step_anchor,
 )
+from officebook.outline.handbook import referring
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
@@ -207,6 +208,11 @@ class TemplateHelpers:
         """Where a step leads, in the words every output uses."""
         return flow_text(row, self.lang)
 
+    def part_title(self, key: str) -> str:
+        """A booklet part's heading, numbered as the outline numbers it (一、岗位概况)."""
+        part = self.outline.part(key) if isinstance(self.outline, BookletOutline) else None
+        return self.outline.part_heading(part) if part else self.label(key)
+
     def step_rows(self, procedure: str) -> tuple[StepRow, ...]:
         return self.outline.steps[procedure]
 
@@ -225,11 +231,7 @@ class TemplateHelpers:
 
     def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
         """Ids of the `source_kind` items that refer to an item, each once, in order of reference."""
-        seen: dict[str, None] = {}
-        for backref in self.manual.referrers(Ref(kind, item_id)):
-            if backref.source and backref.source.kind == source_kind:
-                seen.setdefault(backref.source.id, None)
-        return tuple(seen)
+        return referring(self.manual, kind, item_id, source_kind)
 
     def applying_posts(self, standard: str) -> tuple[str, ...]:
         """Every post the standard applies to (directly or through duties, procedures and steps)."""

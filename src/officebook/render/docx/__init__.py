@@ -27,9 +27,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from officebook.model import Manual
-from officebook.render.docx.blocks import load_rasteriser
 from officebook.render.docx.booklet import BookletWriter
 from officebook.render.docx.handbook import HandbookWriter
+from officebook.render.docx.raster import load_rasteriser
 from officebook.render.docx.styles import DocxSystemError, ReferenceDocError, reference_docx
 
 __all__ = ["DocxSystemError", "ReferenceDocError", "booklet_docx", "handbook_docx", "load_rasteriser",

@@ -14,22 +14,20 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
-from officebook.i18n import gettext as _
 from officebook.model import ChecklistEntry, Item, Procedure, Ref, Step, Text
-from officebook.outline import flow_text, step_rows
+from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.docx.html import Inline
 from officebook.render.docx.ooxml import (
     png_size,
     shade_cell,
 )
+from officebook.render.docx.raster import load_rasteriser
 from officebook.render.docx.styles import (
     CHECKLIST,
-    FLOWCHART_SCALE,
     META,
     SVG_BLIP_EXTENSION,
     SVG_NAMESPACE,
     TABLE_TEXT,
-    DocxSystemError,
 )
 from officebook.render.flowchart import flowchart_svg, flowchart_title
 from officebook.vocabulary.kinds import SINGULAR
@@ -45,7 +43,7 @@ class ContentBlocks:
             parts.append(lambda p: (self.add_text(p, self.label("maintainer") + self.colon),
                                     self.link(p, "posts", item.maintainer)))
         if item.review_by:
-            parts.append(lambda p: self.add_text(p, f"{self.label('review-by')}{self.colon}{item.review_by}"))
+            parts.append(lambda p: self.add_text(p, f"{self.label('review-by')}{self.colon}{date_text(item.review_by, self.lang)}"))
         tags = [self.text(tag) for tag in item.tags]
         if tags:
             parts.append(lambda p: self.add_text(p, self.label("tags") + self.colon + self.separator.join(tags)))
@@ -212,22 +210,3 @@ class ContentBlocks:
             self.add_text(paragraph, self.text(task.action))
             if task.explicit_frequency:
                 self.add_text(paragraph, self.label("paren", text=self.label(task.frequency)))
-
-
-def load_rasteriser() -> Callable[[str], bytes]:
-    """SVG → PNG with CairoSVG; a missing Cairo library becomes one `DocxSystemError`."""
-    try:
-        import cairosvg
-    except ImportError as error:
-        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
-                              _("install officebook with its dependencies: pip install officebook")) from None
-    except OSError as error:
-        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
-            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
-                             "brew install cairo (macOS)")) from None
-
-    def rasterise(svg: str) -> bytes:
-        # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
-        return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOWCHART_SCALE, unsafe=False)
-
-    return rasterise

@@ -10,6 +10,7 @@ from docx.shared import Mm, Pt
 
 from officebook.model import Item, Ref
 from officebook.outline import checklist_cards, handbook_outline
+from officebook.outline.handbook import referring
 from officebook.render.docx.html import SPACE_RUN
 from officebook.render.docx.ooxml import shade_cell, vertical_text
 from officebook.render.docx.styles import COVER, META, TEXT_HEADING
@@ -243,10 +244,5 @@ class HandbookWriter(WordWriter):
                     self.link(paragraph, ref.kind, ref.id, numbered=True)
 
     def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for backref in self.manual.referrers(Ref(kind, item_id)):
-            if backref.source and backref.source.kind == source_kind:
-                seen.setdefault(backref.source.id, None)
-        return tuple(seen)
+        return referring(self.manual, kind, item_id, source_kind)
 
-    # ---- the booklet (岗位说明书) ------------------------------------------------------------------

@@ -80,6 +80,12 @@ class WordWriter(ContentBlocks, HtmlToWord):
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
         self._png: Callable[[str], bytes] | None = None
+        # python-docx finds an image already in the package by hashing every image part again for each
+        # new picture (quadratic in the pictures); it looks them up here instead, by the hash it computed.
+        self._image_parts: dict[str, object] = {}
+        image_parts = self.document.part.package.image_parts
+        if hasattr(image_parts, "_get_by_sha1"):
+            image_parts._get_by_sha1 = self._image_parts.get
         self._style_ids: dict[str, str] = {}
         self.shape_id = 1000  # above the ids a reference document's own drawings use
         self._end = None
@@ -239,6 +245,7 @@ class WordWriter(ContentBlocks, HtmlToWord):
         """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
         document for a free id on every picture)."""
         relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
+        self._image_parts.setdefault(image.sha1, self.document.part.related_parts[relation])
         cx, cy = image.scaled_dimensions(width, height)
         self.shape_id += 1
         inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
