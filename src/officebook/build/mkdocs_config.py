@@ -105,6 +105,7 @@ def _markdown_extensions(lang: str) -> list:
         "pymdownx.details",
         "pymdownx.superfences",
         {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+        "officebook.render.prebuilt",  # ready-made HTML inserted after conversion (render/prebuilt.py)
     ]
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
 from officebook.render.itemlinks import site_links
+from officebook.render.prebuilt import prebuilt
 from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
@@ -271,6 +272,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["indent_md"] = indent
     environment.filters["inline"] = inline
     environment.filters["html_attr"] = lambda value: escape(str(value), quote=True)
+    environment.filters["prebuilt"] = prebuilt
     return environment
 
 
