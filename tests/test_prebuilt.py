@@ -2,8 +2,8 @@
 
 import markdown
 
-from officebook.vocabulary.markdown import site_markdown
 from officebook.render.prebuilt import MARKER, prebuilt
+from officebook.vocabulary.markdown import site_markdown
 
 EXTENSIONS = ["officebook.render.prebuilt", "md_in_html", "attr_list", "tables"]
 

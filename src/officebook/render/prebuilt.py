@@ -40,5 +40,5 @@ class PrebuiltHtmlExtension(Extension):
         md.preprocessors.register(_SetAside(md), "officebook_prebuilt", 25)
 
 
-def makeExtension(**kwargs) -> PrebuiltHtmlExtension:  # noqa: N802 (Python-Markdown's name)
+def makeExtension(**kwargs) -> PrebuiltHtmlExtension:
     return PrebuiltHtmlExtension(**kwargs)
