@@ -232,6 +232,14 @@ class PageContext:
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
 
+    def checklist_labels_once(self) -> str:
+        """`data-labels="…" ` on the page's first list only (officebook.js reads the first one on the
+        page): the words are the same for every list, and a post page has dozens of lists."""
+        if getattr(self, "_labels_given", False):
+            return ""
+        self._labels_given = True
+        return f'data-labels="{escape(self.checklist_labels(), quote=True)}" '
+
     @staticmethod
     def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
         """The lines ticked on a case sheet: the post's own steps, then the criteria."""
