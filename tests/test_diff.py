@@ -4,14 +4,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, officebook
 from officebook.diff import (
     EditionError,
     FieldChange,
@@ -25,9 +24,8 @@ from officebook.diff import (
 EDITIONS = CASES / "editions"
 
 
-def _officebook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "officebook", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return officebook(*args, cwd=cwd or ROOT)
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +95,7 @@ def repository(tmp_path_factory):
     return repo
 
 
+@pytest.mark.slow
 def test_git_revisions_diff_like_their_folders(repository, crafted):
     status = ["git", "status", "--porcelain", "--ignored"]
     before = subprocess.run(status, cwd=repository, capture_output=True, text=True).stdout
@@ -110,6 +109,7 @@ def test_git_revisions_diff_like_their_folders(repository, crafted):
     assert after == before  # read-only
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("revision, message", [("no-such-rev", "no such git revision"),
                                                ("--output=x", "not a git revision")])
 def test_bad_git_revisions_are_usage_errors(repository, revision, message):
@@ -240,6 +240,7 @@ def test_references_of_one_kind_still_compare_by_id(crafted):
 # ---- the content folder of --git -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_git_content_may_be_given_as_a_path_inside_the_repository(repository, crafted):
     for content in (str(repository / "manual"), "manual/", "./manual"):
         assert diff_editions(read_git_edition(repository, "HEAD~1", content),
@@ -249,8 +250,46 @@ def test_git_content_may_be_given_as_a_path_inside_the_repository(repository, cr
     assert run.returncode == 0 and "1 added, 1 removed, 3 changed" in run.stdout, run.stderr
 
 
+@pytest.mark.slow
 def test_git_content_outside_the_repository_or_missing_is_refused(repository, tmp_path):
     with pytest.raises(EditionError, match="not inside the repository"):
         read_git_edition(repository, "HEAD", str(tmp_path))
     with pytest.raises(EditionError, match="no folder 'nothing-here'"):
         read_git_edition(repository, "HEAD", "nothing-here")
+
+
+@pytest.mark.parametrize("has_data_filter", [True, False], ids=["tarfile-filter", "python-3.11.2"])
+def test_git_archives_unpack_only_files_inside_the_folder_on_every_python(tmp_path, monkeypatch, has_data_filter):
+    """`tarfile`'s filter="data" arrived in 3.11.4; Debian 12's 3.11.2 lacks it and gets the same rule."""
+    import io
+    import tarfile
+
+    from officebook.diff import _extract_archive
+
+    if not has_data_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    elif not hasattr(tarfile, "data_filter"):
+        pytest.skip("this Python's tarfile has no filters")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in [("content/manual.yaml", b"title: x\n"), ("content/posts/a.yaml", "岗位\n".encode())]:
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+        link = tarfile.TarInfo("content/posts/link.yaml")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        escape = tarfile.TarInfo("../outside.yaml")
+        escape.size = 1
+        tar.addfile(escape, io.BytesIO(b"x"))
+        if not has_data_filter:  # filter="data" refuses the whole archive for such a link; git never writes one
+            tar.addfile(link)
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    try:
+        _extract_archive(buffer.getvalue(), folder)
+    except tarfile.TarError:
+        assert has_data_filter  # the standard filter refuses the archive outright: nothing leaves the folder
+    assert not (tmp_path / "outside.yaml").exists()
+    assert not (folder / "content" / "posts" / "link.yaml").exists()
+    if not has_data_filter:
+        assert (folder / "content" / "posts" / "a.yaml").read_text(encoding="utf-8") == "岗位\n"

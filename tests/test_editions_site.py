@@ -136,6 +136,7 @@ def test_without_notes_the_site_has_no_edition_pages(new_edition):
     assert not any("!!!" in page for page in content.pages.values())
 
 
+@pytest.mark.slow
 def test_the_site_with_notes_builds_strictly(tmp_path, new_edition, notes):
     """MkDocs in strict mode: every link and anchor of the new pages and notices resolves."""
     result = build_site(new_edition, tmp_path / "site", notes=notes)
@@ -218,6 +219,7 @@ def test_booklets_honour_the_previous_edition(new_edition, notes):
     assert 'class="booklet-revisions"' not in booklet_html(new_edition, "driver", "en")
 
 
+@pytest.mark.slow
 def test_pdf_post_with_previous_prints_marked_booklets(tmp_path):
     from click.testing import CliRunner
 

@@ -26,6 +26,8 @@ from officebook.cells import starts_formula
 from officebook.pipeline import run_check
 from officebook.vocabulary.markdown import SAFE_SCHEMES, url_scheme
 
+pytestmark = pytest.mark.slow  # the hostile corpus built into a site, PDFs and office files
+
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "input", "style", "link", "meta", "base", "svg",
                   "math", "video", "audio", "frame", "frameset", "applet", "noscript", "template"}

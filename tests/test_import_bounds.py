@@ -98,7 +98,7 @@ def test_a_far_away_cell_is_refused_by_the_declared_dimension(exported, tmp_path
     hostile = _replaced(book, tmp_path / "far.xlsx", _raci_part(book),
                         _sheet(lambda: [_header(), far], "A1:XFD1048576"))
     assert hostile.stat().st_size < 20_000
-    _assert_refused(content, hostile, r"reaches past row 50,002 or column 203")
+    _assert_refused(content, hostile, r"reaches past row 50,002 or column 1,003")
 
 
 def test_a_far_away_cell_behind_a_lying_dimension_is_refused_while_reading(exported, tmp_path):

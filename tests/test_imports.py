@@ -84,7 +84,7 @@ LAYERS = (
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
     ("officebook.render", "officebook.xlsx", "officebook.xlsx_layout"),
     ("officebook.build",),
-    ("officebook.guide", "officebook.scaffold", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),
+    ("officebook.guide", "officebook.scaffold", "officebook.languages", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),
     ("officebook.cli", "officebook._babel", "officebook.__main__"),
 )
 

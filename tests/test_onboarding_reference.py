@@ -130,6 +130,7 @@ def booklet_text(default_manual, tmp_path_factory):
     return post, text
 
 
+@pytest.mark.slow
 def test_booklet_carries_the_whole_reference(default_manual, booklet_text):
     manual = default_manual
     post, text = booklet_text
@@ -171,6 +172,7 @@ def test_sign_off_sheet_is_kept_in_the_browser(web, site_url, default_manual):
     assert page.locator(".officebook-orgchart .post--highlight").count() == 1
 
 
+@pytest.mark.slow
 def test_docx_booklet_carries_the_reference(default_manual, tmp_path):
     docx = pytest.importorskip("docx")
     from officebook.render.docx import booklet_docx

@@ -87,3 +87,117 @@ def test_only_the_items_own_page_comes_first(tmp_path):
         assert preview.refresh() == []  # nothing changed since
     finally:
         preview.site.close()
+
+
+# ---- the Host check ---------------------------------------------------------------------------------
+
+
+def test_allowed_hosts():
+    from officebook.build.hosts import allowed_hosts, host_allowed
+
+    loopback = allowed_hosts("127.0.0.1", 8000)
+    assert host_allowed("127.0.0.1:8000", loopback) and host_allowed("localhost:8000", loopback)
+    assert host_allowed("[::1]:8000", loopback) and host_allowed("LOCALHOST:8000", loopback)
+    for refused in ("evil.example", "evil.example:8000", "127.0.0.1:8001", "localhost", "", None,
+                    "127.0.0.1:8000.evil.example"):
+        assert not host_allowed(refused, loopback), refused
+    named = allowed_hosts("127.0.0.1", 8000, ["manual.office.lan", "proxy.lan:9000"])
+    assert host_allowed("manual.office.lan", named) and host_allowed("manual.office.lan:8000", named)
+    assert host_allowed("proxy.lan:9000", named) and not host_allowed("proxy.lan", named)
+    assert host_allowed("[::1]:8000", allowed_hosts("::1", 8000))
+
+
+def _request(port: int, path: str, host: str) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+@pytest.mark.slow
+def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
+    """`serve --dirty` starts (it once aborted in strict mode), answers only its own address and the
+    --allowed-host names (DNS rebinding gets 403), and serves a saved change."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(content), "--dirty", "--lang", "en",
+                               "-a", f"127.0.0.1:{port}", "--allowed-host", "manual.office.lan"],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    own = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status, page = _request(port, "/duties/daily-mail/", own)
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline and server.poll() is None, "the preview did not start"
+            time.sleep(0.3)
+        assert "Daily mail" in page
+        for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.io"):
+            status, body = _request(port, "/duties/daily-mail/", host)
+            assert status == 403 and "Daily mail" not in body, host
+        assert _request(port, "/duties/daily-mail/", "manual.office.lan")[0] == 200
+        assert _request(port, "/duties/daily-mail/", f"localhost:{port}")[0] == 200
+        _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
+        deadline = time.monotonic() + 60
+        while "Incoming post" not in _request(port, "/duties/daily-mail/", own)[1]:
+            assert time.monotonic() < deadline, "the saved change was not served"
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert "strict mode" not in output and "Traceback" not in output, output
+
+
+# ---- which pages a change touches -------------------------------------------------------------------
+
+
+def test_links_are_read_from_markdown_and_html():
+    from officebook.build.changes import links_of
+
+    markdown = ("See [the clerk](../../posts/clerk/index.md#checklists), <a href=\"../../procedures/review/\">"
+                "review</a>, [home](../../index.md), <a href='../../raci/index.html'>RACI</a>, "
+                "[out](https://example.org/x) and [mail](mailto:a@b.c).")
+    assert links_of("duties/daily-mail/index.md", markdown) == {
+        "posts/clerk/index.md", "procedures/review/index.md", "index.md", "raci/index.md"}
+
+
+def test_affected_pages_start_with_the_items_own():
+    from officebook.build.changes import LinkIndex, ManualChanges, affected_pages
+    from officebook.model import Ref
+
+    pages = {
+        "duties/a/index.md": "[clerk](../../posts/clerk/index.md)",
+        "posts/clerk/index.md": "[a](../../duties/a/index.md)",
+        "onboarding/clerk/index.md": "[a](../../duties/a/index.md)",
+        "standards/s/index.md": "nothing",
+        "duties/index.md": "[a](a/index.md)",
+        "index.md": "", "raci.md": "", "posts/index.md": "",
+    }
+    index = LinkIndex.of(pages)
+    assert index.linked_from["duties/a/index.md"] == {"posts/clerk/index.md", "onboarding/clerk/index.md",
+                                                       "duties/index.md"}
+    found = affected_pages(ManualChanges(frozenset({Ref("duties", "a")})), index, list(pages))
+    assert found[0] == "duties/a/index.md"
+    assert set(found) == {"duties/a/index.md", "posts/clerk/index.md", "onboarding/clerk/index.md",
+                          "duties/index.md", "index.md", "raci.md"}
+    index.set("posts/clerk/index.md", None)
+    assert "posts/clerk/index.md" not in index.linked_from["duties/a/index.md"]

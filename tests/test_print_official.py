@@ -9,16 +9,11 @@ import pytest
 
 from conftest import CASES
 from officebook.model import Text
+from officebook.outline import chinese_numeral, cover_date
 from officebook.pipeline import run_check
-from officebook.render.print import (
-    OFFICIAL_FACES,
-    chinese_numeral,
-    cover_date,
-    default_print_style,
-    format_date,
-    handbook_html,
-    typographic_quotes,
-)
+from officebook.render.print import handbook_html, typographic_quotes
+from officebook.render.printfonts import OFFICIAL_FACES, default_print_style
+from officebook.vocabulary.labels import format_date
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 
@@ -102,7 +97,7 @@ def test_official_vocabulary_and_raci_words(manual):
 
 def test_modern_style_keeps_the_previous_look(manual):
     html = handbook_html(manual, "zh", style="modern")
-    assert "第一章" in html and "counter(pages)" in html and "print-official" not in html
+    assert "一、" in html and "counter(pages)" in html and "print-official" not in html
     assert "background: #0d2b4a" in html
 
 

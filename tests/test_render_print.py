@@ -11,18 +11,16 @@ from pathlib import Path
 import pytest
 
 from conftest import CASES
+from officebook.outline import numbering_for, paper_forms
+from officebook.outline.raci import post_groups, raci_tables
 from officebook.pipeline import run_check
 from officebook.render.print import (
-    PrintFonts,
     _css_content,
-    _raci_tables,
     booklet_html,
-    chapter_number,
-    cjk_variant,
     handbook_html,
-    html_lang,
-    paper_forms,
 )
+from officebook.render.printfonts import PrintFonts
+from officebook.vocabulary.languages import cjk_variant, html_lang
 
 MINIMAL = CASES / "valid" / "minimal" / "content"
 
@@ -102,9 +100,11 @@ def test_every_item_has_a_numbered_section_listed_in_the_contents(manual, lang):
         for position, item in enumerate(manual.kind(kind).values(), start=1):
             anchor = f"{kind}--{item.id}"
             assert anchor in document.ids
-            assert f'href="#{anchor}"><span class="toc-number">{number}.{position}</span>' in toc
+            numbering = numbering_for(lang)  # the language's scheme in either style: （一） or 1.1
+            shown = numbering.entry(number, position)
+            assert f'href="#{anchor}"><span class="toc-number">{shown}</span>' in toc
             title = item.title.get(lang)
-            assert (2, f"{number}.{position} {title}", {}) in [(lv, t, {}) for lv, t, _ in document.headings]
+            assert (2, numbering.heading(shown, title), {}) in [(lv, t, {}) for lv, t, _ in document.headings]
     for step in manual.procedures["document-review"].steps:
         assert f"procedures--document-review--step-{step.id}" in document.ids
 
@@ -115,7 +115,7 @@ def test_chinese_handbook_names_the_simplified_chinese_faces(manual):
     root_rule = re.search(r":root \{ font-family: ([^;]+); \}", html).group(1)
     assert root_rule.startswith('"Noto Serif CJK SC"')
     assert "JP" not in root_rule
-    assert "第一章" in html and "职能" in html
+    assert "一、" in html and "职能" in html  # the Chinese scheme in the modern style too
 
 
 def test_english_handbook_sets_a_latin_face_before_the_chinese_fallback(manual):
@@ -180,7 +180,7 @@ def test_procedure_steps_say_where_they_lead(manual):
     html = handbook_html(manual, "en")
     review = html[html.index('id="procedures--document-review"'):html.index('id="procedures--vehicle-request"')]
     assert "→ then step 2" in review
-    assert "→ then step 3, back to step 1" in review
+    assert "→ then step 3 (Approved); back to step 1" in review  # the outline's one wording, conditions included
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
     # the chart follows the steps, named by the procedure's number and title, cut into bands under boxes
@@ -213,13 +213,14 @@ def test_printed_flowcharts_fit_the_column_at_full_size_with_text_of_7_5_pt_or_m
 
 def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):
     assert 'class="chapter raci"' in handbook_html(manual, "en")
-    assert [t.posts for t in _raci_tables(("a", "b", "c"))] == [("a", "b", "c")]
-    seven = _raci_tables(tuple("abcdefg"))
-    assert len(seven) == 1 and len(seven[0].posts) == 7
-    thirty = _raci_tables(tuple(f"p{i}" for i in range(30)))
-    assert [len(t.posts) for t in thirty] == [10, 10, 10]
-    assert [t.part for t in thirty] == [1, 2, 3] and {t.parts for t in thirty} == {3}
-    assert sum((t.posts for t in thirty), ()) == tuple(f"p{i}" for i in range(30))
+    assert post_groups(("a", "b", "c")) == (("a", "b", "c"),)
+    seven = post_groups(tuple("abcdefg"))
+    assert len(seven) == 1 and len(seven[0]) == 7
+    thirty = post_groups(tuple(f"p{i}" for i in range(30)))
+    assert [len(group) for group in thirty] == [10, 10, 10]
+    assert sum(thirty, ()) == tuple(f"p{i}" for i in range(30))
+    tables = raci_tables(manual, "en")
+    assert [t.part for t in tables] == [1] and tables[0].posts == manual.raci.posts
 
     extra = {f"posts/extra-{i}.yaml": f"title: {{zh: 岗位{i}, en: Post {i}}}\nreports_to: director\n" for i in range(5)}
     content = tmp_path / "wide" / "content"
@@ -233,11 +234,11 @@ def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(t
 
 @pytest.mark.parametrize(
     ("number", "lang", "expected"),
-    [(1, "zh", "第一章"), (10, "zh", "第十章"), (12, "zh", "第十二章"), (20, "zh", "第二十章"),
-     (99, "zh", "第九十九章"), (3, "en", "3"), (120, "zh", "第120章")],
+    [(1, "zh", "一、"), (10, "zh", "十、"), (12, "zh", "十二、"), (20, "zh", "二十、"),
+     (99, "zh", "九十九、"), (3, "en", "3"), (120, "zh", "120、")],
 )
 def test_chapter_numbers(number, lang, expected):
-    assert chapter_number(number, lang) == expected
+    assert numbering_for(lang).chapter(number) == expected
 
 
 def test_language_tags_and_cjk_faces():

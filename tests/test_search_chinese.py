@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browsing import Watched, served, shot
+from browsing import Watched, shot
 
 from conftest import ROOT
 from officebook.build.site import build_site
@@ -38,11 +38,9 @@ def manual():
 
 
 @pytest.fixture(scope="module")
-def site(manual, tmp_path_factory):
-    root = tmp_path_factory.mktemp("search-site") / "site"
-    build_site(manual, root)
-    with served(root) as url:
-        yield root, url
+def site(default_site, site_url):
+    """The default manual's site, built once per run (conftest.py) and shared with the browser tests."""
+    return default_site, site_url
 
 
 @pytest.fixture(scope="module")

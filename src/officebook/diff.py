@@ -392,13 +392,33 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
                    what=_("{revision}: no folder {content!r} in that revision").format(revision=revision, content=content))
     with tempfile.TemporaryDirectory(prefix=f"officebook-edition-{os.getpid()}-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+        _extract_archive(archive, Path(folder))
         try:
             return read_edition(Path(folder) / content, use_cache=False)
         except EditionError as error:
             raise EditionError(_("{path}: the content has errors").format(path=f"{revision}:{content}"), error.diagnostics,
                                error.files) from None
+
+
+def _extract_archive(archive: bytes, folder: Path) -> None:
+    """Unpack `git archive`'s tar into folder: regular files and folders only, nothing outside it.
+
+    tarfile's `filter="data"` does this, but only from Python 3.11.4 (Debian 12 ships 3.11.2): without
+    it, the same rule is applied member by member here."""
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, filter="data")
+            return
+        for member in tar.getmembers():
+            target = (folder / member.name).resolve()
+            if not (member.isfile() or member.isdir()) or not target.is_relative_to(folder.resolve()):
+                continue  # links, devices and paths leaving the folder: git archive of content/ has none to keep
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            target.write_bytes(source.read() if source is not None else b"")
 
 
 def _inside_repository(top: Path, content: str) -> str:

@@ -11,7 +11,7 @@ catalogued (officebook/locale) and translated as the documents are generated.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class Field:
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
-    def example_yaml(self, languages: Collection[str]) -> str:
+    def example_yaml(self) -> str:
         """The example in place: `raci:\\n  responsible: [secretary]`."""
         value = self.example
         for part in reversed(self.path.split(".")):
@@ -85,7 +85,7 @@ class Field:
                 value = {part[:-2]: [value]}
             else:
                 value = {part: value}
-        return yaml_emit.dump(value, languages)
+        return yaml_emit.dump(value)
 
 
 class SchemaSet:
@@ -293,6 +293,42 @@ content/
 """)
 
 
+_EDITING = N_("""\
+## Editing in the browser
+
+`officebook edit` is the easiest way to keep the manual: the live site of the manual, with a form for
+every entry. It prints an address such as `http://127.0.0.1:8000/_edit/?token=…`; open it in your browser.
+The address carries a key: only the browser that opened it may change files, so do not share it.
+
+- **Change an entry**: open its page and follow **编辑** (Edit) beside the title. **新建** (New) on the
+  index page of each kind starts a new entry; the home page edits the manual's settings and the
+  glossary page the glossary.
+- **Texts** have one box per language, side by side, the default language first. A box left empty
+  is a missing translation: readers of that language see the default language until it is written.
+- **References** are chosen from lists that search titles and ids (type a few characters of the
+  title); the file keeps the id. Frequencies and categories are chosen by name (每天, 每周 …).
+- **Markdown** boxes have a **预览** (Preview) and an **插入链接** (Insert a link) list that writes
+  `[标题](kind/id)` at the cursor.
+- **RACI**: a duty's responsibilities are a grid of posts × R, A, C, I; exactly one post is
+  accountable (click it again to clear it).
+- **Steps** of a procedure form an ordered list: add, remove and move steps. For each step choose what
+  follows: the next step in the list, the end of the procedure, or one or more steps by title; the
+  step's **条件** (When) labels the arrows into it in the flowchart.
+- **Ids** of new entries are proposed from the title in pinyin (值班交接 → `zhi-ban-jiao-jie`); you may
+  change them. Changing the id of an existing entry changes every reference to it in the same save.
+- **Saving** checks the entry exactly as `officebook check` does. If something is wrong, nothing is
+  written: the findings are listed at the top and shown at their fields; correct them and save
+  again. A saved file keeps its comments, its order and its layout; only the lines you changed
+  change. If the file was changed by someone else since you opened the form, the save is refused:
+  reopen the form and make your change again.
+- **Deleting** an entry that others refer to is refused with the list of those entries; change them
+  first.
+
+The page reloads by itself after a save. `officebook edit` only listens on this computer; to show
+the manual to colleagues, use `officebook build` or `officebook serve`.
+""")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -322,7 +358,7 @@ def _field_details(kind: str, fields: list[Field], languages: tuple[str, ...]) -
         if field.description:
             out += [field.description, ""]
         if field.has_example:
-            out += ["```yaml", field.example_yaml(languages).rstrip("\n"), "```", ""]
+            out += ["```yaml", field.example_yaml().rstrip("\n"), "```", ""]
     return out
 
 
@@ -337,7 +373,7 @@ def _kind_section(schemas: SchemaSet, kind: str, heading: str) -> str:
     examples = schemas.examples(kind)
     out += ["", ngettext("A complete example:", "Complete examples:", len(examples)), ""]
     for example in examples:
-        out += ["```yaml", yaml_emit.dump(example, languages).rstrip("\n"), "```", ""]
+        out += ["```yaml", yaml_emit.dump(example).rstrip("\n"), "```", ""]
     out += _field_details(kind, [field for field in fields if not field.common], languages)
     return "\n".join(out)
 
@@ -355,7 +391,7 @@ def _common_section(schemas: SchemaSet) -> str:
 def authors_guide(schemas: SchemaSet | None = None) -> str:
     """The authors' guide (Markdown) in the interface's language: the introduction, then one section per kind."""
     schemas = schemas or SchemaSet(language=i18n.current_language())
-    parts = [GENERATED_NOTE, "", _(_INTRODUCTION)]
+    parts = [GENERATED_NOTE, "", _(_INTRODUCTION), _(_EDITING)]
     for kind, heading in SECTIONS:
         if kind == "functions":
             parts.append(_common_section(schemas))
@@ -431,6 +467,8 @@ ADVICE: dict[str, Advice] = {
                                     "usual cause. Write a value or remove the field.")),
     "id.invalid": Advice(ERROR, N_("Rename the file (the hint suggests a name): lower-case letters, digits and "
                                 "hyphens, at most 64 characters. Update the references to it.")),
+    "glossary.duplicate-term": Advice(ERROR, N_("Keep one entry for the term: merge the two definitions, or make "
+                                             "the second name one of the first entry's `aliases`.")),
     "id.duplicate": Advice(ERROR, N_("Rename one of the two files — ids are unique within a kind, sub-folders "
                                   "included — and update the references to it.")),
     "ref.unknown": Advice(ERROR, N_("Correct the id (the hint names the closest one) or create the item with "

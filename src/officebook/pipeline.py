@@ -14,6 +14,7 @@ import marshal
 import os
 import stat as stat_module
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.link import link
-from officebook.load import LoadedFile, LoadLimits, load_bytes, not_regular, read_file, unreadable
+from officebook.load import LoadedFile, LoadLimits, Positions, load_bytes, not_regular, read_file, unreadable
 from officebook.model import Manual
 from officebook.tempfiles import partial_path, remove_stale
 from officebook.validate import (
@@ -178,27 +179,34 @@ def run_check(
     use_cache: bool = True,
     today: dt.date | None = None,
     link_model: bool = True,
+    overlay: Mapping[str, bytes | None] | None = None,
 ) -> CheckResult:
     """Load, validate and (with `link_model`) link `content_dir`.
 
     Findings carry paths relative to `content_dir`. Linking yields no findings of its own, so a
-    plain check may skip it (`link_model=False`).
+    plain check may skip it (`link_model=False`). `overlay` (content-relative path → bytes, or None
+    for a file deleted) is checked in place of what is on disk: the editor checks a save before it
+    writes anything.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
     content_dir = Path(content_dir)
     discovery = discover(content_dir)
     rels = discovery.files
+    if overlay:
+        rels = sorted((set(rels) | {rel for rel, raw in overlay.items() if raw is not None})
+                      - {rel for rel, raw in overlay.items() if raw is None})
     cache = _Cache(content_dir, limits, cache_dir or default_cache_dir()) if use_cache else None
     schemas = default_schemas()
     files: list[LoadedFile] = []
     load_seconds = shape_seconds = 0.0
     for rel in rels:
         path = content_dir / rel
-        loaded = cache.get(rel, path, limits) if cache else None
+        overlaid = bool(overlay) and rel in overlay
+        loaded = cache.get(rel, path, limits) if cache and not overlaid else None
         if loaded is None:
             t0 = time.perf_counter()
-            loaded, digest, stat = _load(path, rel, limits)
+            loaded, digest, stat = _load_overlaid(path, rel, overlay[rel], limits) if overlaid else _load(path, rel, limits)
             t1 = time.perf_counter()
             kind = kind_of(rel)
             loaded.diagnostics += validate_shape(loaded, kind, schemas) if kind and loaded.ok else []
@@ -219,10 +227,11 @@ def run_check(
         diagnostics += loaded.diagnostics
     fingerprint = meaning_fingerprint(content, today)
     for kind, loaded in content.files():
-        found = cache.meaning(loaded.rel, fingerprint) if cache else None
+        overlaid = bool(overlay) and loaded.rel in overlay
+        found = cache.meaning(loaded.rel, fingerprint) if cache and not overlaid else None
         if found is None:
             found = validate_file_meaning(kind, loaded, content, schemas, today)
-            if cache:
+            if cache and not overlaid:
                 cache.put_meaning(loaded.rel, fingerprint, found)
         diagnostics += found
     diagnostics += validate_across(content)
@@ -254,6 +263,15 @@ def _load(path: Path, rel: str, limits: LoadLimits) -> tuple[LoadedFile, str, tu
     data, diagnostics = load_bytes(raw, rel, limits)
     loaded = LoadedFile(rel, path, data, diagnostics, limits)
     return loaded, hashlib.blake2b(raw, digest_size=16).hexdigest(), _stat_key(stat)
+
+
+def _load_overlaid(path: Path, rel: str, raw: bytes, limits: LoadLimits) -> tuple[LoadedFile, str, tuple]:
+    """Load bytes not (yet) on disk; their positions are computed now, from these bytes (never the file's)."""
+    positions = Positions()
+    data, diagnostics = load_bytes(raw, rel, limits, positions)
+    loaded = LoadedFile(rel, path, data, diagnostics, limits)
+    loaded.set_positions(positions)
+    return loaded, "", ()
 
 
 def _stat_key(stat: os.stat_result) -> tuple:

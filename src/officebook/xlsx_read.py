@@ -23,7 +23,7 @@ from officebook.i18n import gettext as _
 from officebook.xlsx import BASELINE_HEADER, RACI_FIRST_POST_COLUMN, RACI_HEADER_ROWS, WORKBOOK_FORMAT
 
 MAX_DUTY_ROWS = 50_000  # far above any manual: rows of duties in the RACI sheet
-MAX_POST_COLUMNS = 200  # posts in the RACI sheet
+MAX_POST_COLUMNS = 1000  # posts in the RACI sheet (the 10,000-item bench manual has 500)
 MAX_WORKBOOK_BYTES = 64 * 2**20
 MAX_PART_BYTES = 64 * 2**20  # unpacked: any part openpyxl parses whole or that is read here
 MAX_TOTAL_BYTES = 1024 * 2**20  # unpacked: every part together
@@ -173,7 +173,7 @@ def _rows(path: Path, sheet, max_rows: int, max_columns: int) -> Iterator[tuple[
 
 
 def _past_limits(path: Path, name: str, max_rows: int, max_columns: int) -> WorkbookError:
-    return WorkbookError(_("{path}: sheet {name!r} reaches past row {rows:,} or column {columns} (a cell far "
+    return WorkbookError(_("{path}: sheet {name!r} reaches past row {rows:,} or column {columns:,} (a cell far "
                            "away, or far more rows than a manual has duties): not read").format(
         path=path, name=name, rows=max_rows, columns=max_columns))
 

@@ -1,10 +1,11 @@
 """Write the handbook and the post booklets as Word documents.
 
 `write_docx_handbooks(manual, out_dir)` writes `handbook-<lang>.docx` per language and
-`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位说明书).
+`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位手册).
 What the system must provide is checked first: the Cairo library (flowcharts are rasterised with
 CairoSVG) and, for flowcharts with Chinese, Japanese or Korean text, a CJK font. Each file is written
-to a temporary file beside its target and renamed into place.
+to a temporary file beside its target and renamed into place. Where LibreOffice is installed, the
+contents get their page numbers (officebook.build.pagination).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from officebook.build.pagination import can_paginate, paginate
 from officebook.build.pdf import check_cjk_font, collected_warnings
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
+from officebook.render.docx.styles import word_layout
 from officebook.render.flowchart import flowchart_svg
-from officebook.render.print import PrintFonts, cjk_fallback_for
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 
 Progress = Callable[[str], None]
 
@@ -86,6 +89,10 @@ def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:
         started = time.perf_counter()
         with collected_warnings("officebook.assets") as warnings:
             data = make()
+        if can_paginate():
+            if progress:
+                progress(_("Numbering the contents of {file} (LibreOffice)").format(file=path.name))
+            data = paginate(data, word_layout(lang).page_number_text)
         result.warnings.extend(f"{path.name}: {warning}" for warning in dict.fromkeys(warnings))
         _write_atomically(path, data)
         result.files.append(DocxFile(path, lang, len(data), time.perf_counter() - started, post))

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from officebook.build.csp import policy
 from officebook.build.errors import SiteBuildError
 from officebook.build.files import write_if_changed
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, search_pipeline
@@ -252,12 +253,13 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extra["officebook_handbooks"] = {"label": label("printed-handbook", lang) + label("colon", lang),
                                          "files": own + links["others"]}
     config["extra"] = extra
-    identity = [IDENTITY_CSS] if identity_css(manual) and not user_theme.get("palette") else []
-    if identity:
-        config["theme"]["palette"] = {"primary": "custom"}
-    config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css", *identity] + list(user.data.get("extra_css") or []))
     config["extra_javascript"] = _unique([f"{ASSET_DIR}/{name}" for name in OWN_ASSETS if name.endswith(".js")]
                                          + list(user.data.get("extra_javascript") or []))
+    extra["officebook_csp"] = policy(config["extra_javascript"], offline=offline)
+    identity = [IDENTITY_CSS] if identity_css(manual) and not user_theme.get("palette") else []
+    if identity:  # the office's colour (render/identity.py)
+        config["theme"]["palette"] = {"primary": "custom"}
+    config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css", *identity] + list(user.data.get("extra_css") or []))
 
     if user.data.get("hooks"):
         config["hooks"] = [str((user.directory / hook).resolve()) for hook in user.data["hooks"]]

@@ -27,11 +27,13 @@ from functools import cache
 from pathlib import Path
 
 from officebook.assets import svg_problem
+from officebook.build.pdfparts import print_in_parts, split_handbook
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
-from officebook.render.print import PrintFonts, booklet_html, cjk_fallback_for, handbook_html
+from officebook.render.print import booklet_html, handbook_html
+from officebook.render.printfonts import PrintFonts, cjk_fallback_for
 from officebook.render.site import handbook_path
 from officebook.render.svgtext import CJK_TEXT
 from officebook.tempfiles import partial_path, remove_stale
@@ -110,7 +112,7 @@ def write_handbooks(
     """Write `handbook-<lang>.pdf` for each language (default: every language of the manual).
     `notes` comparing with the previous edition add a revision table and margin marks. `jobs` > 1
     prints that many files at once, each in its own process (and memory). `style`: `official` or
-    `modern` (default: each language's, officebook.render.print.default_print_style)."""
+    `modern` (default: each language's, officebook.render.printfonts.default_print_style)."""
     font = configured_font(font)
     files = [
         _File(Path(out_dir) / handbook_filename(lang), lang, None,
@@ -289,17 +291,26 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
     partial = partial_path(path)
     base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
     fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
-    with collected_warnings("weasyprint") as warnings, paused_gc(collect_after=True):
-        document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+
+    def render(source: str):
+        document = weasyprint.HTML(string=source, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
         _without_attachments(document)
+        return document
+
+    parts = split_handbook(html)
+    with collected_warnings("weasyprint") as warnings, paused_gc(collect_after=True):
         try:
-            document.write_pdf(partial)
+            if parts is not None:  # a long handbook: laid out part by part, memory bounded
+                pages = print_in_parts(parts, render, partial)
+            else:
+                document = render(html)
+                document.write_pdf(partial)
+                pages = len(document.pages)
+                del document  # before the collection that ends the pause: the layout is garbage now
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-        pages = len(document.pages)
-        del document  # before the collection that ends the pause: the layout is garbage now
-    return pages, warnings
+    return pages, list(dict.fromkeys(warnings))
 
 
 @contextlib.contextmanager

@@ -86,6 +86,8 @@ class Preview:
         self.site: LiveSite | None = None
         self.serve_url: str | None = None
         self.routes: list[tuple[str, Callable]] = []
+        self.directory_urls = True
+        self.page_tags: list[str] = []
         self._config_text: str | None = None
         self._lock = threading.RLock()
         self._generation = 0
@@ -123,12 +125,16 @@ class Preview:
         lang, single = self._served(manual)
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
+        self.directory_urls = user.data.get("use_directory_urls", True) is not False  # as prepare_language
         self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
         self.manual, self.pages = single, dict(self.prepared.content.pages)
         self.nav = self.prepared.content.nav
         self.links = LinkIndex.of(self.pages)
         self._config_text = self._read_config()
         self.on_pages(list(self.prepared.changed))
+
+    def _render_page(self, manual: Manual, lang: str, path: str) -> str:
+        return render_page(manual, lang, path, directory_urls=self.directory_urls)
 
     def _read_config(self) -> str | None:
         try:
@@ -156,9 +162,9 @@ class Preview:
         self._pending.clear()
         self._improve_search()
 
-    def _improve_search(self) -> None:
-        improve_search_index(self.site_dir, self.manual, self.manual.info.default_language,
-                             term_anchors(self.manual))
+    def _improve_search(self, manual: Manual | None = None) -> None:
+        manual = manual or self.manual
+        improve_search_index(self.site_dir, manual, manual.info.default_language, term_anchors(manual))
 
     # ---- after a change -------------------------------------------------------------------------
 
@@ -203,7 +209,7 @@ class Preview:
         removed = sorted(old_paths - existing)
         own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
                if path in existing]
-        rendered = {path: render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
+        rendered = {path: self._render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
         if changes.glossary or changes.assets:
             later = list(new_paths)  # terms and files are linked from anywhere: every page
         else:
@@ -221,8 +227,7 @@ class Preview:
         if changes.assets:
             copy_attachments({site_asset_path(a): Path(manual.content_dir) / a for a in manual.assets}, docs, set())
             self.site.sync_static(SITE_ASSETS)
-        urls = self.site.update(changed, added=added, removed=removed, nav=nav if nav_changed else None,
-                                index=False)
+        urls = self.site.update(changed, added=added, removed=removed, nav=nav if nav_changed else None)
         for path in later:
             if path not in rendered:
                 self._to_render[path] = None
@@ -268,28 +273,40 @@ class Preview:
                 log.error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
     def _step(self, generation: int) -> bool:
-        """One chunk of background work under the lock; False when there is none left (or a new
-        change came)."""
+        """One piece of background work; False when there is none left (or a new change came). Pages
+        are rendered and the search index is made without the lock; only MkDocs' work holds it."""
         with self._lock:
             if generation != self._generation or self.site is None:
                 return False
-            lang = self.manual.info.default_language
-            if self._to_render:
-                paths = list(self._to_render)[:BACKGROUND_CHUNK]
-                for path in paths:
-                    del self._to_render[path]
-                fresh = {path: markdown for path in paths
-                         if self.pages.get(path) != (markdown := render_page(self.manual, lang, path))}
+            manual, lang = self.manual, self.manual.info.default_language
+            paths = list(self._to_render)[:BACKGROUND_CHUNK]
+            for path in paths:
+                del self._to_render[path]
+        if paths:
+            rendered = {}
+            for path in paths:
+                if generation != self._generation:
+                    break
+                rendered[path] = self._render_page(manual, lang, path)
+            with self._lock:
+                if generation != self._generation:  # a new change: these pages wait for the next round
+                    self._to_render = {**dict.fromkeys(paths), **self._to_render}
+                    return False
+                fresh = {path: markdown for path, markdown in rendered.items() if self.pages.get(path) != markdown}
                 self.site.update(self._store(fresh))
                 for path in fresh:
                     self._pending.pop(path, None)
                 self._reload_when_done = self._reload_when_done or bool(fresh)
-                return True
+            return True
+        with self._lock:
+            if generation != self._generation:
+                return False
             if self._pending:
-                chunk = list(self._pending)[:BACKGROUND_CHUNK]
-                for path in chunk:
+                started = time.perf_counter()
+                while self._pending and time.perf_counter() - started < 0.2:
+                    path = next(iter(self._pending))
                     del self._pending[path]
-                self.site.rebuild_html(chunk)
+                    self.site.rebuild_html([path])
                 self._reload_when_done = True
                 return True
             if self._templates_stale:
@@ -298,12 +315,12 @@ class Preview:
             if self._reload_when_done:
                 self._reload_when_done = False
                 self.reload_browsers()
-            self.site.index_pages()
-            if self._search_stale:
-                self.site.write_search_index()
-                self._improve_search()
-                self._search_stale = False
-            return False
+            work = self.site.search_snapshot() if self._search_stale else None
+            self._search_stale = False
+        if work is not None:
+            work.run()
+            self._improve_search(manual)
+        return False
 
     def settle(self) -> None:
         """Do the background work now, in this thread (for scripts and tests without `serve`)."""
@@ -329,7 +346,7 @@ class Preview:
         for path in page_paths(manual):
             if generation != self._generation or self._stopped.is_set():
                 return
-            markdown = render_page(manual, lang, path)
+            markdown = self._render_page(manual, lang, path)
             if self.pages.get(path) != markdown:
                 missed[path] = markdown
         if not missed:
@@ -339,11 +356,18 @@ class Preview:
                 return
             log.debug("officebook: %d pages found changed by the full comparison: %s", len(missed), sorted(missed))
             self.site.update(self._store(missed))
-            self.site.write_search_index()
-            self._improve_search()
             self.reload_browsers()
+            work = self.site.search_snapshot()
+        if work is not None:
+            work.run()
+            self._improve_search(manual)
 
     # ---- the server ----------------------------------------------------------------------------
+
+    def add_page_tag(self, html: str) -> None:
+        """Put `html` (e.g. the editor's `<script src=…>` for its 编辑 links) before `</body>` of every page
+        served. Call before `serve()`; scripts must be files (the pages' policy allows no inline script)."""
+        self.page_tags.append(html)
 
     def add_route(self, prefix: str, app: Callable) -> None:
         """Send requests whose path starts with `prefix` (e.g. `/_edit/`) to the WSGI `app`, after the
@@ -384,6 +408,7 @@ class Preview:
             server.serve_thread.daemon = True
             server.observer.daemon = True
             server.build_delay = 0.05
+            server.page_tags = "".join(self.page_tags)
             server.set_app(guard_hosts(_refuse_unservable_paths(self._dispatch(server)),
                                        hosts_for(host, port, allowed_hosts)))
             server.error_handler = lambda code: _error_page(self.site_dir, code)
@@ -447,12 +472,15 @@ class _Server(LiveReloadServer):
     """MkDocs' server, its live-reload script loaded from a file (`LIVERELOAD_SCRIPT`) instead of
     written into the page: the pages' Content-Security-Policy allows no inline script."""
 
+    page_tags = ""  # what else goes before </body> (Preview.add_page_tag)
+
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         try:
             body_end = content.rindex(b"</body>")
         except ValueError:
             body_end = len(content)
         tag = f'<script src="{LIVERELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
+        tag += self.page_tags
         return content[:body_end] + tag.encode() + content[body_end:]
 
 

@@ -2,7 +2,7 @@
 
 `app` holds the command group and its language, `errors` the one way a command fails, `reporting`
 what is printed; the commands live by what they make: `content` (check, export, import, diff,
-review), `web` (build, serve), `printed` (pdf, docx), `authoring` (init, new).
+review), `web` (build, serve, edit), `printed` (pdf, docx), `authoring` (init, new).
 """
 
 from officebook.cli import authoring, content, printed, web  # noqa: F401  (each registers its commands)

@@ -78,9 +78,9 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write the Word documents to.")
 @click.option("--post", "posts", multiple=True, metavar="ID",
-              help="Write this post's 岗位说明书 (post description and checklists) instead of the handbook; "
+              help="Write this post's booklet (onboarding reference and checklists) instead of the handbook; "
                    "repeatable.")
-@click.option("--all-posts", is_flag=True, help="Write a post description for every post instead of the handbook.")
+@click.option("--all-posts", is_flag=True, help="Write a booklet for every post instead of the handbook.")
 @click.option("--lang", "languages", multiple=True, metavar="CODE",
               help="Only this language; repeatable [default: every language of the manual].")
 @click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -96,7 +96,7 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
          write_reference: Path | None) -> None:
     """Check CONTENT_DIR, then write the handbook as Word documents: handbook-<lang>.docx for every language.
 
-    With --post, write that post's 岗位说明书 instead: booklet-<post>-<lang>.docx."""
+    With --post, write that post's booklet instead: booklet-<post>-<lang>.docx."""
     from officebook.build.docx import write_docx_booklets, write_docx_handbooks
     from officebook.build.pdf import PdfSystemError
     from officebook.render.docx import DocxSystemError, ReferenceDocError, reference_docx

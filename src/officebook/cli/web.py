@@ -1,4 +1,4 @@
-"""The web manual's commands: build and serve."""
+"""The web manual's commands: build, serve and edit."""
 
 from __future__ import annotations
 
@@ -191,3 +191,87 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     finally:
         preview.close()
 
+
+
+@main.command()
+@content_argument
+@check_options
+@mkdocs_config_option
+@click.option("-a", "--address", "dev_addr", default="127.0.0.1:8000", show_default=True, metavar="HOST:PORT",
+              callback=_listen_address, help="Address to serve on (this machine only: 127.0.0.1, localhost or ::1).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the editor in a browser.")
+def edit(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, config_file: Path | None,
+         dev_addr: tuple[str, int], open_browser: bool) -> None:
+    """Keep the manual in the browser: the live preview of `serve`, with a form for every entry.
+
+    Open the address it prints (it carries a random token). Every save is checked as `officebook check`
+    checks; a file is written only when the entry has no errors, and keeps its comments and layout."""
+    from urllib.parse import urlsplit
+
+    from officebook.build.mkdocs_config import UserConfig
+    from officebook.build.preview import Preview, SiteBuildError
+    from officebook.edit.app import PREFIX
+    from officebook.edit.server import EditSession, RemoteAddress
+    from officebook.load import LoadLimits
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    handler.addFilter(_SkipMessages())
+    logging.getLogger("mkdocs").addHandler(handler)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    mkdocs_config = default_mkdocs_config(content_dir, config_file)
+    host, port = dev_addr
+    state: dict = {"languages": ()}
+
+    def check_content():
+        result = run_checks(content_dir, strict, max_file_size, no_cache)
+        if result.has_errors:
+            report(result, content_dir, "text")
+        if result.manual is not None:
+            state["languages"] = result.manual.info.languages
+        return result.manual
+
+    def saved(paths: list[str]) -> None:
+        echo(_("officebook: saved {files}").format(files=", ".join(paths)), err=True)
+
+    _stop_on_sigterm()
+    preview = Preview(content_dir, None, mkdocs_config, check=check_content, on_pages=lambda pages: None)
+    try:
+        if not preview.render():
+            preview.close()
+            sys.exit(EXIT_CONTENT)
+        mount_path = urlsplit(UserConfig.load(mkdocs_config).data.get("site_url") or "/").path
+        try:
+            session = EditSession(content_dir, host, port, tuple(state["languages"]),
+                                  LoadLimits(max_bytes=max_file_size), saved, rebuild=preview.rebuild,
+                                  mount_path=mount_path)
+        except RemoteAddress as error:
+            preview.close()
+            raise click.BadParameter(_("'{host}' is not this machine: the editor writes files and listens on "
+                                       "127.0.0.1, localhost or ::1 only (use `officebook serve` to share a "
+                                       "read-only preview)").format(host=host), param_hint="'-a'") from error
+        preview.add_route(PREFIX, session.app)
+        preview.add_page_tag(session.app.links_tag())
+        preview.serve(host=host, port=port, on_ready=lambda url: _editor_ready(session.url, open_browser))
+    except KeyboardInterrupt:
+        echo(_("officebook: editor stopped"), err=True)
+    except SiteBuildError as error:
+        raise Refused(error.summary) from error
+    except OSError as error:
+        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+        message = _("error: cannot serve on {address}: {reason}").format(address=shown, reason=os_reason(error))
+        if is_busy(error):
+            message += _(" — is another preview running? Choose another port with -a")
+        fail(message)
+    finally:
+        preview.close()
+
+
+def _editor_ready(url: str, open_browser: bool) -> None:
+    echo(_("officebook: the editor is ready; open this address in your browser (it carries the editor's "
+           "key, keep it to yourself):"), err=True)
+    echo(url)
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)

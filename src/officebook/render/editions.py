@@ -332,9 +332,9 @@ def item_notices(ctx: PageContext, item: Item, notes: EditionNotes) -> str:
     lang = ctx.lang
     if notes.past_review(item):
         if item.maintainer in ctx.manual.posts:
-            body = ctx.label("notice-overdue-body", date=item.review_by, maintainer=ctx.post(item.maintainer))
+            body = ctx.label("notice-overdue-body", date=ctx.date(item.review_by), maintainer=ctx.post(item.maintainer))
         else:
-            body = ctx.label("notice-overdue-body-unmaintained", date=item.review_by)
+            body = ctx.label("notice-overdue-body-unmaintained", date=ctx.date(item.review_by))
         body += f" [{ctx.label('due-for-review')}]({ctx.url(REVIEW_PATH)})"
         blocks.append(_admonition("warning", ctx.label("notice-overdue"), body))
     change = notes.change_of(item.ref)

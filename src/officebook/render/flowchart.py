@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from html import escape
 
 from officebook.model import Manual, Procedure, Step
+from officebook.outline import flow_text, step_rows
 from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element, text_width, wrap
 from officebook.vocabulary.labels import label
 from officebook.vocabulary.markdown import plain_text
@@ -457,11 +458,9 @@ class FlowchartLayout:
     def _flow_text(self) -> str:
         """The flow in words, for screen readers."""
         sentences = []
-        for step in self.steps:
-            targets = [self.row_of[t] + 1 for t in step.next if t in self.row_of]
-            where = (label("goes-to", self.lang, numbers=", ".join(map(str, targets))) if targets
-                     else label("ends", self.lang))
-            sentences.append(f"{step.number}. {self.post_titles[step.actor]}{label('colon', self.lang)}{where}.")
+        for row in step_rows(self.procedure):
+            where = flow_text(row, self.lang, condition=lambda text: plain_text(text.get(self.lang)))
+            sentences.append(f"{row.number}. {self.post_titles[row.actor]}{label('colon', self.lang)}{where}.")
         return " ".join(sentences)
 
     def _elements(self, with_header: bool) -> Iterable[tuple[float, float, str]]:

@@ -17,9 +17,10 @@ import jinja2
 import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
+from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.itemlinks import site_links
 from officebook.render.prebuilt import prebuilt
-from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
+from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
@@ -211,18 +212,10 @@ class PageContext:
         return self.link(procedure.ref, step_anchor(step_id), shown)
 
     def next_steps(self, procedure: Procedure, step: Step) -> str:
-        """Where a step leads: linked step numbers with their conditions, or the end."""
-        if step.is_end:
-            return self.label("ends")
-        parts = []
-        for target in step_targets(procedure, step):
-            text = self.step_link(procedure, target.id)
-            if target.when:
-                text += self.label("paren", text=self.text(target.when))
-            if target.number <= step.number:
-                text += " ↺"
-            parts.append(text)
-        return self.label("clause-separator").join(parts)
+        """Where a step leads, in the outline's one wording, each step linked."""
+        row = next(row for row in step_rows(procedure) if row.id == step.id)
+        return flow_text(row, self.lang, step_name=lambda target: self.step_link(procedure, target.id),
+                         condition=self.text)
 
     # checklists
     def checklist_labels(self) -> str:
@@ -260,8 +253,8 @@ class PageContext:
         return raci_cell(role, self.lang)
 
     def date(self, value: str | None) -> str:
-        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
-        return format_date(value, self.lang) if value else ""
+        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese), as every output does."""
+        return date_text(value, self.lang)
 
 
 # ---- back-references -----------------------------------------------------------------------------

@@ -29,8 +29,8 @@ from pathlib import Path
 from officebook.model import Manual
 from officebook.render.docx.booklet import BookletWriter
 from officebook.render.docx.handbook import HandbookWriter
+from officebook.render.docx.raster import load_rasteriser
 from officebook.render.docx.styles import DocxSystemError, ReferenceDocError, reference_docx
-from officebook.render.docx.writer import load_rasteriser
 
 __all__ = ["DocxSystemError", "ReferenceDocError", "booklet_docx", "handbook_docx", "load_rasteriser",
            "reference_docx"]

@@ -9,18 +9,14 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from officebook.model import Item, Ref
+from officebook.outline import checklist_cards, handbook_outline
+from officebook.outline.handbook import referring
 from officebook.render.docx.html import SPACE_RUN
 from officebook.render.docx.ooxml import shade_cell, vertical_text
 from officebook.render.docx.styles import COVER, META, TEXT_HEADING
 from officebook.render.docx.writer import WordWriter
-from officebook.render.print import (
-    RACI_LANDSCAPE_POSTS,
-    RACI_PORTRAIT_POSTS,
-    chapter_number,
-    checklist_cards,
-)
 from officebook.vocabulary.kinds import ITEM_KINDS
-from officebook.vocabulary.labels import LABELS, category_label
+from officebook.vocabulary.labels import category_label
 
 
 class HandbookWriter(WordWriter):
@@ -28,24 +24,25 @@ class HandbookWriter(WordWriter):
 
     def handbook(self) -> None:
         manual, info = self.manual, self.manual.info
-        chapters = self._number_items()
+        self.outline = outline = handbook_outline(manual, self.lang)
+        self.numbers = dict(outline.reference_numbers)
+        self.heading_numbers = dict(outline.heading_numbers)
         self.targets = frozenset({f"{item.kind}--{item.id}" for kind in ITEM_KINDS for item in manual.kind(kind).values()})
         title = SPACE_RUN.sub(" ", self.text(info.title))
         self.properties(title, self.label("handbook"))
+        kind = self.label("handbook")  # not under a title that already says it (XX工作手册)
         self.cover([(self.text(info.organization), COVER)], title,
-                   [(self.label("handbook"), "Subtitle"),
-                    (f"{self.label('edition')} {info.edition}", COVER),
-                    *([(f"{self.label('effective')} {info.effective}", COVER)] if info.effective else [])])
+                   [*([(kind, "Subtitle")] if kind not in title else []),
+                    (f"{self.label('edition')}{self.colon}{info.edition}", COVER),
+                    *([(outline.control.cover_date, COVER)] if outline.control.cover_date else [])])
         body = self.new_section(restart=self.restart_numbers)
         self.footers(body)
         self.document_control()
         self.contents()
-        landscape = len(manual.raci.posts) > RACI_PORTRAIT_POSTS
         previous = ""
-        for key, number, heading in chapters:
-            text = f"{number}\u3000{heading}" if number and self.type.line_pitch else (
-                f"{number} {heading}" if number else heading)
-            turned = landscape and (key == "raci" or previous == "raci")
+        for chapter in outline.chapters:
+            key, text = chapter.key, outline.chapter_heading(chapter)
+            turned = outline.raci_landscape and (key == "raci" or previous == "raci")
             if turned:  # the matrix on landscape pages, in a section of its own
                 self.new_section(landscape=key == "raci")
             paragraph = self.heading(text, 1, f"chapter-{key}")
@@ -54,59 +51,28 @@ class HandbookWriter(WordWriter):
             self.chapter(key)
             previous = key
 
-    def _number_items(self) -> list[tuple[str, str, str]]:
-        manual = self.manual
-        chapters: list[tuple[str, str, str]] = []
-        if manual.info.introduction:
-            chapters.append(("introduction", "", self.label("introduction")))
-        number = 0
-        for kind in ITEM_KINDS:
-            items = manual.kind(kind)
-            if not items:
-                continue
-            number += 1
-            for position, item in enumerate(items.values(), start=1):
-                self.numbers[item.ref] = f"{number}.{position}"
-            chapters.append((kind, chapter_number(number, self.lang), self.label(kind)))
-        if manual.raci.duties and manual.raci.posts:
-            number += 1
-            chapters.append(("raci", chapter_number(number, self.lang), self.label("raci")))
-        if manual.glossary:
-            number += 1
-            chapters.append(("glossary", chapter_number(number, self.lang), self.label("glossary")))
-        return chapters
-
     def document_control(self) -> None:
-        manual, info = self.manual, self.manual.info
+        info = self.manual.info
         paragraph = self.add(self.document, "TOC Heading", self.label("document-control"))
         paragraph.paragraph_format.page_break_before = False
-        counts = self.separator.join(
-            [f"{self.label(kind)} {len(manual.kind(kind))}" for kind in ITEM_KINDS]
-            + ([f"{self.label('glossary')} {len(manual.glossary)}"] if manual.glossary else []))
+        control = self.outline.control
         self.facts([
             (self.label("title"), SPACE_RUN.sub(" ", self.text(info.title))),
             (self.label("organization"), self.text(info.organization)),
             (self.label("edition"), info.edition),
-            (self.label("effective"), info.effective or self.label("none")),
-            (self.label("language"), LABELS.get(self.lang, {}).get("language-name", self.lang)),
-            (self.label("holdings"), counts),
+            (self.label("effective"), control.effective or self.label("none")),
+            (self.label("language"), control.language),
+            (self.label("holdings"), control.counts),
         ])
         self.paragraph(self.label("uncontrolled"), bold=True)
         self.paragraph(self.label("uncontrolled-hint", edition=info.edition))
-        kept: dict[str, list[Item]] = {}
-        for kind in ITEM_KINDS:
-            for item in manual.kind(kind).values():
-                if item.maintainer:
-                    kept.setdefault(item.maintainer, []).append(item)
-        if kept:
+        if control.maintainers:
             self.paragraph(self.label("maintainers"), TEXT_HEADING)
             table = self.table(self.document, 3, [3, 1.2, 1.4])
             self.row(table, [self.label("post"), self.label("entries-maintained"), self.label("next-review")],
                      header=True, first=True)
-            order = {post: i for i, post in enumerate(manual.post_order)}
-            for post, items in sorted(kept.items(), key=lambda pair: (order.get(pair[0], len(order)), pair[0])):
-                due = min((i.review_by for i in items if i.review_by), default="")
-                self.row(table, [self.cell_link("posts", post), str(len(items)), due])
+            for row in control.maintainers:
+                self.row(table, [self.cell_link("posts", row.post), str(row.count), row.next_review])
             self.spacer()
 
     def chapter(self, key: str) -> None:
@@ -116,8 +82,8 @@ class HandbookWriter(WordWriter):
         self.markdown(self.manual.info.introduction)
 
     def item_heading(self, item: Item) -> None:
-        number = self.numbers.get(item.ref, "")
-        self.heading(f"{number}\u2002{SPACE_RUN.sub(' ', self.text(item.title))}".strip(), 2, f"{item.kind}--{item.id}")
+        title = SPACE_RUN.sub(" ", self.text(item.title))
+        self.heading(self.numbering.heading(self.heading_numbers.get(item.ref, ""), title), 2, f"{item.kind}--{item.id}")
         self.meta(item)
         self.summary(item)
 
@@ -136,7 +102,7 @@ class HandbookWriter(WordWriter):
                 self.row(table, [self.label("number-short"), self.label("duty"), self.label("frequency"),
                                  self.label("responsible"), self.label("accountable")], header=True, first=True)
                 for duty in duties:
-                    self.row(table, [self.numbers.get(duty.ref, ""), self.cell_link("duties", duty.id),
+                    self.row(table, [self.heading_numbers.get(duty.ref, ""), self.cell_link("duties", duty.id),
                                      self.label(duty.frequency) if duty.frequency else "",
                                      self.cell_links("posts", duty.raci.responsible),
                                      self.cell_link("posts", duty.raci.accountable)])
@@ -220,9 +186,9 @@ class HandbookWriter(WordWriter):
                 self.heading(self.label("onboarding"), 3)
                 self.onboarding_lists(view, level=4)
             self.heading(self.label("checklists"), 3)
-            cards = checklist_cards(self.manual, post.id)
+            cards = checklist_cards(self.manual, post.id, self.lang)
             for card in cards:
-                self.heading(self.label(card.title_key), 4)
+                self.heading(card.title, 4)
                 self.ticks(card.entries)
             if not cards:
                 self.paragraph(self.label("no-checklists"))
@@ -235,30 +201,25 @@ class HandbookWriter(WordWriter):
                 self.ticks(entries, linked=False)
 
     def chapter_raci(self) -> None:
-        manual = self.manual
         self.paragraph(self.label("raci-legend"), META)
-        posts = manual.raci.posts
-        per_table = RACI_PORTRAIT_POSTS if len(posts) <= RACI_PORTRAIT_POSTS else RACI_LANDSCAPE_POSTS
-        parts = -(-len(posts) // per_table)
-        size = -(-len(posts) // parts)
-        for part, start in enumerate(range(0, len(posts), size), start=1):
-            group = posts[start:start + size]
-            if parts > 1:
-                self.paragraph(self.label("raci-part", part=part, parts=parts), TEXT_HEADING)
+        for table_outline in self.outline.raci_tables:
+            group = table_outline.posts
+            if table_outline.parts > 1:
+                self.paragraph(self.label("raci-part", part=table_outline.part, parts=table_outline.parts), TEXT_HEADING)
             table = self.table(self.document, 1 + len(group), [4.2 if len(group) > 6 else 3.2] + [1] * len(group))
             header = self.row(table, [self.label("duty"), *(self.cell_link("posts", p) for p in group)],
                               header=True, first=True)
             for cell in header.cells[1:]:
                 vertical_text(cell, upright=self.type.line_pitch is not None)
             header.height = self._vertical_header_height(group)
-            for duty in manual.raci.duties:
-                cells = [self.in_cell(lambda p, d=duty: (self.add_text(p, self.numbers.get(Ref("duties", d), "") + " "),
-                                                         self.link(p, "duties", d)))]
-                cells += [manual.raci.cell(duty, post) for post in group]
+            for raci_row in table_outline.rows:
+                number = self.numbering.heading(self.heading_numbers.get(Ref("duties", raci_row.duty), ""), "")
+                cells = [self.in_cell(lambda p, d=raci_row.duty, n=number: (self.add_text(p, n), self.link(p, "duties", d)))]
+                cells += [cell.words for cell in raci_row.cells]
                 row = self.row(table, cells)
-                for cell, post in zip(row.cells[1:], group, strict=True):
+                for cell, raci_cell in zip(row.cells[1:], raci_row.cells, strict=True):
                     cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    if "A" in manual.raci.cell(duty, post).split("/"):
+                    if raci_cell.accountable:
                         shade_cell(cell, "FCE4D6")
                         for run in cell.paragraphs[0].runs:
                             run.bold = True
@@ -283,10 +244,5 @@ class HandbookWriter(WordWriter):
                     self.link(paragraph, ref.kind, ref.id, numbered=True)
 
     def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for backref in self.manual.referrers(Ref(kind, item_id)):
-            if backref.source and backref.source.kind == source_kind:
-                seen.setdefault(backref.source.id, None)
-        return tuple(seen)
+        return referring(self.manual, kind, item_id, source_kind)
 
-    # ---- the booklet (岗位说明书) ------------------------------------------------------------------

@@ -172,7 +172,7 @@ class HtmlToWord:
         if number_id is not None:
             self._number(paragraph, number_id)
         elif ordered:
-            self.add_text(paragraph, f"{position}.\u2002")
+            self.add_text(paragraph, self.numbering.point(position) + ("" if self.numbering.official else "\u2002"))
         elif not self.bullets:
             self.add_text(paragraph, "•\u2002")
         return paragraph
@@ -192,7 +192,17 @@ class HtmlToWord:
         numbering = self.document.part.numbering_part.element
         definition = numbering.num_having_numId(style_number)
         number = numbering.add_num(definition.abstractNumId.val)
-        number.add_lvlOverride(ilvl=0).add_startOverride(1)
+        override = number.add_lvlOverride(ilvl=0)
+        override.add_startOverride(1)
+        if self.numbering.official:  # a list under a numbered section is the fourth level: （1）（2）
+            level = OxmlElement("w:lvl")
+            level.set(qn("w:ilvl"), "0")
+            for tag, value in (("w:start", "1"), ("w:numFmt", "decimal"), ("w:lvlText", self.numbering.point(1).replace("1", "%1")),
+                               ("w:lvlJc", "left")):
+                child = OxmlElement(tag)
+                child.set(qn("w:val"), value)
+                level.append(child)
+            override.append(level)
         return number.numId
 
     def _number(self, paragraph, number_id: int) -> None:

@@ -16,10 +16,8 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 
 from officebook.i18n import gettext as _
-from officebook.render.print import (
-    html_lang,
-)
 from officebook.vocabulary.labels import label
+from officebook.vocabulary.languages import html_lang
 
 BLACK = RGBColor(0, 0, 0)
 FLOWCHART_SCALE = 2.0  # PNG pixels per SVG pixel: about 250 dpi at the width of a page's text

@@ -3,7 +3,6 @@ footers, the contents and the document properties."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -13,8 +12,6 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.opc.packuri import PackURI
-from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
@@ -24,15 +21,15 @@ from docx.shared import Emu, Mm, Pt
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from officebook.i18n import gettext as _
-from officebook.model import ChecklistEntry, Item, Manual, Procedure, Ref, Step, Text
+from officebook.model import Manual, Ref, Text
+from officebook.outline import numbering_for
+from officebook.render.docx.blocks import ContentBlocks
 from officebook.render.docx.html import PLAIN, SPACE_RUN, HtmlToWord, Inline, text_run
 from officebook.render.docx.ooxml import (
     cant_split,
     field_begin,
     field_end,
     insert_paragraph_after,
-    png_size,
     repeat_header,
     shade_cell,
     shade_row,
@@ -40,15 +37,9 @@ from officebook.render.docx.ooxml import (
     table_borders,
 )
 from officebook.render.docx.styles import (
-    CHECKLIST,
     COVER,
-    FLOWCHART_SCALE,
-    META,
-    SVG_BLIP_EXTENSION,
-    SVG_NAMESPACE,
     TABLE_HEADING,
     TABLE_TEXT,
-    DocxSystemError,
     apply_styles,
     ensure_styles,
     open_reference,
@@ -57,17 +48,12 @@ from officebook.render.docx.styles import (
     style_numbering,
     word_layout,
 )
-from officebook.render.flowchart import flowchart_svg, flowchart_title
-from officebook.render.print import (
-    step_flow,
-)
-from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import label
 
 # ---- the writer ----------------------------------------------------------------------------------
 
 
-class WordWriter(HtmlToWord):
+class WordWriter(ContentBlocks, HtmlToWord):
     """Builds one document: its styles, sections, bookmarks and content."""
 
     def __init__(self, manual: Manual, lang: str, reference: Path | None) -> None:
@@ -84,13 +70,22 @@ class WordWriter(HtmlToWord):
             apply_styles(self.document, self.type)
             ensure_styles(self.document)
             page_setup(self.document.sections[0], self.type)
-        self.numbers: dict[Ref, str] = {}
+        self.numbering = numbering_for(lang)
+        self.numbers: dict[Ref, str] = {}  # an entry's number where another refers to it
+        self.heading_numbers: dict[Ref, str] = {}  # … in its own heading
+        self._section = self._point = 0  # the counters of numbered Heading 3 and 4 inside an entry
         self.bookmarks: dict[str, str] = {}  # anchor -> bookmark name
         self.bookmark_names: set[str] = set()
         self.bookmark_id = 0
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
         self._png: Callable[[str], bytes] | None = None
+        # python-docx finds an image already in the package by hashing every image part again for each
+        # new picture (quadratic in the pictures); it looks them up here instead, by the hash it computed.
+        self._image_parts: dict[str, object] = {}
+        image_parts = self.document.part.package.image_parts
+        if hasattr(image_parts, "_get_by_sha1"):
+            image_parts._get_by_sha1 = self._image_parts.get
         self._style_ids: dict[str, str] = {}
         self.shape_id = 1000  # above the ids a reference document's own drawings use
         self._end = None
@@ -166,6 +161,16 @@ class WordWriter(HtmlToWord):
         return paragraph
 
     def heading(self, text: str, level: int, anchor: str | None = None, *, toc: bool = True):
+        """A heading; inside an entry, sections and points are numbered as the language's scheme says
+        (1. and （1） in Chinese), as the printed handbook numbers them."""
+        if level <= 2:
+            self._section = 0
+        elif level == 3:
+            self._section, self._point = self._section + 1, 0
+            text = self.numbering.section_heading(self._section) + text
+        else:
+            self._point += 1
+            text = self.numbering.point_heading(self._point) + text
         paragraph = self.add(self.document, f"Heading {level}", text)
         if anchor:
             name = self.bookmark_name(anchor)
@@ -240,6 +245,7 @@ class WordWriter(HtmlToWord):
         """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
         document for a free id on every picture)."""
         relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
+        self._image_parts.setdefault(image.sha1, self.document.part.related_parts[relation])
         cx, cy = image.scaled_dimensions(width, height)
         self.shape_id += 1
         inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
@@ -322,158 +328,6 @@ class WordWriter(HtmlToWord):
         return self.in_cell(lambda p: self.link(p, kind, item_id, numbered=numbered))
 
     # ---- pieces shared by the handbook and the booklet ---------------------------------------------
-
-    def meta(self, item: Item) -> None:
-        parts: list[Callable] = []
-        if item.maintainer:
-            parts.append(lambda p: (self.add_text(p, self.label("maintainer") + self.colon),
-                                    self.link(p, "posts", item.maintainer)))
-        if item.review_by:
-            parts.append(lambda p: self.add_text(p, f"{self.label('review-by')}{self.colon}{item.review_by}"))
-        tags = [self.text(tag) for tag in item.tags]
-        if tags:
-            parts.append(lambda p: self.add_text(p, self.label("tags") + self.colon + self.separator.join(tags)))
-        if not parts:
-            return
-        paragraph = self.add(self.document, META)
-        for index, part in enumerate(parts):
-            if index:
-                self.add_text(paragraph, " · ")
-            part(paragraph)
-
-    def summary(self, item: Item) -> None:
-        if item.summary:
-            paragraph = self.paragraph(style=None)
-            self.add_text(paragraph, self.text(item.summary), Inline(bold=True) if self.type.line_pitch else Inline(italic=True))
-
-    def text_list(self, texts: Sequence[Text], *, ordered: bool = False) -> None:
-        number_id = self._new_numbering() if ordered else None
-        for position, text in enumerate(texts, start=1):
-            self.add_text(self.list_item(self.document, ordered, number_id, position), self.text(text))
-
-    def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
-        """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
-        for entry in entries:
-            paragraph = self.add(self.document, CHECKLIST)
-            self.add_text(paragraph, "□\u2002")
-            source = entry.source
-            whole_duty = entry.key.startswith("duty:")
-            if linked and whole_duty:
-                self.link(paragraph, "duties", source.id, numbered=True)
-            else:
-                self.add_text(paragraph, self.text(entry.text))
-            extra: list[Callable] = []
-            if entry.detail:
-                extra.append(lambda p, e=entry: self.add_text(p, self.text(e.detail)))
-            if linked and entry.step:
-                extra.append(lambda p, e=entry: self.step_link(p, e.source.id, e.step))
-            elif linked and not whole_duty:
-                extra.append(lambda p, s=source: (self.add_text(p, self.label(SINGULAR[s.kind]) + self.colon),
-                                                  self.link(p, s.kind, s.id, numbered=True)))
-            if extra:  # kept on the item's page
-                paragraph.paragraph_format.keep_with_next = True
-                detail = self.add(self.document, META)
-                detail.paragraph_format.left_indent = Pt(self.type.body.size * 1.5)
-                for index, part in enumerate(extra):
-                    if index:
-                        self.add_text(detail, " · ")
-                    part(detail)
-
-    def step_link(self, paragraph, procedure_id: str, step_id: str) -> None:
-        procedure = self.manual.procedures[procedure_id]
-        step = procedure.step(step_id)
-        number = self.numbers.get(Ref("procedures", procedure_id))
-        text = self.label("step-of", procedure=self.title("procedures", procedure_id), number=step.number)
-        if number:
-            text += self.label("section-ref", number=number)
-        anchor = f"procedures--{procedure_id}"
-        self.add_text(paragraph, text, Inline(link="#" + self.bookmark_name(anchor)) if self._linkable(anchor) else Inline())
-
-    def steps_table(self, procedure: Procedure, steps: Sequence[Step], *, with_actor: bool = True,
-                    mark_post: str | None = None) -> None:
-        """The steps as a table; with `mark_post`, that post's own steps are shaded and marked."""
-        header = [self.label("number-short"), *([self.label("actor")] if with_actor else []), self.label("action"),
-                  self.label("time-limit")]
-        weights = [0.8, *([1.7] if with_actor else []), 5, 1.4]
-        table = self.table(self.document, len(header), weights)
-        self.row(table, header, header=True, first=True)
-        for step in steps:
-            def action(cell, step=step):
-                paragraph = cell.paragraphs[0]
-                if step.when:
-                    self.add_text(paragraph, f"{self.label('when')}{self.colon}{self.text(step.when)}", Inline(italic=True))
-                    paragraph = self.add(cell, TABLE_TEXT)
-                if step.title:
-                    self.add_text(paragraph, self.text(step.title), Inline(bold=True))
-                    paragraph = self.add(cell, TABLE_TEXT)
-                self.markdown(step.action, container=cell, style=TABLE_TEXT)
-                if not paragraph.runs and not paragraph._p.findall(qn("w:hyperlink")):
-                    paragraph._p.getparent().remove(paragraph._p)
-                if step.output:
-                    extra = self.add(cell, TABLE_TEXT)
-                    self.add_text(extra, self.label("output") + self.colon, Inline(bold=True))
-                    self.add_text(extra, self.text(step.output))
-                if step.standards:
-                    extra = self.add(cell, TABLE_TEXT)
-                    self.add_text(extra, self.label("standards") + self.colon, Inline(bold=True))
-                    self.links(extra, "standards", step.standards)
-                flow = self.add(cell, TABLE_TEXT)
-                self.add_text(flow, "→ " + step_flow(procedure, step, self.lang))
-
-            own = mark_post is not None and step.actor == mark_post
-            number = f"{step.number}\n{self.label('own-step')}" if own else str(step.number)
-            row = self.row(table, [number, *([self.cell_link("posts", step.actor)] if with_actor else []),
-                                   action, self.text(step.time_limit)])
-            if own:
-                for cell in row.cells:
-                    shade_cell(cell, "FFF1C2")
-        self.spacer()
-
-    def flowchart(self, procedure: Procedure, highlight_post: str | None = None) -> None:
-        """The procedure's flowchart as a picture: PNG, with the SVG for Word versions that draw it."""
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}",
-                            highlight_post=highlight_post)
-        self.svg_picture(svg, flowchart_title(procedure, self.lang))
-
-    def svg_picture(self, svg: str, title: str) -> None:
-        """A drawing as a centred picture with its caption: PNG, with the SVG for Word versions that draw it."""
-        png = self.rasterise(svg)
-        width_px, height_px = png_size(png)
-        width = self.text_width()
-        height = int(width * height_px / width_px)
-        limit = int(self.text_height() * 0.85)
-        if height > limit:
-            width, height = int(width * limit / height), limit
-        paragraph = self.add(self.document, TABLE_TEXT)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        inline = self.picture(paragraph, png, Emu(width), Emu(height))
-        inline.docPr.set("descr", title)
-        inline.docPr.set("name", title)
-        self._attach_svg(inline, svg)
-        caption = self.add(self.document, META)
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        self.add_text(caption, title)
-
-    def rasterise(self, svg: str) -> bytes:
-        if self._png is None:
-            self._png = load_rasteriser()
-        return self._png(svg)
-
-    def _attach_svg(self, inline, svg: str) -> None:
-        """Word 2016+ draws the SVG named in the picture's extension list; others draw the PNG."""
-        package = self.document.part.package
-        digest = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:12]
-        part = Part(PackURI(f"/word/media/flowchart-{digest}.svg"), "image/svg+xml", svg.encode("utf-8"), package)
-        relation = self.document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
-        blip = inline.graphic.graphicData.pic.blipFill.blip
-        extensions = OxmlElement("a:extLst")
-        extension = OxmlElement("a:ext")
-        extension.set("uri", SVG_BLIP_EXTENSION)
-        svg_blip = extension.makeelement(f"{{{SVG_NAMESPACE}}}svgBlip", nsmap={"asvg": SVG_NAMESPACE})
-        svg_blip.set(qn("r:embed"), relation)
-        extension.append(svg_blip)
-        extensions.append(extension)
-        blip.append(extensions)
 
     def cover(self, lines_above: Sequence[tuple[str, str]], title: str, lines_below: Sequence[tuple[str, str]]) -> None:
         for text, style in lines_above:
@@ -607,48 +461,8 @@ class WordWriter(HtmlToWord):
 
     # ---- the handbook --------------------------------------------------------------------------------
 
-    def post_facts(self, post) -> None:
-        reports = self.manual.direct_reports(post.id)
-        self.facts([
-            (self.label("reports-to"), self.cell_link("posts", post.reports_to, numbered=True) if post.reports_to
-             else self.label("head-of-office")),
-            (self.label("direct-reports"), self.cell_links("posts", reports, numbered=True)),
-        ])
-
-    def tasks(self, duty) -> None:
-        """The duty's tasks, numbered; a task with a rhythm of its own says so (`（每周）`)."""
-        if not duty.tasks:
-            return
-        self.heading(self.label("tasks"), 3)
-        number_id = self._new_numbering()
-        for task in duty.tasks:
-            paragraph = self.list_item(self.document, True, number_id, task.number)
-            self.add_text(paragraph, self.text(task.action))
-            if task.explicit_frequency:
-                self.add_text(paragraph, self.label("paren", text=self.label(task.frequency)))
-
-
 _AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
     "hdrShapeDefaults", "footnotePr", "endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
     "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
     "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
-
-
-def load_rasteriser() -> Callable[[str], bytes]:
-    """SVG → PNG with CairoSVG; a missing Cairo library becomes one `DocxSystemError`."""
-    try:
-        import cairosvg
-    except ImportError as error:
-        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
-                              _("install officebook with its dependencies: pip install officebook")) from None
-    except OSError as error:
-        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
-            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
-                             "brew install cairo (macOS)")) from None
-
-    def rasterise(svg: str) -> bytes:
-        # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
-        return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=FLOWCHART_SCALE, unsafe=False)
-
-    return rasterise

@@ -1,0 +1,211 @@
+"""The forms' schemas: each kind's JSON Schema from `schemas/`, as the schema-form library draws it.
+
+The schemas stay the single source of truth: this only resolves their references, translates their
+titles and descriptions through the interface's catalogue, and names the widget an author expects
+for each definition of common.schema.json — a text is one box per language (`ob-text`, Markdown
+fields with a preview), a reference a picker that searches titles (`ob-ref`, `ob-refs`), a duty's
+RACI a grid of posts × R/A/C/I (`ob-raci`), a step's `next` a choice of steps by title (`ob-next`),
+enums by their names in the interface language. A field added to a schema appears in its form.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from officebook.edit.roundtrip import TRAILING_KEYS
+from officebook.i18n import current_language
+from officebook.i18n import gettext as _
+from officebook.validate.content import MARKDOWN_FIELDS
+from officebook.vocabulary.labels import category_label, label
+from officebook.vocabulary.schemas import default_schemas
+
+TEXT_DEFS = {"text", "stringOrText"}
+REF_DEFS = {"postRef": "posts", "functionRef": "functions", "procedureRef": "procedures", "standardRef": "standards",
+            "kindRef": "*"}
+REFS_DEFS = {"postRefs": "posts", "procedureRefs": "procedures", "standardRefs": "standards"}
+
+
+def _manual_language() -> str:
+    """The manual-language code whose labels the interface shows (zh for zh_CN)."""
+    return current_language().split("_")[0]
+
+
+def _enum_title(value: str) -> str:
+    lang = _manual_language()
+    try:
+        return category_label(value, lang) if value in CATEGORIES else label(value, lang)
+    except KeyError:
+        return value
+
+
+CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "security")
+
+
+def _texts(node: dict, source: dict) -> dict:
+    for key in ("title", "description"):
+        if isinstance(source.get(key), str):
+            node[key] = _(source[key])
+    return node
+
+
+def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
+    """One schema node as a form node (titles from the referring property win over the definition's)."""
+    if "$ref" in schema and schema["$ref"].startswith("#/$defs/"):
+        name = schema["$ref"][len("#/$defs/"):]
+        if name in TEXT_DEFS:
+            node = {"format": "ob-text", "x-markdown": key in MARKDOWN_FIELDS, "x-plain-ok": name == "stringOrText"}
+            return _texts(_texts(node, defs[name]), schema)
+        if name in REF_DEFS:
+            node = {"type": "string", "format": "ob-ref", "x-kind": REF_DEFS[name]}
+            return _texts(_texts(node, defs[name]), schema)
+        if name in REFS_DEFS:
+            node = {"type": "array", "format": "ob-refs", "x-kind": REFS_DEFS[name], "items": {"type": "string"}}
+            return _texts(_texts(node, defs[name]), schema)
+        if name == "textList":
+            node = {"type": "array", "format": "table", "items": {"format": "ob-text"},
+                    "options": {"disable_array_reorder": False}}
+            return _texts(_texts(node, defs[name]), schema)
+        target: Any = defs
+        for part in name.split("/"):
+            target = target[part]
+        node = _convert(target, defs, key, required)
+        return _texts(node, schema)
+    if "anyOf" in schema:  # a duty's task: a text, or {action, frequency}; the form always shows both fields
+        detailed = next((b for b in schema["anyOf"] if "properties" in b), None)
+        if detailed is not None:
+            node = _convert({**detailed, "required": ["action"]}, defs, key, required)
+            node["x-task"] = True
+            return _texts(node, schema)
+    node: dict[str, Any] = {}
+    if "enum" in schema:
+        values = list(schema["enum"])
+        titles = [_enum_title(v) for v in values]
+        if not required:
+            values, titles = ["", *values], [_("(not set)"), *titles]
+        node = {"type": "string", "enum": values, "options": {"enum_titles": titles}}
+    elif schema.get("type") == "object" and "properties" in schema:
+        wanted = set(schema.get("required", []))
+        node = {"type": "object", "properties": {}, "required": sorted(wanted), "additionalProperties": False}
+        for name, sub in schema["properties"].items():
+            node["properties"][name] = _convert(sub, defs, name, name in wanted)
+        if key == "raci":
+            node["format"] = "ob-raci"
+    elif schema.get("type") == "array":
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        node = {"type": "array", "items": _convert(items, defs, None, True)}
+        if isinstance(schema.get("title"), str):  # an entry is named as its list: 标签 1, 标签 2 …
+            node["items"]["title"] = _(schema["title"])
+        if key == "next":
+            node = {"type": "array", "format": "ob-next", "items": {"type": "string"},
+                    "description": _("Which step comes after this one; several steps make a branch.")}
+            return {**_texts(node, {"title": schema.get("title")}), "description": node["description"]}
+        elif key == "steps":
+            node["x-steps"] = True
+    elif schema.get("format") == "date" or key in ("review_by", "effective"):
+        node = {"type": "string", "format": "date"}
+    elif schema.get("type") in ("string", "integer", "number", "boolean"):
+        node = {"type": schema["type"]}
+        if schema["type"] == "boolean":
+            node["format"] = "checkbox"
+    else:
+        node = {"type": schema.get("type", "string")}
+    return _texts(node, schema)
+
+
+@cache
+def _form_schema(kind: str, languages: tuple[str, ...], interface: str) -> dict:
+    schemas = default_schemas()
+    schema = schemas.by_kind[kind]
+    defs = {**schemas.defs, **schema.get("$defs", {})}
+    form = _convert({k: v for k, v in schema.items() if k != "$defs"}, defs, None, True)
+    form.pop("title", None)
+    form.pop("description", None)
+    form["options"] = {"compact": True}
+    # The order an author reads an entry in: title and summary, the kind's own fields, then the fields
+    # every item may carry (as the default manual's files have them).
+    properties = form["properties"]
+    head = [k for k in ("title", "summary") if k in properties]
+    tail = [k for k in TRAILING_KEYS if k in properties and kind not in ("manual", "glossary")]
+    ordered = head + [k for k in properties if k not in head and k not in tail] + tail
+    form["properties"] = {k: properties[k] for k in ordered}
+    for index, name in enumerate(ordered):
+        form["properties"][name]["propertyOrder"] = index + 1
+    return form
+
+
+def form_schema(kind: str, languages: tuple[str, ...]) -> dict:
+    """The form of one kind (`duties`, `manual`, `glossary`...), in the interface's language."""
+    return _form_schema(kind, tuple(languages), current_language())
+
+
+def interface_strings() -> dict[str, str]:
+    """What the editor's pages say, in the interface language."""
+    lang = _manual_language()
+    return {
+        "page_title": _("Edit the manual"),
+        "edit": _("Edit"),
+        "new": _("New"),
+        "edit_manual": _("Edit the manual's settings"),
+        "edit_glossary": _("Edit the glossary"),
+        "save": _("Save"),
+        "saving": _("Saving…"),
+        "saved": _("Saved; the page is being updated…"),
+        "delete": _("Delete"),
+        "confirm_delete": _("Delete this entry? This cannot be undone here."),
+        "deleted": _("Deleted."),
+        "back": _("Back to the page"),
+        "has_errors": _("Nothing was saved: correct the fields marked below."),
+        "conflict": _("The file was changed on disk since this form was opened. Reload the form (your changes "
+                      "here will be lost) and make them again."),
+        "referrers": _("Other entries refer to this one; change them first:"),
+        "failed": _("The server did not answer; nothing was saved."),
+        "id": _("Id (file name)"),
+        "id_rename_help": _("Changing it renames the file and changes every reference to this entry when you save."),
+        "id_help": _("The file name and the address of the page: lower-case letters, digits and hyphens. "
+                     "Proposed from the title; you may change it."),
+        "untranslated": _("(not translated yet)"),
+        "preview": _("Preview"),
+        "hide_preview": _("Hide preview"),
+        "insert_link": _("Insert a link to…"),
+        "search": _("Search by title or id…"),
+        "choose": _("— choose —"),
+        "none": _("(none)"),
+        "remove": _("Remove"),
+        "add": _("Add"),
+        "next_default": _("The next step in the list"),
+        "next_end": _("The procedure ends here"),
+        "next_choose": _("Go on to:"),
+        "step": _("Step"),
+        "responsible": label("responsible", lang),
+        "accountable": label("accountable", lang),
+        "consulted": label("consulted", lang),
+        "informed": label("informed", lang),
+        "post": label("post", lang) if _has_label("post", lang) else _("Post"),
+        "kind_functions": label("functions", lang),
+        "kind_duties": label("duties", lang),
+        "kind_procedures": label("procedures", lang),
+        "kind_standards": label("standards", lang),
+        "kind_posts": label("posts", lang),
+        "language_zh": "中文",
+        "language_en": "English",
+        "new_title_duties": _("New duty"),
+        "new_title_functions": _("New function"),
+        "new_title_procedures": _("New procedure"),
+        "new_title_standards": _("New standard"),
+        "new_title_posts": _("New post"),
+        "title_manual": _("The manual's settings"),
+        "title_glossary": _("Glossary"),
+        "add_row": _("Add"),
+        "delete_row": _("Delete"),
+        "move_up": _("Move up"),
+        "move_down": _("Move down"),
+    }
+
+
+def _has_label(key: str, lang: str) -> bool:
+    try:
+        label(key, lang)
+    except KeyError:
+        return False
+    return True

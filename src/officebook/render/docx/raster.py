@@ -1,0 +1,59 @@
+"""officebook's own drawings (flowcharts, org charts) as PNG for Word, rasterised once per content.
+
+The same drawing in another document of the run (a booklet, the handbook of another command) is the
+same PNG, looked up by a hash of its SVG; a wide chart is rasterised no wider than it can be shown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+
+from officebook.i18n import gettext as _
+from officebook.render.docx.styles import FLOWCHART_SCALE, DocxSystemError
+
+MAX_RASTER_WIDTH = 2000  # PNG pixels: 300 dpi across a portrait page's text (a landscape one's at 200)
+_CACHE_SIZE = 512  # drawings kept: a run's flowcharts and org charts
+_PNG_CACHE: OrderedDict[bytes, bytes] = OrderedDict()
+_SVG_WIDTH = re.compile(r'<svg\b[^>]*?\swidth="([0-9.]+)"')
+
+
+def load_rasteriser() -> Callable[[str], bytes]:
+    """SVG → PNG with CairoSVG; a missing Cairo library becomes one `DocxSystemError`."""
+    try:
+        import cairosvg
+    except ImportError as error:
+        raise DocxSystemError(_("CairoSVG is not installed ({reason})").format(reason=error),
+                              _("install officebook with its dependencies: pip install officebook")) from None
+    except OSError as error:
+        raise DocxSystemError(_("CairoSVG cannot load the Cairo library, which draws the flowcharts ({reason})").format(
+            reason=error), _("install Cairo: apt-get install libcairo2 (Debian/Ubuntu), dnf install cairo (Fedora), "
+                             "brew install cairo (macOS)")) from None
+
+    def rasterise(svg: str) -> bytes:
+        return cached_png(svg, cairosvg.svg2png)
+
+    return rasterise
+
+
+def cached_png(svg: str, svg2png: Callable[..., bytes]) -> bytes:
+    """The PNG of one of officebook's drawings: `FLOWCHART_SCALE` pixels per SVG pixel, but never wider
+    than `MAX_RASTER_WIDTH` (Word shows a wide chart at the text's width anyway), cached by content hash."""
+    data = svg.encode("utf-8")
+    key = hashlib.blake2b(data, digest_size=20).digest()
+    png = _PNG_CACHE.get(key)
+    if png is not None:
+        _PNG_CACHE.move_to_end(key)
+        return png
+    scale = FLOWCHART_SCALE
+    width = _SVG_WIDTH.search(svg)
+    if width and float(width.group(1)) > 0:
+        scale = min(scale, MAX_RASTER_WIDTH / float(width.group(1)))
+    # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
+    png = svg2png(bytestring=data, scale=scale, unsafe=False)
+    _PNG_CACHE[key] = png
+    if len(_PNG_CACHE) > _CACHE_SIZE:
+        _PNG_CACHE.popitem(last=False)
+    return png
