@@ -466,6 +466,69 @@ def bench_preview(root: Path, items: int) -> list[tuple[str, str]]:
     return rows
 
 
+SITE_SIZE_MAX_ITEMS = 2000
+
+
+def _ordinary_site(folder: Path, pages: int, seed: int = 7) -> Path:
+    """An ordinary MkDocs + Material site of `pages` short Chinese pages (a heading, two paragraphs
+    and a short list each, about 0.4 KB): the anchor of issue #29's build figure."""
+    rng = random.Random(seed)
+    docs = folder / "docs"
+    for number in range(pages):
+        page = docs / f"section-{number // 100:03d}" / f"page-{number:05d}.md"
+        page.parent.mkdir(parents=True, exist_ok=True)
+        page.write_text(f"# {_zh(rng, 4)[:-1]}\n\n{_zh(rng, 20)}\n\n{_zh(rng, 20)}\n\n- {_zh(rng, 5)}\n- {_zh(rng, 5)}\n",
+                        encoding="utf-8")
+    (docs / "index.md").write_text("# 首页\n", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(yaml.safe_dump({
+        "site_name": "plain", "theme": {"name": "material", "language": "zh"},
+        "plugins": [{"search": {"lang": ["zh"]}}], "markdown_extensions": ["attr_list", "md_in_html", "tables", "toc"],
+    }, allow_unicode=True), encoding="utf-8")
+    return folder / "mkdocs.yml"
+
+
+def _child_cpu(command: list[str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall seconds of a child process; the faster of two runs."""
+    import resource
+
+    runs = []
+    for _ in range(2):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wall = time.perf_counter()
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        runs.append(((after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime), time.perf_counter() - wall))
+    return min(runs)
+
+
+def bench_site_size(root: Path, items: int) -> list[tuple[str, str]]:
+    """Issue #29's site figures: `officebook build` of a one-language manual against a plain MkDocs +
+    Material build of as many ordinary pages (CPU ratio, same run), and the Markdown officebook hands
+    MkDocs per language (target: ≤ 1.5× and ≤ 5 MB at 1,000 items)."""
+    if items > SITE_SIZE_MAX_ITEMS:
+        return [("skipped", f"above {SITE_SIZE_MAX_ITEMS:,} items the site stage takes many minutes")]
+    content = root.parent / "content-zh-size"
+    make_content(content, items, ("zh",))
+    work, site = root.parent / "size-work", root.parent / "size-site"
+    ours_cpu, ours_wall = _child_cpu([sys.executable, "-m", "officebook", "build", str(content), "-o", str(site),
+                                      "--work-dir", str(work), "--no-cache"])
+    docs = work / "zh" / "docs"
+    pages = sorted(docs.rglob("*.md"))
+    markdown = sum(page.stat().st_size for page in pages)
+    largest = max(pages, key=lambda page: page.stat().st_size)
+    config = _ordinary_site(root.parent / "ordinary-site", len(pages))
+    plain_cpu, plain_wall = _child_cpu([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+                                        "-d", str(root.parent / "ordinary-site" / "site")])
+    return [
+        ("pages (one language)", f"{len(pages):,}"),
+        ("officebook build", f"{ours_wall:.1f} s wall, {ours_cpu:.1f} s CPU"),
+        ("plain MkDocs, ordinary pages", f"{plain_wall:.1f} s wall, {plain_cpu:.1f} s CPU"),
+        ("build / plain (CPU)", f"{ours_cpu / plain_cpu:.2f}×  (target ≤ 1.5×)"),
+        ("Markdown per language", f"{markdown / 1e6:.2f} MB  (target ≤ 5 MB)"),
+        ("largest page", f"{largest.relative_to(docs).as_posix()} {largest.stat().st_size / 1e3:.0f} KB"),
+    ]
+
+
 HEAVY_ANCHOR_ITEMS = 100  # docx cost is reported against a manual of this size, made in the same run
 PDF_PEAK_TARGET = 1.2 * 2**30  # issue 29: the 1,000-item handbook prints in at most about 1.2 GiB
 
@@ -598,7 +661,7 @@ STAGES: dict[str, Callable[[Path, int], list[tuple[str, str]]]] = {"check": benc
                                                                     "handbook": bench_handbook, "office": bench_office,
                                                                     "xlsx": bench_xlsx,
                                                                     "preview": bench_preview, "heavy": bench_heavy,
-                                                                    "edit": bench_edit}
+                                                                    "edit": bench_edit, "site-size": bench_site_size}
 
 
 def main() -> int:
