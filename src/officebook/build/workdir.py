@@ -21,6 +21,7 @@ from officebook.build.mkdocs_config import ASSET_DIR, OWN_ASSETS, UserConfig, si
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
+from officebook.render.identity import IDENTITY_CSS, identity_css
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
 from officebook.render.site import SiteContent, handbook_path, render_site
 
@@ -124,6 +125,9 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig
     docs_dir = config_dir / "docs"
     attachments = {site_asset_path(asset): Path(manual.content_dir) / asset for asset in manual.assets}
     changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks, attachments=attachments)
+    identity = identity_css(manual)  # the office's colour (render/identity.py); mkdocs_config names it
+    if identity:
+        write_if_changed(docs_dir / IDENTITY_CSS, identity)
     config = site_config(manual, lang, content, user, config_dir=config_dir, docs_dir=docs_dir,
                          site_dir=config_dir / "site", overrides_dir=work_dir / "overrides", offline=offline,
                          handbooks=printed)

@@ -294,6 +294,10 @@ class TemplateHelpers:
                                       step_anchor=step_anchor, linkable=False,
                                       step_label=lambda number: self.label("step-number", number=number)))
 
+    def reference_number(self, kind: str, item_id: str) -> str:
+        """An entry's number as a table in another chapter shows it: 二（一）, or 2.1."""
+        return self.outline.reference_number(Ref(kind, item_id)) if isinstance(self.outline, HandbookOutline) else ""
+
     def number(self, kind: str, item_id: str) -> str:
         """An entry's number as its heading shows it (none in a booklet)."""
         return self.outline.heading_number(Ref(kind, item_id)) if isinstance(self.outline, HandbookOutline) else ""
