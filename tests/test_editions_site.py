@@ -2,15 +2,17 @@
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 
 from conftest import CASES, ROOT
 from officebook.build.site import build_site
 from officebook.diff import read_edition
+from officebook.export import export_data
 from officebook.model import Ref
 from officebook.newcomer import terms_used
-from officebook.pipeline import run_check
+from officebook.pipeline import edition_of, run_check
 from officebook.render.editions import edition_notes, field_name
 from officebook.render.onboarding import onboarding_path
 from officebook.render.print import handbook_html
@@ -35,10 +37,13 @@ def new_edition():
     return _manual(EDITIONS / "new")
 
 
+FRESH = partial(edition_of, use_cache=False)
+
+
 @pytest.fixture(scope="module")
 def notes(new_edition):
-    return edition_notes(new_edition, previous=read_edition(EDITIONS / "old", use_cache=False),
-                         today=dt.date(2099, 1, 15))
+    return edition_notes(new_edition, previous=read_edition(EDITIONS / "old", FRESH),
+                         current=export_data(new_edition, derived=False), today=dt.date(2099, 1, 15))
 
 
 # ---- onboarding -----------------------------------------------------------------------------------

@@ -119,42 +119,77 @@ def _request(port: int, path: str, host: str) -> tuple[int, str]:
         connection.close()
 
 
-@pytest.mark.slow
-def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
-    """`serve --dirty` starts (it once aborted in strict mode), answers only its own address and the
-    --allowed-host names (DNS rebinding gets 403), and serves a saved change."""
+def _serve(content: Path, tmp_path: Path, *options: str):
+    """`officebook serve` in a process; returns (process, port) once it answers."""
     import os
     import socket
     import subprocess
     import sys
     import time
 
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache")}
-    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(content), "--dirty", "--lang", "en",
-                               "-a", f"127.0.0.1:{port}", "--allowed-host", "manual.office.lan"],
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(content), "--lang", "en",
+                               "-a", f"127.0.0.1:{port}", *options],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if _request(port, "/", f"127.0.0.1:{port}")[0] == 200:
+                return server, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise AssertionError("the preview did not start: " + server.communicate()[0])
+        time.sleep(0.3)
+
+
+@pytest.mark.slow
+def test_the_open_page_reloads_after_a_save(browser, tmp_path):
+    """In Chromium: the page shows a saved change by itself (live reload, its script a file the
+    pages' Content-Security-Policy allows: no console error)."""
+    from browsing import Watched, h1
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    server, port = _serve(content, tmp_path)
+    try:
+        web = Watched(browser, f"http://127.0.0.1:{port}")
+        try:
+            web.page.goto(f"http://127.0.0.1:{port}/duties/daily-mail/")
+            assert h1(web.page) == "Daily mail"
+            web.page.wait_for_timeout(500)  # the live-reload poll is under way
+            _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
+            web.page.locator("h1", has_text="Incoming post").wait_for(timeout=30000)  # no reload by the test
+        finally:
+            web.close()
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
+
+
+@pytest.mark.slow
+def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
+    """`serve --dirty` starts (it once aborted in strict mode), answers only its own address and the
+    --allowed-host names (DNS rebinding gets 403), and serves a saved change."""
+    import time
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    server, port = _serve(content, tmp_path, "--dirty", "--allowed-host", "manual.office.lan")
     own = f"127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                status, page = _request(port, "/duties/daily-mail/", own)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline and server.poll() is None, "the preview did not start"
-            time.sleep(0.3)
+        status, page = _request(port, "/duties/daily-mail/", own)
         assert "Daily mail" in page
         for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.io"):
             status, body = _request(port, "/duties/daily-mail/", host)
             assert status == 403 and "Daily mail" not in body, host
         assert _request(port, "/duties/daily-mail/", "manual.office.lan")[0] == 200
+        assert _request(port, "/_officebook/status", own) == (200, '{"busy": false}')
+        assert _request(port, "/_officebook/status", "evil.example")[0] == 403
         assert _request(port, "/duties/daily-mail/", f"localhost:{port}")[0] == 200
         _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
         deadline = time.monotonic() + 60

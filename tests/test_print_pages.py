@@ -143,8 +143,8 @@ def _text_colours(pdf: Path, tmp_path: Path) -> list[tuple[str, float]]:
     found = []
     for x0, y0, x1, y1, text in words:
         box = image.crop((int(x0 * scale), int(y0 * scale), int(x1 * scale) + 1, int(y1 * scale) + 1))
-        pixels = list(box.getdata())
-        ink = max(pixels, key=lambda p: _contrast(p, background))
+        colours = [colour for _, colour in box.getcolors(maxcolors=box.width * box.height + 1)]
+        ink = max(colours, key=lambda p: _contrast(p, background))
         found.append((text, _contrast(ink, background)))
     return found
 

@@ -4,7 +4,7 @@
 from the schemas' examples and put into the chosen languages), mkdocs.yml, a README for the office,
 a CI workflow, the schemas and an editor mapping for the YAML language server, and the authors'
 guide. `new_item` writes one item with every required field of its schema, placeholders marked TODO.
-Both return a `Plan`; cli.py writes it. Usage problems raise `ScaffoldError`.
+Both return a `Plan`; the command line (officebook.cli) writes it. Usage problems raise `ScaffoldError`.
 """
 
 from __future__ import annotations
@@ -165,7 +165,7 @@ def _git(folder: Path, *args: str) -> str | None:
 
 
 class ScaffoldError(Exception):
-    """A usage problem: the command cannot do what was asked (cli.py exits 2)."""
+    """A usage problem: the command cannot do what was asked (the command line exits 2)."""
 
 
 @dataclass

@@ -26,6 +26,7 @@ editor page served inside the site loads its script from a file (no inline scrip
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -50,7 +51,7 @@ from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.site import navigation, page_paths, render_page, term_anchors
+from officebook.render.site import SPECIAL_PAGES, navigation, page_paths, render_page, term_anchors
 from officebook.tempfiles import temp_dir
 
 log = logging.getLogger("mkdocs.officebook")
@@ -58,6 +59,8 @@ log = logging.getLogger("mkdocs.officebook")
 BACKGROUND_CHUNK = 25
 """Pages built per hold of the lock in the background, so a new save never waits long for it."""
 LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
+STATUS_PATH = "/_officebook/status"
+"""`{"busy": true}` while background work is left (scripts/bench.py waits for it)."""
 
 
 class Preview:
@@ -97,6 +100,7 @@ class Preview:
         self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
         self._reload_when_done = False
         self._templates_stale = False
+        self._comparing = False
         self._search_stale = False
         self._reconcile = False
         self._server = None
@@ -208,7 +212,7 @@ class Preview:
         added = [path for path in new_paths if path not in old_paths]
         removed = sorted(old_paths - existing)
         own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
-               if path in existing]
+               if path in existing] + ([SPECIAL_PAGES["glossary"]] if changes.glossary else [])
         rendered = {path: self._render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
         if changes.glossary or changes.assets:
             later = list(new_paths)  # terms and files are linked from anywhere: every page
@@ -336,7 +340,17 @@ class Preview:
             manual, reconcile = self.manual, self._reconcile
             self._reconcile = False
         if reconcile:
-            self._compare_every_page(manual, generation)
+            self._comparing = True
+            try:
+                self._compare_every_page(manual, generation)
+            finally:
+                self._comparing = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether background work is left (pages, menus, the search index, the full comparison)."""
+        return bool(self._to_render or self._pending or self._templates_stale or self._search_stale
+                    or self._reconcile or self._comparing)
 
     def _compare_every_page(self, manual: Manual, generation: int) -> None:
         """Render every page again and rebuild those that differ from what is served (a change whose
@@ -440,8 +454,10 @@ class Preview:
             self.close()
 
     def _builder(self) -> None:
+        started = time.perf_counter()
         try:
-            self.refresh()
+            urls = self.refresh()
+            log.debug("officebook: refreshed in %.2f s: %s", time.perf_counter() - started, urls[:5])
         except Exception as error:  # the server keeps the last good site
             logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
@@ -451,6 +467,11 @@ class Preview:
 
         def app(environ, start_response):
             path = environ.get("PATH_INFO", "")
+            if path == STATUS_PATH:
+                body = json.dumps({"busy": self.busy}).encode()
+                start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
             if path == LIVERELOAD_SCRIPT:
                 start_response("200 OK", [("Content-Type", "application/javascript"),
                                           ("Content-Length", str(len(script)))])

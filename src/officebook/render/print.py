@@ -194,15 +194,25 @@ class TemplateHelpers:
         return Markup('<a class="xref" href="#{}">{}</a>').format(step_anchor(procedure, step), text)
 
     def meta_line(self, item: Item) -> Markup:
-        """`Maintainer: Secretary · Review by: 2027-06-30 · Tags: …` as one run of text (no inline boxes)."""
+        """`Tags: …` under an entry (modern style). Who keeps the entry and when it is reviewed are not
+        repeated under every entry: each chapter ends with one control table (`control_rows`)."""
         parts = []
-        if item.maintainer:
-            parts.append(escape(self.label("maintainer") + self.colon) + self.link("posts", item.maintainer))
-        if item.review_by:
-            parts.append(escape(f"{self.label('review-by')}{self.colon}{self.date(item.review_by)}"))
         if item.tags and not self.official:  # keywords are for finding entries on the web, not for print
             parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tag_names(self.lang))))
         return Markup(" · ").join(parts)
+
+    def control_rows(self, chapter) -> tuple[tuple[str, Markup, Markup, str], ...]:
+        """A chapter's revision control: (number, entry, maintaining post, review date) for every entry
+        that names a maintainer or a review date."""
+        rows = []
+        for entry in chapter.entries:
+            item = self.manual.item(entry.ref)
+            if item is None or not (item.maintainer or item.review_by):
+                continue
+            rows.append((entry.number, escape(self.text(entry.title)),
+                         self.link("posts", item.maintainer) if item.maintainer else Markup(""),
+                         self.date(item.review_by) if item.review_by else ""))
+        return tuple(rows)
 
     def step_flow(self, row: StepRow) -> str:
         """Where a step leads, in the words every output uses."""
@@ -283,6 +293,10 @@ class TemplateHelpers:
         return plain_text(print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor,
                                       step_anchor=step_anchor, linkable=False,
                                       step_label=lambda number: self.label("step-number", number=number)))
+
+    def reference_number(self, kind: str, item_id: str) -> str:
+        """An entry's number as a table in another chapter shows it: 二（一）, or 2.1."""
+        return self.outline.reference_number(Ref(kind, item_id)) if isinstance(self.outline, HandbookOutline) else ""
 
     def number(self, kind: str, item_id: str) -> str:
         """An entry's number as its heading shows it (none in a booklet)."""
@@ -426,6 +440,17 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
             ref == Ref(row.kind, row.id) and step for ref, step in marks)},
         changed_steps=changed_steps,
     )
+
+
+def description_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
+                     style: str | None = None) -> str:
+    """One post's 岗位说明书 in `lang` (the PDF twin of `officebook.render.description.description_docx`)."""
+    from officebook.render.description import post_description
+
+    context = TemplateHelpers(manual, lang, linkable=False, style=style or default_print_style(lang))
+    description = post_description(manual, post, lang)
+    return _render("print/description.html.j2", context, font, d=description,
+                   running_title=f"{description.title} {description.field('post-description')}")
 
 
 def _css_string(text: str) -> str:
