@@ -30,6 +30,7 @@ def test_colour_and_readable_text_on_it(manual):
     light = identity_css(_with(manual, color="#f5d76e"))
     assert "--md-primary-bg-color: rgba(0, 0, 0, 0.87);" in light
     assert identity_css(_with(manual, color=None)) is None
+    assert identity_css(_with(manual, color="#12345}")) is None
 
 
 def test_the_header_carries_the_emblem_and_the_colour_unless_the_user_sets_their_own(manual, tmp_path):
