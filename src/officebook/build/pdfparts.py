@@ -108,7 +108,8 @@ def _chapter_units(chapter: str) -> list[_Unit]:
 
 def _part_body(part: _Part) -> str:
     """The part's chapters, each in its own section: the chapter's (with its id) where it begins, a
-    plain one that carries the running head where the part continues it."""
+    plain one that carries the running head where the part continues it, and a hidden sibling after
+    the last procedure where the next part continues it."""
     out: list[str] = []
     for index, unit in enumerate(part.units):
         if index == 0 or unit.first:
@@ -119,6 +120,11 @@ def _part_body(part: _Part) -> str:
                 out.append(f'\n<section class="{classes.group(1) if classes else "chapter"}">'
                            f'<div style="string-set: chapter {html_module.escape(_css_string(unit.title))}"></div>')
         out.append(unit.content)
+        if not unit.last and index == len(part.units) - 1:
+            # The chapter goes on in the next part: its last procedure here is not the chapter's last
+            # child, as it is not in the whole handbook (structural selectors such as
+            # `.chapter > .item:last-child` must match the same elements in both).
+            out.append('<div class="officebook-part-continues" style="display: none"></div>')
         if unit.last or index == len(part.units) - 1:
             out.append("</section>\n")
     return "".join(out)
