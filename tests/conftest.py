@@ -1,4 +1,6 @@
 import os
+import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,59 @@ def _isolated_cache(tmp_path_factory):
     """Keep the check cache of test runs out of the user's cache directory."""
     os.environ["OFFICEBOOK_CACHE_DIR"] = str(tmp_path_factory.mktemp("officebook-cache"))
     yield
+
+
+# Fixtures that build a site or start a browser: a test using one is slow (`-m "not slow"` leaves it out)
+# without having to say so itself.
+SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "yaml_language_server"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+def run_tool(command: Sequence[str], *, timeout: float = 600, **options) -> subprocess.CompletedProcess:
+    """Run an outside tool (npm, pip, LibreOffice, git) that must succeed; when it fails, the test fails
+    with the tool's own output, so the cause is read from that run rather than found by another."""
+    try:
+        run = subprocess.run(list(command), capture_output=True, text=True, timeout=timeout, **options)
+    except subprocess.TimeoutExpired as error:
+        pytest.fail(f"{' '.join(map(str, command))} did not finish in {timeout} s:\n"
+                    f"{_decoded(error.stdout)}\n{_decoded(error.stderr)}")
+    if run.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, command))} exited with {run.returncode}:\n{run.stdout}\n{run.stderr}")
+    return run
+
+
+def officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """`officebook ARGS` run in this process through click's CliRunner (fast), from `cwd`; the result
+    as subprocess.run gives it. An exception the command did not turn into an exit fails the test.
+    Tests of what only a real process shows (signals, locale, start-up) run `python -m officebook`."""
+    from click.testing import CliRunner
+
+    from officebook.cli import main
+
+    before = Path.cwd()
+    os.chdir(cwd or before)
+    try:
+        result = CliRunner().invoke(main, [str(arg) for arg in args])
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["officebook", *args], result.exit_code, result.stdout, result.stderr)
+
+
+def _decoded(output: bytes | str | None) -> str:
+    return output.decode(errors="replace") if isinstance(output, bytes) else output or ""
+
+
+def expected_file(case: Path) -> Path:
+    """An invalid case's expected findings: `expected.<interface language>.txt` (`expected.zh_CN.txt`,
+    checked as a Chinese author reads them), else `expected.txt` (English)."""
+    return next(case.glob("expected.*.txt"), case / "expected.txt")
 
 
 def write_files(root: Path, files: dict[str, str]) -> Path:
@@ -42,16 +97,23 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory):
-    """The default manual's web site, built once and served on 127.0.0.1."""
-    from browsing import served
-
+def default_site(tmp_path_factory) -> Path:
+    """The default manual's web site, built once per run for every test that reads it (site, search,
+    browser): tests read it, never change it."""
     from officebook.build.site import build_site
     from officebook.pipeline import run_check
 
-    root = tmp_path_factory.mktemp("browser-site") / "site"
+    root = tmp_path_factory.mktemp("default-site") / "site"
     build_site(run_check(ROOT / "content", use_cache=False).manual, root)
-    with served(root) as url:
+    return root
+
+
+@pytest.fixture(scope="session")
+def site_url(default_site):
+    """The default manual's web site served on 127.0.0.1."""
+    from browsing import served
+
+    with served(default_site) as url:
         yield url
 
 

@@ -21,11 +21,13 @@ import yaml
 from click.testing import CliRunner
 
 from officebook.build.mkdocs_config import UserConfig, material_language, site_config
-from officebook.build.preview import LivePreview
+from officebook.build.preview import Preview
 from officebook.build.site import SITE_MARKER, OutputRefused, SiteBuildError, build_site
 from officebook.cli import main
 from officebook.pipeline import run_check
 from officebook.render.site import render_site
+
+pytestmark = pytest.mark.slow  # MkDocs builds and preview servers
 
 TESTS = Path(__file__).parent
 FIXTURE = TESTS / "golden" / "fixture" / "content"
@@ -207,8 +209,8 @@ def test_live_preview_rewrites_only_the_affected_pages(tmp_path):
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
     heard: list[list[str]] = []
-    preview = LivePreview(content, "en", None, check=lambda: run_check(content, use_cache=False).manual,
-                          on_pages=heard.append, work_dir=tmp_path / "work")
+    preview = Preview(content, "en", None, check=lambda: run_check(content, use_cache=False).manual,
+                      on_pages=heard.append, work_dir=tmp_path / "work")
     assert preview.render()
     assert sorted(heard[-1]) == sorted(render_site(run_check(content, use_cache=False).manual, "en").pages)
     standard = content / "standards" / "accuracy.yaml"
@@ -276,7 +278,8 @@ def test_serve_command_reloads_after_a_yaml_edit(tmp_path):
     assert output.index("the content has errors") < output.index("the content is valid again")
     assert "Traceback" not in output and "/tmp" not in output.replace(str(tmp_path), "")
     assert "preview stopped" in output
-    assert list(temporary.iterdir()) == [], "SIGTERM leaves no temporary folder"
+    # jieba's dictionary cache (as `build` makes it, reused by every run) is not a leftover
+    assert [p for p in temporary.iterdir() if p.name != "jieba.cache"] == [], "SIGTERM leaves no temporary folder"
 
 
 def test_serve_refuses_an_address_it_cannot_use(tmp_path):
@@ -327,3 +330,75 @@ def test_relative_paths_work_everywhere(tmp_path, monkeypatch):
     assert generated["theme"]["custom_dir"] == "../overrides"
     assert generated["theme"]["palette"]["primary"] == "teal"
     assert not (project / "work" / "en" / "site").exists(), "officebook's build writes to -o, not the work dir"
+
+
+def test_assets_are_files_never_pages(fixture_manual, tmp_path):
+    """An asset MkDocs would take for a page (`.md`) is copied as it is: no themed page with its
+    script, nothing in the search index."""
+    from dataclasses import replace
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    (content / "assets").mkdir()
+    (content / "assets" / "notes.md").write_text("# Notes\n\n<script>alert('asset')</script>\n", encoding="utf-8")
+    manual = replace(fixture_manual, assets=(*fixture_manual.assets, "assets/notes.md"), content_dir=str(content))
+    build_site(manual, tmp_path / "site")
+    site = tmp_path / "site"
+    for root in (site, site / "en"):
+        assert (root / "attachments" / "notes.md").read_text(encoding="utf-8").startswith("# Notes")
+        assert not (root / "attachments" / "notes").exists()
+        assert "attachments/notes" not in (root / "search" / "search_index.json").read_text(encoding="utf-8")
+
+
+def test_every_page_carries_the_content_security_policy(built):
+    root, _result = built
+    for html in (root / "site").rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert '<meta http-equiv="Content-Security-Policy" content="script-src &#39;self&#39;;' in text, html
+        inline = [s for s in re.findall(r"<script\b[^>]*>", text) if "src=" not in s and "application/json" not in s]
+        assert inline == [], (html, inline)
+
+
+def test_build_into_a_mount_point_replaces_its_contents(fixture_manual, tmp_path, monkeypatch):
+    """A mount point cannot be renamed (EBUSY): its contents are replaced, the folder itself stays."""
+    output = tmp_path / "mounted"
+    build_site(fixture_manual, output)
+    (output / "stale.html").write_text("old", encoding="utf-8")
+    inode = output.stat().st_ino
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == output or real_ismount(path))
+    result = build_site(fixture_manual, output)
+    assert result.in_place
+    assert output.stat().st_ino == inode
+    assert not (output / "stale.html").exists() and (output / "index.html").is_file()
+    assert (output / SITE_MARKER).is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mounted"]
+    assert not [p for p in output.iterdir() if p.name.startswith(".mounted.")], "no staging folder is left"
+
+
+def test_build_into_a_folder_that_cannot_be_renamed_replaces_its_contents(fixture_manual, tmp_path, monkeypatch):
+    output = tmp_path / "site"
+    build_site(fixture_manual, output)
+    real_rename = os.rename
+
+    def busy(source, target):
+        if Path(source) == output:
+            raise OSError(16, "Device or resource busy", str(source))
+        return real_rename(source, target)
+
+    monkeypatch.setattr(os, "rename", busy)
+    result = build_site(fixture_manual, output)
+    assert result.in_place and (output / "index.html").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_build_beside_a_folder_we_may_not_write_says_why_and_what_to_do(fixture_manual, tmp_path, monkeypatch):
+    import officebook.build.site as site_module
+
+    def refused(target, role):
+        raise PermissionError(13, "Permission denied", str(target.parent))
+
+    monkeypatch.setattr(site_module, "staging_dir", refused)
+    with pytest.raises(SiteBuildError) as failure:
+        build_site(fixture_manual, tmp_path / "new-site")
+    assert "Permission denied" in failure.value.summary and "-o" in failure.value.summary

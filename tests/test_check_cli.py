@@ -32,7 +32,7 @@ def test_errors_exit_1_with_every_finding_and_a_summary():
     result = run(REF_UNKNOWN)
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
-    assert lines[0].endswith("error [ref.unknown] raci.responsible[1]: no post 'secetary' — did you mean 'secretary'?")
+    assert lines[0].endswith("error [ref.unknown] raci.responsible[2]: no post 'secetary' — did you mean 'secretary'?")
     assert lines[0].startswith(f"{REF_UNKNOWN.as_posix()}/duties/meetings.yaml:5:23:")
     assert lines[-1] == "7 files checked: 1 error, 1 warning"
 
@@ -69,6 +69,7 @@ def test_usage_errors_exit_2(tmp_path: Path):
     assert CliRunner().invoke(main, ["check", "--max-file-size", "0", str(MINIMAL)]).exit_code == 2
 
 
+@pytest.mark.slow
 def test_default_folder_is_content():
     process = subprocess.run([sys.executable, "-m", "officebook", "check", "--no-cache"], cwd=ROOT,
                              capture_output=True, text=True, timeout=120)

@@ -4,14 +4,14 @@ import json
 import os
 import shutil
 import subprocess
-import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, officebook
 from officebook.diff import (
     EditionError,
     FieldChange,
@@ -21,19 +21,21 @@ from officebook.diff import (
     read_edition,
     read_git_edition,
 )
+from officebook.pipeline import edition_of
 
 EDITIONS = CASES / "editions"
 
+FRESH = partial(edition_of, use_cache=False)  # a folder is checked afresh, then exported
 
-def _officebook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "officebook", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+
+def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return officebook(*args, cwd=cwd or ROOT)
 
 
 @pytest.fixture(scope="module")
 def crafted():
-    return diff_editions(read_edition(EDITIONS / "old", use_cache=False),
-                         read_edition(EDITIONS / "new", use_cache=False))
+    return diff_editions(read_edition(EDITIONS / "old", FRESH),
+                         read_edition(EDITIONS / "new", FRESH))
 
 
 def test_crafted_editions_report_exactly_the_changes_made(crafted):
@@ -68,14 +70,14 @@ def test_json_exports_diff_like_their_folders(tmp_path, crafted):
     run = _officebook("diff", *exports, "--format", "json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == crafted.as_dict()
-    mixed = diff_editions(read_edition(tmp_path / "old" / "officebook.json"), read_edition(EDITIONS / "new"))
+    mixed = diff_editions(read_edition(tmp_path / "old" / "officebook.json", FRESH), read_edition(EDITIONS / "new", FRESH))
     assert mixed == crafted
 
 
 def test_a_json_export_of_the_default_manual_diffs_empty_against_its_folder(tmp_path):
     run = _officebook("export", "content", "-o", str(tmp_path))
     assert run.returncode == 0, run.stderr
-    assert diff_editions(read_edition(tmp_path / "officebook.json"), read_edition(ROOT / "content")).is_empty
+    assert diff_editions(read_edition(tmp_path / "officebook.json", FRESH), read_edition(ROOT / "content", FRESH)).is_empty
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +99,12 @@ def repository(tmp_path_factory):
     return repo
 
 
+@pytest.mark.slow
 def test_git_revisions_diff_like_their_folders(repository, crafted):
     status = ["git", "status", "--porcelain", "--ignored"]
     before = subprocess.run(status, cwd=repository, capture_output=True, text=True).stdout
-    assert diff_editions(read_git_edition(repository, "HEAD~1", "manual"),
-                         read_git_edition(repository, "HEAD", "manual")) == crafted
+    assert diff_editions(read_git_edition(repository, "HEAD~1", "manual", FRESH),
+                         read_git_edition(repository, "HEAD", "manual", FRESH)) == crafted
     run = _officebook("diff", "--git", "HEAD~1", "HEAD", "--content", "manual",
                       "--repo", str(repository / "manual"))
     assert run.returncode == 0, run.stderr
@@ -110,11 +113,12 @@ def test_git_revisions_diff_like_their_folders(repository, crafted):
     assert after == before  # read-only
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("revision, message", [("no-such-rev", "no such git revision"),
                                                ("--output=x", "not a git revision")])
 def test_bad_git_revisions_are_usage_errors(repository, revision, message):
     with pytest.raises(EditionError, match=message):
-        read_git_edition(repository, revision, "manual")
+        read_git_edition(repository, revision, "manual", FRESH)
     run = _officebook("diff", "--git", "--content", "manual", "--repo", str(repository),
                       "--", "HEAD", revision)
     assert run.returncode == 2 and message in run.stderr
@@ -224,7 +228,7 @@ def test_a_glossary_see_reference_that_changes_kind_is_a_change(tmp_path):
     """`procedures/x` → `duties/x` with the same id: the kind is part of the reference."""
     old = _with_glossary(tmp_path, "old", "procedures/document-review")
     new = _with_glossary(tmp_path, "new", "duties/document-review")
-    changes = diff_editions(read_edition(old, use_cache=False), read_edition(new, use_cache=False))
+    changes = diff_editions(read_edition(old, FRESH), read_edition(new, FRESH))
     assert [(c.kind, c.id, c.changes) for c in changes.changed] == [
         ("glossary", "审核", (FieldChange("see", ("procedures/document-review",), ("duties/document-review",)),))]
     assert "see: +duties/document-review −procedures/document-review" in format_text(changes)
@@ -240,17 +244,56 @@ def test_references_of_one_kind_still_compare_by_id(crafted):
 # ---- the content folder of --git -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_git_content_may_be_given_as_a_path_inside_the_repository(repository, crafted):
     for content in (str(repository / "manual"), "manual/", "./manual"):
-        assert diff_editions(read_git_edition(repository, "HEAD~1", content),
-                             read_git_edition(repository, "HEAD", content)) == crafted, content
+        assert diff_editions(read_git_edition(repository, "HEAD~1", content, FRESH),
+                             read_git_edition(repository, "HEAD", content, FRESH)) == crafted, content
     run = _officebook("diff", "--git", "HEAD~1", "HEAD", "--content", str(repository / "manual"),
                       "--repo", str(repository))
     assert run.returncode == 0 and "1 added, 1 removed, 3 changed" in run.stdout, run.stderr
 
 
+@pytest.mark.slow
 def test_git_content_outside_the_repository_or_missing_is_refused(repository, tmp_path):
     with pytest.raises(EditionError, match="not inside the repository"):
-        read_git_edition(repository, "HEAD", str(tmp_path))
+        read_git_edition(repository, "HEAD", str(tmp_path), FRESH)
     with pytest.raises(EditionError, match="no folder 'nothing-here'"):
-        read_git_edition(repository, "HEAD", "nothing-here")
+        read_git_edition(repository, "HEAD", "nothing-here", FRESH)
+
+
+@pytest.mark.parametrize("has_data_filter", [True, False], ids=["tarfile-filter", "python-3.11.2"])
+def test_git_archives_unpack_only_files_inside_the_folder_on_every_python(tmp_path, monkeypatch, has_data_filter):
+    """`tarfile`'s filter="data" arrived in 3.11.4; Debian 12's 3.11.2 lacks it and gets the same rule."""
+    import io
+    import tarfile
+
+    from officebook.diff import _extract_archive
+
+    if not has_data_filter:
+        monkeypatch.delattr(tarfile, "data_filter", raising=False)
+    elif not hasattr(tarfile, "data_filter"):
+        pytest.skip("this Python's tarfile has no filters")
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for name, data in [("content/manual.yaml", b"title: x\n"), ("content/posts/a.yaml", "岗位\n".encode())]:
+            member = tarfile.TarInfo(name)
+            member.size = len(data)
+            tar.addfile(member, io.BytesIO(data))
+        link = tarfile.TarInfo("content/posts/link.yaml")
+        link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+        escape = tarfile.TarInfo("../outside.yaml")
+        escape.size = 1
+        tar.addfile(escape, io.BytesIO(b"x"))
+        if not has_data_filter:  # filter="data" refuses the whole archive for such a link; git never writes one
+            tar.addfile(link)
+    folder = tmp_path / "unpacked"
+    folder.mkdir()
+    try:
+        _extract_archive(buffer.getvalue(), folder)
+    except tarfile.TarError:
+        assert has_data_filter  # the standard filter refuses the archive outright: nothing leaves the folder
+    assert not (tmp_path / "outside.yaml").exists()
+    assert not (folder / "content" / "posts" / "link.yaml").exists()
+    if not has_data_filter:
+        assert (folder / "content" / "posts" / "a.yaml").read_text(encoding="utf-8") == "岗位\n"

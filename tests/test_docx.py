@@ -4,7 +4,6 @@ import io
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, officebook
 from officebook.outline import numbering_for
 from officebook.pipeline import run_check
 from officebook.render.docx import booklet_docx, handbook_docx, reference_docx
@@ -50,6 +49,7 @@ def _pictures(document) -> list:
     return document.element.body.findall(".//" + qn("pic:pic"))
 
 
+@pytest.mark.slow
 def test_handbook_has_a_heading_per_chapter_and_per_item(default_manual, handbook_zh):
     document = _open(handbook_zh)
     chapters = _headings(document, 1)
@@ -64,6 +64,7 @@ def test_handbook_has_a_heading_per_chapter_and_per_item(default_manual, handboo
                                                                      "standards", "posts"))
 
 
+@pytest.mark.slow
 def test_handbook_has_a_toc_field_listing_the_headings(default_manual, handbook_zh):
     document = _open(handbook_zh)
     instructions = [t.text for t in document.element.body.iter(qn("w:instrText"))]
@@ -75,6 +76,7 @@ def test_handbook_has_a_toc_field_listing_the_headings(default_manual, handbook_
     assert settings is not None and settings.get(qn("w:val")) == "true"
 
 
+@pytest.mark.slow
 def test_handbook_has_tables_and_a_picture_with_its_svg_per_flowchart(default_manual, handbook_zh):
     document = _open(handbook_zh)
     pictures = _pictures(document)
@@ -96,6 +98,7 @@ def test_handbook_has_tables_and_a_picture_with_its_svg_per_flowchart(default_ma
     assert len(steps) == len(default_manual.procedures)
 
 
+@pytest.mark.slow
 def test_chinese_follows_gb_t_9704(handbook_zh):
     document = _open(handbook_zh)
     body = document.sections[1]
@@ -117,6 +120,7 @@ def test_chinese_follows_gb_t_9704(handbook_zh):
     assert document.settings.odd_and_even_pages_header_footer and body.even_page_footer.paragraphs[0].text
 
 
+@pytest.mark.slow
 def test_english_uses_latin_faces_and_page_of(default_manual):
     document = _open(handbook_docx(default_manual, "en"))
     assert document.styles["Normal"].font.name == "Cambria"
@@ -132,6 +136,7 @@ def _busy_post(manual) -> str:
                 and (v.procedures_owned or v.procedures_acted_in))
 
 
+@pytest.mark.slow
 def test_booklet_is_the_posts_description_with_its_duties_procedures_standards_and_cards(default_manual):
     post = _busy_post(default_manual)
     view = default_manual.onboarding[post]
@@ -166,6 +171,7 @@ def test_tasks_step_titles_item_links_and_asset_images(second_manual):
     assert any(c.startswith("核实") for c in cells)  # the step's title in the steps table
 
 
+@pytest.mark.slow
 def test_reference_document_supplies_styles_and_page_setup(default_manual, tmp_path):
     reference = Document()
     reference.styles["Normal"].font.name = "Arial"
@@ -192,10 +198,10 @@ def test_reference_document_supplies_styles_and_page_setup(default_manual, tmp_p
     assert not starter.paragraphs
 
 
-def _officebook(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "officebook", *args], capture_output=True, text=True)
+def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return officebook(*args, cwd=cwd)
 
-
+@pytest.mark.slow
 def test_docx_command_writes_files_and_exits_as_pdf_does(tmp_path):
     out = tmp_path / "dist"
     run = _officebook("docx", str(SECOND), "-o", str(out), "--post", "duty-officer", "--lang", "zh")
@@ -218,6 +224,7 @@ def test_docx_command_writes_files_and_exits_as_pdf_does(tmp_path):
     assert run.returncode == 0 and Document(str(starter)).styles["Heading 1"] is not None
 
 
+@pytest.mark.slow
 def test_libreoffice_converts_the_chinese_handbook_to_a_sane_pdf(default_manual, handbook_zh, tmp_path):
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None or not Path("/usr/lib/libreoffice/program/libswlo.so").exists():

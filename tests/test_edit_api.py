@@ -46,14 +46,23 @@ class Client:
         return answer["status"], json.loads(data) if is_json else data.decode()
 
 
+@pytest.fixture(scope="module")
+def _pristine(tmp_path_factory):
+    """The default manual under git, once per module."""
+    root = tmp_path_factory.mktemp("edit")
+    shutil.copytree(ROOT / "content", root / "content")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=root, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"], cwd=root, check=True)
+    return root
+
+
 @pytest.fixture
-def content(tmp_path):
-    folder = tmp_path / "content"
-    shutil.copytree(ROOT / "content", folder)
-    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "add", "-A"], cwd=tmp_path, check=True)
-    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "start"], cwd=tmp_path, check=True)
-    return folder
+def content(_pristine):
+    """The default manual as committed, in the same folder for every test (so the check cache stays warm)."""
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=_pristine, check=True)
+    subprocess.run(["git", "clean", "-qfd"], cwd=_pristine, check=True)
+    return _pristine / "content"
 
 
 @pytest.fixture
@@ -196,6 +205,7 @@ def test_manual_and_glossary_are_edited_without_an_id(client, content):
 # ---- creating, renaming, deleting ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a new or removed id: every file's meaning is checked again
 def test_a_new_item_is_written_in_block_style_with_an_id_from_its_title(client, content):
     item = {"title": {"zh": "车辆调度", "en": "Vehicle dispatch"}, "function": "service-guarantee",
             "frequency": "daily", "raci": {"responsible": ["admin-chief"], "accountable": "admin-chief"}}
@@ -219,6 +229,7 @@ def test_deleting_an_item_others_refer_to_is_409_with_the_referrers(client, cont
     assert (content / "standards/duty-discipline.yaml").exists()
 
 
+@pytest.mark.slow  # a new or removed id: every file's meaning is checked again
 def test_deleting_an_unreferenced_item(client, content):
     item = {"title": "临时职能"}
     ident = client.call("POST", "/_edit/api/functions", {"item": item})[1]["id"]
@@ -226,6 +237,7 @@ def test_deleting_an_unreferenced_item(client, content):
     assert not (content / f"functions/{ident}.yaml").exists()
 
 
+@pytest.mark.slow  # a new or removed id: every file's meaning is checked again
 def test_renaming_an_id_updates_every_reference(client, content):
     got = client.call("GET", "/_edit/api/standards/duty-discipline")[1]
     got["id"] = "duty-room-discipline"

@@ -144,3 +144,30 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
     expect(svg).to_contain_text("材料不全")
     text = (content / "procedures/gong-zhang-shi-yong.yaml").read_text(encoding="utf-8")
     assert "next: [gai-zhang, tui-hui]" in text  # step ids from the step titles, in pinyin
+
+
+def test_hostile_content_stays_text_in_the_forms(editor, page):
+    """Titles and Markdown with HTML and script: shown as text in pickers, the RACI grid, chips and the
+    preview, never run."""
+    url, content = editor
+    post = content / "posts" / "duty-officer.yaml"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("  zh: 总值班室值班员", "  zh: \"总值班室值班员<img src=x onerror=window.pwned=1>\"", 1),
+                    encoding="utf-8")
+    duty = content / DUTY
+    duty.write_text(duty.read_text(encoding="utf-8").replace(
+        "description:\n  zh: |\n", "description:\n  zh: |\n    <script>window.pwned=2</script>[x](javascript:window.pwned=3)\n", 1),
+        encoding="utf-8")
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(url)
+    page.goto(url.split("/_edit/?")[0] + "/_edit/duties/duty-watch")
+    page.wait_for_selector("body.ob-ready")
+    assert "<img src=x" in page.locator(".ob-raci").inner_text()
+    page.locator('[data-schemapath="root.description"] button.ob-small').click()
+    preview = page.locator('[data-schemapath="root.description"] .ob-preview')
+    preview.wait_for()
+    assert "<script>" in preview.inner_text()
+    assert page.locator('[data-schemapath="root.description"] .ob-preview a[href^="javascript"]').count() == 0
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.pwned") is None and dialogs == []

@@ -2,15 +2,17 @@
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 
 from conftest import CASES, ROOT
 from officebook.build.site import build_site
 from officebook.diff import read_edition
+from officebook.export import export_data
 from officebook.model import Ref
 from officebook.newcomer import terms_used
-from officebook.pipeline import run_check
+from officebook.pipeline import edition_of, run_check
 from officebook.render.editions import edition_notes, field_name
 from officebook.render.onboarding import onboarding_path
 from officebook.render.print import handbook_html
@@ -35,10 +37,13 @@ def new_edition():
     return _manual(EDITIONS / "new")
 
 
+FRESH = partial(edition_of, use_cache=False)
+
+
 @pytest.fixture(scope="module")
 def notes(new_edition):
-    return edition_notes(new_edition, previous=read_edition(EDITIONS / "old", use_cache=False),
-                         today=dt.date(2099, 1, 15))
+    return edition_notes(new_edition, previous=read_edition(EDITIONS / "old", FRESH),
+                         current=export_data(new_edition, derived=False), today=dt.date(2099, 1, 15))
 
 
 # ---- onboarding -----------------------------------------------------------------------------------
@@ -136,6 +141,7 @@ def test_without_notes_the_site_has_no_edition_pages(new_edition):
     assert not any("!!!" in page for page in content.pages.values())
 
 
+@pytest.mark.slow
 def test_the_site_with_notes_builds_strictly(tmp_path, new_edition, notes):
     """MkDocs in strict mode: every link and anchor of the new pages and notices resolves."""
     result = build_site(new_edition, tmp_path / "site", notes=notes)
@@ -218,6 +224,7 @@ def test_booklets_honour_the_previous_edition(new_edition, notes):
     assert 'class="booklet-revisions"' not in booklet_html(new_edition, "driver", "en")
 
 
+@pytest.mark.slow
 def test_pdf_post_with_previous_prints_marked_booklets(tmp_path):
     from click.testing import CliRunner
 

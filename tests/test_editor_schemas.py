@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 from referencing import Registry, Resource
 
-from conftest import ROOT, write_files
+from conftest import ROOT, run_tool, write_files
 from officebook.guide import SchemaSet
 from officebook.scaffold import SCHEMA_FOLDER, init_project
 from officebook.vocabulary.kinds import KIND_SCHEMA
@@ -117,8 +117,8 @@ def yaml_language_server() -> list[str]:
         staging = Path(cache / f".{folder.name}.{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(staging),
-                        YAML_LANGUAGE_SERVER], check=True, capture_output=True, timeout=300)
+        run_tool([npm, "install", "--no-audit", "--no-fund", "--no-save", "--prefix", str(staging),
+                  YAML_LANGUAGE_SERVER], timeout=300)  # a failure shows npm's own words (a proxy, a certificate)
         shutil.rmtree(folder, ignore_errors=True)
         staging.rename(folder)
     return [node, str(entry), "--stdio"]

@@ -16,6 +16,8 @@ import yaml
 from officebook.build.site import build_site
 from officebook.pipeline import run_check
 
+pytestmark = pytest.mark.slow  # every test builds with another engine (ProperDocs, Zensical) in a new process
+
 FIXTURE = Path(__file__).parent / "golden" / "fixture" / "content"
 GENERATOR = re.compile(rb'<meta name="generator" content="[^"]*">')
 

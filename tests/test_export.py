@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
@@ -14,7 +13,7 @@ from xml.etree import ElementTree
 import jsonschema
 import pytest
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, officebook
 from officebook.export import EXPORT_VERSION, csv_tables, export_data, export_json, load_export_schema
 from officebook.pipeline import run_check
 from officebook.vocabulary.labels import label
@@ -34,9 +33,8 @@ def minimal_manual():
     return run_check(MINIMAL, use_cache=False).manual
 
 
-def _officebook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "officebook", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120)
+def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    return officebook(*args, cwd=cwd or ROOT)
 
 
 def test_export_schema_is_versioned_and_documented():
@@ -216,6 +214,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     return rows
 
 
+@pytest.mark.slow
 def test_libreoffice_reads_the_checklists_as_the_csv_module_does(tmp_path, default_manual):
     """One headless LibreOffice run converting both languages' checklists of the default manual.
 

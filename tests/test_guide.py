@@ -8,7 +8,7 @@ import sys
 import markdown
 import pytest
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, expected_file
 from officebook.diagnostics import CODES
 from officebook.guide import (
     ADVICE,
@@ -32,6 +32,7 @@ def test_docs_folder_is_generated_from_the_current_schemas_and_codes():
             f"guide/{name} is out of date: run python scripts/gen_docs.py"
 
 
+@pytest.mark.slow
 def test_gen_docs_check_reports_drift(tmp_path):
     script = ROOT / "scripts" / "gen_docs.py"
     run = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60,
@@ -156,7 +157,8 @@ def test_field_types_read_as_an_author_expects():
 
 def test_field_examples_are_shown_in_place():
     fields = {f.path: f for f in SchemaSet().fields("procedures")}
-    assert fields["steps[].actor"].example_yaml(("zh", "en")) == "steps:\n  - actor: director\n"
+    assert fields["steps[].actor"].example_yaml() == "steps:\n  - actor: director\n"
+    assert fields["title"].example_yaml() == "title:\n  zh: 公文处理\n  en: Document handling\n", "a text: one language a line"
 
 
 def test_guide_links_point_at_anchors_that_exist():
@@ -194,10 +196,11 @@ def test_reference_severities_are_what_check_reports():
         args = case / "args.txt"
         if args.exists() and "--strict" in args.read_text():
             continue  # strict turns warnings into errors
-        for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines():
-            match = re.search(r": (error|warning) \[([a-z0-9.-]+)\]", line)
+        for line in expected_file(case).read_text(encoding="utf-8").splitlines():
+            match = re.search(r": (error|warning|错误|警告) \[([a-z0-9.-]+)\]", line)
             if match:
-                seen.setdefault(match.group(2), set()).add(match.group(1))
+                severity = {"错误": "error", "警告": "warning"}.get(match.group(1), match.group(1))
+                seen.setdefault(match.group(2), set()).add(severity)
     assert seen
     for code, severities in seen.items():
         assert severities == {ADVICE[code].severity.value}, code

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import replace
+from functools import partial
 from html.parser import HTMLParser
 
 import markdown
@@ -25,6 +26,8 @@ from conftest import ROOT
 from officebook.cells import starts_formula
 from officebook.pipeline import run_check
 from officebook.vocabulary.markdown import SAFE_SCHEMES, url_scheme
+
+pytestmark = pytest.mark.slow  # the hostile corpus built into a site, PDFs and office files
 
 PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
 DANGEROUS_TAGS = {"script", "iframe", "object", "embed", "form", "input", "style", "link", "meta", "base", "svg",
@@ -276,10 +279,13 @@ def test_json_export_keeps_the_texts_as_written(hostile):
 
 def test_changelog_markdown_carries_no_html(hostile):
     from officebook.diff import diff_editions, format_markdown, read_edition
+    from officebook.pipeline import edition_of
+
+    FRESH = partial(edition_of, use_cache=False)
 
     content, _ = hostile
-    changelog = format_markdown(diff_editions(read_edition(ROOT / "content", use_cache=False),
-                                              read_edition(content, use_cache=False)))
+    changelog = format_markdown(diff_editions(read_edition(ROOT / "content", FRESH),
+                                              read_edition(content, FRESH)))
     outside_code = re.sub(r"`[^`\n]*`", "", changelog)
     assert "<" not in outside_code, "content is escaped (inside code spans it is literal anyway)"
     for extensions in ([], ["tables", "attr_list", "md_in_html", "footnotes", "abbr"]):

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from openpyxl import Workbook, load_workbook
 
-from conftest import CASES
+from conftest import CASES, officebook
 from officebook.importer import RaciEditError, edit_raci, parse_letters
 from officebook.pipeline import run_check
 from officebook.xlsx import workbook_bytes
@@ -124,8 +124,7 @@ def test_cell_letters_are_read_as_people_type_them():
 
 
 def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "officebook", *args], capture_output=True, text=True, cwd=cwd)
-
+    return officebook(*args, cwd=cwd)
 
 @pytest.fixture
 def project(tmp_path):
@@ -277,6 +276,7 @@ def test_a_workbook_that_is_not_officebooks_is_a_usage_error(project, tmp_path):
     assert _snapshot(content) == before
 
 
+@pytest.mark.slow
 def test_a_workbook_saved_again_by_libreoffice_imports_the_same(project, tmp_path):
     """Someone opens the workbook in LibreOffice Calc (or WPS), changes a letter and saves it as .xlsx."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
@@ -362,6 +362,7 @@ def test_a_tampered_baseline_is_refused(project):
     assert run.returncode == 2 and "was changed" in run.stderr, run.stderr
 
 
+@pytest.mark.slow
 def test_chinese_words_are_read_and_problems_reported_in_the_workbooks_language(project):
     content, book = project
     _edit(book, {("emergency", "secretary"): "知会", ("supervision", "director"): "主办"})

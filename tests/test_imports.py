@@ -84,7 +84,7 @@ LAYERS = (
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
     ("officebook.render", "officebook.xlsx", "officebook.xlsx_layout"),
     ("officebook.build",),
-    ("officebook.guide", "officebook.scaffold", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),
+    ("officebook.guide", "officebook.scaffold", "officebook.languages", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),
     ("officebook.cli", "officebook._babel", "officebook.__main__"),
 )
 
@@ -112,3 +112,25 @@ def test_no_cycle_even_through_imports_inside_functions_outside_the_command_line
     graph = {module: {t for t in targets if _layer(t) < _layer("officebook.cli")}
              for module, targets in _graph(anywhere=True).items() if _layer(module) < _layer("officebook.cli")}
     assert _cycles(graph) == []
+
+
+def test_no_renderer_and_not_diff_runs_the_pipeline_or_the_exporter():
+    """The pipeline and the exporter are run by the command line, which passes their results in."""
+    runners = {"officebook.pipeline", "officebook.export.export_data", "officebook.export.export_json"}
+    found = [f"{module} imports {target}" for module, _ in sorted(_graph(anywhere=True).items())
+             if module.startswith(("officebook.render", "officebook.diff", "officebook.outline"))
+             for target in sorted(_imported_names(module) & runners)]
+    assert found == []
+
+
+def _imported_names(module: str) -> set[str]:
+    path = PACKAGE.parent / (module.replace(".", "/") + ".py")
+    if not path.exists():
+        path = PACKAGE.parent / module.replace(".", "/") / "__init__.py"
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+        elif isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+    return names

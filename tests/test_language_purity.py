@@ -17,6 +17,8 @@ from officebook.build.site import build_site
 from officebook.pipeline import run_check
 from officebook.render.print import handbook_html
 
+pytestmark = pytest.mark.slow  # a site and a handbook built
+
 HAN = re.compile(r"[\u3400-\u9fff]")
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 

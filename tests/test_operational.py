@@ -31,6 +31,7 @@ def test_export_on_a_full_disk_is_one_line_and_leaves_no_partial_file(tmp_path, 
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_build_that_may_not_write_its_output_is_one_line(tmp_path, monkeypatch):
     def refused(staging, target):
         raise PermissionError(errno.EACCES, "Permission denied", str(staging))  # officebook's own folder: not named

@@ -26,7 +26,8 @@ MINIMAL = CASES / "valid" / "minimal" / "content"
 TOC_ENTRY = re.compile(r"^\s*(\d+\.\d+|（[一二三四五六七八九十]+）)\s*(.+?)\s*\.{4,}\s*(\d+)\s*$")
 """A contents line: `3.1 Document review ..... 8` (modern style), `（一）公文审核 ..... 8` (official)."""
 
-pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")
+pytestmark = [pytest.mark.slow,  # WeasyPrint prints every handbook here
+              pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")]
 
 
 def run_cli(*args: str):

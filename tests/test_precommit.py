@@ -1,5 +1,6 @@
 """Checks where authors commit and push: the pre-commit hook and GitHub Actions annotations."""
 
+import hashlib
 import os
 import re
 import shutil
@@ -12,6 +13,8 @@ import yaml
 
 from conftest import ROOT, write_files
 from officebook.scaffold import init_project
+
+pytestmark = pytest.mark.slow  # pre-commit, git and GitHub annotations in new processes
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "Author", "GIT_AUTHOR_EMAIL": "author@example.org",
                 "GIT_COMMITTER_NAME": "Author", "GIT_COMMITTER_EMAIL": "author@example.org"}
@@ -32,34 +35,53 @@ def test_the_hook_definition():
     assert not re.search(hook["files"], "README.md")
 
 
-def _snapshot_of_this_repository(target: Path) -> str:
+def _snapshot_of_this_repository() -> tuple[Path, str]:
     """A git repository holding this working tree as it is (committed or not), as `pre-commit
-    try-repo` would make; returns its commit."""
+    try-repo` would make, and its commit.
+
+    pre-commit builds the hook's environment (officebook and its dependencies installed by pip: most
+    of this test's time) once per repository and revision. The snapshot is kept in the test cache
+    under a hash of its files, with fixed commit dates, so a run with the same working tree reuses the
+    environment the previous run built; a changed tree replaces both."""
     listed = _run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], ROOT).stdout
-    target.mkdir()
-    for relative in filter(None, listed.split("\0")):
+    files = sorted(r for r in filter(None, listed.split("\0")) if not r.startswith("tests/")
+                   and ((ROOT / r).is_file() or (ROOT / r).is_symlink()))
+    digest = hashlib.blake2b(digest_size=12)
+    for relative in files:
         source = ROOT / relative
-        if source.is_symlink():
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.symlink(os.readlink(source), target / relative)
-        elif source.is_file():
-            (target / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / relative)
-    env = {**os.environ, **GIT_IDENTITY}
-    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
-        assert _run(command, target, env).returncode == 0
-    return _run(["git", "rev-parse", "HEAD"], target).stdout.strip()
+        digest.update(relative.encode() + b"\0")
+        digest.update(os.readlink(source).encode() if source.is_symlink() else source.read_bytes())
+        digest.update(b"\0")
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "officebook-tests" / "pre-commit"
+    target = cache / f"hook-{digest.hexdigest()}"
+    if not (target / ".git").is_dir() or _run(["git", "rev-parse", "HEAD"], target).returncode != 0:
+        shutil.rmtree(cache, ignore_errors=True)  # another tree: its snapshot and environment are stale
+        staging = cache / f".staging-{os.getpid()}"
+        staging.mkdir(parents=True)
+        for relative in files:
+            source = ROOT / relative
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            if source.is_symlink():
+                os.symlink(os.readlink(source), staging / relative)
+            else:
+                shutil.copy2(source, staging / relative)
+        env = {**os.environ, **GIT_IDENTITY, "GIT_AUTHOR_DATE": "2026-01-01T00:00:00Z",
+               "GIT_COMMITTER_DATE": "2026-01-01T00:00:00Z", "GIT_CONFIG_GLOBAL": os.devnull}
+        for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "snapshot"]):
+            step = _run(command, staging, env)
+            assert step.returncode == 0, step.stdout + step.stderr
+        staging.rename(target)
+    return target, _run(["git", "rev-parse", "HEAD"], target).stdout.strip()
 
 
 def test_pre_commit_hook_refuses_a_broken_file_and_passes_a_fixed_one(tmp_path):
     """A manual project uses the hook as its README says; a commit with a typo'd key is refused."""
     pre_commit = [sys.executable, "-m", "pre_commit"]
-    hook_repository = tmp_path / "officebook"
-    rev = _snapshot_of_this_repository(hook_repository)
+    hook_repository, rev = _snapshot_of_this_repository()
     project = write_files(tmp_path / "manual", init_project(("zh", "en")).files)
     (project / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hook_repository}\n    rev: {rev}\n    hooks:\n      - id: officebook-check\n")
-    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+    env = {**os.environ, **GIT_IDENTITY, "PRE_COMMIT_HOME": str(hook_repository.parent / "home"),
            "OFFICEBOOK_CACHE_DIR": str(tmp_path / "officebook-cache")}
     assert _run(["git", "init", "-q"], project, env).returncode == 0
     installed = _run([*pre_commit, "install"], project, env)
@@ -143,7 +165,7 @@ def test_check_format_github_escapes_properties_and_messages(awkward_manual):
     level, fields, message = by_code["schema.pattern"]
     assert fields["file"] == "content/duties/document-handling.yaml"
     assert (fields["line"], fields["col"]) == ("5", "28")
-    assert "raci.responsible[1]" in message and "'100%,a:b'" in message
+    assert "raci.responsible[2]" in message and "'100%,a:b'" in message
 
     level, fields, message = by_code["i18n.missing"]
     assert (level, fields["line"]) == ("warning", "4")

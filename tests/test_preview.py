@@ -87,3 +87,152 @@ def test_only_the_items_own_page_comes_first(tmp_path):
         assert preview.refresh() == []  # nothing changed since
     finally:
         preview.site.close()
+
+
+# ---- the Host check ---------------------------------------------------------------------------------
+
+
+def test_allowed_hosts():
+    from officebook.build.hosts import allowed_hosts, host_allowed
+
+    loopback = allowed_hosts("127.0.0.1", 8000)
+    assert host_allowed("127.0.0.1:8000", loopback) and host_allowed("localhost:8000", loopback)
+    assert host_allowed("[::1]:8000", loopback) and host_allowed("LOCALHOST:8000", loopback)
+    for refused in ("evil.example", "evil.example:8000", "127.0.0.1:8001", "localhost", "", None,
+                    "127.0.0.1:8000.evil.example"):
+        assert not host_allowed(refused, loopback), refused
+    named = allowed_hosts("127.0.0.1", 8000, ["manual.office.lan", "proxy.lan:9000"])
+    assert host_allowed("manual.office.lan", named) and host_allowed("manual.office.lan:8000", named)
+    assert host_allowed("proxy.lan:9000", named) and not host_allowed("proxy.lan", named)
+    assert host_allowed("[::1]:8000", allowed_hosts("::1", 8000))
+
+
+def _request(port: int, path: str, host: str) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path, headers={"Host": host})
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def _serve(content: Path, tmp_path: Path, *options: str):
+    """`officebook serve` in a process; returns (process, port) once it answers."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "OFFICEBOOK_CACHE_DIR": str(tmp_path / "cache")}
+    server = subprocess.Popen([sys.executable, "-m", "officebook", "serve", str(content), "--lang", "en",
+                               "-a", f"127.0.0.1:{port}", *options],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if _request(port, "/", f"127.0.0.1:{port}")[0] == 200:
+                return server, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise AssertionError("the preview did not start: " + server.communicate()[0])
+        time.sleep(0.3)
+
+
+@pytest.mark.slow
+def test_the_open_page_reloads_after_a_save(browser, tmp_path):
+    """In Chromium: the page shows a saved change by itself (live reload, its script a file the
+    pages' Content-Security-Policy allows: no console error)."""
+    from browsing import Watched, h1
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    server, port = _serve(content, tmp_path)
+    try:
+        web = Watched(browser, f"http://127.0.0.1:{port}")
+        try:
+            web.page.goto(f"http://127.0.0.1:{port}/duties/daily-mail/")
+            assert h1(web.page) == "Daily mail"
+            web.page.wait_for_timeout(500)  # the live-reload poll is under way
+            _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
+            web.page.locator("h1", has_text="Incoming post").wait_for(timeout=30000)  # no reload by the test
+        finally:
+            web.close()
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
+
+
+@pytest.mark.slow
+def test_serve_dirty_refuses_foreign_hosts_and_shows_a_save(tmp_path):
+    """`serve --dirty` starts (it once aborted in strict mode), answers only its own address and the
+    --allowed-host names (DNS rebinding gets 403), and serves a saved change."""
+    import time
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    server, port = _serve(content, tmp_path, "--dirty", "--allowed-host", "manual.office.lan")
+    own = f"127.0.0.1:{port}"
+    try:
+        status, page = _request(port, "/duties/daily-mail/", own)
+        assert "Daily mail" in page
+        for host in ("evil.example", f"evil.example:{port}", "127.0.0.1.nip.io"):
+            status, body = _request(port, "/duties/daily-mail/", host)
+            assert status == 403 and "Daily mail" not in body, host
+        assert _request(port, "/duties/daily-mail/", "manual.office.lan")[0] == 200
+        assert _request(port, "/_officebook/status", own) == (200, '{"busy": false}')
+        assert _request(port, "/_officebook/status", "evil.example")[0] == 403
+        assert _request(port, "/duties/daily-mail/", f"localhost:{port}")[0] == 200
+        _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
+        deadline = time.monotonic() + 60
+        while "Incoming post" not in _request(port, "/duties/daily-mail/", own)[1]:
+            assert time.monotonic() < deadline, "the saved change was not served"
+            time.sleep(0.2)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=60)[0]
+    assert "strict mode" not in output and "Traceback" not in output, output
+
+
+# ---- which pages a change touches -------------------------------------------------------------------
+
+
+def test_links_are_read_from_markdown_and_html():
+    from officebook.build.changes import links_of
+
+    markdown = ("See [the clerk](../../posts/clerk/index.md#checklists), <a href=\"../../procedures/review/\">"
+                "review</a>, [home](../../index.md), <a href='../../raci/index.html'>RACI</a>, "
+                "[out](https://example.org/x) and [mail](mailto:a@b.c).")
+    assert links_of("duties/daily-mail/index.md", markdown) == {
+        "posts/clerk/index.md", "procedures/review/index.md", "index.md", "raci/index.md"}
+
+
+def test_affected_pages_start_with_the_items_own():
+    from officebook.build.changes import LinkIndex, ManualChanges, affected_pages
+    from officebook.model import Ref
+
+    pages = {
+        "duties/a/index.md": "[clerk](../../posts/clerk/index.md)",
+        "posts/clerk/index.md": "[a](../../duties/a/index.md)",
+        "onboarding/clerk/index.md": "[a](../../duties/a/index.md)",
+        "standards/s/index.md": "nothing",
+        "duties/index.md": "[a](a/index.md)",
+        "index.md": "", "raci.md": "", "posts/index.md": "",
+    }
+    index = LinkIndex.of(pages)
+    assert index.linked_from["duties/a/index.md"] == {"posts/clerk/index.md", "onboarding/clerk/index.md",
+                                                       "duties/index.md"}
+    found = affected_pages(ManualChanges(frozenset({Ref("duties", "a")})), index, list(pages))
+    assert found[0] == "duties/a/index.md"
+    assert set(found) == {"duties/a/index.md", "posts/clerk/index.md", "onboarding/clerk/index.md",
+                          "duties/index.md", "index.md", "raci.md"}
+    index.set("posts/clerk/index.md", None)
+    assert "posts/clerk/index.md" not in index.linked_from["duties/a/index.md"]

@@ -92,6 +92,7 @@ def test_init_has_one_example_of_every_kind_and_the_project_files(tmp_path):
     assert "How Example Unit General Office works" in (english / "README.md").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_init_then_the_workflow_commands_check_and_build_without_warnings(tmp_path):
     """Run the CI workflow's own officebook steps in the new project, as GitHub would."""
     project = _init(tmp_path / "manual")
@@ -110,6 +111,7 @@ def test_init_then_the_workflow_commands_check_and_build_without_warnings(tmp_pa
     assert "综合协调" in (project / "site/functions/coordination/index.html").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path):
     (tmp_path / "notes.txt").write_text("keep me")
     run = subprocess.run([sys.executable, "-m", "officebook", "init", str(tmp_path)], check=False, capture_output=True,
@@ -358,18 +360,75 @@ def test_install_source_is_how_officebook_was_installed(monkeypatch, direct_url,
     assert (source.requirement, source.hook_repo, source.hook_rev) == (requirement, *hook)
 
 
-def test_install_source_of_a_local_checkout_names_the_folder_and_its_commit(monkeypatch):
+def _clone_with_origin(tmp_path: Path, origin: str | None) -> tuple[Path, str]:
+    """A git clone of a one-commit repository whose `origin` remote is `origin` (None: no remote)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "GIT_CONFIG_GLOBAL": os.devnull}
+    checkout = tmp_path / "officebook"
+    checkout.mkdir()
+    for command in (["git", "init", "-q"], ["git", "commit", "-q", "--allow-empty", "-m", "x"]):
+        subprocess.run(command, cwd=checkout, env=env, check=True, capture_output=True)
+    if origin:
+        subprocess.run(["git", "remote", "add", "origin", origin], cwd=checkout, check=True, capture_output=True)
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True).stdout.strip()
+    return checkout, head
+
+
+@pytest.mark.parametrize(("origin", "remote"), [
+    ("https://git.example.org/office/officebook.git", "https://git.example.org/office/officebook.git"),
+    ("git@git.example.org:office/officebook.git", "ssh://git@git.example.org/office/officebook.git"),
+])
+def test_an_editable_install_from_a_clone_installs_from_its_origin(monkeypatch, tmp_path, origin, remote):
+    """`pip install -e .` in a clone: the project installs from the clone's remote, never its local path."""
+    from officebook import scaffold
+
+    checkout, head = _clone_with_origin(tmp_path, origin)
+    source = scaffold._source_of_checkout(checkout)
+    assert (source.requirement, source.hook_repo, source.hook_rev) == (f"officebook @ git+{remote}@{head}", remote, head)
+    assert str(checkout) not in source.requirement
+    assert source.unpublished, "the commit is on no remote-tracking branch"
+    plan = init_project(("zh",), install=source)
+    assert plan.files["requirements.txt"].splitlines()[-1] == f"officebook @ git+{remote}@{head}"
+    assert any("not pushed" in note and head[:12] in note for note in plan.notes)
+
+
+@pytest.mark.parametrize("origin", [None, "/srv/git/officebook.git", "file:///srv/git/officebook.git"])
+def test_an_install_only_this_machine_has_gives_the_placeholder_and_says_so(monkeypatch, tmp_path, origin):
+    from officebook import scaffold
+
+    checkout, _head = _clone_with_origin(tmp_path, origin)
+    source = scaffold._source_of_checkout(checkout)
+    assert (source.requirement, source.local) == (INSTALL_PLACEHOLDER, str(checkout))
+    plan = init_project(("zh", "en"), install=source)
+    assert plan.files["requirements.txt"].splitlines()[-1] == INSTALL_PLACEHOLDER
+    assert str(checkout) not in plan.files["requirements.txt"]
+    assert [note for note in plan.notes if str(checkout) in note and INSTALL_PLACEHOLDER in note], plan.notes
+
+
+def test_install_source_of_the_running_checkout_follows_its_origin(monkeypatch):
     checkout = Path(officebook.__file__).resolve().parents[2]
     monkeypatch.setattr("importlib.metadata.distribution",
                         lambda name: _Distribution({"url": checkout.as_uri(), "dir_info": {"editable": True}}))
     source = install_source()
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=checkout, capture_output=True, text=True).stdout.strip()
-    assert (source.requirement, source.hook_repo, source.hook_rev) == (str(checkout), str(checkout), head)
+    assert str(checkout) not in source.requirement
+    origin = subprocess.run(["git", "remote", "get-url", "origin"], cwd=checkout, capture_output=True, text=True)
+    if origin.returncode != 0 or "://" not in origin.stdout and ":" not in origin.stdout:
+        assert source.requirement == INSTALL_PLACEHOLDER and source.local == str(checkout)
+    wheel = {"url": "file:///home/me/officebook-0.1.0-py3-none-any.whl", "archive_info": {}}
+    monkeypatch.setattr("importlib.metadata.distribution", lambda name: _Distribution(wheel))
+    assert (install_source().requirement, install_source().local) == (
+        INSTALL_PLACEHOLDER, "/home/me/officebook-0.1.0-py3-none-any.whl")
     elsewhere = {"url": "file:///somewhere/else", "dir_info": {"editable": True}}
     monkeypatch.setattr("importlib.metadata.distribution", lambda name: _Distribution(elsewhere))
     assert install_source().requirement == INSTALL_PLACEHOLDER, "another copy than the running one"
 
 
+def test_the_project_ignores_its_virtual_environment():
+    ignored = init_project(("zh",)).files[".gitignore"].splitlines()
+    assert ".venv/" in ignored
+
+
+@pytest.mark.slow
 def test_init_install_sets_the_workflow_readme_and_pre_commit_example(tmp_path):
     spec = "officebook @ git+https://git.example.org/office/officebook.git@v1.2.0"
     run = subprocess.run([sys.executable, "-m", "officebook", "init", str(tmp_path / "p"), "--lang", "en",

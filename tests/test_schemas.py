@@ -59,6 +59,7 @@ def _check_jsonschema(schema: Path, files: list[Path], cwd: Path) -> subprocess.
                           cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 def test_check_jsonschema_uses_the_schemas_from_any_folder(tmp_path):
     """Another JSON Schema tool, run from a folder that is neither the schemas' nor the content's: the
     references between schema files resolve (relative to the file, since no schema sets a relative $id)."""

@@ -69,12 +69,13 @@ def test_text_links_are_back_references(manual):
 
 def test_site_links_point_at_item_pages_and_empty_labels_show_the_title(manual):
     page = html.unescape(render_page(manual, "zh", "duties/duty-shift/index.md"))
-    assert '<a href="../../procedures/urgent-report/index.md" rel="noopener noreferrer">紧急信息报送</a>' in page
-    assert '<a href="../../procedures/urgent-report/index.md#step-verify" rel="noopener noreferrer">信息核实</a>' in page
+    # links inside texts are final page addresses, relative to the page (MkDocs never converts them)
+    assert '<a href="../../procedures/urgent-report/" rel="noopener noreferrer">紧急信息报送</a>' in page
+    assert '<a href="../../procedures/urgent-report/#step-verify" rel="noopener noreferrer">信息核实</a>' in page
     assert '<img alt="值班流程示意" src="../../attachments/duty-log.png">' in page
     assert '<a href="../../attachments/forms/handover.docx" rel="noopener noreferrer">交接班记录表</a>' in page
     glossary = html.unescape(render_page(manual, "en", "glossary.md"))
-    assert 'href="procedures/urgent-report/index.md#step-send" rel="noopener noreferrer">Urgent report · step 4 Send</a>' in glossary
+    assert 'href="../procedures/urgent-report/#step-send" rel="noopener noreferrer">Urgent report · step 4 Send</a>' in glossary
 
 
 def test_handbook_links_to_sections_and_embeds_images_from_the_assets(manual):

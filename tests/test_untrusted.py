@@ -49,6 +49,7 @@ def cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess:
 # ---- the loader --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_fifo_is_a_finding_and_nothing_hangs(content: Path, tmp_path: Path):
     os.mkfifo(content / "posts" / "pipe.yaml")
     result = run_check(content, use_cache=False)
@@ -132,6 +133,7 @@ def test_path_longer_than_path_max_is_a_finding(content: Path):
     shutil.rmtree(content / "posts" / ("d" * 120))
 
 
+@pytest.mark.slow
 def test_alias_amplification_by_size_is_refused_and_what_passes_builds(content: Path, tmp_path: Path):
     (content / "functions" / "bomb.yaml").write_text(
         "title: Bomb\naim: x\ndescription: &big " + "x" * 500_000 + "\nprinciples: [" + ", ".join(["*big"] * 2000)
@@ -249,6 +251,7 @@ def _dead_pid() -> int:
     return process.pid
 
 
+@pytest.mark.slow
 def test_stale_staging_and_partial_files_are_removed_by_the_next_run(content: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
@@ -272,6 +275,7 @@ def test_stale_staging_and_partial_files_are_removed_by_the_next_run(content: Pa
     assert [p for p in kept if not p.exists()] == []
 
 
+@pytest.mark.slow
 def test_sigterm_leaves_no_temporary_folder(tmp_path: Path):
     temp = tmp_path / "tmp"
     temp.mkdir()
@@ -308,6 +312,7 @@ def small_disk(tmp_path: Path):
         subprocess.run(["umount", str(mount)], capture_output=True)
 
 
+@pytest.mark.slow
 def test_full_disk_is_one_clear_error_and_leaves_nothing(small_disk: Path):
     (small_disk / "filler").write_bytes(b"\0" * (300 * 1024 - 8192))
     export = cli("export", str(ROOT / "content"), "--format", "csv", "-o", str(small_disk / "export"), "--no-cache")
@@ -323,6 +328,7 @@ def test_full_disk_is_one_clear_error_and_leaves_nothing(small_disk: Path):
 # ---- the terminal ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_control_characters_never_reach_the_terminal(content: Path):
     (content / "posts" / "director.yaml").write_text(
         (content / "posts" / "director.yaml").read_text(encoding="utf-8")
@@ -337,6 +343,7 @@ def test_control_characters_never_reach_the_terminal(content: Path):
             assert any("\x1b]0;pwned" in message for message in keys), "JSON still says what the key was"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("bomb", ["[" * 100_000 + "](x)", "`a" * 100_000 + "](x)", "[<*_`](" * 20_000,
                                   "`" * 200_000 + "](x)", "![" * 50_000],
                          ids=["brackets", "code-spans", "mixed", "backticks", "images"])

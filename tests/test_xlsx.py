@@ -11,7 +11,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from conftest import CASES, ROOT
+from conftest import CASES, ROOT, run_tool
 from officebook.cells import neutralise_cell
 from officebook.pipeline import run_check
 from officebook.vocabulary.labels import label
@@ -126,6 +126,7 @@ def soffice():
     return found
 
 
+@pytest.mark.slow
 def test_libreoffice_opens_the_workbook_with_chinese_intact(soffice, default_manual, default_zh, tmp_path):
     shutil.copy(default_zh, tmp_path / "book.xlsx")
     run = subprocess.run(
@@ -215,9 +216,8 @@ def test_libreoffice_prints_every_sheet_at_8_pt_or_more(soffice, default_zh, tmp
     if not shutil.which("pdftotext"):
         pytest.skip("poppler-utils is not installed")
     shutil.copy(default_zh, tmp_path / "book.xlsx")
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "book.xlsx")],
-                   capture_output=True, text=True, timeout=300)
+    run_tool([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+              "--convert-to", "pdf", "--outdir", str(tmp_path), str(tmp_path / "book.xlsx")], timeout=300)
     words = _word_heights(tmp_path / "book.pdf")
     assert words
     # LibreOffice's words are 1.29 em high (9 pt type: 11.7 pt boxes): 8 pt type gives 10.3 pt

@@ -16,7 +16,8 @@ from officebook.vocabulary.schemas import SCHEMA_TEXT_KEYS
 
 
 def extract_cli(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
-    """cli.py's `_()` messages, then the help of every command and option."""
+    """The `_()` messages of cli/__init__.py, then the help of every command and option (the other modules
+    of the cli package are read by Babel's own Python extractor)."""
     import click
     from babel.messages.extract import extract_python
 

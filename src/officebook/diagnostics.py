@@ -77,6 +77,7 @@ CODES: dict[str, str] = {
     "review.overdue": N_("review_by lies in the past"),
     "yaml.full-width": N_("a full-width character (：，　［］｛｝) where YAML needs its ASCII one"),
     "text.placeholder": N_("a TODO placeholder left in a text"),
+    "glossary.duplicate-term": N_("two glossary terms with the same text in one language"),
 }
 
 
@@ -95,7 +96,13 @@ class Diagnostic:
 
     @property
     def yaml_path(self) -> str:
+        """The path as programs read it (JSON output): list positions from 0, `steps[2]`."""
         return format_path(self.path)
+
+    @property
+    def shown_path(self) -> str:
+        """The path as people read it: list positions from 1, as the messages count (`steps[3]`, 第 3 步)."""
+        return format_path(self.path, first=1)
 
     @property
     def is_error(self) -> bool:
@@ -113,7 +120,7 @@ class Diagnostic:
         """`yaml.path: message — hint`, with the separators of the interface's language."""
         text = self.message
         if self.path:
-            text = gettext("{path}: {message}").format(path=self.yaml_path, message=text)
+            text = gettext("{path}: {message}").format(path=self.shown_path, message=text)
         if self.hint:
             text = gettext("{message} — {hint}").format(message=text, hint=self.hint)
         return text
@@ -154,12 +161,12 @@ def _gh_escape(text: str, is_property: bool) -> str:
     return text
 
 
-def format_path(path: YamlPath) -> str:
-    """`("raci", "responsible", 1)` -> `raci.responsible[1]`."""
+def format_path(path: YamlPath, first: int = 0) -> str:
+    """`("raci", "responsible", 1)` -> `raci.responsible[1]` (`[2]` when list positions count from `first=1`)."""
     out = ""
     for part in path:
         if isinstance(part, int):
-            out += f"[{part}]"
+            out += f"[{part + first}]"
         else:
             out += f".{part}" if out else str(part)
     return out

@@ -3,7 +3,8 @@
 An edition is the JSON export of a manual (`officebook.export.export_data`), so two content folders,
 two git revisions and two JSON exports are all compared the same way. `diff_editions(old, new)` is a
 pure function; `read_edition` and `read_git_edition` turn a folder, a JSON file or a git revision into
-an edition, and raise `EditionError` (never print) when they cannot.
+an edition, and raise `EditionError` (never print) when they cannot; a folder is checked and exported
+by the function the caller passes (`officebook.pipeline.edition_of`).
 
 Fields are named by paths: `title[en]` (one language of a text), `raci.accountable`, `steps[check].actor`
 (steps by id), `criteria[2][zh]` (lists of texts by position). Derived fields (back-references, a
@@ -20,7 +21,7 @@ import re
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -320,17 +321,17 @@ class EditionError(Exception):
         self.files = files
 
 
-def read_edition(path: Path, *, use_cache: bool = True) -> Json:
-    """A content folder (checked and exported) or a JSON export file (checked against its schema)."""
+ReadFolder = Callable[[Path], Json]
+"""Checks a content folder and exports it (`officebook.pipeline.edition_of`): the caller's, so that
+comparing editions never runs the pipeline from in here."""
+
+
+def read_edition(path: Path, read_folder: ReadFolder) -> Json:
+    """A content folder (`read_folder` checks and exports it) or a JSON export file (checked against
+    its schema)."""
     path = Path(path)
     if path.is_dir():
-        from officebook.export import export_data
-        from officebook.pipeline import run_check
-
-        result = run_check(path, use_cache=use_cache)
-        if result.manual is None:
-            raise EditionError(_("{path}: the content has errors").format(path=path), result.diagnostics, result.files)
-        return export_data(result.manual, derived=False)
+        return read_folder(path)
     if path.is_file():
         return read_export_file(path)
     raise EditionError(_("{path}: no such folder or file").format(path=path))
@@ -379,7 +380,7 @@ def upgrade_export_v1(data: Json) -> Json:
     return data
 
 
-def read_git_edition(repo: Path, revision: str, content: str = "content") -> Json:
+def read_git_edition(repo: Path, revision: str, content: str, read_folder: ReadFolder) -> Json:
     """The content folder `content` (relative to the repository's top folder) as it was at `revision`.
 
     Read-only: the revision is extracted with `git archive` into a temporary folder."""
@@ -392,13 +393,33 @@ def read_git_edition(repo: Path, revision: str, content: str = "content") -> Jso
     archive = _git(Path(top), "archive", "--format=tar", commit, "--", content,
                    what=_("{revision}: no folder {content!r} in that revision").format(revision=revision, content=content))
     with tempfile.TemporaryDirectory(prefix=f"officebook-edition-{os.getpid()}-") as folder:
-        with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-            tar.extractall(folder, filter="data")
+        _extract_archive(archive, Path(folder))
         try:
-            return read_edition(Path(folder) / content, use_cache=False)
+            return read_edition(Path(folder) / content, read_folder)
         except EditionError as error:
             raise EditionError(_("{path}: the content has errors").format(path=f"{revision}:{content}"), error.diagnostics,
                                error.files) from None
+
+
+def _extract_archive(archive: bytes, folder: Path) -> None:
+    """Unpack `git archive`'s tar into folder: regular files and folders only, nothing outside it.
+
+    tarfile's `filter="data"` does this, but only from Python 3.11.4 (Debian 12 ships 3.11.2): without
+    it, the same rule is applied member by member here."""
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, filter="data")
+            return
+        for member in tar.getmembers():
+            target = (folder / member.name).resolve()
+            if not (member.isfile() or member.isdir()) or not target.is_relative_to(folder.resolve()):
+                continue  # links, devices and paths leaving the folder: git archive of content/ has none to keep
+            if member.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source = tar.extractfile(member)
+            target.write_bytes(source.read() if source is not None else b"")
 
 
 def _inside_repository(top: Path, content: str) -> str:

@@ -11,7 +11,7 @@ catalogued (officebook/locale) and translated as the documents are generated.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,7 +77,7 @@ class Field:
     def name(self) -> str:
         return self.path.rsplit(".", 1)[-1]
 
-    def example_yaml(self, languages: Collection[str]) -> str:
+    def example_yaml(self) -> str:
         """The example in place: `raci:\\n  responsible: [secretary]`."""
         value = self.example
         for part in reversed(self.path.split(".")):
@@ -85,7 +85,7 @@ class Field:
                 value = {part[:-2]: [value]}
             else:
                 value = {part: value}
-        return yaml_emit.dump(value, languages)
+        return yaml_emit.dump(value)
 
 
 class SchemaSet:
@@ -297,7 +297,7 @@ _EDITING = N_("""\
 ## Editing in the browser
 
 `officebook edit` is the easiest way to keep the manual: the live site of the manual, with a form for
-every entry. It prints an address such as `http://127.0.0.1:8000/?token=…`; open it in your browser.
+every entry. It prints an address such as `http://127.0.0.1:8000/_edit/?token=…`; open it in your browser.
 The address carries a key: only the browser that opened it may change files, so do not share it.
 
 - **Change an entry**: open its page and follow **编辑** (Edit) beside the title. **新建** (New) on the
@@ -358,7 +358,7 @@ def _field_details(kind: str, fields: list[Field], languages: tuple[str, ...]) -
         if field.description:
             out += [field.description, ""]
         if field.has_example:
-            out += ["```yaml", field.example_yaml(languages).rstrip("\n"), "```", ""]
+            out += ["```yaml", field.example_yaml().rstrip("\n"), "```", ""]
     return out
 
 
@@ -373,7 +373,7 @@ def _kind_section(schemas: SchemaSet, kind: str, heading: str) -> str:
     examples = schemas.examples(kind)
     out += ["", ngettext("A complete example:", "Complete examples:", len(examples)), ""]
     for example in examples:
-        out += ["```yaml", yaml_emit.dump(example, languages).rstrip("\n"), "```", ""]
+        out += ["```yaml", yaml_emit.dump(example).rstrip("\n"), "```", ""]
     out += _field_details(kind, [field for field in fields if not field.common], languages)
     return "\n".join(out)
 
@@ -467,6 +467,8 @@ ADVICE: dict[str, Advice] = {
                                     "usual cause. Write a value or remove the field.")),
     "id.invalid": Advice(ERROR, N_("Rename the file (the hint suggests a name): lower-case letters, digits and "
                                 "hyphens, at most 64 characters. Update the references to it.")),
+    "glossary.duplicate-term": Advice(ERROR, N_("Keep one entry for the term: merge the two definitions, or make "
+                                             "the second name one of the first entry's `aliases`.")),
     "id.duplicate": Advice(ERROR, N_("Rename one of the two files — ids are unique within a kind, sub-folders "
                                   "included — and update the references to it.")),
     "ref.unknown": Advice(ERROR, N_("Correct the id (the hint names the closest one) or create the item with "

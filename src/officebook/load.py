@@ -345,6 +345,18 @@ class _Builder:
         return self._mapping(node, path, depth)
 
     def _mapping(self, node: yaml.MappingNode, path: YamlPath, depth: int) -> dict:
+        broken = _broken_text(node)
+        if broken is not None:
+            fragment, repaired = broken
+            line, column = _mark(fragment)
+            self.diagnostics.append(Diagnostic("yaml.syntax", Severity.ERROR, self.rel, line, column, path,
+                                               _(TEXT_WITH_SEPARATOR), _(TEXT_WITH_SEPARATOR_HINT)))
+            self.chars -= sum(len(text) for text in repaired.values())
+            if self.positions is not None:
+                for key_node, _value in node.value:
+                    if key_node.value in repaired:
+                        self.positions.keys[(*path, key_node.value)] = _mark(key_node)
+            return repaired  # the text as its author meant it: nothing later reports the pieces again
         result: dict[str, Any] = {}
         key_nodes: dict[str, yaml.Node] = {}
         merges: list[yaml.Node] = []
@@ -410,6 +422,35 @@ class _Builder:
         self.diagnostics.append(Diagnostic(code, Severity.ERROR, self.rel, line, column, path, message, hint))
 
 
+def _broken_text(node: yaml.MappingNode) -> tuple[yaml.Node, dict[str, str]] | None:
+    """A flow mapping `{zh: …, en: Review, then sign}` that a comma broke: it starts with a language
+    code whose value is a text, and a later key is no language code or has no value (the words after
+    the comma). Returns the first such key and the texts as meant (the pieces joined back); None when
+    the mapping is anything else."""
+    if not node.flow_style or not node.value:
+        return None
+    pairs = node.value
+    if not all(isinstance(k, yaml.ScalarNode) and k.tag == _STR and isinstance(v, yaml.ScalarNode)
+               for k, v in pairs):
+        return None
+    first_key, first_value = pairs[0]
+    if not _LANGUAGE_CODE.match(first_key.value) or first_value.tag != _STR:
+        return None
+    texts: dict[str, str] = {}
+    fragment = None
+    language = None
+    for key_node, value_node in pairs:
+        bare = value_node.tag == _NULL and value_node.value == ""  # `, words` with no colon after them
+        if _LANGUAGE_CODE.match(key_node.value) and not bare and key_node.value not in texts:
+            language = key_node.value
+            texts[language] = value_node.value
+            continue
+        fragment = fragment or key_node
+        piece = key_node.value if bare else f"{key_node.value}: {value_node.value}"
+        texts[language] = f"{texts[language]}, {piece}"
+    return (fragment, texts) if fragment is not None else None
+
+
 def _mark(node: yaml.Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
@@ -426,10 +467,9 @@ def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diag
     lines = yaml_lines(text)
     line = min(max(line, 1), len(lines))
     column = min(max(column, 1), len(lines[line - 1]) + 1)
-    # PyYAML's own wording stays as it is (it is not catalogued); what officebook adds is translated.
-    problem = (error.problem or error.context or "invalid YAML").strip()
+    problem = _pyyaml_words(error.problem or error.context or "invalid YAML")
     if error.problem and error.context:
-        problem += f", {error.context.strip()}"
+        problem = _("{problem}, {context}").format(problem=problem, context=_pyyaml_words(error.context))
     if "expected a single document" in str(error):
         return _at(rel, line, column, "yaml.multi-document", _("the file holds more than one YAML document"),
                    _("keep one item per file: remove the '---' separator and what follows, or move it to its own file"))
@@ -439,6 +479,11 @@ def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diag
                    _("a tab character is used for indentation"),
                    _("indent with spaces only (set your editor to insert spaces for Tab)"))
     opened = error.context_mark
+    problem_at = error.problem_mark.index if error.problem_mark else -1
+    if error.context == "while parsing a flow mapping" and opened and error.problem_mark.line == opened.line \
+            and text[problem_at:problem_at + 1] == ":":
+        # `{zh: 会议: 安排, en: …}`: an ASCII ': ' inside a one-line text ends its value early
+        return _at(rel, line, column, "yaml.syntax", _(TEXT_WITH_SEPARATOR), _(TEXT_WITH_SEPARATOR_HINT))
     if error.context in _FLOW_CONTEXTS and opened and error.problem_mark and error.problem_mark.line > opened.line \
             and (error.problem or "").startswith("did not find expected ','"):
         bracket, closing = ("[", "]") if "sequence" in error.context else ("{", "}")
@@ -450,6 +495,53 @@ def _syntax_diagnostic(rel: str, text: str, error: yaml.MarkedYAMLError) -> Diag
 
 
 _FLOW_CONTEXTS = ("while parsing a flow sequence", "while parsing a flow mapping")
+
+# PyYAML's (libyaml's and the pure-Python parser's) problems and contexts, in words an author reads in
+# the interface's language. A message not listed is shown as PyYAML words it.
+_PYYAML_WORDS: list[tuple[re.Pattern[str], str]] = [(re.compile(pattern), message) for pattern, message in [
+    (r"^mapping values are not allowed (here|in this context)$",
+     N_("a ': ' here would start a key inside a value (quote the text if it contains ': ')")),
+    (r"^did not find expected key$", N_("a line here is not a key: value pair at this indentation")),
+    (r"^expected <block end>, but found .*$", N_("the indentation does not line up with the lines above")),
+    (r"^did not find expected '-' indicator$", N_("a list entry here does not start with '- '")),
+    (r"^did not find expected node content$", N_("a value is missing here")),
+    (r"^expected the node content, but found .*$", N_("a value is missing here")),
+    (r"^could not find expected ':'$", N_("the key here has no ':' after it")),
+    (r"^did not find expected ',' or '}'$", N_("a comma or the closing brace is missing")),
+    (r"^did not find expected ',' or '\]'$", N_("a comma or the closing square bracket is missing")),
+    (r"^expected ',' or '}', but got .*$", N_("a comma or the closing brace is missing")),
+    (r"^expected ',' or '\]', but got .*$", N_("a comma or the closing square bracket is missing")),
+    (r"^found unexpected end of stream$", N_("the file ends before the quote is closed")),
+    (r"^found character .*that cannot start any token$", N_("a character here cannot start a value (quote the text)")),
+    (r"^found unknown escape character.*$", N_("an unknown backslash escape inside double quotes (write \\\\ for a backslash)")),
+    (r"^block sequence entries are not allowed in this context$", N_("a '- ' list entry cannot stand here")),
+    (r"^found undefined alias.*$", N_("an alias '*' names no anchor '&' above it")),
+    (r"^found a tab character that violates indentation$", N_("a tab character is used for indentation")),
+    (r"^found unexpected ':'$", N_("a ':' here is not part of a key")),
+    (r"^while parsing a block mapping$", N_("in the mapping that starts above")),
+    (r"^while parsing a block collection$", N_("in the list that starts above")),
+    (r"^while parsing a block node$", N_("in the value that starts above")),
+    (r"^while parsing a flow node$", N_("in the value that starts above")),
+    (r"^while parsing a flow mapping$", N_("inside braces")),
+    (r"^while parsing a flow sequence$", N_("inside square brackets")),
+    (r"^while scanning a quoted scalar$", N_("inside a quoted text")),
+    (r"^while scanning a simple key$", N_("while reading a key")),
+    (r"^while scanning a plain scalar$", N_("while reading a value")),
+    (r"^while scanning a block scalar$", N_("in a '|' or '>' text")),
+    (r"^while scanning an? (alias|anchor)$", N_("in an anchor or alias")),
+]]
+
+
+def _pyyaml_words(text: str) -> str:
+    text = text.strip()
+    return next((_(message) for pattern, message in _PYYAML_WORDS if pattern.match(text)), text)
+# One finding for a text written `{zh: …, en: …}` on one line whose words hold a comma or an ASCII
+# colon: YAML reads the comma as the start of another key (a "language" named by the words after it)
+# and the colon as a key's end. Found by the loader, before the schema would report each piece.
+TEXT_WITH_SEPARATOR = N_("this text contains a comma or a colon: put it in quotes, or write each language on "
+                         "its own line")
+TEXT_WITH_SEPARATOR_HINT = N_("e.g. en: \"Review, then sign\", or title: then zh: … and en: … on lines of their own")
+_LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
 # ---- full-width punctuation where YAML needs ASCII ------------------------------------------------------

@@ -30,6 +30,8 @@ def work_partners(post: str, duties: list[Duty], procedures: Mapping[str, Proced
                 shared_duties[other].append(duty.id)
     handoffs: dict[str, list[str]] = defaultdict(list)
     for procedure in procedures.values():
+        if all(step.actor != post for step in procedure.steps):
+            continue
         previous: dict[str, list[str]] = defaultdict(list)
         for step in procedure.steps:
             for following in step.next:
@@ -68,11 +70,28 @@ def forms_used(items: list[object]) -> tuple[str, ...]:
     """The asset files (not images) that the texts of `items` link to, in first-use order."""
     found: dict[str, None] = {}
     for item in items:
-        for text in texts_of(item):
-            for link in find_links(text):
-                asset = asset_target(link.target)
-                if asset and not link.image and not asset.lower().endswith(IMAGE_SUFFIXES):
-                    found.setdefault(asset)
+        found.update(dict.fromkeys(_forms_of(item)))
+    return tuple(found)
+
+
+_FORMS: dict[int, tuple[object, tuple[str, ...]]] = {}
+"""Each item's forms, by the item object (items are frozen): a procedure is walked once, not once
+for every post that takes part in it (the walk was most of `link` at 1,000 items)."""
+
+
+def _forms_of(item: object) -> tuple[str, ...]:
+    cached = _FORMS.get(id(item))
+    if cached is not None and cached[0] is item:
+        return cached[1]
+    found: dict[str, None] = {}
+    for text in texts_of(item):
+        for link in find_links(text):
+            asset = asset_target(link.target)
+            if asset and not link.image and not asset.lower().endswith(IMAGE_SUFFIXES):
+                found.setdefault(asset)
+    if len(_FORMS) > 100_000:  # items of manuals checked before: let them go
+        _FORMS.clear()
+    _FORMS[id(item)] = (item, tuple(found))
     return tuple(found)
 
 

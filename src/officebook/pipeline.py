@@ -170,6 +170,18 @@ def default_cache_dir() -> Path:
 
 
 @paused_gc()
+def edition_of(content_dir: Path, *, use_cache: bool = True) -> dict:
+    """A content folder as an edition to compare (its JSON export without derived fields); raises
+    `officebook.diff.EditionError` with the findings when the content has errors."""
+    from officebook.diff import EditionError
+    from officebook.export import export_data
+
+    result = run_check(content_dir, use_cache=use_cache)
+    if result.manual is None:
+        raise EditionError(_("{path}: the content has errors").format(path=content_dir), result.diagnostics, result.files)
+    return export_data(result.manual, derived=False)
+
+
 def run_check(
     content_dir: Path,
     *,

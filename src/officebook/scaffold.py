@@ -4,7 +4,7 @@
 from the schemas' examples and put into the chosen languages), mkdocs.yml, a README for the office,
 a CI workflow, the schemas and an editor mapping for the YAML language server, and the authors'
 guide. `new_item` writes one item with every required field of its schema, placeholders marked TODO.
-Both return a `Plan`; cli.py writes it. Usage problems raise `ScaffoldError`.
+Both return a `Plan`; the command line (officebook.cli) writes it. Usage problems raise `ScaffoldError`.
 """
 
 from __future__ import annotations
@@ -56,11 +56,14 @@ INSTALL_PLACEHOLDER = "REPLACE-WITH-WHERE-YOUR-OFFICE-GETS-OFFICEBOOK"
 class InstallSource:
     """How a new project installs officebook: `requirement` is the line of its requirements.txt (read
     by its CI workflow and its README); `hook_repo` and `hook_rev` the git repository and a revision
-    it has, for the pre-commit example (None when unknown)."""
+    it has, for the pre-commit example (None when unknown). `local` names what officebook was installed
+    from when that exists only on this machine (a folder, a file): the project then gets the placeholder."""
 
     requirement: str
     hook_repo: str | None = None
     hook_rev: str | None = None
+    local: str | None = None
+    unpublished: bool = False  # the revision is not on the remote yet (a local commit): push it first
 
     @property
     def known(self) -> bool:
@@ -71,7 +74,9 @@ def install_source(spec: str | None = None) -> InstallSource:
     """`spec` as given to `init --install` (a pip requirement: `officebook==1.2`, a path,
     `git+URL@REV`), else how the running officebook was installed, as far as can be told: its
     PEP 610 `direct_url.json` names a git repository and commit, a local folder or an archive; none
-    means a package index. Not installed at all: the placeholder."""
+    means a package index. A local folder that is a git clone with a remote `origin` installs from that
+    remote at the checked-out commit; any other folder or file of this machine, or no installation at
+    all, gives the placeholder (other machines and CI could not install from it)."""
     if spec is not None:
         return _source_of_spec(spec.strip())
     from importlib import metadata
@@ -90,17 +95,45 @@ def install_source(spec: str | None = None) -> InstallSource:
         return InstallSource(f"officebook=={distribution.version}")
     url = direct["url"]
     vcs = direct.get("vcs_info")
-    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id"):
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id") and not _is_local(url):
         return InstallSource(f"officebook @ git+{url}@{vcs['commit_id']}", url, vcs["commit_id"])
-    if isinstance(direct.get("dir_info"), dict) and url.startswith("file://"):
+    if url.startswith("file://"):
         from urllib.parse import unquote, urlsplit
 
-        folder = unquote(urlsplit(url).path)
-        if not Path(__file__).resolve().is_relative_to(Path(folder).resolve()):
-            return InstallSource(INSTALL_PLACEHOLDER)  # the running code is another copy than the one installed
-        commit = _git_head(Path(folder))
-        return InstallSource(folder, folder if commit else None, commit)
+        local = unquote(urlsplit(url).path)
+        if isinstance(direct.get("dir_info"), dict):
+            if not Path(__file__).resolve().is_relative_to(Path(local).resolve()):
+                return InstallSource(INSTALL_PLACEHOLDER)  # the running code is another copy than the one installed
+            return _source_of_checkout(Path(local))
+        return InstallSource(INSTALL_PLACEHOLDER, local=local)
     return InstallSource(f"officebook @ {url}")
+
+
+def _source_of_checkout(folder: Path) -> InstallSource:
+    """A local folder officebook was installed from (`pip install -e .` in a clone): its `origin`
+    remote at the checked-out commit, which every machine can install; else the placeholder."""
+    commit = _git(folder, "rev-parse", "--verify", "HEAD")
+    remote = _pip_git_url(_git(folder, "remote", "get-url", "origin") or "")
+    if not (commit and re.fullmatch(r"[0-9a-f]{40}", commit) and remote):
+        return InstallSource(INSTALL_PLACEHOLDER, local=str(folder))
+    published = bool(_git(folder, "branch", "--remotes", "--contains", commit))
+    return InstallSource(f"officebook @ git+{remote}@{commit}", remote, commit, unpublished=not published)
+
+
+def _pip_git_url(remote: str) -> str:
+    """A git remote as pip reads it after `git+` (scp-like `git@host:path` becomes ssh://); '' for
+    a remote on this machine (a path or file://), which other machines cannot reach."""
+    remote = remote.strip()
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", remote):
+        return "" if _is_local(remote) else remote
+    scp = re.match(r"^([^@/:]+@)?([^/:]+):(.+)$", remote)
+    if scp and len(scp.group(2)) > 1:  # not a Windows drive letter
+        return f"ssh://{scp.group(1) or ''}{scp.group(2)}/{scp.group(3).lstrip('/')}"
+    return ""
+
+
+def _is_local(url: str) -> bool:
+    return url.startswith("file:") or "://" not in url
 
 
 def _source_of_spec(spec: str) -> InstallSource:
@@ -114,26 +147,25 @@ def _source_of_spec(spec: str) -> InstallSource:
             return InstallSource(spec, repo, rev)
         return InstallSource(spec, location, None)
     if Path(spec).is_dir():
-        commit = _git_head(Path(spec))
-        return InstallSource(spec, spec if commit else None, commit)
+        commit = _git(Path(spec), "rev-parse", "--verify", "HEAD")
+        return InstallSource(spec, spec if commit else None, commit, local=spec)
     return InstallSource(spec)
 
 
-def _git_head(folder: Path) -> str | None:
-    """The commit checked out in `folder`, if it is a git work tree."""
+def _git(folder: Path, *args: str) -> str | None:
+    """What `git -C folder ARGS` prints (stripped), or None when it fails or git is missing."""
     import subprocess
 
     try:
-        run = subprocess.run(["git", "-C", str(folder), "rev-parse", "--verify", "HEAD"], capture_output=True,
-                             text=True, timeout=30, check=False)
-    except OSError:
+        run = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, timeout=30,
+                             check=False)
+    except (OSError, subprocess.TimeoutExpired):
         return None
-    commit = run.stdout.strip()
-    return commit if run.returncode == 0 and re.fullmatch(r"[0-9a-f]{40}", commit) else None
+    return run.stdout.strip() if run.returncode == 0 else None
 
 
 class ScaffoldError(Exception):
-    """A usage problem: the command cannot do what was asked (cli.py exits 2)."""
+    """A usage problem: the command cannot do what was asked (the command line exits 2)."""
 
 
 @dataclass
@@ -262,16 +294,16 @@ def example_content(languages: Sequence[str], schemas: SchemaSet | None = None) 
     source = schemas.example_languages
     files: dict[str, str] = {}
     manual = dict(schemas.examples("manual")[0], languages=list(languages))
-    files["content/manual.yaml"] = yaml_emit.dump(localize(manual, source, languages), languages)
+    files["content/manual.yaml"] = yaml_emit.dump(localize(manual, source, languages))
     for kind in ITEM_KINDS:
         examples = schemas.examples(kind)
         if len(examples) != len(EXAMPLE_IDS[kind]):
             raise RuntimeError(f"{KIND_SCHEMA[kind]}.schema.json has {len(examples)} examples; "
                                f"EXAMPLE_IDS names {len(EXAMPLE_IDS[kind])}")
         for item_id, example in zip(EXAMPLE_IDS[kind], examples, strict=True):
-            files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages), languages)
+            files[f"content/{kind}/{item_id}.yaml"] = yaml_emit.dump(localize(example, source, languages))
     glossary = schemas.examples("glossary")[0]
-    files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages), languages)
+    files["content/glossary.yaml"] = yaml_emit.dump(localize(glossary, source, languages))
     return files
 
 
@@ -326,9 +358,20 @@ def init_project(languages: Sequence[str], schemas: SchemaSet | None = None,
     for name, text in documents(schemas, schemas.language).items():
         plan.files[f"{GUIDE_FOLDER}/{name}"] = text
     missing = [lang for lang in languages if lang not in source]
-    if not install.known:
+    if not install.known and install.local:
+        plan.notes.append(_("officebook was installed from {path}, which only this machine has: replace {placeholder} "
+                            "in requirements.txt with where your office gets officebook (or run init with --install "
+                            "SPEC)").format(path=install.local, placeholder=INSTALL_PLACEHOLDER))
+    elif not install.known:
         plan.notes.append(_("officebook cannot tell where it was installed from: replace {placeholder} "
                             "in requirements.txt (or run init with --install SPEC)").format(placeholder=INSTALL_PLACEHOLDER))
+    elif install.local:
+        plan.notes.append(_("requirements.txt installs officebook from {path}, which only this machine has: "
+                            "CI and colleagues need a git URL or a package index there").format(path=install.local))
+    elif install.unpublished:
+        plan.notes.append(_("requirements.txt installs officebook at commit {commit} of {remote}, which is not "
+                            "pushed there yet: push it, or put a published tag or commit there").format(
+            commit=install.hook_rev[:12], remote=install.hook_repo))
     elif not install.hook_rev:
         plan.notes.append(_("the pre-commit example in README.md needs the officebook repository and a revision of it"))
     if missing:
@@ -501,5 +544,5 @@ def item_yaml(kind: str, languages: Sequence[str], titles: dict[str, str], schem
         if name == "title":
             value = _text(languages, titles)
         note = _field_help(schemas, properties[name], origin["properties"])
-        lines += [""] + _comment(note) + yaml_emit.dump({name: value}, languages).rstrip("\n").splitlines()
+        lines += [""] + _comment(note) + yaml_emit.dump({name: value}).rstrip("\n").splitlines()
     return "\n".join(lines) + "\n"

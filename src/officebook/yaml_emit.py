@@ -1,23 +1,28 @@
-"""Write content YAML the way an author would: block mappings, texts and id lists on one line.
+"""Write content YAML the way an author should copy it: block mappings, one language a line, id lists
+on one line.
 
-    title: {zh: 公文审核, en: Document review}
+    title:
+      zh: 公文审核
+      en: Document review
     owner: secretary
     standards: [document-accuracy]
     steps:
       - id: draft
-        action: {zh: 起草文稿, en: Draft the document}
+        action:
+          zh: 起草文稿
+          en: Draft the document
 
 Used for the example files of `init`, the new items of `new` and the examples of the authors' guide.
-A mapping is a text (written on one line) when its keys are languages of the manual and its values
-one-line strings. Quoting is left to PyYAML, so every value reads back exactly as written (`'2026.1'`
-stays a string).
+Texts are never written `{zh: …, en: …}` on one line: an author who copies that form and types a
+comma or an ASCII `: ` into a text breaks the mapping (the comma starts a new key); on its own line,
+after `en: `, a comma is just text. Quoting is left to PyYAML, so every value reads back exactly as
+written (`'2026.1'` stays a string).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Collection
 from typing import Any
 
 import yaml
@@ -27,8 +32,6 @@ DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class _Dumper(yaml.SafeDumper):
-    languages: frozenset[str] = frozenset()
-
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         """Indent list entries under their key (`steps:\\n  - id: ...`), as people write them."""
         return super().increase_indent(flow, False)
@@ -42,10 +45,8 @@ def _one_line(value: Any) -> bool:
     return _is_scalar(value) and not (isinstance(value, str) and "\n" in value)
 
 
-def _represent_dict(dumper: _Dumper, data: dict) -> yaml.Node:
-    flow = bool(data) and set(data) <= dumper.languages and \
-        all(isinstance(v, str) and _one_line(v) for v in data.values())
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=flow)
+def _represent_dict(dumper: yaml.SafeDumper, data: dict) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
 
 
 def _represent_list(dumper: yaml.SafeDumper, data: list) -> yaml.Node:
@@ -70,9 +71,8 @@ _Dumper.add_representer(list, _represent_list)
 _Dumper.add_representer(str, _represent_str)
 
 
-def dump(data: Any, languages: Collection[str]) -> str:
-    """YAML text for `data` (LF line ends, UTF-8 characters kept, keys in the order given); mappings
-    keyed by `languages` are texts."""
-    dumper = type("Dumper", (_Dumper,), {"languages": frozenset(languages)})
-    return yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=WIDTH,
+def dump(data: Any) -> str:
+    """YAML text for `data` (LF line ends, UTF-8 characters kept, keys in the order given), every
+    mapping in block style (texts included)."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=WIDTH,
                      default_flow_style=False)

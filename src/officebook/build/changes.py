@@ -76,7 +76,9 @@ def links_of(path: str, markdown: str) -> set[str]:
         if "://" in target or target.startswith(("mailto:", "/", "data:")):
             continue
         resolved = posixpath.normpath(posixpath.join(folder, target))
-        if resolved.endswith("/") or not resolved.endswith(".md"):
+        if resolved.endswith(".html"):  # a final address (HTML written by the renderer)
+            resolved = resolved[:-len(".html")] + ".md"
+        elif not resolved.endswith(".md"):
             resolved = posixpath.join(resolved, "index.md")
         found.add(resolved)
     return found

@@ -1,7 +1,9 @@
 """Write the handbook and the post booklets as Word documents.
 
 `write_docx_handbooks(manual, out_dir)` writes `handbook-<lang>.docx` per language and
-`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位说明书).
+`write_docx_booklets(manual, posts, out_dir)` writes `booklet-<post>-<lang>.docx` (the post's 岗位手册:
+onboarding reference and checklists); `write_docx_descriptions` writes `description-<post>-<lang>.docx`
+(its 岗位说明书, the one- or two-page form).
 What the system must provide is checked first: the Cairo library (flowcharts are rasterised with
 CairoSVG) and, for flowcharts with Chinese, Japanese or Korean text, a CJK font. Each file is written
 to a temporary file beside its target and renamed into place. Where LibreOffice is installed, the
@@ -70,6 +72,21 @@ def write_docx_booklets(manual: Manual, posts: Iterable[str], out_dir: Path, *,
     return _write_all(manual, jobs, progress)
 
 
+def description_docx_filename(post: str, lang: str) -> str:
+    return f"description-{post}-{lang}.docx"
+
+
+def write_docx_descriptions(manual: Manual, posts: Iterable[str], out_dir: Path, *,
+                            languages: Sequence[str] | None = None, progress: Progress | None = None) -> DocxResult:
+    """Write `description-<post>-<lang>.docx`, the post's 岗位说明书, for each post and language."""
+    from officebook.render.description import description_docx
+
+    jobs = [(Path(out_dir) / description_docx_filename(post, lang), lang, post,
+             lambda post=post, lang=lang: description_docx(manual, post, lang))
+            for post in posts for lang in (languages or manual.info.languages)]
+    return _write_all(manual, jobs, progress, needs_charts=False)
+
+
 def check_system(manual: Manual, languages: Iterable[str]) -> None:
     """Cairo for the flowcharts, and a CJK font for flowcharts with CJK text (raises on what is missing)."""
     if not manual.procedures:
@@ -80,8 +97,9 @@ def check_system(manual: Manual, languages: Iterable[str]) -> None:
         check_cjk_font(flowchart_svg(procedure, manual, lang), PrintFonts(lang, cjk_fallback_for(manual)))
 
 
-def _write_all(manual: Manual, jobs, progress: Progress | None) -> DocxResult:
-    check_system(manual, sorted({lang for _, lang, _, _ in jobs}))
+def _write_all(manual: Manual, jobs, progress: Progress | None, *, needs_charts: bool = True) -> DocxResult:
+    if needs_charts:
+        check_system(manual, sorted({lang for _, lang, _, _ in jobs}))
     result = DocxResult()
     for path, lang, post, make in jobs:
         if progress:

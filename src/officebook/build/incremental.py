@@ -7,8 +7,9 @@ converting it and writing their HTML — and adds or removes pages and replaces 
 the caller says they changed. `rebuild_html()` re-renders pages' HTML from their converted content
 (after a navigation change: every page shows the menu), without converting Markdown again.
 
-The search index is kept per page (Material's entries of each page) and written again on
-`write_search_index()`; the caller improves it afterwards (build/search.py).
+The search index is kept per page (Material's entries of each page); pages built since are indexed
+and the index written again by `search_snapshot().run()`, which needs no lock (the caller improves
+the written index afterwards: build/search.py).
 
 MkDocs has no public API for building single pages: `_populate_page` and `_build_page` of
 `mkdocs.commands.build` (MkDocs 1.6) are used as MkDocs' own build loop uses them. tests/
@@ -23,6 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
@@ -49,7 +51,7 @@ class LiveSite:
         self.nav: Any = None
         self.env: Any = None
         self.search_entries: dict[str, list[dict]] = {}  # page URL → Material's index entries
-        self._unindexed: dict[str, str] = {}  # page URL → its content as Material indexes it
+        self._unindexed: dict[str, SimpleNamespace] = {}  # page URL → the page as Material indexes it
 
     # ---- the whole build --------------------------------------------------------------------
 
@@ -91,12 +93,12 @@ class LiveSite:
         return file.url if file is not None else None
 
     def update(self, changed: Iterable[str], *, added: Iterable[str] = (), removed: Iterable[str] = (),
-               nav: list | None = None, index: bool = True) -> list[str]:
+               nav: list | None = None) -> list[str]:
         """Build the pages `changed` (docs-relative paths whose Markdown was rewritten), after adding
         the pages `added` and removing `removed`; `nav` is the new navigation when it changed. Returns
         the URLs of the pages built. Pages not named keep their HTML (their menu too: see
-        `rebuild_html`). `index=False` leaves the pages' search entries to `index_pages` (Material's
-        indexing, with jieba, costs as much as building the page)."""
+        `rebuild_html`). Their search entries wait for `search_snapshot` (Material's indexing, with
+        jieba, costs as much as building the page: it is done in the background)."""
         from mkdocs.commands.build import _populate_page
         from mkdocs.structure.files import File, set_exclusions
         from mkdocs.structure.pages import Page
@@ -122,48 +124,34 @@ class LiveSite:
             if file.page is None:
                 Page(None, file, config)
         pages = [file.page for path in changed if (file := files.get_file_from_path(path)) and file.page is not None]
-        search = self._search()
+        indexed = self._search() is not None
         for page in pages:
-            self._unindexed.pop(page.url, None)
             _populate_page(page, config, files)
-            if not index and search is not None and search.config.enabled:
-                # kept for `index_pages`; the HTML loses the marks as Material's indexing removes them
-                self._unindexed[page.url] = page.content
+            if indexed:
+                # what Material indexes, kept for `search_snapshot`; the HTML loses the marks as
+                # Material's indexing removes them
+                self._unindexed[page.url] = SimpleNamespace(url=page.url, title=page.title, meta=page.meta,
+                                                            toc=page.toc, content=page.content)
                 page.content = _SEARCH_MARKS.sub("", page.content)
-        return self._build_html(pages, index=index)
+        return self._build_html(pages)
 
-    def index_pages(self) -> None:
-        """Add the search entries of the pages built with `index=False` (see `write_search_index`)."""
+    def search_snapshot(self) -> SearchWork | None:
+        """What `SearchWork.run` needs to bring the search index up to date (taken under the caller's
+        lock; the work itself needs none)."""
         search = self._search()
-        if search is None or not self._unindexed:
-            return
-        saved = search.search_index.entries
-        search.search_index.entries = []
-        try:
-            pages = {file.page.url: file.page for file in self.files.documentation_pages() if file.page is not None}
-            fresh: dict[str, list[dict]] = {}
-            for url, content in self._unindexed.items():
-                page = pages.get(url)
-                if page is None:
-                    continue
-                fresh[url] = []
-                shown, page.content = page.content, content
-                try:
-                    search.search_index.add_entry_from_context(page)
-                finally:
-                    page.content = shown
-            for entry in search.search_index.entries:
-                fresh.setdefault(_page_of(entry["location"]), []).append(entry)
-            self.search_entries.update(fresh)
-            self._unindexed.clear()
-        finally:
-            search.search_index.entries = saved
+        if search is None:
+            return None
+        work = SearchWork(self, dict(search.search_index.config), list(self._unindexed.values()),
+                          [file.page.url for file in self._documentation_pages() if file.page is not None],
+                          os.path.join(self.config.site_dir, "search", "search_index.json"))
+        self._unindexed.clear()
+        return work
 
     def rebuild_html(self, paths: Iterable[str]) -> list[str]:
         """Render the HTML of pages whose content is unchanged again (their menu, previous/next links)."""
         pages = [file.page for path in paths if (file := self.files.get_file_from_path(path)) and file.page is not None
                  and file.page.content is not None]
-        return self._build_html(pages, index=False)
+        return self._build_html(pages)
 
     def rebuild_templates(self) -> None:
         """The theme's own pages (404.html, sitemap.xml): after pages came or went, or the menu changed."""
@@ -174,22 +162,6 @@ class LiveSite:
 
     def documentation_pages(self) -> list[str]:
         return [file.src_uri for file in self._documentation_pages()]
-
-    def write_search_index(self) -> None:
-        """Write Material's search index from the entries of every page, in the order of the pages."""
-        search = self._search()
-        if search is None:
-            return
-        from mkdocs import utils
-
-        saved = search.search_index.entries
-        order = [file.page.url for file in self._documentation_pages() if file.page is not None]
-        search.search_index.entries = [entry for url in order for entry in self.search_entries.get(url, ())]
-        try:
-            data = search.search_index.generate_search_index(None)
-        finally:
-            search.search_index.entries = saved
-        utils.write_file(data.encode("utf-8"), os.path.join(self.config.site_dir, "search", "search_index.json"))
 
     def sync_static(self, prefix: str) -> None:
         """Copy the static files under `prefix` (docs-relative) that are new or changed since the last
@@ -249,9 +221,9 @@ class LiveSite:
                 page.title = titles[file.src_uri]
         self.nav = config.plugins.on_nav(get_navigation(files, config), config=config, files=files)
 
-    def _build_html(self, pages: list, *, index: bool) -> list[str]:
-        """Render pages' HTML; `index`: collect their search entries (Material's plugin does it as the
-        page is rendered); otherwise its index is swapped for one that keeps nothing."""
+    def _build_html(self, pages: list) -> list[str]:
+        """Render pages' HTML, Material's search index swapped for one that keeps nothing (pages are
+        indexed by `search_snapshot`, or keep their entries)."""
         from mkdocs.commands.build import _build_page
 
         if not pages:
@@ -259,20 +231,36 @@ class LiveSite:
         search = self._search()
         saved = search.search_index if search is not None else None
         if search is not None:
-            search.search_index = _Entries(saved.config) if index else _Discard()
+            search.search_index = _Discard()
         doc_files = self._documentation_pages()
         try:
             for page in pages:
                 _build_page(page, self.config, doc_files, self.nav, self.env)
-            if search is not None and index:
-                fresh: dict[str, list[dict]] = {page.url: [] for page in pages}
-                for entry in search.search_index.entries:
-                    fresh.setdefault(_page_of(entry["location"]), []).append(entry)
-                self.search_entries.update(fresh)
         finally:
             if search is not None:
                 search.search_index = saved
         return [page.url for page in pages]
+
+
+class SearchWork:
+    """Indexing pages and writing the search index, away from the lock that guards the site."""
+
+    def __init__(self, site: LiveSite, config: dict, pages: list, order: list[str], path: str) -> None:
+        self.site, self.config, self.pages, self.order, self.path = site, config, pages, order, path
+
+    def run(self) -> None:
+        from mkdocs import utils
+
+        index = _Entries(self.config)
+        for page in self.pages:
+            index.add_entry_from_context(page)
+        fresh: dict[str, list[dict]] = {page.url: [] for page in self.pages}
+        for entry in index.entries:
+            fresh.setdefault(_page_of(entry["location"]), []).append(entry)
+        entries = {**self.site.search_entries, **fresh}
+        self.site.search_entries.update(fresh)
+        index.entries = [entry for url in self.order for entry in entries.get(url, ())]
+        utils.write_file(index.generate_search_index(None).encode("utf-8"), self.path)
 
 
 def _Entries(config: dict):

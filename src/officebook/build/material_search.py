@@ -23,6 +23,10 @@ _SEGMENT_FIXES = (
     (re.compile(r"for\(let (\w+)=(\w+)\+1;\1<(\w+)\.length;\1\+\+\)\3\.slice\(\2,\1\)in (\w+)"),
      r"for(let \1=\2+1;\1<=\3.length;\1++)\3.slice(\2,\1)in \4"),
     (re.compile(r"(\w+)\[(\w+)\]&&\2<(\w+)\.length-1&&"), r"\1[\2]&&\2<\3.length&&"),
+    # a run of several characters that the index knows only as single characters (签报 where no page
+    # has the word) is searched whole, never as 签 or 报 alone: no results rather than noise
+    (re.compile(r'return (\w+)\.has\(""\)\?new Set\(\[(\w+)\]\):\1\}'),
+     r'return \1.has("")||\2.length>1&&[...\1].every(w=>w.length<2)?new Set([\2]):\1}'),
 )
 
 

@@ -16,11 +16,13 @@ from typing import Any
 
 import yaml
 
+from officebook.build.csp import policy
 from officebook.build.errors import SiteBuildError
 from officebook.build.files import write_if_changed
 from officebook.build.search import SEARCH_FIELDS, SEPARATOR, search_pipeline
 from officebook.i18n import gettext as _
 from officebook.model import Manual
+from officebook.render.identity import IDENTITY_CSS, emblem_path, identity_css
 from officebook.render.site import SiteContent, handbook_links, theme_text
 from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import LANGUAGE_NAMES, format_date, label
@@ -105,6 +107,7 @@ def _markdown_extensions(lang: str) -> list:
         "pymdownx.details",
         "pymdownx.superfences",
         {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
+        "officebook.render.prebuilt",  # ready-made HTML inserted after conversion (render/prebuilt.py)
     ]
 
 
@@ -208,6 +211,10 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
     theme["features"] = _unique(THEME_FEATURES + list(user_theme.get("features") or []))
     if offline:
         theme["font"] = False
+    emblem = emblem_path(manual)
+    if emblem and not user_theme.get("logo"):  # the office's emblem in the header (render/identity.py)
+        theme["logo"] = emblem
+        theme.setdefault("favicon", emblem)
     config["theme"] = theme
 
     extensions = _entries(_markdown_extensions(lang))
@@ -246,9 +253,13 @@ def site_config(manual: Manual, lang: str, content: SiteContent, user: UserConfi
         extra["officebook_handbooks"] = {"label": label("printed-handbook", lang) + label("colon", lang),
                                          "files": own + links["others"]}
     config["extra"] = extra
-    config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css"] + list(user.data.get("extra_css") or []))
     config["extra_javascript"] = _unique([f"{ASSET_DIR}/{name}" for name in OWN_ASSETS if name.endswith(".js")]
                                          + list(user.data.get("extra_javascript") or []))
+    extra["officebook_csp"] = policy(config["extra_javascript"], offline=offline)
+    identity = [IDENTITY_CSS] if identity_css(manual) and not user_theme.get("palette") else []
+    if identity:  # the office's colour (render/identity.py)
+        config["theme"]["palette"] = {"primary": "custom"}
+    config["extra_css"] = _unique([f"{ASSET_DIR}/officebook.css", *identity] + list(user.data.get("extra_css") or []))
 
     if user.data.get("hooks"):
         config["hooks"] = [str((user.directory / hook).resolve()) for hook in user.data["hooks"]]

@@ -88,6 +88,10 @@ def booklet_filename(post: str, lang: str) -> str:
     return f"booklet-{post}-{lang}.pdf"
 
 
+def description_filename(post: str, lang: str) -> str:
+    return f"description-{post}-{lang}.pdf"
+
+
 def site_pdf_path(lang: str) -> str:
     """Where `officebook build --pdf` puts a language's handbook, relative to each language's site root."""
     return handbook_path(lang)
@@ -140,6 +144,22 @@ def write_booklets(
     files = [
         _File(Path(out_dir) / booklet_filename(post, lang), lang, post,
               lambda post=post, lang=lang: booklet_html(manual, post, lang, font=font, style=style, notes=notes))
+        for post in posts
+        for lang in (languages or manual.info.languages)
+    ]
+    return _write_all(manual, files, font, progress, jobs)
+
+
+def write_descriptions(manual: Manual, posts: Iterable[str], out_dir: Path, *,
+                       languages: Sequence[str] | None = None, font: str | None = None,
+                       progress: Progress | None = None, jobs: int = 1, style: str | None = None) -> PdfResult:
+    """Write `description-<post>-<lang>.pdf`, the post's 岗位说明书, for each post and language."""
+    from officebook.render.print import description_html
+
+    font = configured_font(font)
+    files = [
+        _File(Path(out_dir) / description_filename(post, lang), lang, post,
+              lambda post=post, lang=lang: description_html(manual, post, lang, font=font, style=style))
         for post in posts
         for lang in (languages or manual.info.languages)
     ]

@@ -26,6 +26,7 @@ editor page served inside the site loads its script from a file (no inline scrip
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import shutil
@@ -50,7 +51,7 @@ from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
-from officebook.render.site import navigation, page_paths, render_page, term_anchors
+from officebook.render.site import SPECIAL_PAGES, navigation, page_paths, render_page, term_anchors
 from officebook.tempfiles import temp_dir
 
 log = logging.getLogger("mkdocs.officebook")
@@ -58,6 +59,8 @@ log = logging.getLogger("mkdocs.officebook")
 BACKGROUND_CHUNK = 25
 """Pages built per hold of the lock in the background, so a new save never waits long for it."""
 LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
+STATUS_PATH = "/_officebook/status"
+"""`{"busy": true}` while background work is left (scripts/bench.py waits for it)."""
 
 
 class Preview:
@@ -86,6 +89,7 @@ class Preview:
         self.site: LiveSite | None = None
         self.serve_url: str | None = None
         self.routes: list[tuple[str, Callable]] = []
+        self.directory_urls = True
         self.page_tags: list[str] = []
         self._config_text: str | None = None
         self._lock = threading.RLock()
@@ -96,6 +100,7 @@ class Preview:
         self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
         self._reload_when_done = False
         self._templates_stale = False
+        self._comparing = False
         self._search_stale = False
         self._reconcile = False
         self._server = None
@@ -124,12 +129,16 @@ class Preview:
         lang, single = self._served(manual)
         user = UserConfig.load(self.config_file)
         write_overrides(self.work_dir / "overrides", user)
+        self.directory_urls = user.data.get("use_directory_urls", True) is not False  # as prepare_language
         self.prepared = prepare_language(single, lang, self.work_dir, user, offline=False)
         self.manual, self.pages = single, dict(self.prepared.content.pages)
         self.nav = self.prepared.content.nav
         self.links = LinkIndex.of(self.pages)
         self._config_text = self._read_config()
         self.on_pages(list(self.prepared.changed))
+
+    def _render_page(self, manual: Manual, lang: str, path: str) -> str:
+        return render_page(manual, lang, path, directory_urls=self.directory_urls)
 
     def _read_config(self) -> str | None:
         try:
@@ -157,9 +166,9 @@ class Preview:
         self._pending.clear()
         self._improve_search()
 
-    def _improve_search(self) -> None:
-        improve_search_index(self.site_dir, self.manual, self.manual.info.default_language,
-                             term_anchors(self.manual))
+    def _improve_search(self, manual: Manual | None = None) -> None:
+        manual = manual or self.manual
+        improve_search_index(self.site_dir, manual, manual.info.default_language, term_anchors(manual))
 
     # ---- after a change -------------------------------------------------------------------------
 
@@ -203,8 +212,8 @@ class Preview:
         added = [path for path in new_paths if path not in old_paths]
         removed = sorted(old_paths - existing)
         own = [path for ref in sorted(changes.items, key=lambda r: (r.kind, r.id)) for path in own_pages(ref)
-               if path in existing]
-        rendered = {path: render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
+               if path in existing] + ([SPECIAL_PAGES["glossary"]] if changes.glossary else [])
+        rendered = {path: self._render_page(manual, lang, path) for path in dict.fromkeys(own + added)}
         if changes.glossary or changes.assets:
             later = list(new_paths)  # terms and files are linked from anywhere: every page
         else:
@@ -222,8 +231,7 @@ class Preview:
         if changes.assets:
             copy_attachments({site_asset_path(a): Path(manual.content_dir) / a for a in manual.assets}, docs, set())
             self.site.sync_static(SITE_ASSETS)
-        urls = self.site.update(changed, added=added, removed=removed, nav=nav if nav_changed else None,
-                                index=False)
+        urls = self.site.update(changed, added=added, removed=removed, nav=nav if nav_changed else None)
         for path in later:
             if path not in rendered:
                 self._to_render[path] = None
@@ -269,28 +277,40 @@ class Preview:
                 log.error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
     def _step(self, generation: int) -> bool:
-        """One chunk of background work under the lock; False when there is none left (or a new
-        change came)."""
+        """One piece of background work; False when there is none left (or a new change came). Pages
+        are rendered and the search index is made without the lock; only MkDocs' work holds it."""
         with self._lock:
             if generation != self._generation or self.site is None:
                 return False
-            lang = self.manual.info.default_language
-            if self._to_render:
-                paths = list(self._to_render)[:BACKGROUND_CHUNK]
-                for path in paths:
-                    del self._to_render[path]
-                fresh = {path: markdown for path in paths
-                         if self.pages.get(path) != (markdown := render_page(self.manual, lang, path))}
+            manual, lang = self.manual, self.manual.info.default_language
+            paths = list(self._to_render)[:BACKGROUND_CHUNK]
+            for path in paths:
+                del self._to_render[path]
+        if paths:
+            rendered = {}
+            for path in paths:
+                if generation != self._generation:
+                    break
+                rendered[path] = self._render_page(manual, lang, path)
+            with self._lock:
+                if generation != self._generation:  # a new change: these pages wait for the next round
+                    self._to_render = {**dict.fromkeys(paths), **self._to_render}
+                    return False
+                fresh = {path: markdown for path, markdown in rendered.items() if self.pages.get(path) != markdown}
                 self.site.update(self._store(fresh))
                 for path in fresh:
                     self._pending.pop(path, None)
                 self._reload_when_done = self._reload_when_done or bool(fresh)
-                return True
+            return True
+        with self._lock:
+            if generation != self._generation:
+                return False
             if self._pending:
-                chunk = list(self._pending)[:BACKGROUND_CHUNK]
-                for path in chunk:
+                started = time.perf_counter()
+                while self._pending and time.perf_counter() - started < 0.2:
+                    path = next(iter(self._pending))
                     del self._pending[path]
-                self.site.rebuild_html(chunk)
+                    self.site.rebuild_html([path])
                 self._reload_when_done = True
                 return True
             if self._templates_stale:
@@ -299,12 +319,12 @@ class Preview:
             if self._reload_when_done:
                 self._reload_when_done = False
                 self.reload_browsers()
-            self.site.index_pages()
-            if self._search_stale:
-                self.site.write_search_index()
-                self._improve_search()
-                self._search_stale = False
-            return False
+            work = self.site.search_snapshot() if self._search_stale else None
+            self._search_stale = False
+        if work is not None:
+            work.run()
+            self._improve_search(manual)
+        return False
 
     def settle(self) -> None:
         """Do the background work now, in this thread (for scripts and tests without `serve`)."""
@@ -320,7 +340,17 @@ class Preview:
             manual, reconcile = self.manual, self._reconcile
             self._reconcile = False
         if reconcile:
-            self._compare_every_page(manual, generation)
+            self._comparing = True
+            try:
+                self._compare_every_page(manual, generation)
+            finally:
+                self._comparing = False
+
+    @property
+    def busy(self) -> bool:
+        """Whether background work is left (pages, menus, the search index, the full comparison)."""
+        return bool(self._to_render or self._pending or self._templates_stale or self._search_stale
+                    or self._reconcile or self._comparing)
 
     def _compare_every_page(self, manual: Manual, generation: int) -> None:
         """Render every page again and rebuild those that differ from what is served (a change whose
@@ -330,7 +360,7 @@ class Preview:
         for path in page_paths(manual):
             if generation != self._generation or self._stopped.is_set():
                 return
-            markdown = render_page(manual, lang, path)
+            markdown = self._render_page(manual, lang, path)
             if self.pages.get(path) != markdown:
                 missed[path] = markdown
         if not missed:
@@ -340,9 +370,11 @@ class Preview:
                 return
             log.debug("officebook: %d pages found changed by the full comparison: %s", len(missed), sorted(missed))
             self.site.update(self._store(missed))
-            self.site.write_search_index()
-            self._improve_search()
             self.reload_browsers()
+            work = self.site.search_snapshot()
+        if work is not None:
+            work.run()
+            self._improve_search(manual)
 
     # ---- the server ----------------------------------------------------------------------------
 
@@ -422,8 +454,10 @@ class Preview:
             self.close()
 
     def _builder(self) -> None:
+        started = time.perf_counter()
         try:
-            self.refresh()
+            urls = self.refresh()
+            log.debug("officebook: refreshed in %.2f s: %s", time.perf_counter() - started, urls[:5])
         except Exception as error:  # the server keeps the last good site
             logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
@@ -433,6 +467,11 @@ class Preview:
 
         def app(environ, start_response):
             path = environ.get("PATH_INFO", "")
+            if path == STATUS_PATH:
+                body = json.dumps({"busy": self.busy}).encode()
+                start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
+                                          ("Content-Length", str(len(body)))])
+                return [body]
             if path == LIVERELOAD_SCRIPT:
                 start_response("200 OK", [("Content-Type", "application/javascript"),
                                           ("Content-Length", str(len(script)))])

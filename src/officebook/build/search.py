@@ -12,8 +12,11 @@ index so that whatever word a reader types finds every section that holds it:
   every section whose text contains it, found with an Aho-Corasick automaton (pyahocorasick);
 - full-width and compatibility forms are added in their NFKC form (Ⅲ级 → iii级, ＡＢＣ → abc), and
   the patched search worker normalises the query the same way;
-- ids, `kind/id`, the titles and tags in the other languages and the glossary's other-language terms
-  are hidden title terms, so `duty-officer` or an English term finds the page on the Chinese site;
+- ids, `kind/id`, the titles and tags in the other languages, the glossary's other-language terms
+  and its `aliases` are hidden title terms, so `duty-officer`, an English term or 政务公开 (an alias
+  of 政府信息公开) finds the page or entry on the Chinese site;
+- an offline site's inlined copy of the index (`search_index.js`) is rewritten too, so a site
+  opened from a folder finds what the served one finds;
 - the glossary's entries and the RACI matrix are boosted, so the entry of a term ranks first;
 - the item's facts (maintainer, review date, source, id) are not indexed as text (the templates mark
   them `data-search-exclude`), so a result's snippet is its summary.
@@ -164,6 +167,8 @@ class _Keys:
         elif page == "glossary" and fragment in term_index:
             term = self.manual.glossary[term_index[fragment]]
             keys += [term.term.get(self.lang), *_texts(term.term, self.others)]
+            for alias in term.aliases:  # other names of the term find its entry as the term does
+                keys += _texts(alias, self.manual.info.languages)
         return keys
 
 
@@ -178,6 +183,7 @@ def _vocabulary(docs: list[dict], manual: Manual, lang: str) -> set[str]:
                 if len(token) > 1 and _HAN_RUN.fullmatch(token):
                     words.add(token)
     named: list[str] = [term.term.get(lang) for term in manual.glossary]
+    named += [alias.get(lang) for term in manual.glossary for alias in term.aliases]
     for kind in ITEM_KINDS:
         for item in manual.kind(kind).values():
             named.append(item.title.get(lang))
@@ -256,5 +262,9 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
             doc["boost"] = max(float(doc.get("boost", 1)), RACI_BOOST)
     for name, options in FIELDS.items():
         config["fields"].setdefault(name, options)
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(written, encoding="utf-8")
+    inline = path.with_name("search_index.js")
+    if inline.is_file():  # an offline site reads the index inlined by Material's offline plugin: the same one
+        inline.write_text(f"var __index = {written}", encoding="utf-8")
     return SearchIndexStats(len(docs), len(words), added)

@@ -13,13 +13,15 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from officebook.build.errors import Progress
+from officebook.build.csp import IFRAME_WORKER_BOOT, iframe_worker_without_inline_script, write_theme_scripts
+from officebook.build.errors import Progress, SiteBuildError
 from officebook.build.files import copy_tree, write_if_changed
 from officebook.build.material_search import patch_search_worker
 from officebook.build.mkdocs_config import ASSET_DIR, OWN_ASSETS, UserConfig, site_config, write_config
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.editions import EditionNotes
+from officebook.render.identity import IDENTITY_CSS, identity_css
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
 from officebook.render.site import SiteContent, handbook_path, render_site
 
@@ -40,7 +42,11 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
         write_if_changed(docs_dir / ASSET_DIR / name, (assets / "officebook" / name).read_text(encoding="utf-8"))
     if offline:
         shim = (assets / "vendor" / "iframe-worker" / "shim.js").read_text(encoding="utf-8")
-        write_if_changed(docs_dir / ASSET_DIR / "iframe-worker-shim.js", shim)
+        patched = iframe_worker_without_inline_script(shim)
+        if patched is None:
+            raise SiteBuildError(_("the offline search shim is not the expected version; reinstall officebook"))
+        write_if_changed(docs_dir / ASSET_DIR / "iframe-worker-shim.js", patched[0])
+        write_if_changed(docs_dir / ASSET_DIR / IFRAME_WORKER_BOOT, patched[1])
     folders = {Path(path).parent.as_posix() for path in content.pages}
     for folder in sorted(folders):
         (docs_dir / folder).mkdir(parents=True, exist_ok=True)
@@ -87,6 +93,7 @@ def write_overrides(overrides_dir: Path, user: UserConfig) -> None:
     with resources.as_file(source) as path:
         copy_tree(Path(path), overrides_dir)
     patch_search_worker(overrides_dir)
+    write_theme_scripts(overrides_dir)
     custom_dir = (user.data.get("theme") or {}).get("custom_dir")
     if custom_dir:
         copy_tree(user.directory / custom_dir, overrides_dir)
@@ -118,6 +125,9 @@ def prepare_language(manual: Manual, lang: str, work_dir: Path, user: UserConfig
     docs_dir = config_dir / "docs"
     attachments = {site_asset_path(asset): Path(manual.content_dir) / asset for asset in manual.assets}
     changed = write_docs(content, docs_dir, user, offline=offline, handbooks=handbooks, attachments=attachments)
+    identity = identity_css(manual)  # the office's colour (render/identity.py); mkdocs_config names it
+    if identity:
+        write_if_changed(docs_dir / IDENTITY_CSS, identity)
     config = site_config(manual, lang, content, user, config_dir=config_dir, docs_dir=docs_dir,
                          site_dir=config_dir / "site", overrides_dir=work_dir / "overrides", offline=offline,
                          handbooks=printed)

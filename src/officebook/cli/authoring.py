@@ -1,4 +1,4 @@
-"""The authoring workflow's commands: init and new."""
+"""The authoring workflow's commands: init, new and languages."""
 
 from __future__ import annotations
 
@@ -91,6 +91,9 @@ def init(directory: Path, languages: str, refresh: bool, install_spec: str | Non
     echo(_("created {path}/ ({count} files; languages: {languages})\n"
                  "next: cd {path} && officebook check && officebook serve").format(
         path=shown, count=len(plan.files), languages=", ".join(chosen)), err=True)
+    if len(chosen) > 1:
+        echo(_("for a manual in {language} only: officebook languages {language} (in {path})").format(
+            language=chosen[0], path=shown), err=True)
 
 
 @main.command()
@@ -118,3 +121,44 @@ def new(kind: str, item_id: str, titles: tuple[str, ...], content_dir: Path) -> 
         echo((content_dir / relative).as_posix())
     for note in plan.notes:
         echo(note, err=True)
+
+
+@main.command("languages")
+@click.argument("languages", metavar="CODES")
+@click.option("--content", "content_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("content"),
+              show_default=True, help="The content folder.")
+@click.option("--dry-run", is_flag=True, help="Print the files that would change and change nothing.")
+def languages_command(languages: str, content_dir: Path, dry_run: bool) -> None:
+    """Give the manual the languages CODES (comma-separated, the first is the default), e.g. `zh` for a
+    Chinese-only manual: manual.yaml lists them, and every text keeps only their strings (one language:
+    plain strings). Comments and the other lines of each file stay as they are."""
+    from officebook.languages import LanguagesError, switch_languages
+    from officebook.scaffold import ScaffoldError, parse_languages
+
+    try:
+        chosen = parse_languages(languages)
+    except ScaffoldError as error:
+        raise click.BadParameter(str(error), param_hint="'CODES'") from error
+    try:
+        plan = switch_languages(content_dir, chosen)
+    except LanguagesError as error:
+        raise Refused(str(error)) from error
+    if not dry_run:
+        try:
+            _write_plan(content_dir, plan.files)
+        except OSError as error:
+            fail(_("cannot write {path}: {reason}").format(path=error.filename, reason=os_reason(error, with_file=False)))
+    for relative in plan.files:
+        echo((content_dir / relative).as_posix())
+    for relative, count in plan.untranslated.items():
+        echo(i18n.ngettext("{path}: {count} text has no '{lang}' yet and keeps its old default-language string",
+                           "{path}: {count} texts have no '{lang}' yet and keep their old default-language strings",
+                           count).format(path=(content_dir / relative).as_posix(), count=count, lang=chosen[0]), err=True)
+    if dry_run:
+        summary = i18n.ngettext("{count} file would change (the manual's languages: {languages}); nothing written",
+                                "{count} files would change (the manual's languages: {languages}); nothing written",
+                                len(plan.files))
+    else:
+        summary = i18n.ngettext("{count} file changed; the manual's languages: {languages}",
+                                "{count} files changed; the manual's languages: {languages}", len(plan.files))
+    echo(summary.format(count=len(plan.files), languages=", ".join(chosen)), err=True)

@@ -150,11 +150,13 @@ def diff(old: str, new: str, use_git: bool, content_path: str, repo: Path, outpu
         read_edition,
         read_git_edition,
     )
+    from officebook.pipeline import edition_of
 
     editions = []
     for given in (old, new):
         try:
-            edition = read_git_edition(repo, given, content_path) if use_git else read_edition(Path(given))
+            edition = (read_git_edition(repo, given, content_path, edition_of) if use_git
+                       else read_edition(Path(given), edition_of))
         except EditionError as error:
             fail_on_edition(error, "officebook diff:")
         editions.append(edition)

@@ -115,11 +115,14 @@ def edition_notes(manual, previous: Path | None, today=None, *, reviews: bool = 
     import datetime as dt
 
     from officebook.diff import EditionError, read_edition
+    from officebook.export import export_data
+    from officebook.pipeline import edition_of
     from officebook.render.editions import edition_notes as notes_of
 
     try:
-        old = read_edition(previous) if previous else None
+        old = read_edition(previous, edition_of) if previous else None
     except EditionError as error:
         fail_on_edition(error, "officebook: --previous")
     day = (today.date() if today else dt.date.today()) if reviews else None
-    return notes_of(manual, previous=old, today=day)
+    current = export_data(manual, derived=False) if old is not None else None
+    return notes_of(manual, previous=old, current=current, today=day)

@@ -30,6 +30,9 @@ from officebook.i18n import gettext as _
               help="Print this post's booklet (onboarding reference and checklist cards) instead of the "
                    "handbook; repeatable.")
 @click.option("--all-posts", is_flag=True, help="Print a booklet for every post instead of the handbook.")
+@click.option("--kind", type=click.Choice(["booklet", "description"]), default="booklet", show_default=True,
+              help="With --post or --all-posts: booklet: the post's 岗位手册 (onboarding reference and checklists as "
+                   "paper forms); description: its 岗位说明书, the one- or two-page form (description-<post>-<lang>).")
 @click.option("--lang", "languages", multiple=True, metavar="CODE",
               help="Only this language; repeatable [default: every language of the manual].")
 @click.option("--font", default=None, metavar="FAMILY|FILE",
@@ -46,12 +49,13 @@ from officebook.i18n import gettext as _
 
 
 def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
-        posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], font: str | None,
+        posts: tuple[str, ...], all_posts: bool, kind: str, languages: tuple[str, ...], font: str | None,
         jobs: int, style: str | None, previous: Path | None) -> None:
     """Check CONTENT_DIR, then print the handbook: handbook-<lang>.pdf for every language.
 
-    With --post, print that post's booklet instead: booklet-<post>-<lang>.pdf."""
-    from officebook.build.pdf import write_booklets, write_handbooks
+    With --post, print that post's booklet (岗位手册) instead: booklet-<post>-<lang>.pdf; with --kind
+    description its 岗位说明书: description-<post>-<lang>.pdf."""
+    from officebook.build.pdf import write_booklets, write_descriptions, write_handbooks
 
     manual = load_manual(content_dir, strict, max_file_size, no_cache)
     for lang in languages:
@@ -64,7 +68,10 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
                 post=post, hint=did_you_mean_or_list(post, manual.posts, _("the manual has no posts"))))
     booklets = tuple(manual.posts) if all_posts else posts
     notes = edition_notes(manual, previous, reviews=False)
-    if booklets:
+    if booklets and kind == "description":
+        print_pdfs(lambda progress: write_descriptions(manual, booklets, output, languages=languages, font=font,
+                                                        progress=progress, jobs=jobs, style=style))
+    elif booklets:
         print_pdfs(lambda progress: write_booklets(manual, booklets, output, languages=languages, font=font,
                                                     progress=progress, notes=notes, jobs=jobs, style=style))
     else:
@@ -78,9 +85,12 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("dist"),
               show_default=True, help="Folder to write the Word documents to.")
 @click.option("--post", "posts", multiple=True, metavar="ID",
-              help="Write this post's 岗位说明书 (post description and checklists) instead of the handbook; "
-                   "repeatable.")
-@click.option("--all-posts", is_flag=True, help="Write a post description for every post instead of the handbook.")
+              help="Write this post's 岗位手册 (onboarding reference and checklists; with --kind description its "
+                   "岗位说明书) instead of the handbook; repeatable.")
+@click.option("--all-posts", is_flag=True, help="Write a booklet for every post instead of the handbook.")
+@click.option("--kind", type=click.Choice(["booklet", "description"]), default="booklet", show_default=True,
+              help="With --post or --all-posts: booklet: the post's 岗位手册 (onboarding reference and checklists as "
+                   "paper forms); description: its 岗位说明书, the one- or two-page form (description-<post>-<lang>).")
 @click.option("--lang", "languages", multiple=True, metavar="CODE",
               help="Only this language; repeatable [default: every language of the manual].")
 @click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -92,12 +102,13 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
 
 
 def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, output: Path,
-         posts: tuple[str, ...], all_posts: bool, languages: tuple[str, ...], reference: Path | None,
-         write_reference: Path | None) -> None:
+         posts: tuple[str, ...], all_posts: bool, kind: str, languages: tuple[str, ...],
+         reference: Path | None, write_reference: Path | None) -> None:
     """Check CONTENT_DIR, then write the handbook as Word documents: handbook-<lang>.docx for every language.
 
-    With --post, write that post's 岗位说明书 instead: booklet-<post>-<lang>.docx."""
-    from officebook.build.docx import write_docx_booklets, write_docx_handbooks
+    With --post, write that post's booklet (岗位手册) instead: booklet-<post>-<lang>.docx; with --kind
+    description its 岗位说明书: description-<post>-<lang>.docx."""
+    from officebook.build.docx import write_docx_booklets, write_docx_descriptions, write_docx_handbooks
     from officebook.build.pdf import PdfSystemError
     from officebook.render.docx import DocxSystemError, ReferenceDocError, reference_docx
 
@@ -122,7 +133,9 @@ def docx(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, ou
     try:
         with failing_as_one_line(_("error: cannot write the Word document: {reason}"),
                                  (DocxSystemError, PdfSystemError)):
-            if booklets:
+            if booklets and kind == "description":
+                result = write_docx_descriptions(manual, booklets, output, languages=languages, progress=progress)
+            elif booklets:
                 result = write_docx_booklets(manual, booklets, output, languages=languages, reference=reference,
                                              progress=progress)
             else:

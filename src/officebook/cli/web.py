@@ -86,6 +86,9 @@ def build(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     languages = ", ".join(result.languages)
     echo(_("built {path}/ ({languages}): {pages} pages per language in {seconds:.1f} s").format(
         path=output.as_posix(), languages=languages, pages=result.pages, seconds=result.timings["total"]), err=True)
+    if result.in_place:
+        echo(_("{path}/ cannot be swapped as a whole (a mount point, or its parent folder may not be written): "
+               "its contents were replaced in place").format(path=output.as_posix()), err=True)
     if printed:
         linked = ", ".join(f"{output.as_posix()}/{site_pdf_path(written.lang)}" for written in printed.files)
         echo(_("handbooks linked from the home page: {files}").format(files=linked), err=True)

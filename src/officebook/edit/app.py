@@ -252,6 +252,7 @@ _FORM_PAGE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="{static}editor.css">
 <script type="application/json" id="officebook-edit-config">{config}</script>
 <script src="{static}vendor/json-editor/jsoneditor.js" defer></script>

@@ -63,9 +63,9 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
             node = {"type": "array", "format": "ob-refs", "x-kind": REFS_DEFS[name], "items": {"type": "string"}}
             return _texts(_texts(node, defs[name]), schema)
         if name == "textList":
-            node = {"type": "array", "format": "table", "items": {"format": "ob-text"},
-                    "options": {"disable_array_reorder": False}}
-            return _texts(_texts(node, defs[name]), schema)
+            node = _texts(_texts({"type": "array", "items": {"format": "ob-text"}}, defs[name]), schema)
+            node["items"]["title"] = node.get("title", "")  # an entry is named as its list
+            return node
         target: Any = defs
         for part in name.split("/"):
             target = target[part]
@@ -93,6 +93,8 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
             node["format"] = "ob-raci"
     elif schema.get("type") == "array":
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        if items.get("$ref") == "#/$defs/kindRef":  # the glossary's `see`: entries of any kind, as chips
+            return _texts({"type": "array", "format": "ob-refs", "x-kind": "*", "items": {"type": "string"}}, schema)
         node = {"type": "array", "items": _convert(items, defs, None, True)}
         if isinstance(schema.get("title"), str):  # an entry is named as its list: 标签 1, 标签 2 …
             node["items"]["title"] = _(schema["title"])

@@ -99,11 +99,7 @@ class Editor:
             snapshot = self.files.read(rel)
             data = load_bytes(snapshot.raw, rel, self.limits)[0] if snapshot.raw is not None else None
             title = data.get("title") if isinstance(data, dict) else None
-            steps = []
-            if kind == "procedures" and isinstance(data, dict) and isinstance(data.get("steps"), list):
-                steps = [{"id": s.get("id"), "title": s.get("title") or s.get("action")}
-                         for s in data["steps"] if isinstance(s, dict)]
-            found.append({"id": ident, "title": title, "steps": steps})
+            found.append({"id": ident, "title": title})
         return found
 
     def proposed_id(self, kind: str, titles: list[str]) -> str:
@@ -123,10 +119,14 @@ class Editor:
                 raise _refused(409, _("the file was changed on disk since the form was opened; reload the "
                                       "form to see the changes, then make your edit again"),
                                revision=snapshot.revision, file=rel)
+            new_id, written = body.get("id") or ident, rel
+            renaming = kind in ITEM_KINDS and new_id != ident
+            if renaming:  # the entry's own links to itself follow too
+                self._valid_id(kind, new_id)
+                item = renamed(kind, item, kind, ident, new_id)
             text = self._rewritten(rel, snapshot.raw, item)
             writes: dict[str, bytes | None] = {rel: text}
-            new_id, written = body.get("id") or ident, rel
-            if kind in ITEM_KINDS and new_id != ident:
+            if renaming:
                 writes, written = self._renaming(kind, ident, new_id, rel, text)
             self._check(writes)
             self._write(writes)

@@ -111,6 +111,16 @@ def handbook_outline(manual: Manual, lang: str) -> HandbookOutline:
     )
 
 
+def referring(manual: Manual, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
+    """Ids of the `source_kind` items that refer to an item, each once, in order of reference (the
+    duties a procedure carries out, the procedures a standard applies to …)."""
+    seen: dict[str, None] = {}
+    for backref in manual.referrers(Ref(kind, item_id)):
+        if backref.source and backref.source.kind == source_kind:
+            seen.setdefault(backref.source.id, None)
+    return tuple(seen)
+
+
 def document_control(manual: Manual, lang: str) -> DocumentControl:
     info = manual.info
     parts = [f"{label(kind, lang)} {len(manual.kind(kind))}" for kind in ITEM_KINDS]

@@ -119,15 +119,16 @@ def _changed_steps(change: ItemChange) -> list[str] | None:
     return steps
 
 
-def edition_notes(manual: Manual, *, previous: dict | None = None, today: dt.date | None = None,
-                  within_days: int = DEFAULT_WITHIN_DAYS) -> EditionNotes:
+def edition_notes(manual: Manual, *, previous: dict | None = None, current: dict | None = None,
+                  today: dt.date | None = None, within_days: int = DEFAULT_WITHIN_DAYS) -> EditionNotes:
     """Notes for `manual`: compared with the `previous` edition (a JSON export, as read by
-    `officebook.diff.read_edition`) when given, reviews counted from `today` when given."""
-    from officebook.export import export_data
-
+    `officebook.diff.read_edition`) when given — `current` is this edition's export, which the caller
+    makes (`officebook.export.export_data(manual, derived=False)`) — and reviews counted from `today`
+    when given."""
     changes, editions = None, None
     if previous is not None:
-        current = export_data(manual, derived=False)
+        if current is None:
+            raise ValueError("edition_notes: the current edition's export is needed to compare with the previous")
         changes, editions = diff_editions(previous, current), (previous, current)
     review = due_for_review(manual, today, within_days) if today is not None else None
     return EditionNotes(changes, review, editions)
@@ -332,9 +333,9 @@ def item_notices(ctx: PageContext, item: Item, notes: EditionNotes) -> str:
     lang = ctx.lang
     if notes.past_review(item):
         if item.maintainer in ctx.manual.posts:
-            body = ctx.label("notice-overdue-body", date=item.review_by, maintainer=ctx.post(item.maintainer))
+            body = ctx.label("notice-overdue-body", date=ctx.date(item.review_by), maintainer=ctx.post(item.maintainer))
         else:
-            body = ctx.label("notice-overdue-body-unmaintained", date=item.review_by)
+            body = ctx.label("notice-overdue-body-unmaintained", date=ctx.date(item.review_by))
         body += f" [{ctx.label('due-for-review')}]({ctx.url(REVIEW_PATH)})"
         blocks.append(_admonition("warning", ctx.label("notice-overdue"), body))
     change = notes.change_of(item.ref)

@@ -4,8 +4,10 @@ A post's onboarding page opens with who the post is (reporting lines, the organi
 post highlighted, the posts it works with most), then its first-day, first-week and first-month lists
 as tickable checklists (the same lists, with the same stored ticks, as on the post's own page) and as a
 sign-off sheet (completion dates, mentor and section chief, kept in the browser), then its duties, every
-procedure it takes part in with its flowchart and all its steps, the standards it must meet, the time
-limits it keeps, the forms it uses and the glossary terms those pages use. The facts come from the
+procedure it takes part in with the post's own steps (linked: the flowchart and every step are on the
+procedure's page, not repeated here), the standards it must meet, the time limits it keeps, the
+forms it uses and the glossary terms those pages use. The page only gathers what other pages say, so
+it stays out of the search index (those pages are found instead). The facts come from the
 post's `OnboardingView` and `officebook.newcomer`, which the printed booklet reads too.
 
 Paths: `onboarding/index.md` and `onboarding/<post>/index.md`.
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 from officebook.model import Manual
 from officebook.newcomer import terms_used
-from officebook.render.flowchart import web_flowchart
 from officebook.render.itemlinks import site_asset_path
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
@@ -66,11 +67,10 @@ def render_onboarding_page(manual: Manual, lang: str, path: str, directory_urls:
     view = manual.onboarding[post_id]
     anchors = term_anchors(manual)
     return render(
-        "onboarding.md.j2", ctx, front=front_matter(title, description=ctx.plain(post.summary)), title=title,
+        "onboarding.md.j2", ctx, front=front_matter(title, description=ctx.plain(post.summary), extra={"search": {"exclude": True}}),
+        title=title,
         post=post, view=view, periods=PERIODS, scope=checklist_scope(manual),
         terms=[(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)],
         asset_paths={asset: site_asset_path(asset) for asset in view.forms},
         orgchart=orgchart_svg(manual, lang, id_prefix=f"org-{post_id}", highlight_post=post_id, around=True),
-        flowcharts={p: web_flowchart(manual.procedures[p], manual, lang, id_prefix=f"flow-{p}", highlight_post=post_id)
-                    for p in view.procedures},
     )

@@ -17,9 +17,10 @@ import jinja2
 import yaml
 
 from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
-from officebook.outline import flow_text, step_rows
+from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.itemlinks import site_links
-from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, format_date, label, raci_cell
+from officebook.render.prebuilt import prebuilt
+from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, label, raci_cell
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
@@ -224,6 +225,14 @@ class PageContext:
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
 
+    def checklist_labels_once(self) -> str:
+        """`data-labels="…" ` on the page's first list only (officebook.js reads the first one on the
+        page): the words are the same for every list, and a post page has dozens of lists."""
+        if getattr(self, "_labels_given", False):
+            return ""
+        self._labels_given = True
+        return f'data-labels="{escape(self.checklist_labels(), quote=True)}" '
+
     @staticmethod
     def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
         """The lines ticked on a case sheet: the post's own steps, then the criteria."""
@@ -244,8 +253,8 @@ class PageContext:
         return raci_cell(role, self.lang)
 
     def date(self, value: str | None) -> str:
-        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese)."""
-        return format_date(value, self.lang) if value else ""
+        """A `YYYY-MM-DD` date as the reader writes it (2026年12月1日 in Chinese), as every output does."""
+        return date_text(value, self.lang)
 
 
 # ---- back-references -----------------------------------------------------------------------------
@@ -264,6 +273,7 @@ def _environment() -> jinja2.Environment:
     environment.filters["indent_md"] = indent
     environment.filters["inline"] = inline
     environment.filters["html_attr"] = lambda value: escape(str(value), quote=True)
+    environment.filters["prebuilt"] = prebuilt
     return environment
 
 

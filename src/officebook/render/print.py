@@ -47,6 +47,7 @@ from officebook.outline import (
     numbering_for,
     step_anchor,
 )
+from officebook.outline.handbook import referring
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
 from officebook.render.flowchart import FlowchartLayout, flowchart_title
 from officebook.render.itemlinks import print_links
@@ -193,19 +194,34 @@ class TemplateHelpers:
         return Markup('<a class="xref" href="#{}">{}</a>').format(step_anchor(procedure, step), text)
 
     def meta_line(self, item: Item) -> Markup:
-        """`Maintainer: Secretary · Review by: 2027-06-30 · Tags: …` as one run of text (no inline boxes)."""
+        """`Tags: …` under an entry (modern style). Who keeps the entry and when it is reviewed are not
+        repeated under every entry: each chapter ends with one control table (`control_rows`)."""
         parts = []
-        if item.maintainer:
-            parts.append(escape(self.label("maintainer") + self.colon) + self.link("posts", item.maintainer))
-        if item.review_by:
-            parts.append(escape(f"{self.label('review-by')}{self.colon}{self.date(item.review_by)}"))
         if item.tags and not self.official:  # keywords are for finding entries on the web, not for print
             parts.append(escape(self.label("tags") + self.colon + self.label("list-separator").join(item.tag_names(self.lang))))
         return Markup(" · ").join(parts)
 
+    def control_rows(self, chapter) -> tuple[tuple[str, Markup, Markup, str], ...]:
+        """A chapter's revision control: (number, entry, maintaining post, review date) for every entry
+        that names a maintainer or a review date."""
+        rows = []
+        for entry in chapter.entries:
+            item = self.manual.item(entry.ref)
+            if item is None or not (item.maintainer or item.review_by):
+                continue
+            rows.append((entry.number, escape(self.text(entry.title)),
+                         self.link("posts", item.maintainer) if item.maintainer else Markup(""),
+                         self.date(item.review_by) if item.review_by else ""))
+        return tuple(rows)
+
     def step_flow(self, row: StepRow) -> str:
         """Where a step leads, in the words every output uses."""
         return flow_text(row, self.lang)
+
+    def part_title(self, key: str) -> str:
+        """A booklet part's heading, numbered as the outline numbers it (一、岗位概况)."""
+        part = self.outline.part(key) if isinstance(self.outline, BookletOutline) else None
+        return self.outline.part_heading(part) if part else self.label(key)
 
     def step_rows(self, procedure: str) -> tuple[StepRow, ...]:
         return self.outline.steps[procedure]
@@ -225,11 +241,7 @@ class TemplateHelpers:
 
     def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
         """Ids of the `source_kind` items that refer to an item, each once, in order of reference."""
-        seen: dict[str, None] = {}
-        for backref in self.manual.referrers(Ref(kind, item_id)):
-            if backref.source and backref.source.kind == source_kind:
-                seen.setdefault(backref.source.id, None)
-        return tuple(seen)
+        return referring(self.manual, kind, item_id, source_kind)
 
     def applying_posts(self, standard: str) -> tuple[str, ...]:
         """Every post the standard applies to (directly or through duties, procedures and steps)."""
@@ -281,6 +293,10 @@ class TemplateHelpers:
         return plain_text(print_links(value.get(self.lang), self.manual, self.lang, anchor=anchor,
                                       step_anchor=step_anchor, linkable=False,
                                       step_label=lambda number: self.label("step-number", number=number)))
+
+    def reference_number(self, kind: str, item_id: str) -> str:
+        """An entry's number as a table in another chapter shows it: 二（一）, or 2.1."""
+        return self.outline.reference_number(Ref(kind, item_id)) if isinstance(self.outline, HandbookOutline) else ""
 
     def number(self, kind: str, item_id: str) -> str:
         """An entry's number as its heading shows it (none in a booklet)."""
@@ -426,6 +442,17 @@ def booklet_html(manual: Manual, post: str, lang: str, *, font: str | None = Non
     )
 
 
+def description_html(manual: Manual, post: str, lang: str, *, font: str | None = None,
+                     style: str | None = None) -> str:
+    """One post's 岗位说明书 in `lang` (the PDF twin of `officebook.render.description.description_docx`)."""
+    from officebook.render.description import post_description
+
+    context = TemplateHelpers(manual, lang, linkable=False, style=style or default_print_style(lang))
+    description = post_description(manual, post, lang)
+    return _render("print/description.html.j2", context, font, d=description,
+                   running_title=f"{description.title} {description.field('post-description')}")
+
+
 def _css_string(text: str) -> str:
     """A CSS string literal."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
@@ -478,6 +505,7 @@ def _render(template: str, context: TemplateHelpers, font: str | None, **values:
         marking=context.plain(info.marking) if info.marking else "",
         cover_date=cover_date(info.effective, lang),
         effective=date_text(info.effective, lang),
+        emblem=info.emblem if info.emblem in manual.assets else None,  # content-relative, read from content/assets/
         **values,
     )
     return html if cjk_variant(lang) else typographic_quotes(html)

@@ -183,3 +183,20 @@ def name_one(word: str, existing, noun: str, prefix: str = "") -> str:
     if not ids:
         return _("the manual has no {noun} yet").format(noun=noun)
     return _("name an existing {noun}: {ids}").format(noun=noun, ids=quoted_list(ids))
+
+
+def next_ids(steps: Any, words: list[str]) -> list[str] | None:
+    """The step ids that `words` name (an id, or a step's action in any language); None if one names none."""
+    if not isinstance(steps, list):
+        return None
+    by_name: dict[str, str] = {}
+    for step in steps:
+        if not isinstance(step, dict) or not isinstance(step.get("id"), str):
+            continue
+        action = step.get("action")
+        names = [step["id"], *(action.values() if isinstance(action, dict) else [action])]
+        for name in names:
+            if isinstance(name, str):
+                by_name.setdefault(name.strip().casefold(), step["id"])
+    meant = [by_name.get(word.strip().casefold()) for word in words]
+    return meant if words and all(meant) else None

@@ -9,7 +9,16 @@ from typing import TYPE_CHECKING, Any
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, listed, quoted_list
 from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
-from officebook.validate.content import ID_PATTERN, MARKDOWN_FIELDS, Content, is_date, name_one, short, suggest_id
+from officebook.validate.content import (
+    ID_PATTERN,
+    MARKDOWN_FIELDS,
+    Content,
+    is_date,
+    name_one,
+    next_ids,
+    short,
+    suggest_id,
+)
 from officebook.validate.texts import check_links, check_text, check_urls, walk_schema
 from officebook.vocabulary.kinds import ITEM_KINDS, KIND_NOUN, REF_KINDS
 from officebook.vocabulary.schemas import Schemas, default_schemas
@@ -60,7 +69,37 @@ def validate_file_meaning(kind: str, loaded: LoadedFile, content: Content, schem
         diagnostics += _check_raci(loaded)
     elif kind == "procedures":
         diagnostics += _check_steps(loaded)
+    elif kind == "glossary":
+        diagnostics += _check_terms(loaded, content.default_language)
     return diagnostics
+
+
+def _check_terms(loaded: LoadedFile, default_language: str | None) -> list[Diagnostic]:
+    """Two terms with the same text in one language (the contract's third edition): the later one is
+    reported, naming the first, since the glossary and the search would show the term twice."""
+    terms = loaded.data.get("terms")
+    if not isinstance(terms, list):
+        return []
+    found = []
+    first_of: dict[tuple[str, str], int] = {}
+    for i, entry in enumerate(terms):
+        term = entry.get("term") if isinstance(entry, dict) else None
+        texts = {default_language or "": term} if isinstance(term, str) else term if isinstance(term, dict) else {}
+        for language, text in texts.items():
+            if not isinstance(text, str) or not text.strip():
+                continue
+            key = (language, " ".join(text.split()).casefold())
+            if key not in first_of:
+                first_of[key] = i
+                continue
+            path = ("terms", i, "term") if isinstance(term, str) else ("terms", i, "term", language)
+            found.append(loaded.diagnostic("glossary.duplicate-term", path,
+                                           _("the term '{term}' is already defined by term {number}").format(
+                                               term=text.strip(), number=first_of[key] + 1),
+                                           _("keep one entry: merge the definitions, or list the other name "
+                                             "under the first entry's aliases")))
+            break  # one finding per entry, whichever of its languages repeat
+    return found
 
 
 def validate_across(content: Content) -> list[Diagnostic]:
@@ -71,16 +110,17 @@ def validate_across(content: Content) -> list[Diagnostic]:
 def _check_ref(loaded: LoadedFile, path: YamlPath, value: Any, kind: str, content: Content) -> list[Diagnostic]:
     if not isinstance(value, str):
         return []
+    if value in content.items[kind] and ID_PATTERN.match(value):
+        return []  # the common case: nothing per item is computed for a reference that holds
+    # Only a wrong reference pays for its hint (the ids of its kind, compared with it).
     noun = _(KIND_NOUN[kind])
     existing = [known for known in content.items[kind] if ID_PATTERN.match(known)]
     if not ID_PATTERN.match(value):  # a placeholder such as TODO, or a title typed for an id
         return [loaded.diagnostic("schema.pattern", path, _("'{value}' is not a {noun} id").format(
             value=short(value), noun=noun), name_one(suggest_id(value), existing, noun))]
-    if value in content.items[kind]:
-        return []
     others = [k for k in ITEM_KINDS if k != kind and value in content.items[k]]
-    if others:
-        return [loaded.diagnostic("ref.wrong-kind", path, _("'{value}' is a {other}, not a {noun}").format(
+    if others:  # what is missing first (a deleted post whose id a duty also has), then the mix-up
+        return [loaded.diagnostic("ref.wrong-kind", path, _("no {noun} '{value}' ('{value}' is a {other})").format(
             value=value, other=_(KIND_NOUN[others[0]]), noun=noun), name_one(value, existing, noun))]
     near = did_you_mean(value, existing)
     create = _("create {path}").format(path=f"{kind}/{value}.yaml")
@@ -152,19 +192,18 @@ def _check_steps(loaded: LoadedFile) -> list[Diagnostic]:
         if targets is None:
             graph[i] = [i + 1] if i + 1 < len(steps) else []
             continue
-        graph[i] = []
-        if not isinstance(targets, list):
-            continue
-        for j, target in enumerate(targets):
-            if not isinstance(target, str):
-                continue
-            if target in index_of:
-                graph[i].append(index_of[target])
-            else:
-                found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", j),
-                                               _("no step '{step}' in this procedure").format(step=target),
-                                               did_you_mean(target, index_of) or
-                                               _("steps here: {steps}").format(steps=listed(index_of) or _("none"))))
+        if not isinstance(targets, list) or not all(isinstance(target, str) for target in targets):
+            return found  # the schema has reported the shape; a graph without this step's exits would add findings
+        graph[i] = [index_of[target] for target in targets if target in index_of]
+        unknown = [j for j, target in enumerate(targets) if target not in index_of]
+        if unknown:  # one finding for the step's next, however many of its entries are wrong
+            meant = next_ids(steps, targets)
+            wrong = [targets[j] for j in unknown]
+            message = _("no step '{step}' in this procedure").format(step=wrong[0]) if len(wrong) == 1 else \
+                _("no steps {steps} in this procedure").format(steps=quoted_list(wrong))
+            hint = _("name steps by their ids: next: [{ids}]").format(ids=", ".join(meant)) if meant else \
+                did_you_mean(wrong[0], index_of) or _("steps here: {steps}").format(steps=listed(index_of) or _("none"))
+            found.append(loaded.diagnostic("step.next-unknown", ("steps", i, "next", unknown[0]), message, hint))
     if found:
         return found  # the graph is incomplete: reachability would only repeat these findings
     reachable = _reach(graph, [0])

@@ -12,7 +12,7 @@ from officebook.diagnostics import Diagnostic, YamlPath, did_you_mean, listed
 from officebook.i18n import N_, ngettext
 from officebook.i18n import gettext as _
 from officebook.load import LoadedFile
-from officebook.validate.content import short, suggest_id
+from officebook.validate.content import next_ids, short, suggest_id
 from officebook.validate.texts import branch_for, walk_schema
 from officebook.vocabulary.kinds import REF_KINDS
 from officebook.vocabulary.schemas import Schemas, default_schemas
@@ -36,10 +36,56 @@ def validate_shape(loaded: LoadedFile, kind: str, schemas: Schemas | None = None
                   if def_name in REF_KINDS}
     for error in schemas.errors(kind, loaded.data):
         for diagnostic in _schema_diagnostics(loaded, error, schemas):
-            if diagnostic.code == "schema.pattern" and diagnostic.path in references:
-                continue
+            if diagnostic.code == "schema.pattern" and (diagnostic.path in references or _is_next_entry(diagnostic.path)):
+                continue  # a step's next naming no step id: _check_steps reports it once, with the ids meant
+            if diagnostic.code == "schema.type" and diagnostic.path[-1:] == ("next",) and kind == "procedures":
+                diagnostic = _next_not_a_list(loaded, diagnostic)
             findings.setdefault((diagnostic.code, diagnostic.path, diagnostic.message), diagnostic)
     return list(findings.values())
+
+
+def _is_next_entry(path: YamlPath) -> bool:
+    return len(path) == 4 and path[0] == "steps" and path[2] == "next"
+
+
+def _next_not_a_list(loaded: LoadedFile, diagnostic: Diagnostic) -> Diagnostic:
+    """`next: sign, draft` (a text): the hint is the list it should be, with ids for step titles."""
+    from dataclasses import replace
+
+    value = loaded.data["steps"][diagnostic.path[1]].get("next")
+    if not isinstance(value, str):
+        return diagnostic
+    words = [word for word in re.split(r"[,，、;；\s]+", value.strip("[]［］ ")) if word]
+    meant = next_ids(loaded.data.get("steps"), words)
+    if not meant:
+        return diagnostic
+    return replace(diagnostic, hint=_("write it as a list of step ids: next: [{ids}]").format(ids=", ".join(meant)))
+
+
+# What authors write for an allowed value in their own words, beyond the value's label in each
+# language (vocabulary/labels.py: 每日, 每季度, 根据需要 …), which is matched as well.
+ENUM_WORDS = {
+    "daily": ("每天", "天天", "日常", "每个工作日"),
+    "weekly": ("每星期", "每礼拜"),
+    "monthly": ("每个月",),
+    "quarterly": ("每季", "每个季度", "季度"),
+    "annually": ("每年度", "年度", "每一年", "yearly"),
+    "as-needed": ("不定期", "按需", "随时", "需要时", "as needed"),
+    "on-event": ("遇事", "发生时", "事件发生时", "有事时", "on event"),
+}
+
+
+def _enum_value_named(text: str, allowed: list[str]) -> str | None:
+    """The allowed value that `text` names in words (每天 → daily, 每季度 → quarterly), if any."""
+    from officebook.vocabulary.labels import LABELS
+
+    word = text.strip().casefold()
+    for value in allowed:
+        key = "time-limit-category" if value == "time-limit" else value  # as vocabulary.labels.category_label
+        names = {*ENUM_WORDS.get(value, ()), *(labels[key] for labels in LABELS.values() if key in labels)}
+        if word in {name.casefold() for name in names}:
+            return value
+    return None
 
 
 # ---- schema errors into findings -----------------------------------------------------------------
@@ -110,7 +156,9 @@ def _missing_keys(loaded: LoadedFile, path: YamlPath, error, schemas: Schemas) -
 def _not_allowed(loaded: LoadedFile, path: YamlPath, error, schemas: Schemas) -> Iterator[Diagnostic]:
     instance = error.instance
     allowed = [str(v) for v in error.validator_value]
-    hint = (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
+    meant = _enum_value_named(instance, allowed) if isinstance(instance, str) else None
+    hint = (_("write {value} (for {word})").format(value=meant, word=instance.strip()) if meant else "") or \
+        (did_you_mean(str(instance), allowed) if isinstance(instance, str) else "") or \
         _("use one of: {values}").format(values=listed(allowed))
     yield loaded.diagnostic("schema.enum", path, _("{value} is not allowed here").format(value=_describe(instance)),
                             hint)

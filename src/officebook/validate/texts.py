@@ -90,8 +90,9 @@ def check_text(loaded: LoadedFile, path: YamlPath, value: Any, content: Content)
     for code, text in value.items():
         found += _check_placeholder(loaded, (*path, code), text)
         if code not in languages:
-            hint = did_you_mean(str(code), languages) or _("manual.yaml lists: {languages}").format(
-                languages=listed(languages))
+            hint = did_you_mean(str(code), languages) or _(
+                "manual.yaml lists: {languages} (officebook languages {codes} removes the other languages' "
+                "strings from every file)").format(languages=listed(languages), codes=",".join(languages))
             found.append(loaded.diagnostic("i18n.unknown-language", (*path, code),
                                            _("the language '{lang}' is not listed in manual.yaml").format(lang=code),
                                            hint, at_key=True))

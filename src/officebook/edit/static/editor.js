@@ -10,7 +10,7 @@
   const S = config.strings
   const LANGS = config.languages
   const DEFAULT = LANGS[0]
-  const lists = {} // kind -> [{id, title, steps}]
+  const lists = {} // kind -> [{id, title}]
   let original = null
   let revision = null
   let editor = null
@@ -194,7 +194,10 @@
         if (typeof value === 'string') text = lang === DEFAULT ? value : ''
         else if (value && typeof value === 'object') text = typeof value[lang] === 'string' ? value[lang] : ''
         this.inputs[lang].value = text
-        if (this.inputs[lang].tagName === 'TEXTAREA') this.inputs[lang].rows = Math.min(14, Math.max(3, Math.ceil(text.length / 42) + (text.match(/\n/g) || []).length))
+        if (this.inputs[lang].tagName === 'TEXTAREA') {
+          const width = [...text].reduce((sum, c) => sum + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) // CJK: two columns
+          this.inputs[lang].rows = Math.min(14, Math.max(3, Math.ceil(width / 52) + (text.match(/\n/g) || []).length))
+        }
       }
       this.value = value
       this.refresh()

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Emu, Pt
 
 from officebook.model import ChecklistEntry, Item, Procedure, Ref, Step, Text
-from officebook.outline import flow_text, step_rows
+from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.docx.html import Inline
 from officebook.render.docx.ooxml import (
     png_size,
@@ -43,7 +43,7 @@ class ContentBlocks:
             parts.append(lambda p: (self.add_text(p, self.label("maintainer") + self.colon),
                                     self.link(p, "posts", item.maintainer)))
         if item.review_by:
-            parts.append(lambda p: self.add_text(p, f"{self.label('review-by')}{self.colon}{item.review_by}"))
+            parts.append(lambda p: self.add_text(p, f"{self.label('review-by')}{self.colon}{date_text(item.review_by, self.lang)}"))
         tags = [self.text(tag) for tag in item.tags]
         if tags:
             parts.append(lambda p: self.add_text(p, self.label("tags") + self.colon + self.separator.join(tags)))

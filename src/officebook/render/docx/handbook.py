@@ -10,6 +10,7 @@ from docx.shared import Mm, Pt
 
 from officebook.model import Item, Ref
 from officebook.outline import checklist_cards, handbook_outline
+from officebook.outline.handbook import referring
 from officebook.render.docx.html import SPACE_RUN
 from officebook.render.docx.ooxml import shade_cell, vertical_text
 from officebook.render.docx.styles import COVER, META, TEXT_HEADING
@@ -101,7 +102,7 @@ class HandbookWriter(WordWriter):
                 self.row(table, [self.label("number-short"), self.label("duty"), self.label("frequency"),
                                  self.label("responsible"), self.label("accountable")], header=True, first=True)
                 for duty in duties:
-                    self.row(table, [self.heading_numbers.get(duty.ref, ""), self.cell_link("duties", duty.id),
+                    self.row(table, [self.numbers.get(duty.ref, ""), self.cell_link("duties", duty.id),
                                      self.label(duty.frequency) if duty.frequency else "",
                                      self.cell_links("posts", duty.raci.responsible),
                                      self.cell_link("posts", duty.raci.accountable)])
@@ -212,7 +213,7 @@ class HandbookWriter(WordWriter):
                 vertical_text(cell, upright=self.type.line_pitch is not None)
             header.height = self._vertical_header_height(group)
             for raci_row in table_outline.rows:
-                number = self.numbering.heading(self.heading_numbers.get(Ref("duties", raci_row.duty), ""), "")
+                number = self.numbering.heading(self.numbers.get(Ref("duties", raci_row.duty), ""), "")
                 cells = [self.in_cell(lambda p, d=raci_row.duty, n=number: (self.add_text(p, n), self.link(p, "duties", d)))]
                 cells += [cell.words for cell in raci_row.cells]
                 row = self.row(table, cells)
@@ -243,10 +244,5 @@ class HandbookWriter(WordWriter):
                     self.link(paragraph, ref.kind, ref.id, numbered=True)
 
     def referring(self, kind: str, item_id: str, source_kind: str) -> tuple[str, ...]:
-        seen: dict[str, None] = {}
-        for backref in self.manual.referrers(Ref(kind, item_id)):
-            if backref.source and backref.source.kind == source_kind:
-                seen.setdefault(backref.source.id, None)
-        return tuple(seen)
+        return referring(self.manual, kind, item_id, source_kind)
 
-    # ---- the booklet (岗位说明书) ------------------------------------------------------------------

@@ -99,9 +99,11 @@
     }
   }
 
+  /* The words around the lists: on the page's first list (the same for every list of a page). */
   function labels(list) {
+    var source = list.dataset.labels ? list : document.querySelector("[data-labels]");
     try {
-      return JSON.parse(list.dataset.labels || "{}");
+      return JSON.parse((source && source.dataset.labels) || "{}");
     } catch (error) {
       return {};
     }
