@@ -32,6 +32,9 @@ def test_parts_hold_every_piece_of_the_handbook_once(manual, lang):
     for body in bodies:  # every part is well-formed: its sections open and close
         assert body.count("<section") == body.count("</section>")
     assert any(part.continues_chapter for part in handbook.parts), "the procedures chapter is cut"
+    for body, following in zip(bodies[:-1], handbook.parts[1:], strict=True):  # a cut chapter's last procedure here is not
+        if following.continues_chapter:  # its last child (`.chapter > .item:last-child` as in one piece)
+            assert re.search(r'</section>\s*<div class="officebook-part-continues"[^>]*></div></section>\s*$', body)
 
 
 def _pdf_facts(path: Path) -> dict:
