@@ -115,6 +115,15 @@ def test_check_reports_every_hostile_asset_once(tmp_path: Path):
     assert found == {(f"assets/{name}", code) for name, _data, code in REFUSED}
 
 
+def test_a_cut_off_image_is_refused_in_a_process_that_imported_weasyprint(tmp_path: Path):
+    """WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process when imported."""
+    import weasyprint  # noqa: F401
+
+    content = write_content(tmp_path, {"broken.png": _png()[:60]})
+    found = {(d.file, d.code) for d in run_check(content, use_cache=False).diagnostics}
+    assert ("assets/broken.png", "asset.invalid") in found
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("command", [["build", "--output", "{out}"], ["pdf", "--output", "{out}"],
                                      ["docx", "--output", "{out}"]], ids=["build", "pdf", "docx"])

@@ -107,8 +107,11 @@ def _invalid(rel: str, reason: str, line: int = 1) -> Diagnostic:
 
 def _check_raster(rel: str, path: Path, suffix: str, budget: int) -> Diagnostic | None:
     """Header first (size against the budget), then a full decode of the first frame: what the outputs do."""
-    from PIL import Image
+    from PIL import Image, ImageFile
 
+    # WeasyPrint sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process when it is imported: a cut-off
+    # file would pass the check in any process that has printed (or imported the PDF stage) before.
+    truncated_allowed, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # DecompressionBombWarning: the budget below decides
         try:
@@ -131,6 +134,8 @@ def _check_raster(rel: str, path: Path, suffix: str, budget: int) -> Diagnostic 
             if isinstance(error, OSError) and error.errno is not None:
                 raise
             return _invalid(rel, str(error) or type(error).__name__)
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = truncated_allowed
     return None
 
 
