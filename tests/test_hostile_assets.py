@@ -265,8 +265,6 @@ def test_assets_that_slip_past_check_never_become_pages(browser, tmp_path: Path,
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="build side of issue 26 item 1 (engineer EB): a Content-Security-Policy <meta> on every "
-                          "generated page — not on main yet", strict=False)
 def test_every_page_carries_a_content_security_policy(tmp_path: Path):
     """The second wall's policy: script only from the site's own files, on every page MkDocs writes."""
     content = write_content(tmp_path, ACCEPTED)
