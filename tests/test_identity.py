@@ -30,6 +30,7 @@ def test_colour_and_readable_text_on_it(manual):
     light = identity_css(_with(manual, color="#f5d76e"))
     assert "--md-primary-bg-color: rgba(0, 0, 0, 0.87);" in light
     assert identity_css(_with(manual, color=None)) is None
+    assert identity_css(_with(manual, color="#12345}")) is None
 
 
 def test_the_header_carries_the_emblem_and_the_colour_unless_the_user_sets_their_own(manual, tmp_path):
@@ -47,3 +48,12 @@ def test_the_header_carries_the_emblem_and_the_colour_unless_the_user_sets_their
     theirs = config({"theme": {"logo": "images/logo.svg", "palette": {"primary": "teal"}}})
     assert theirs["theme"]["logo"] == "images/logo.svg" and IDENTITY_CSS not in theirs["extra_css"]
     assert theirs["theme"]["palette"] == {"primary": "teal"}
+
+
+@pytest.mark.parametrize("style", ["official", "modern"])
+def test_the_handbook_cover_carries_the_emblem(manual, style):
+    from officebook.render.print import handbook_html
+
+    cover = handbook_html(_with(manual, emblem="assets/emblem.svg"), "zh", style=style).split('id="cover"')[1].split("</section>")[0]
+    assert '<img class="cover-emblem" src="assets/emblem.svg" alt="">' in cover
+    assert "<img class=\"cover-emblem\"" not in handbook_html(_with(manual, emblem=None), "zh", style=style)

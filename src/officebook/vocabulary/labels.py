@@ -122,6 +122,7 @@ LABELS: dict[str, dict[str, str]] = {
         "checklist-criteria": "Standards criteria",
         "checklist-hint": "Ticks are kept in this browser only. Daily lists start fresh each day, "
         "weekly lists each week, and so on.",
+        "checklist-hint-shift": "Ticks are kept in this browser only. This post works in shifts: daily lists start fresh at each {time} handover (after midnight they still belong to the shift); weekly lists each week, and so on.",
         "reset": "Reset ticks",
         "print": "Print",
         "period": "Period",
@@ -485,6 +486,7 @@ LABELS: dict[str, dict[str, str]] = {
         "checklist-steps": "流程步骤",
         "checklist-criteria": "标准检查要点",
         "checklist-hint": "勾选记录只保存在本浏览器中。每日清单每天重新开始，每周清单每周重新开始，依此类推。",
+        "checklist-hint-shift": "勾选记录只保存在本浏览器中。本岗位按班次工作：每日清单在每天{time}交接班时重新开始，过了午夜仍属于当班；每周清单每周重新开始，依此类推。",
         "reset": "清除勾选",
         "print": "打印",
         "period": "周期",
