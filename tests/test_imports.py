@@ -78,7 +78,7 @@ def test_render_modules_do_not_import_each_other_in_a_circle_even_inside_functio
 LAYERS = (
     ("officebook.i18n", "officebook.diagnostics", "officebook.cells", "officebook.collation", "officebook.gc_pause",
      "officebook.tempfiles", "officebook.yaml_emit", "officebook.vocabulary"),  # the shared vocabulary
-    ("officebook.model", "officebook.load"),
+    ("officebook.model", "officebook.load", "officebook.yaml_mistakes"),
     ("officebook.validate", "officebook.assets"),
     ("officebook.newcomer", "officebook.link"),
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),

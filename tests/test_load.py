@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CASES
-from officebook.load import LoadLimits, Positions, full_width_findings, load_bytes, load_file, yaml_lines
+from officebook.load import LoadLimits, Positions, load_bytes, load_file
 from officebook.pipeline import run_check
+from officebook.yaml_mistakes import full_width_findings, yaml_lines
 
 
 def load(text: str | bytes, **limits):

@@ -17,7 +17,8 @@ index so that whatever word a reader types finds every section that holds it:
   of 政府信息公开) finds the page or entry on the Chinese site;
 - an offline site's inlined copy of the index (`search_index.js`) is rewritten too, so a site
   opened from a folder finds what the served one finds;
-- the glossary's entries and the RACI matrix are boosted, so the entry of a term ranks first;
+- the glossary's entries, the RACI matrix and the functions' pages are boosted, so the entry of a
+  term ranks first and a query naming an area of work finds its function's page among the first;
 - the item's facts (maintainer, review date, source, id) are not indexed as text (the templates mark
   them `data-search-exclude`), so a result's snippet is its summary.
 
@@ -53,6 +54,9 @@ GLOSSARY_BOOST = 8.0
 """Glossary entries are sections; Material ranks whole pages up to five times higher than sections,
 so a term's own entry needs this to come first."""
 RACI_BOOST = 2.0
+FUNCTION_BOOST = 2.0
+"""A function's page is the overview of an area of work: a query naming the area (督查) lands on it
+before the many posts, duties and standards that merely share the word."""
 
 _HAN = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _HAN_RUN = re.compile(f"[{_HAN}]+")
@@ -260,6 +264,8 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
             doc["boost"] = max(float(doc.get("boost", 1)), GLOSSARY_BOOST)
         elif page == "raci" and not fragment:
             doc["boost"] = max(float(doc.get("boost", 1)), RACI_BOOST)
+        elif page.startswith("functions/") and page.count("/") == 1 and not fragment:
+            doc["boost"] = max(float(doc.get("boost", 1)), FUNCTION_BOOST)
     for name, options in FIELDS.items():
         config["fields"].setdefault(name, options)
     written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

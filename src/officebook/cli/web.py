@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -186,11 +187,7 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     except SiteBuildError as error:
         raise Refused(error.summary) from error
     except OSError as error:
-        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        message = _("error: cannot serve on {address}: {reason}").format(address=shown, reason=os_reason(error))
-        if is_busy(error):
-            message += _(" — is another preview running? Choose another port with -a")
-        fail(message)
+        _cannot_serve(error, host, port)
     finally:
         preview.close()
 
@@ -261,13 +258,18 @@ def edit(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, co
     except SiteBuildError as error:
         raise Refused(error.summary) from error
     except OSError as error:
-        shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-        message = _("error: cannot serve on {address}: {reason}").format(address=shown, reason=os_reason(error))
-        if is_busy(error):
-            message += _(" — is another preview running? Choose another port with -a")
-        fail(message)
+        _cannot_serve(error, host, port)
     finally:
         preview.close()
+
+
+def _cannot_serve(error: OSError, host: str, port: int) -> NoReturn:
+    """serve and edit: the address could not be listened on, said in one line."""
+    shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    message = _("error: cannot serve on {address}: {reason}").format(address=shown, reason=os_reason(error))
+    if is_busy(error):
+        message += _(" — is another preview running? Choose another port with -a")
+    fail(message)
 
 
 def _editor_ready(url: str, open_browser: bool) -> None:

@@ -3,6 +3,7 @@ footers, the contents and the document properties."""
 
 from __future__ import annotations
 
+import copy
 import io
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -18,7 +19,7 @@ from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt
-from docx.table import Table
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
 from officebook.model import Manual, Ref, Text
@@ -276,12 +277,21 @@ class WordWriter(ContentBlocks, HtmlToWord):
 
     def row(self, table, values: Sequence[Callable | str], *, header: bool = False, first: bool = False):
         """Fill a row (the table's first when `first`): each value a string or a function filling the cell's paragraph."""
-        row = table.rows[0] if first else table.add_row()
-        cant_split(row)
-        for column, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = Emu(table._column_widths[column])
+        template = getattr(table, "_empty_rows", {}).get(header) if not first else None
+        if template is not None:  # a copy of the table's empty row: what python-docx builds cell by cell
+            element = copy.deepcopy(template)
+            table._tbl.append(element)
+            row = _Row(element, table)
+        else:
+            row = table.rows[0] if first else table.add_row()
+            cant_split(row)
+            for column, cell in enumerate(row.cells):
+                cell.width = Emu(table._column_widths[column])
+                self.set_style(cell.paragraphs[0], TABLE_HEADING if header else TABLE_TEXT)
+            if not first:
+                table.__dict__.setdefault("_empty_rows", {})[header] = copy.deepcopy(row._tr)
+        for cell, value in zip(row.cells, values, strict=True):
             paragraph = cell.paragraphs[0]
-            self.set_style(paragraph, TABLE_HEADING if header else TABLE_TEXT)
             if callable(value):
                 value(cell)
             elif value:

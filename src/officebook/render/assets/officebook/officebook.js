@@ -184,7 +184,8 @@
     return element;
   }
 
-  /* Height of the list laid out as printed (A4 less margins is about 700 x 1030 CSS px). */
+  /* Height of the list laid out as printed: A4 less the 12 mm margins (186 x 273 mm), with its
+     title and signature line (officebook.css, .officebook-print-measure). */
   function printedHeight(list, columns) {
     list.classList.add("officebook-print-measure");
     list.classList.toggle("officebook-print-columns", columns);
@@ -196,7 +197,8 @@
   /* Print this list alone, scaled (and if need be set in two columns) to fit one A4 page. */
   function printList(list) {
     var root = document.documentElement;
-    var room = 960;  /* page height less the title and the signature line */
+    /* 273 mm in CSS px (96 per inch), less 2% for the rounding of zoomed lines */
+    var room = 273 / 25.4 * 96 * 0.98;
     var single = Math.min(1, room / Math.max(printedHeight(list, false), 1));
     var double = Math.min(1, room / Math.max(printedHeight(list, true), 1));
     var columns = double > single * 1.1;
