@@ -122,6 +122,10 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
         page.locator(f'[data-schemapath="{path}.actor"] select').select_option("admin-chief")
         _text_box(page, f"{path}.action").fill(action_zh)
         _text_box(page, f"{path}.action", "en").fill(action_en)
+    # The step ids follow the titles in pinyin through the API, asynchronously: wait for them (a loaded
+    # machine answers later than a person types) before the next steps are picked by them.
+    for index, ident in ((1, "gai-zhang"), (2, "tui-hui")):
+        expect(page.locator(f'[data-schemapath="root.steps.{index}.id"] input')).to_have_value(ident, timeout=60_000)
     _text_box(page, "root.steps.1.when").fill("材料齐全")
     _text_box(page, "root.steps.1.when", "en").fill("Complete")
     _text_box(page, "root.steps.2.when").fill("材料不全")
