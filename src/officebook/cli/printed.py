@@ -21,6 +21,17 @@ from officebook.diagnostics import did_you_mean_or_list, listed
 from officebook.i18n import gettext as _
 
 
+def post_document_options(function):
+    """--kind and --lang, the same for the printed and the Word documents."""
+    function = click.option("--lang", "languages", multiple=True, metavar="CODE",
+                            help="Only this language; repeatable [default: every language of the manual].")(function)
+    return click.option("--kind", type=click.Choice(["booklet", "description"]), default="booklet",
+                        show_default=True,
+                        help="With --post or --all-posts: booklet: the post's 岗位手册 (onboarding reference and "
+                             "checklists as paper forms); description: its 岗位说明书, the one- or two-page form "
+                             "(description-<post>-<lang>).")(function)
+
+
 @main.command()
 @content_argument
 @check_options
@@ -30,11 +41,7 @@ from officebook.i18n import gettext as _
               help="Print this post's booklet (onboarding reference and checklist cards) instead of the "
                    "handbook; repeatable.")
 @click.option("--all-posts", is_flag=True, help="Print a booklet for every post instead of the handbook.")
-@click.option("--kind", type=click.Choice(["booklet", "description"]), default="booklet", show_default=True,
-              help="With --post or --all-posts: booklet: the post's 岗位手册 (onboarding reference and checklists as "
-                   "paper forms); description: its 岗位说明书, the one- or two-page form (description-<post>-<lang>).")
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="Only this language; repeatable [default: every language of the manual].")
+@post_document_options
 @click.option("--font", default=None, metavar="FAMILY|FILE",
               help="A font to use before the built-in choice (Noto CJK): a family name as `fc-list` shows it, "
                    "or a .ttf/.otf file [default: $OFFICEBOOK_PDF_FONT].")
@@ -88,11 +95,7 @@ def pdf(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, out
               help="Write this post's 岗位手册 (onboarding reference and checklists; with --kind description its "
                    "岗位说明书) instead of the handbook; repeatable.")
 @click.option("--all-posts", is_flag=True, help="Write a booklet for every post instead of the handbook.")
-@click.option("--kind", type=click.Choice(["booklet", "description"]), default="booklet", show_default=True,
-              help="With --post or --all-posts: booklet: the post's 岗位手册 (onboarding reference and checklists as "
-                   "paper forms); description: its 岗位说明书, the one- or two-page form (description-<post>-<lang>).")
-@click.option("--lang", "languages", multiple=True, metavar="CODE",
-              help="Only this language; repeatable [default: every language of the manual].")
+@post_document_options
 @click.option("--reference-doc", "reference", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               default=None, help="A .docx whose styles and page setup to use (the office's own template) instead "
                                  "of officebook's.")
