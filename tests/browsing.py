@@ -69,3 +69,15 @@ def shot(page, name: str, full_page: bool = False) -> None:
     """Save a screenshot to tests/artifacts/ for people to look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+
+
+@contextlib.contextmanager
+def page_without_errors(browser, **options) -> Iterator:
+    """A desktop page in Chinese (1280 × 900) whose scripts must raise nothing while it is used."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", **options)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []

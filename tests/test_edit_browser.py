@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from browsing import ARTIFACTS
+from browsing import ARTIFACTS, page_without_errors
 
 from conftest import ROOT
 
@@ -45,13 +45,8 @@ def editor(tmp_path):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with page_without_errors(browser) as page:
+        yield page
 
 
 def _text_box(page, path: str, lang: str = "zh"):

@@ -9,7 +9,7 @@ import shutil
 from zoneinfo import ZoneInfo
 
 import pytest
-from browsing import served, shot
+from browsing import page_without_errors, served, shot
 
 from conftest import CASES
 from officebook.build.site import build_site
@@ -36,13 +36,8 @@ def shift_site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", timezone_id="Asia/Shanghai")
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert errors == []
+    with page_without_errors(browser, timezone_id="Asia/Shanghai") as page:
+        yield page
 
 
 def _at(day: int, hour: int, minute: int) -> dt.datetime:
