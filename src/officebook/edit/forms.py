@@ -10,6 +10,7 @@ enums by their names in the interface language. A field added to a schema appear
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -41,6 +42,7 @@ def _enum_title(value: str) -> str:
         return value
 
 
+_MARKDOWN_NOTE = re.compile(r"\s*[(（]Markdown[)）]")
 CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "security")
 # Values without a label in the vocabulary (the manual's settings), named as the form shows them.
 ENUM_TITLES = {"pinyin": N_("By pinyin"), "stroke": N_("By stroke count (as lists of names in official documents)"),
@@ -73,7 +75,10 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
         name = schema["$ref"][len("#/$defs/"):]
         if name in TEXT_DEFS:
             node = {"format": "ob-text", "x-markdown": key in MARKDOWN_FIELDS, "x-plain-ok": name == "stringOrText"}
-            return _texts(_texts(node, defs[name]), schema)
+            node = _texts(_texts(node, defs[name]), schema)
+            if node["x-markdown"] and "description" in node:  # the form's preview and link list say it
+                node["description"] = _MARKDOWN_NOTE.sub("", node["description"])
+            return node
         if name in REF_DEFS:
             node = {"type": "string", "format": "ob-ref", "x-kind": REF_DEFS[name]}
             return _texts(_texts(node, defs[name]), schema)
@@ -99,9 +104,12 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
     if "enum" in schema:
         values = list(schema["enum"])
         titles = [_enum_title(v) for v in values]
-        if not required:
-            values, titles = ["", *values], [_("(not set)"), *titles]
         node = {"type": "string", "enum": values, "options": {"enum_titles": titles}}
+        if not required:
+            node["enum"], node["options"]["enum_titles"] = ["", *values], [_("(not set)"), *titles]
+            # With a default, the library keeps the value the entry has when the form opens (without
+            # one it shows an optional choice's first value: a task's own frequency would be lost).
+            node["default"] = ""
     elif schema.get("type") == "object" and "properties" in schema:
         wanted = set(schema.get("required", []))
         node = {"type": "object", "properties": {}, "required": sorted(wanted), "additionalProperties": False}
@@ -193,6 +201,7 @@ def interface_strings() -> dict[str, str]:
         "deleted": _("Deleted."),
         "back": _("Back to the page"),
         "has_errors": _("Nothing was saved: correct the fields marked below."),
+        "fill_in": _("fill in “{field}”"),
         "conflict": _("The file was changed on disk since this form was opened. Reload the form (your changes "
                       "here will be lost) and make them again."),
         "referrers": _("Other entries refer to this one; change them first:"),

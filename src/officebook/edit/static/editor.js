@@ -537,6 +537,7 @@
     return clean(item, original || {})
   }
   // Empty fields are left out, unless the author wrote them so (`informed: []`); a step's `next: []` means "the end".
+  // An unticked box the file does not have is left out too (the contract's switches are off unless written).
   function clean (value, before, key) {
     if (Array.isArray(value)) {
       return value.map((v, i) => clean(v, Array.isArray(before) ? before[i] : undefined)).filter(v => v !== undefined)
@@ -546,7 +547,7 @@
       for (const [k, v] of Object.entries(value)) {
         const prior = before && typeof before === 'object' ? before[k] : undefined
         const cleaned = clean(v, prior, k)
-        const empty = cleaned === undefined || cleaned === '' || (Array.isArray(cleaned) && cleaned.length === 0 && k !== 'next') ||
+        const empty = cleaned === undefined || cleaned === '' || cleaned === false || (Array.isArray(cleaned) && cleaned.length === 0 && k !== 'next') ||
           (cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0)
         if (!empty || sameValue(cleaned, prior)) out[k] = cleaned
       }
@@ -652,13 +653,31 @@
     }
     return names.join(' › ')
   }
-  function showFindings (findings, message) {
+  // A missing field in the form's words: named by its title and marked at the field itself (the check
+  // names the YAML key and says how to type it, for those who edit the file).
+  function inFormWords (finding, item) {
+    if (finding.code !== 'schema.required') return finding
+    const parent = editorFor(finding.location)
+    const properties = (parent && parent.schema && parent.schema.properties) || {}
+    let value = item
+    for (const part of finding.location || []) value = value && typeof value === 'object' ? value[part] : undefined
+    const key = Object.keys(properties).find(k => new RegExp(`['"“‘]${k}['"”’]`).test(finding.message) &&
+      !(value && typeof value === 'object' && value[k] !== undefined))
+    if (!key) return finding
+    return Object.assign({}, finding, {
+      location: (finding.location || []).concat([key]),
+      message: fill(S.fill_in, { field: properties[key].title || key }),
+      hint: properties[key].description || ''
+    })
+  }
+  function showFindings (findings, message, item) {
     clearFindings()
     const summary = document.getElementById('ob-summary')
     summary.appendChild(el('p', 'ob-summary-lead', message))
     const list = el('ul')
     let first = null
-    for (const finding of findings) {
+    for (const found of findings) {
+      const finding = inFormWords(found, item)
       const text = finding.hint ? `${finding.message} — ${finding.hint}` : finding.message
       let target = null
       let where = ''
@@ -754,7 +773,7 @@
       return
     }
     status.textContent = ''
-    if (result.status === 422 && result.data.findings) showFindings(result.data.findings, S.has_errors)
+    if (result.status === 422 && result.data.findings) showFindings(result.data.findings, S.has_errors, item)
     else if (result.status === 409 && result.data.referrers) showFindings([], `${S.referrers} ${result.data.referrers.map(r => r.file).join('、')}`)
     else if (result.status === 409 && result.data.findings) showFindings(result.data.findings, result.data.message)
     else if (result.status === 409) showFindings([], S.conflict)
