@@ -322,3 +322,13 @@ def test_the_pickers_list_titles_and_a_procedures_steps(client):
     assert drafting["title"]["zh"] == "发文办理"
     assert drafting["steps"][0] == {"id": "draft", "title": {"zh": "起草", "en": "Draft"}}
     assert all("steps" not in entry for entry in client.call("GET", "/_edit/api/duties")[1]["items"])
+
+
+def test_an_unchanged_save_writes_nothing(client, content):
+    """A form saved as it was opened leaves the file untouched (no watcher event, no rebuild, no reload)."""
+    path = content / DUTY
+    stamp = path.stat().st_mtime_ns
+    body = client.call("GET", "/_edit/api/duties/duty-watch")[1]
+    status, answer = client.call("PUT", "/_edit/api/duties/duty-watch", {"item": body["item"], "revision": body["revision"]})
+    assert status == 200 and answer["revision"] == body["revision"]
+    assert path.stat().st_mtime_ns == stamp and client.saved == []

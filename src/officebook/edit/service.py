@@ -135,7 +135,8 @@ class Editor:
             if renaming:
                 writes, written = self._renaming(kind, ident, new_id, rel, text)
             self._check(writes)
-            self._write(writes)
+            if renaming or text != snapshot.raw:  # a form saved unchanged touches nothing: no rebuild, no reload
+                self._write(writes)
         target = new_id if kind in ITEM_KINDS else ""
         return {"revision": revision_of(writes[written]), "id": target, "file": written,
                 "page": page_of(kind, target), "changed": sorted(writes)}

@@ -670,14 +670,14 @@
       hint: properties[key].description || ''
     })
   }
-  function showFindings (findings, message, item) {
+  function showFindings (findings, message, submitted) {
     clearFindings()
     const summary = document.getElementById('ob-summary')
     summary.appendChild(el('p', 'ob-summary-lead', message))
     const list = el('ul')
     let first = null
     for (const found of findings) {
-      const finding = inFormWords(found, item)
+      const finding = inFormWords(found, submitted)
       const text = finding.hint ? `${finding.message} — ${finding.hint}` : finding.message
       let target = null
       let where = ''
