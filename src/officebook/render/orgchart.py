@@ -221,8 +221,12 @@ def post_sections(manual: Manual) -> tuple[list[str], list[Section]]:
 
 def orgchart_html(manual: Manual, lang: str, href) -> str:
     """The organisation chart as nested boxes in HTML (one line): the leadership on top, then one
-    box per section with its posts nested under their superiors. Text at body size on any screen,
-    every box a link to its post (`href(post_id)`); the boxes wrap into rows on a narrow screen."""
+    block per section with its posts nested under their superiors. Text at body size on any screen,
+    every box a link to its post (`href(post_id)`); the blocks wrap into rows on a narrow screen.
+
+    Each section is a `<details open>`: a reader folds away the sections they do not need (the
+    summary is a keyboard control of its own, the head's box inside it stays a link) and a folded
+    section says how many posts it holds. Printing opens them all (officebook-orgchart.js)."""
     leaders, sections = post_sections(manual)
 
     def box(post: str, css: str = "") -> str:
@@ -235,17 +239,23 @@ def orgchart_html(manual: Manual, lang: str, href) -> str:
             return ""
         return "<ul>" + "".join(f"<li>{box(c)}{tree(c, within)}</li>" for c in children) + "</ul>"
 
+    def count(key: str, posts: int) -> str:
+        return f'<span class="officebook-org__count">{escape(label(key, lang, count=posts))}</span>'
+
     parts = ['<div class="officebook-org">', '<div class="officebook-org__leaders">']
     parts += [box(p, " officebook-org__box--lead") for p in leaders]
     parts.append('</div><div class="officebook-org__sections">')
     for section in sections:
-        parts.append('<section class="officebook-org__section">')
+        parts.append('<details class="officebook-org__section" open>')
         if section.head is None:
-            parts.append(f'<p class="officebook-org__group">{escape(label("posts-alone", lang))}</p><ul>')
+            parts.append(f'<summary><span class="officebook-org__group">{escape(label("posts-alone", lang))}</span>'
+                         f'{count("org-group-count", len(section.members))}</summary><ul>')
             parts += [f"<li>{box(p)}</li>" for p in section.members]
             parts.append("</ul>")
         else:
-            parts.append(box(section.head, " officebook-org__box--head") + tree(section.head, section.members))
-        parts.append("</section>")
+            parts.append(f'<summary>{box(section.head, " officebook-org__box--head")}'
+                         f'{count("org-section-count", len(section.members))}</summary>'
+                         + tree(section.head, section.members))
+        parts.append("</details>")
     parts.append("</div></div>")
     return "".join(parts)
