@@ -1,4 +1,4 @@
-/* officebook: the organisation chart's sections fold (each is a <details open>, see
+/* officebook: the organisation chart's sections fold (each section's posts are a <details open>, see
  * render/orgchart.py); a printed chart shows them all. Sections a reader folded are opened for the
  * print and folded again after it, so the page on screen stays as the reader left it.
  */
@@ -8,7 +8,7 @@
   var opened = [];
 
   window.addEventListener("beforeprint", function () {
-    var folded = document.querySelectorAll("details.officebook-org__section:not([open])");
+    var folded = document.querySelectorAll("details.officebook-org__posts:not([open])");
     for (var i = 0; i < folded.length; i++) {
       folded[i].open = true;
       opened.push(folded[i]);
