@@ -289,6 +289,8 @@ _FORM_PAGE = """<!doctype html>
 <link rel="stylesheet" href="{static}editor.css">
 <script type="application/json" id="officebook-edit-config">{config}</script>
 <script src="{static}vendor/json-editor/jsoneditor.js" defer></script>
+<script src="{static}form-kit.js" defer></script>
+<script src="{static}form-widgets.js" defer></script>
 <script src="{static}editor.js" defer></script>
 </head>
 <body>
