@@ -166,6 +166,9 @@ def _form_schema(kind: str, languages: tuple[str, ...], interface: str) -> dict:
     for index, name in enumerate(ordered):
         form["properties"][name]["propertyOrder"] = index + 1
     _form_help(form)
+    steps = form["properties"].get("steps")
+    if steps and languages:  # a step's heading names it: 步骤 3　核稿 (the library fills it in as the title is typed)
+        steps["items"]["headerTemplate"] = f"{_('Step')} {{{{ i1 }}}}　{{{{ self.title.{languages[0]} }}}}"
     return form
 
 
