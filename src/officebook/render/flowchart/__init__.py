@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from officebook.model import Manual, Procedure
 from officebook.render.flowchart.drawing import FlowchartLayout
 from officebook.render.flowchart.layout import FONT, flowchart_title, step_box_text
-from officebook.render.flowchart.pages import FlowchartParts, PrintedFlowchart, printed_flowchart
+from officebook.render.flowchart.pages import FlowchartParts, PrintedFlowchart, fit_flowchart, printed_flowchart
 
-__all__ = ["FlowchartLayout", "FlowchartParts", "PrintedFlowchart", "WebFlowchart", "flowchart_svg",
+__all__ = ["FlowchartLayout", "FlowchartParts", "PrintedFlowchart", "WebFlowchart", "fit_flowchart", "flowchart_svg",
            "flowchart_title", "printed_flowchart", "step_box_text", "web_flowchart"]
 
 

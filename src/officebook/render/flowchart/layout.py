@@ -309,10 +309,11 @@ class FlowchartGeometry:
                 y += 6
                 break
             lines = self.when_lines[gap] if self._has_entries(gap) else []
-            y += 4
+            pad = 3 if self.compact else 4
+            y += pad
             self.label_top.append(y)
             if lines:
-                y += LABEL_LINE * len(lines) + 4
+                y += LABEL_LINE * len(lines) + pad
             y = max(y + (6 if self.compact else 8), lowest)
             self.box_top.append(y)
             y += self.box_h[gap]

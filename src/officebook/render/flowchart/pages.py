@@ -48,14 +48,22 @@ class PrintedFlowchart:
 
 def printed_flowchart(procedure: Procedure, manual: Manual, lang: str, style: str, *, id_prefix: str,
                       highlight_post: str | None = None) -> PrintedFlowchart:
-    """Lay the chart out for the page: whole on a portrait page, else whole on a landscape page, else
-    in parts on the page whose column holds its lanes at `MIN_SCALE` or more.
+    """The chart for a handbook or booklet in a print style: whole on a portrait page, else whole on
+    a landscape page, else in parts (`fit_flowchart`)."""
+    pages = [(width, height - CAPTION_ROOM) for width, height in (TEXT_BLOCKS[style, False], TEXT_BLOCKS[style, True])]
+    return fit_flowchart(procedure, manual, lang, pages, id_prefix=id_prefix, highlight_post=highlight_post)
 
-    A chart that is a little too tall for the page is laid out again a little wider than the column
+
+def fit_flowchart(procedure: Procedure, manual: Manual, lang: str, pages: Sequence[tuple[float, float]], *,
+                  id_prefix: str, highlight_post: str | None = None) -> PrintedFlowchart:
+    """Lay the chart out for the first of `pages` (the width and height the drawing may take, in CSS
+    px; the second one, if any, is a landscape page) that holds it whole, else cut it into parts for
+    the first page whose column holds its lanes at `MIN_SCALE` or more.
+
+    A chart that is a little too tall for a page is laid out again a little wider than the column
     and printed scaled to it (down to `MIN_SCALE`): its labels and boxes wrap into fewer lines."""
 
-    def layouts(landscape: bool) -> Iterable[tuple[FlowchartLayout, float]]:
-        column, height = TEXT_BLOCKS[style, landscape]
+    def layouts(column: float, height: float) -> Iterable[tuple[FlowchartLayout, float]]:
         widest = 0.0
         for step in range(WIDTH_STEPS + 1):
             layout = FlowchartLayout(procedure, manual, lang, id_prefix, highlight_post=highlight_post,
@@ -63,19 +71,19 @@ def printed_flowchart(procedure: Procedure, manual: Manual, lang: str, style: st
             if layout.width <= widest:  # its lanes are as wide as they get
                 break
             widest = layout.width
-            yield layout, min(1.0, column / layout.width, (height - CAPTION_ROOM) / layout.height)
+            yield layout, min(1.0, column / layout.width, height / layout.height)
 
-    for landscape in (False, True):
-        for layout, scale in layouts(landscape):
+    for index, (column, height) in enumerate(pages):
+        for layout, scale in layouts(column, height):
             if scale >= MIN_SCALE:
-                return PrintedFlowchart(landscape, layout.width * scale, (layout.svg(),))
-    portrait, _ = next(iter(layouts(False)))
-    landscape = portrait.width * MIN_SCALE > TEXT_BLOCKS[style, False][0]
-    layout, _ = next(iter(layouts(landscape)))
-    column, height = TEXT_BLOCKS[style, landscape]
-    scale = min(1.0, column / layout.width)
-    return PrintedFlowchart(landscape, layout.width * scale,
-                            tuple(FlowchartParts(layout, (height - CAPTION_ROOM) / scale).svgs()))
+                return PrintedFlowchart(index > 0, layout.width * scale, (layout.svg(),))
+    for index, (column, height) in enumerate(pages):
+        layout, _ = next(iter(layouts(column, height)))
+        if layout.width * MIN_SCALE <= column or index == len(pages) - 1:
+            scale = min(1.0, column / layout.width)
+            return PrintedFlowchart(index > 0, layout.width * scale,
+                                    tuple(FlowchartParts(layout, height / scale).svgs()))
+    raise ValueError("no page to print on")
 
 
 @dataclass
