@@ -215,6 +215,38 @@ def test_org_chart_is_read_at_body_size_and_links_every_post(web, site_url):
         page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def test_org_chart_sections_fold_by_keyboard_and_print_whole(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/org-chart/")
+    sections = page.locator(".officebook-org__section")
+    folds = page.locator("details.officebook-org__posts")
+    assert folds.count() == sections.count() >= 3 and folds.evaluate_all("ds => ds.every(d => d.open)")
+    first = sections.first
+    head = first.locator("a.officebook-org__box--head")
+    posts = first.locator("li a.officebook-org__box")
+    assert posts.first.is_visible()
+    head.focus()
+    page.keyboard.press("Tab")  # the next stop is the section's fold control, then Enter folds it
+    summary = first.locator("summary")
+    assert summary.evaluate("s => s === document.activeElement")
+    page.keyboard.press("Enter")
+    assert not posts.first.is_visible() and head.is_visible()  # the head stays, a link to its post
+    count = summary.locator(".officebook-org__count")
+    assert count.is_visible() and re.search(r"\d", count.inner_text())
+    assert count.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
+    shot(page, "org-chart-folded-zh")
+    page.emulate_media(media="print")  # a folded section is printed whole, and folded again after
+    try:
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert folds.evaluate_all("ds => ds.every(d => d.open)")
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        assert not folds.first.evaluate("d => d.open")
+    finally:
+        page.emulate_media(media="screen")
+    page.keyboard.press("Space")
+    assert posts.first.is_visible()
+
+
 @pytest.mark.parametrize("path", ["/", "/posts/secretarial-officer/", "/procedures/document-drafting/", "/en/raci/",
                                   "/en/posts/secretary-general/", "/glossary/", "/org-chart/"])
 def test_no_serious_accessibility_violations(web, site_url, path):

@@ -151,6 +151,8 @@ EN: dict[str, str] = {
     "cleared": "Ticks cleared.",
     "ticked-count": "{done} of {total} done",
     "posts-alone": "Other posts under the leadership",
+    "org-section-count": "posts under it: {count}",
+    "org-group-count": "posts: {count}",
     "leadership": "Leadership",
     "search-manual": "Search the manual: a post, a procedure, a term…",
     "copy-link": "Copy link",

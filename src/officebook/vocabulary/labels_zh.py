@@ -119,6 +119,8 @@ ZH: dict[str, str] = {
     "occasion-hint": "每次办理重新勾选：点“重新开始”清除勾选。",
     "start-afresh": "重新开始",
     "posts-alone": "领导直接管理的其他岗位",
+    "org-section-count": "下设 {count} 个岗位",
+    "org-group-count": "共 {count} 个岗位",
     "leadership": "办公室领导",
     "search-manual": "搜索本手册：岗位、流程、术语……",
     "copy-link": "复制链接",

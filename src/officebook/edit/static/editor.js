@@ -31,9 +31,15 @@
     }
     return String(value)
   }
-  function itemLabel (entry) {
+  // An entry as an author knows it: by its title; the id only tells apart two entries of one title.
+  function itemLabel (entry, kind) {
     const title = textOf(entry.title)
-    return title ? `${title}（${entry.id}）` : entry.id
+    if (!title) return entry.id
+    const twins = (lists[kind] || []).filter(other => other !== entry && textOf(other.title) === title)
+    return twins.length ? `${title}（${entry.id}）` : title
+  }
+  function fill (template, values) {
+    return template.replace(/\{(\w+)\}/g, (whole, name) => name in values ? values[name] : whole)
   }
   async function api (method, path, body) {
     const options = { method, headers: { Accept: 'application/json' }, credentials: 'same-origin' }
@@ -88,11 +94,37 @@
     if (kind === '*') {
       const all = []
       for (const k of ['functions', 'duties', 'procedures', 'standards', 'posts']) {
-        for (const entry of lists[k] || []) all.push({ value: `${k}/${entry.id}`, label: `${S['kind_' + k]}：${itemLabel(entry)}` })
+        for (const entry of lists[k] || []) {
+          all.push({ value: `${k}/${entry.id}`, label: `${S['kind_' + k]}：${itemLabel(entry, k)}` })
+          if (k === 'procedures') all.push(...stepEntries(entry))
+        }
       }
       return all
     }
-    return (lists[kind] || []).map(entry => ({ value: entry.id, label: itemLabel(entry) }))
+    return (lists[kind] || []).map(entry => ({ value: entry.id, label: itemLabel(entry, kind) }))
+  }
+  // A procedure's steps as link targets (`procedures/ID#STEP`): the saved ones from the listing, or
+  // in the procedure's own form the steps as they are in the form now.
+  function ownProcedure () {
+    if (config.kind !== 'procedures' || !editor) return null
+    const id = (idInput && idInput.value.trim()) || config.id
+    return id ? { id, title: editor.getEditor('root.title') ? editor.getEditor('root.title').getValue() : '', steps: stepChoices() } : null
+  }
+  function stepEntries (procedure) {
+    const own = ownProcedure()
+    const steps = own && (procedure.id === config.id || procedure.id === own.id) ? own.steps : procedure.steps || []
+    const name = textOf(procedure.title) || procedure.id
+    return steps.filter(step => step.id).map((step, index) => ({
+      value: `procedures/${procedure.id}#${step.id}`,
+      label: `${S.kind_procedures}：${name} · ${fill(S.step_number, { number: index + 1 })} ${textOf(step.title)}`,
+      title: step.title
+    }))
+  }
+  function linkEntries () {
+    const all = entriesOf('*')
+    const own = ownProcedure()
+    if (own && !(lists.procedures || []).some(p => p.id === own.id || p.id === config.id)) all.push(...stepEntries(own))
+    return all
   }
 
   // ---- the widgets --------------------------------------------------------------------------------
@@ -129,20 +161,23 @@
       for (const lang of LANGS) {
         const cell = el('label', 'ob-lang')
         cell.appendChild(el('span', 'ob-lang-name', S['language_' + lang] || lang))
-        const input = el(long ? 'textarea' : 'input', 'ob-input')
-        if (long) input.rows = 3
-        input.lang = lang
-        if (lang !== DEFAULT) input.placeholder = S.untranslated
-        input.addEventListener('input', () => { this.refresh(); this.changed() })
-        input.addEventListener('focus', () => { this.lastFocused = input })
-        cell.appendChild(input)
+        cell.appendChild(this.box(lang, long))
         row.appendChild(cell)
-        this.inputs[lang] = input
       }
       const body = el('div', 'ob-text')
       body.appendChild(row)
       if (long) body.appendChild(this.markdownTools())
       this.place(body)
+    }
+    box (lang, long) {
+      const input = el(long ? 'textarea' : 'input', 'ob-input')
+      if (long) input.rows = 3
+      input.lang = lang
+      if (lang !== DEFAULT) input.placeholder = S.untranslated
+      input.addEventListener('input', () => { this.refresh(); this.changed() })
+      input.addEventListener('focus', () => { this.lastFocused = input })
+      this.inputs[lang] = input
+      return input
     }
     markdownTools () {
       const tools = el('div', 'ob-md-tools')
@@ -167,12 +202,19 @@
       })
       const linkLabel = el('span', 'ob-link-label', S.insert_link)
       let chosen = ''
-      const links = picker(() => entriesOf('*'), () => chosen, value => {
+      const links = picker(linkEntries, () => chosen, value => {
         if (!value) return
-        const [kind, id] = value.split('/')
-        const entry = (lists[kind] || []).find(e => e.id === id)
+        const [kind, rest] = value.split('/')
+        const [id, step] = rest.split('#')
         const input = this.lastFocused || this.inputs[DEFAULT]
-        const title = entry ? textOf(entry.title, input.lang) : id
+        let title = id
+        if (step) { // a step: its title as the label
+          const found = linkEntries().find(e => e.value === value)
+          title = found ? textOf(found.title, input.lang) || step : step
+        } else {
+          const entry = (lists[kind] || []).find(e => e.id === id)
+          title = entry ? textOf(entry.title, input.lang) : id
+        }
         const link = `[${title.replace(/[[\]]/g, '')}](${value})`
         const start = input.selectionStart ?? input.value.length
         const end = input.selectionEnd ?? input.value.length
@@ -189,14 +231,27 @@
     }
     setValue (value, initial) {
       this.raw = value
+      const texts = {}
       for (const lang of LANGS) {
         let text = ''
         if (typeof value === 'string') text = lang === DEFAULT ? value : ''
         else if (value && typeof value === 'object') text = typeof value[lang] === 'string' ? value[lang] : ''
+        texts[lang] = text
+      }
+      // A text longer than its one-line box (a trigger, a time limit) gets boxes of several lines, to be read whole.
+      const columns = text => [...text].reduce((sum, c) => sum + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) // CJK: two
+      if (Object.values(texts).some(text => columns(text) > 56 || text.includes('\n'))) {
+        for (const lang of LANGS) {
+          const old = this.inputs[lang]
+          if (old.tagName === 'INPUT') old.replaceWith(this.box(lang, true))
+        }
+      }
+      for (const lang of LANGS) {
+        const text = texts[lang]
         this.inputs[lang].value = text
         if (this.inputs[lang].tagName === 'TEXTAREA') {
-          const width = [...text].reduce((sum, c) => sum + (c.charCodeAt(0) > 0x2e80 ? 2 : 1), 0) // CJK: two columns
-          this.inputs[lang].rows = Math.min(14, Math.max(3, Math.ceil(width / 52) + (text.match(/\n/g) || []).length))
+          const minimum = this.schema['x-markdown'] ? 3 : 2
+          this.inputs[lang].rows = Math.min(14, Math.max(minimum, Math.ceil(columns(text) / 52) + (text.match(/\n/g) || []).length))
         }
       }
       this.value = value
@@ -364,6 +419,7 @@
 
   // A step's next steps: the next in the list (no `next`), the end (`[]`), or steps chosen by title.
   class NextEditor extends Base {
+    getDefault () { return undefined }
     build () {
       this.buildLabel()
       const body = el('div', 'ob-next')
@@ -418,7 +474,7 @@
           this.value = list
           this.changed()
         })
-        label.append(box, document.createTextNode(`${step.number}. ${step.title}`))
+        label.append(box, document.createTextNode(`${step.number}. ${textOf(step.title)}`))
         this.targets.appendChild(label)
       }
     }
@@ -433,7 +489,11 @@
   function stepChoices () {
     const steps = editor ? editor.getEditor('root.steps') : null
     const value = steps ? steps.getValue() || [] : []
-    return value.map((step, index) => ({ id: step.id, number: index + 1, title: textOf(step.title) || textOf(step.action) || step.id }))
+    return value.map((step, index) => ({
+      id: step.id,
+      number: index + 1,
+      title: step.title || step.action || fill(S.step_number, { number: index + 1 })
+    }))
   }
 
   JSONEditor.defaults.editors.obText = TextEditor
@@ -445,13 +505,13 @@
   JSONEditor.defaults.resolvers.unshift(schema => FORMATS[schema.format])
 
   JSONEditor.defaults.languages.officebook = Object.assign({}, JSONEditor.defaults.languages.en, {
-    button_add_row_title: `${S.add_row} {{0}}`,
-    button_delete_row_title: `${S.delete_row} {{0}}`,
+    button_add_row_title: fill(S.add_item, { item: '{{0}}' }),
+    button_delete_row_title: fill(S.delete_item, { item: '{{0}}' }),
     button_delete_row_title_short: S.delete_row,
     button_move_up_title: S.move_up,
     button_move_down_title: S.move_down,
-    button_delete_last: `${S.delete_row} {{0}}`,
-    button_delete_last_title: `${S.delete_row} {{0}}`,
+    button_delete_last: fill(S.delete_item, { item: '{{0}}' }),
+    button_delete_last_title: fill(S.delete_item, { item: '{{0}}' }),
     button_delete_all: S.delete_row,
     button_delete_all_title: S.delete_row,
     button_delete_node_warning: S.confirm_delete,
@@ -477,6 +537,7 @@
     return clean(item, original || {})
   }
   // Empty fields are left out, unless the author wrote them so (`informed: []`); a step's `next: []` means "the end".
+  // An unticked box the file does not have is left out too (the contract's switches are off unless written).
   function clean (value, before, key) {
     if (Array.isArray(value)) {
       return value.map((v, i) => clean(v, Array.isArray(before) ? before[i] : undefined)).filter(v => v !== undefined)
@@ -486,7 +547,7 @@
       for (const [k, v] of Object.entries(value)) {
         const prior = before && typeof before === 'object' ? before[k] : undefined
         const cleaned = clean(v, prior, k)
-        const empty = cleaned === undefined || cleaned === '' || (Array.isArray(cleaned) && cleaned.length === 0 && k !== 'next') ||
+        const empty = cleaned === undefined || cleaned === '' || cleaned === false || (Array.isArray(cleaned) && cleaned.length === 0 && k !== 'next') ||
           (cleaned && typeof cleaned === 'object' && !Array.isArray(cleaned) && Object.keys(cleaned).length === 0)
         if (!empty || sameValue(cleaned, prior)) out[k] = cleaned
       }
@@ -522,13 +583,34 @@
     }
   }
   let stepTimer = null
+  let stepCount = null
   function stepsChanged () {
     fillStepIds()
+    forgetRemovedSteps()
     clearTimeout(stepTimer)
     stepTimer = setTimeout(stepIdsFromTitles, 400)
   }
 
-  // Steps get an id as soon as they are added (`next` refers to steps by id).
+  // A step removed from the list is removed from the others' next steps too (a step whose only next
+  // step it was goes on to the next in the list again), so no `next` names a step that is gone.
+  function forgetRemovedSteps () {
+    const steps = editor.getEditor('root.steps')
+    const value = (steps && steps.getValue()) || []
+    const before = stepCount
+    stepCount = value.length
+    if (before === null || value.length >= before) return
+    const ids = new Set(value.map(s => s.id))
+    value.forEach((step, index) => {
+      const nextEditor = editor.getEditor(`root.steps.${index}.next`)
+      const next = nextEditor && nextEditor.getValue()
+      if (!Array.isArray(next) || next.every(id => ids.has(id))) return
+      const kept = next.filter(id => ids.has(id))
+      nextEditor.setValue(kept.length ? kept : undefined)
+    })
+  }
+
+  // Steps get an id as soon as they are added (`next` refers to steps by id); the id is not shown:
+  // authors pick steps by title, and the id follows the title of a new step (stepIdsFromTitles).
   function fillStepIds () {
     const steps = editor.getEditor('root.steps')
     if (!steps) return
@@ -557,28 +639,59 @@
     if (config.kind === 'duties' && parts[0] === 'tasks' && parts.length >= 2 && typeof parts[2] !== 'string') parts = parts.slice(0, 2).concat(['action'], parts.slice(2))
     while (parts.length) {
       const found = editor.getEditor(['root'].concat(parts).join('.'))
-      if (found) return found
+      if (found && !(found.options && found.options.hidden)) return found // a step's id: its step
       parts.pop()
     }
     return null
   }
-  function showFindings (findings, message) {
+  // Where a finding is, in the form's words (标题, 步骤 3 › 下一步) rather than the file's (steps.2.next).
+  function fieldName (fieldEditor) {
+    const names = []
+    for (let node = fieldEditor; node && node.parent; node = node.parent) {
+      const title = node.header_text || (node.getTitle && node.getTitle())
+      if (title) names.unshift(title)
+    }
+    return names.join(' › ')
+  }
+  // A missing field in the form's words: named by its title and marked at the field itself (the check
+  // names the YAML key and says how to type it, for those who edit the file).
+  function inFormWords (finding, item) {
+    if (finding.code !== 'schema.required') return finding
+    const parent = editorFor(finding.location)
+    const properties = (parent && parent.schema && parent.schema.properties) || {}
+    let value = item
+    for (const part of finding.location || []) value = value && typeof value === 'object' ? value[part] : undefined
+    const key = Object.keys(properties).find(k => new RegExp(`['"“‘]${k}['"”’]`).test(finding.message) &&
+      !(value && typeof value === 'object' && value[k] !== undefined))
+    if (!key) return finding
+    return Object.assign({}, finding, {
+      location: (finding.location || []).concat([key]),
+      message: fill(S.fill_in, { field: properties[key].title || key }),
+      hint: properties[key].description || ''
+    })
+  }
+  function showFindings (findings, message, submitted) {
     clearFindings()
     const summary = document.getElementById('ob-summary')
     summary.appendChild(el('p', 'ob-summary-lead', message))
     const list = el('ul')
     let first = null
-    for (const finding of findings) {
+    for (const found of findings) {
+      const finding = inFormWords(found, submitted)
       const text = finding.hint ? `${finding.message} — ${finding.hint}` : finding.message
-      const where = finding.path ? `${finding.path}：` : ''
-      const item = el('li', null, `${where}${text}`)
-      list.appendChild(item)
       let target = null
-      if ((finding.location || [])[0] === 'id') target = document.getElementById('ob-id-row')
-      else {
+      let where = ''
+      if ((finding.location || [])[0] === 'id') {
+        target = document.getElementById('ob-id-row')
+        document.getElementById('ob-id-fold').open = true
+        where = S.id
+      } else {
         const fieldEditor = editorFor(finding.location)
         target = fieldEditor && fieldEditor.container
+        where = fieldEditor ? fieldName(fieldEditor) : ''
       }
+      const item = el('li', null, where ? `${where}：${text}` : text)
+      list.appendChild(item)
       if (target) {
         target.classList.add('ob-has-finding')
         const note = el('div', 'ob-finding', text)
@@ -660,7 +773,7 @@
       return
     }
     status.textContent = ''
-    if (result.status === 422 && result.data.findings) showFindings(result.data.findings, S.has_errors)
+    if (result.status === 422 && result.data.findings) showFindings(result.data.findings, S.has_errors, item)
     else if (result.status === 409 && result.data.referrers) showFindings([], `${S.referrers} ${result.data.referrers.map(r => r.file).join('、')}`)
     else if (result.status === 409 && result.data.findings) showFindings(result.data.findings, result.data.message)
     else if (result.status === 409) showFindings([], S.conflict)
@@ -713,7 +826,10 @@
     deleteButton.hidden = config.new || !config.id
 
     if (config.kind !== 'manual' && config.kind !== 'glossary') {
-      idRow.hidden = false
+      // The file name is the author's to change, but not what they think in: it waits in a fold.
+      const fold = document.getElementById('ob-id-fold')
+      fold.hidden = false
+      document.getElementById('ob-id-summary').textContent = S.id_fold
       const label = el('label', 'ob-id-label', S.id)
       idInput = el('input', 'ob-id')
       idInput.id = 'ob-id'

@@ -71,15 +71,10 @@ class ContentBlocks:
 
     def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
         """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
+        indent = Pt(self.type.body.size * 1.5)
         for entry in entries:
-            paragraph = self.add(self.document, CHECKLIST)
-            self.add_text(paragraph, "□\u2002")
             source = entry.source
             whole_duty = entry.key.startswith("duty:")
-            if linked and whole_duty:
-                self.link(paragraph, "duties", source.id, numbered=True)
-            else:
-                self.add_text(paragraph, self.text(entry.text))
             extra: list[Callable] = []
             if entry.detail:
                 extra.append(lambda p, e=entry: self.add_text(p, self.text(e.detail)))
@@ -88,10 +83,14 @@ class ContentBlocks:
             elif linked and not whole_duty:
                 extra.append(lambda p, s=source: (self.add_text(p, self.label(SINGULAR[s.kind]) + self.colon),
                                                   self.link(p, s.kind, s.id, numbered=True)))
-            if extra:  # kept on the item's page
-                paragraph.paragraph_format.keep_with_next = True
-                detail = self.add(self.document, META)
-                detail.paragraph_format.left_indent = Pt(self.type.body.size * 1.5)
+            paragraph = self.add(self.document, CHECKLIST, keep_with_next=bool(extra))  # kept with its detail line
+            self.add_text(paragraph, "□\u2002")
+            if linked and whole_duty:
+                self.link(paragraph, "duties", source.id, numbered=True)
+            else:
+                self.add_text(paragraph, self.text(entry.text))
+            if extra:
+                detail = self.add(self.document, META, left_indent=indent)
                 for index, part in enumerate(extra):
                     if index:
                         self.add_text(detail, " · ")
