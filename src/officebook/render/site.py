@@ -125,8 +125,9 @@ def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
 # ---- pages ---------------------------------------------------------------------------------------
 
 
-def _item_front_matter(ctx: PageContext, item: Item) -> str:
-    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
+def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) -> str:
+    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang),
+                        extra=extra)
 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
@@ -134,6 +135,8 @@ def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool =
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
+        if values["raci_table"]:  # the matrix reads across: the page's own contents make way for it
+            values["front"] = _item_front_matter(ctx, item, {"hide": ["toc"]})
     if item.kind == "procedures":
         values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":

@@ -61,7 +61,7 @@ EN: dict[str, str] = {
     "accountable": "Accountable",
     "consulted": "Consulted",
     "informed": "Informed",
-    "raci-by-function": "The matrix is split by function: each function's table is on that function's page.",
+    "raci-by-function": "The matrix has one table per function: choose a function to see which posts are responsible, accountable, consulted or informed for each of its duties.",
     "raci-function-size": "{duties} duties, {posts} posts",
     "raci-legend": "R = responsible (does the work), A = accountable (answers for it), "
     "C = consulted, I = informed.",

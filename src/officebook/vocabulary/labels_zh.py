@@ -55,7 +55,7 @@ ZH: dict[str, str] = {
     "accountable": "负责",
     "consulted": "会商",
     "informed": "知会",
-    "raci-by-function": "职责分工表按职能分列：每项职能的分工表在该职能的页面上。",
+    "raci-by-function": "职责分工按职能分表：点击职能名称，查看该职能各项职责由哪些岗位牵头、负责、会商、知会。",
     "raci-function-size": "{duties} 项职责，{posts} 个岗位",
     "raci-legend": "牵头：组织承办具体工作；负责：对工作结果负责、审核把关；会商：办理前征求意见；知会：办理后告知结果。",
     "purpose": "目的",
