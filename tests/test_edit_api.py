@@ -332,3 +332,16 @@ def test_an_unchanged_save_writes_nothing(client, content):
     status, answer = client.call("PUT", "/_edit/api/duties/duty-watch", {"item": body["item"], "revision": body["revision"]})
     assert status == 200 and answer["revision"] == body["revision"]
     assert path.stat().st_mtime_ns == stamp and client.saved == []
+
+
+def test_removing_a_step_changes_only_its_lines(client, content):
+    """Steps are matched by id, not by position: a removed step's lines go, the steps after it stay."""
+    body = client.call("GET", "/_edit/api/procedures/document-drafting")[1]
+    item = body["item"]
+    item["steps"] = [step for step in item["steps"] if step["id"] != "revise"]
+    for step in item["steps"]:
+        if "next" in step:
+            step["next"] = [target for target in step["next"] if target != "revise"]
+    status, _ = client.call("PUT", "/_edit/api/procedures/document-drafting", {"item": item, "revision": body["revision"]})
+    assert status == 200
+    assert _numstat(content) == ["2\t14\tcontent/procedures/document-drafting.yaml"]  # 12 lines of the step, 2 next lines

@@ -82,6 +82,10 @@ def test_edit_a_duty_from_its_page_and_see_the_page_show_it(editor, page):
     page.wait_for_selector("body.ob-ready")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "edit-duty-form.png"), full_page=False)
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone: nothing wider than the screen
+    page.screenshot(path=str(ARTIFACTS / "edit-duty-form-390.png"), full_page=False)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     _text_box(page, "root.title").fill("市政府总值班（已改）")
     _text_box(page, "root.tasks.0.action").fill("接班时查阅值班日志并逐项确认未办结事项。")
     # a link to a procedure's step, picked by the step's title, at the end of the description
@@ -183,8 +187,24 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
     first.get_by_label("3. 退回").check()
     page.locator('[data-schemapath="root.steps.1.next"] input[value="end"]').check()
     page.locator('[data-schemapath="root.steps.2.next"] input[value="end"]').check()
+    # Authors never see a step's id: a step picked as next is renamed, a step picked then removed.
+    assert not page.locator('[data-schemapath="root.steps.0.id"]').is_visible()
+    _text_box(page, "root.steps.1.title").fill("加盖公章")
+    expect(first.get_by_label("2. 加盖公章")).to_be_checked()
+    add.click()
+    _text_box(page, "root.steps.3.title").fill("作废")
+    first.get_by_label("4. 作废").check()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator('[data-schemapath="root.steps.3"] button.json-editor-btn-delete').first.click()
+    expect(first.locator(".ob-next-target")).to_have_count(2)
+    expect(first.locator(".ob-next-target input:checked")).to_have_count(2)
+    expect(page.locator('[data-schemapath="root.steps.1.id"] input')).to_have_value("jia-gai-gong-zhang", timeout=60_000)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "edit-procedure-form.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(ARTIFACTS / "edit-procedure-form-390.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.click("#ob-save")
     try:
         page.wait_for_url(base + "/procedures/gong-zhang-shi-yong/", timeout=120_000)
@@ -194,7 +214,7 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
     expect(svg).to_contain_text("材料齐全", timeout=120_000)
     expect(svg).to_contain_text("材料不全")
     text = (content / "procedures/gong-zhang-shi-yong.yaml").read_text(encoding="utf-8")
-    assert "next: [gai-zhang, tui-hui]" in text  # step ids from the step titles, in pinyin
+    assert "next: [jia-gai-gong-zhang, tui-hui]" in text  # a new step's id follows its title, in pinyin
 
 
 def test_hostile_content_stays_text_in_the_forms(editor, page):

@@ -188,6 +188,10 @@ def test_raci_matrix_reads_across_on_a_desktop_and_as_cards_on_a_phone(web, site
         assert row.locator("th a").is_visible()
         cell = row.locator("td.officebook-raci__role").first
         assert cell.evaluate("td => getComputedStyle(td, '::before').content").strip('"')  # the post named
+        # a card takes the column's width, its title no sticky column's edge
+        column = page.locator("article.md-content__inner").evaluate("a => a.clientWidth")
+        assert row.evaluate("tr => tr.getBoundingClientRect().width") >= 0.9 * column
+        assert row.locator("th").evaluate("th => getComputedStyle(th).boxShadow") == "none"
         shot(page, "raci-phone-" + path.strip("/").replace("/", "-"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})

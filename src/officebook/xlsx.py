@@ -44,6 +44,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from officebook import __version__
 from officebook.cells import neutralise_cell
+from officebook.gc_pause import paused_gc
 from officebook.model import ChecklistEntry, Manual, Procedure, Raci, Ref
 from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import LANGUAGE_NAMES, label
@@ -92,6 +93,7 @@ def xlsx_workbooks(manual: Manual, languages: Iterable[str] | None = None) -> di
     return {xlsx_filename(lang): workbook_bytes(manual, lang) for lang in (languages or manual.info.languages)}
 
 
+@paused_gc()  # cells die as their row is written; full collections would only walk the manual again and again
 def workbook_bytes(manual: Manual, lang: str) -> bytes:
     """The workbook of one language, as the bytes of an .xlsx file."""
     writer = _Writer(manual, lang)

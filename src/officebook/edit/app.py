@@ -227,7 +227,7 @@ class EditorApp:
             raise Respond(404, {"message": _("no such item")})
         config = {"kind": kind, "id": "" if ident == "_new" else ident, "new": ident == "_new",
                   "languages": list(self.languages), "site": self.mount, "api": PREFIX + "api/",
-                  "strings": interface_strings(), "lang": current_language()}
+                  "strings": interface_strings(self.languages), "lang": current_language()}
         page = _FORM_PAGE.format(
             lang=html.escape(current_language().replace("_", "-")),
             title=html.escape(config["strings"]["page_title"]),
@@ -289,6 +289,8 @@ _FORM_PAGE = """<!doctype html>
 <link rel="stylesheet" href="{static}editor.css">
 <script type="application/json" id="officebook-edit-config">{config}</script>
 <script src="{static}vendor/json-editor/jsoneditor.js" defer></script>
+<script src="{static}form-kit.js" defer></script>
+<script src="{static}form-widgets.js" defer></script>
 <script src="{static}editor.js" defer></script>
 </head>
 <body>

@@ -47,6 +47,8 @@ CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "secur
 # Values without a label in the vocabulary (the manual's settings), named as the form shows them.
 ENUM_TITLES = {"pinyin": N_("By pinyin"), "stroke": N_("By stroke count (as lists of names in official documents)"),
                "codepoint": N_("By character code")}
+# What leaving an optional choice empty means, where "not set" would not say it.
+UNSET_TITLES = {"frequency": N_("(as often as the duty)"), "check": N_("(with the work it governs)")}
 # Where a schema's help speaks of how a field is typed in YAML (quotes, `kind/id`, a string or a
 # mapping), the form, which does that for the author, says what the field is for instead.
 FORM_HELP = {
@@ -106,7 +108,8 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
         titles = [_enum_title(v) for v in values]
         node = {"type": "string", "enum": values, "options": {"enum_titles": titles}}
         if not required:
-            node["enum"], node["options"]["enum_titles"] = ["", *values], [_("(not set)"), *titles]
+            unset = _(UNSET_TITLES[key]) if key in UNSET_TITLES else _("(not set)")
+            node["enum"], node["options"]["enum_titles"] = ["", *values], [unset, *titles]
             # With a default, the library keeps the value the entry has when the form opens (without
             # one it shows an optional choice's first value: a task's own frequency would be lost).
             node["default"] = ""
@@ -163,6 +166,9 @@ def _form_schema(kind: str, languages: tuple[str, ...], interface: str) -> dict:
     for index, name in enumerate(ordered):
         form["properties"][name]["propertyOrder"] = index + 1
     _form_help(form)
+    steps = form["properties"].get("steps")
+    if steps and languages:  # a step's heading names it: 步骤 3　核稿 (the library fills it in as the title is typed)
+        steps["items"]["headerTemplate"] = f"{_('Step')} {{{{ i1 }}}}　{{{{ self.title.{languages[0]} }}}}"
     return form
 
 
@@ -184,10 +190,27 @@ def form_schema(kind: str, languages: tuple[str, ...]) -> dict:
     return _form_schema(kind, tuple(languages), current_language())
 
 
-def interface_strings() -> dict[str, str]:
-    """What the editor's pages say, in the interface language."""
+# The boxes of a text are named by language in the interface's words (中文, 英文); other codes by
+# Babel's name for them, or the code itself.
+LANGUAGE_NAMES = {"zh": N_("Chinese"), "en": N_("English")}
+
+
+def language_names(languages: tuple[str, ...]) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(current_language()).languages
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    return {f"language_{code}": _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else
+            names.get(code.replace("-", "_")) or names.get(code.split("-")[0]) or code for code in languages}
+
+
+def interface_strings(languages: tuple[str, ...] = ()) -> dict[str, str]:
+    """What the editor's pages say, in the interface language (`languages`: the manual's, named)."""
     lang = _manual_language()
     return {
+        **language_names(tuple(languages)),
         "page_title": _("Edit the manual"),
         "edit": _("Edit"),
         "new": _("New"),
@@ -234,8 +257,6 @@ def interface_strings() -> dict[str, str]:
         "kind_procedures": label("procedures", lang),
         "kind_standards": label("standards", lang),
         "kind_posts": label("posts", lang),
-        "language_zh": "中文",
-        "language_en": "English",
         "new_title_duties": _("New duty"),
         "new_title_functions": _("New function"),
         "new_title_procedures": _("New procedure"),
