@@ -88,6 +88,8 @@ EN: dict[str, str] = {
     "flowchart-continued": " (continued)",
     "connector-to": "To step {number}: {title}",
     "connector-from": "From step {number}: {title}",
+    "connector-to-short": "To step {number}",
+    "connector-from-short": "From step {number}",
     "flow-to": "then {step}",
     "flow-back": "back to {step}",
     "ends": "ends the procedure",

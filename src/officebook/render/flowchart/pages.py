@@ -212,10 +212,13 @@ class FlowchartParts:
             leaves = below != edge.is_loop  # forward lines leave the upper part, loops the lower one
             row = edge.target if leaves else edge.source
             step = layout.steps[row]
-            text = label("connector-to" if leaves else "connector-from", layout.lang, number=step.number,
-                         title=step_box_text(step, layout.lang))
-            room = layout.width - (x + PENTAGON_W / 2 + CONNECTOR_TEXT_GAP) - 4
-            lines = wrap(text, max(room, 40.0), LABEL_FONT, max_lines=2, overhang=0)
+            key = "connector-to" if leaves else "connector-from"
+            room = max(layout.width - (x + PENTAGON_W / 2 + CONNECTOR_TEXT_GAP) - 4, 40.0)
+            lines = wrap(label(key, layout.lang, number=step.number, title=step_box_text(step, layout.lang)),
+                         room, LABEL_FONT, max_lines=2, overhang=0)
+            if len(lines) > 1:  # the step's number alone where its title would wrap
+                lines = wrap(label(key + "-short", layout.lang, number=step.number), room, LABEL_FONT, max_lines=2,
+                             overhang=0)
             band.connectors.append(Connector(edge, x, leaves, lines))
         band.connectors.sort(key=lambda c: -c.x)
         levels: list[list[Connector]] = []
