@@ -188,6 +188,10 @@ def test_raci_matrix_reads_across_on_a_desktop_and_as_cards_on_a_phone(web, site
         assert row.locator("th a").is_visible()
         cell = row.locator("td.officebook-raci__role").first
         assert cell.evaluate("td => getComputedStyle(td, '::before').content").strip('"')  # the post named
+        # a card takes the column's width, its title no sticky column's edge
+        column = page.locator("article.md-content__inner").evaluate("a => a.clientWidth")
+        assert row.evaluate("tr => tr.getBoundingClientRect().width") >= 0.9 * column
+        assert row.locator("th").evaluate("th => getComputedStyle(th).boxShadow") == "none"
         shot(page, "raci-phone-" + path.strip("/").replace("/", "-"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
@@ -213,6 +217,38 @@ def test_org_chart_is_read_at_body_size_and_links_every_post(web, site_url):
         page.wait_for_url(re.compile(r".*/posts/[a-z-]+/$"))
     finally:
         page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_org_chart_sections_fold_by_keyboard_and_print_whole(web, site_url):
+    page = web.page
+    page.goto(f"{site_url}/org-chart/")
+    sections = page.locator(".officebook-org__section")
+    folds = page.locator("details.officebook-org__posts")
+    assert folds.count() == sections.count() >= 3 and folds.evaluate_all("ds => ds.every(d => d.open)")
+    first = sections.first
+    head = first.locator("a.officebook-org__box--head")
+    posts = first.locator("li a.officebook-org__box")
+    assert posts.first.is_visible()
+    head.focus()
+    page.keyboard.press("Tab")  # the next stop is the section's fold control, then Enter folds it
+    summary = first.locator("summary")
+    assert summary.evaluate("s => s === document.activeElement")
+    page.keyboard.press("Enter")
+    assert not posts.first.is_visible() and head.is_visible()  # the head stays, a link to its post
+    count = summary.locator(".officebook-org__count")
+    assert count.is_visible() and re.search(r"\d", count.inner_text())
+    assert count.evaluate("e => parseFloat(getComputedStyle(e).fontSize)") >= 12
+    shot(page, "org-chart-folded-zh")
+    page.emulate_media(media="print")  # a folded section is printed whole, and folded again after
+    try:
+        page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        assert folds.evaluate_all("ds => ds.every(d => d.open)")
+        page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        assert not folds.first.evaluate("d => d.open")
+    finally:
+        page.emulate_media(media="screen")
+    page.keyboard.press("Space")
+    assert posts.first.is_visible()
 
 
 @pytest.mark.parametrize("path", ["/", "/posts/secretarial-officer/", "/procedures/document-drafting/", "/en/raci/",

@@ -12,7 +12,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt
+from docx.shared import Emu, Mm, Pt
 
 from officebook.model import ChecklistEntry, Item, Procedure, Ref, Step, Text
 from officebook.outline import date_text, flow_text, step_rows
@@ -29,8 +29,12 @@ from officebook.render.docx.styles import (
     SVG_NAMESPACE,
     TABLE_TEXT,
 )
-from officebook.render.flowchart import flowchart_svg, flowchart_title
+from officebook.render.flowchart import fit_flowchart, flowchart_title
 from officebook.vocabulary.kinds import SINGULAR
+
+EMU_PER_PX = 9525  # English Metric Units in a CSS px
+PICTURE_HEIGHT = 0.85  # the tallest a picture may be, of the page's text height
+FLOWCHART_HEADING = int(Mm(14))  # a flowchart's heading (流程图) on the page above it, with its spacing
 
 
 class ContentBlocks:
@@ -144,18 +148,28 @@ class ContentBlocks:
         self.spacer()
 
     def flowchart(self, procedure: Procedure, highlight_post: str | None = None) -> None:
-        """The procedure's flowchart as a picture: PNG, with the SVG for Word versions that draw it."""
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}",
-                            highlight_post=highlight_post)
-        self.svg_picture(svg, flowchart_title(procedure, self.lang), caption=False)  # under its heading
+        """The procedure's flowchart as a picture (PNG, with the SVG for Word versions that draw it),
+        laid out for the page as in print (officebook.render.flowchart.pages): whole where it fits,
+        else page-sized pictures cut between rows, with off-page connectors on both sides of each
+        cut, each after a line naming the chart (续)."""
+        page = (self.text_width() / EMU_PER_PX, (self.text_height() - FLOWCHART_HEADING) / EMU_PER_PX)
+        printed = fit_flowchart(procedure, self.manual, self.lang, [page], id_prefix=f"flow-{procedure.id}",
+                                highlight_post=highlight_post)
+        title = flowchart_title(procedure, self.lang)
+        for index, svg in enumerate(printed.parts):
+            if index:
+                line = self.add(self.document, META)
+                self.add_text(line, title + self.label("flowchart-continued"))
+            self.svg_picture(svg, title, caption=False, width=int(printed.width * EMU_PER_PX))  # under its heading
 
-    def svg_picture(self, svg: str, title: str, *, caption: bool = True) -> None:
-        """A drawing as a centred picture with its caption: PNG, with the SVG for Word versions that draw it."""
+    def svg_picture(self, svg: str, title: str, *, caption: bool = True, width: int | None = None) -> None:
+        """A drawing as a centred picture with its caption, `width` EMU wide (the text's width by
+        default): PNG, with the SVG for Word versions that draw it."""
         png = self.rasterise(svg)
         width_px, height_px = png_size(png)
-        width = self.text_width()
+        width = width or self.text_width()
         height = int(width * height_px / width_px)
-        limit = int(self.text_height() * 0.85)
+        limit = int(self.text_height() * PICTURE_HEIGHT)
         if height > limit:
             width, height = int(width * limit / height), limit
         paragraph = self.add(self.document, TABLE_TEXT)
