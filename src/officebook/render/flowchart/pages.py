@@ -81,8 +81,10 @@ def fit_flowchart(procedure: Procedure, manual: Manual, lang: str, pages: Sequen
         layout, _ = next(iter(layouts(column, height)))
         if layout.width * MIN_SCALE <= column or index == len(pages) - 1:
             scale = min(1.0, column / layout.width)
-            return PrintedFlowchart(index > 0, layout.width * scale,
-                                    tuple(FlowchartParts(layout, height / scale).svgs()))
+            parts = FlowchartParts(layout, height / scale)
+            # a single step taller than the page (a box of many lines) is shrunk to it
+            scale = min(scale, height / max(parts.part_height(first, end) for first, end in parts.rows))
+            return PrintedFlowchart(index > 0, layout.width * scale, tuple(parts.svgs()))
     raise ValueError("no page to print on")
 
 
