@@ -2,9 +2,9 @@
 cut between rows into page-sized parts, each a drawing of its own.
 
 A part repeats the lane headers. Every line a cut crosses ends at the cut in an off-page connector on
-both parts (the flowchart convention of ISO 5807 and GB/T 1526: a small pentagon pointing the way
-the flow goes, with a number): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it
-comes in, the loops back included. A cut lies where every crossing line runs vertically (the
+both parts (the off-page connector of common flowchart practice: a small numbered pentagon pointing
+the way the flow goes): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it comes
+in, the loops back included; where the title would wrap, the step's number alone. A cut lies where every crossing line runs vertically (the
 layout's `cut_y`), so a line is continued, never redrawn.
 """
 
