@@ -524,6 +524,12 @@ def bench_site_size(root: Path, items: int) -> list[tuple[str, str]]:
     config = _ordinary_site(root.parent / "ordinary-site", len(pages))
     plain_cpu, plain_wall = _child_cpu([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
                                         "-d", str(root.parent / "ordinary-site" / "site")])
+    by_type: dict[str, int] = {}
+    for page in pages:  # item pages by kind, then the special pages by name
+        parts = page.relative_to(docs).parts
+        kind = parts[0] if len(parts) == 3 else page.relative_to(docs).as_posix()
+        by_type[kind] = by_type.get(kind, 0) + page.stat().st_size
+    breakdown = ", ".join(f"{kind} {size / 1e6:.2f}" for kind, size in sorted(by_type.items(), key=lambda kv: -kv[1])[:7])
     return [
         ("pages (one language)", f"{len(pages):,}"),
         ("officebook build", f"{ours_wall:.1f} s wall, {ours_cpu:.1f} s CPU"),
@@ -531,6 +537,7 @@ def bench_site_size(root: Path, items: int) -> list[tuple[str, str]]:
         ("build / plain (CPU)", f"{ours_cpu / plain_cpu:.2f}×  (target ≤ 1.5×)"),
         ("Markdown per language", f"{markdown / 1e6:.2f} MB  (target ≤ 5 MB)"),
         ("largest page", f"{largest.relative_to(docs).as_posix()} {largest.stat().st_size / 1e3:.0f} KB"),
+        ("Markdown by page type (MB)", breakdown),
     ]
 
 

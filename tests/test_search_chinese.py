@@ -151,8 +151,8 @@ def _pages_holding(root: Path, word: str) -> set[str]:
         html = article.group(1) if article else ""
         # the metadata block (maintainer, review date, source, id) is not search text
         html = re.sub(r'<div class="[^"]*officebook-facts--meta[^"]*">.*?</div>', "", html, flags=re.DOTALL)
-        if relative == "raci/index.html":  # the matrix itself is left out of the search text
-            html = re.sub(r"<table.*?</table>", "", html, flags=re.DOTALL)
+        # the matrix (on each function's page) is left out of the search text
+        html = re.sub(r'<table class="officebook-raci-table".*?</table>', "", html, flags=re.DOTALL)
         text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
         if word in text:
             found.add(relative.removesuffix("index.html"))

@@ -61,6 +61,8 @@ EN: dict[str, str] = {
     "accountable": "Accountable",
     "consulted": "Consulted",
     "informed": "Informed",
+    "raci-by-function": "The matrix has one table per function: choose a function to see which posts are responsible, accountable, consulted or informed for each of its duties.",
+    "raci-function-size": "{duties} duties, {posts} posts",
     "raci-legend": "R = responsible (does the work), A = accountable (answers for it), "
     "C = consulted, I = informed.",
     # procedures
@@ -153,8 +155,8 @@ EN: dict[str, str] = {
     "cleared": "Ticks cleared.",
     "ticked-count": "{done} of {total} done",
     "posts-alone": "Other posts under the leadership",
-    "org-section-count": "posts under it: {count}",
-    "org-group-count": "posts: {count}",
+    "org-section-count": "Posts under it: {count}",
+    "org-group-count": "Posts: {count}",
     "leadership": "Leadership",
     "search-manual": "Search the manual: a post, a procedure, a term…",
     "copy-link": "Copy link",
@@ -286,6 +288,7 @@ EN: dict[str, str] = {
     "own-steps-note": "Your steps are marked; the others show who acts before and after you.",
     "own-steps-link-note": "Below each procedure are the steps your post takes; open the procedure for its flowchart and every step.",
     "whole-procedure": "all {steps} steps and the flowchart",
+    "time-limits-with-procedures": "The time limits of each procedure and of this post's steps stand beside them under {link} above.",
     "time-limits-kept": "Time limits you keep",
     "time-limit-applies-to": "Applies to",
     "time-limit-source": "Where it is set",
