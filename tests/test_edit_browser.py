@@ -199,6 +199,11 @@ def test_create_a_branching_procedure_through_the_forms_and_see_its_flowchart(ed
     expect(first.locator(".ob-next-target")).to_have_count(2)
     expect(first.locator(".ob-next-target input:checked")).to_have_count(2)
     expect(page.locator('[data-schemapath="root.steps.1.id"] input')).to_have_value("jia-gai-gong-zhang", timeout=60_000)
+    # the procedure's own steps, as they are in the form, can be linked from its texts
+    links = page.locator('[data-schemapath="root.purpose"] .ob-md-tools .ob-picker')
+    links.locator(".ob-search").fill("退回")
+    links.locator("select").select_option("procedures/gong-zhang-shi-yong#tui-hui")
+    assert _text_box(page, "root.purpose").input_value() == "[退回](procedures/gong-zhang-shi-yong#tui-hui)"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "edit-procedure-form.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})

@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from officebook.model import Manual, Ref, Text
+from officebook.tempfiles import replace_file
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.labels import label
 
@@ -273,8 +274,8 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
     for name, options in FIELDS.items():
         config["fields"].setdefault(name, options)
     written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(written, encoding="utf-8")
+    replace_file(path, written.encode("utf-8"))
     inline = path.with_name("search_index.js")
     if inline.is_file():  # an offline site reads the index inlined by Material's offline plugin: the same one
-        inline.write_text(f"var __index = {written}", encoding="utf-8")
+        replace_file(inline, f"var __index = {written}".encode())
     return SearchIndexStats(len(docs), len(words), added)

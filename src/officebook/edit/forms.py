@@ -47,6 +47,7 @@ CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "secur
 # Values without a label in the vocabulary (the manual's settings), named as the form shows them.
 ENUM_TITLES = {"pinyin": N_("By pinyin"), "stroke": N_("By stroke count (as lists of names in official documents)"),
                "codepoint": N_("By character code")}
+ONBOARDING_LISTS = ("first_day", "first_week", "first_month")
 # What leaving an optional choice empty means, where "not set" would not say it.
 UNSET_TITLES = {"frequency": N_("(as often as the duty)"), "check": N_("(with the work it governs)")}
 # Where a schema's help speaks of how a field is typed in YAML (quotes, `kind/id`, a string or a
@@ -60,6 +61,7 @@ FORM_HELP = {
     "edition": N_("The edition, e.g. 2026.1; printed on the cover and in the footer of every page."),
     "color": N_("The main colour of the site and of the modern print style, as #RRGGBB (e.g. #1A4F8B)."),
     "collation": N_("How entries without an order of their own are sorted: titles, glossary terms, indexes, exports."),
+    "introduction": N_("The text shown on the home page and at the front of the handbook."),
     "allow_html": N_("Let HTML written in texts take effect (otherwise it is shown as it is typed)."),
 }
 
@@ -89,7 +91,9 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
             return _texts(_texts(node, defs[name]), schema)
         if name == "textList":
             node = _texts(_texts({"type": "array", "items": {"format": "ob-text"}}, defs[name]), schema)
-            node["items"]["title"] = node.get("title", "")  # an entry is named as its list
+            # an entry is named as its list (能力要求 1, 添加能力要求); an onboarding list's entries are tasks
+            # (第一天 1 and 添加第一天 would read as days)
+            node["items"]["title"] = _("Task") if key in ONBOARDING_LISTS else node.get("title", "")
             return node
         target: Any = defs
         for part in name.split("/"):

@@ -80,6 +80,8 @@ ZH: dict[str, str] = {
     "flowchart-continued": "（续）",
     "connector-to": "转第{number}步“{title}”",
     "connector-from": "接第{number}步“{title}”",
+    "connector-to-short": "转第{number}步",
+    "connector-from-short": "接第{number}步",
     "flow-to": "转{step}",
     "flow-back": "退回{step}",
     "ends": "流程结束",

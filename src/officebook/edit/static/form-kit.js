@@ -80,6 +80,7 @@
       select.value = current() || ''
     }
     search.addEventListener('input', fill)
+    select.addEventListener('focus', fill) // the entries may have changed (steps added to this procedure)
     select.addEventListener('change', () => onPick(select.value))
     box.append(search, select)
     box.refill = fill

@@ -159,6 +159,7 @@ class ContentBlocks:
         for index, svg in enumerate(printed.parts):
             if index:
                 line = self.add(self.document, META)
+                line.paragraph_format.keep_with_next = True  # on the page of its picture
                 self.add_text(line, title + self.label("flowchart-continued"))
             self.svg_picture(svg, title, caption=False, width=int(printed.width * EMU_PER_PX))  # under its heading
 

@@ -2,9 +2,9 @@
 cut between rows into page-sized parts, each a drawing of its own.
 
 A part repeats the lane headers. Every line a cut crosses ends at the cut in an off-page connector on
-both parts (the flowchart convention of ISO 5807 and GB/T 1526: a small pentagon pointing the way
-the flow goes, with a number): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it
-comes in, the loops back included. A cut lies where every crossing line runs vertically (the
+both parts (the off-page connector of common flowchart practice: a small numbered pentagon pointing
+the way the flow goes): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it comes
+in, the loops back included; where the title would wrap, the step's number alone. A cut lies where every crossing line runs vertically (the
 layout's `cut_y`), so a line is continued, never redrawn.
 """
 
@@ -81,8 +81,10 @@ def fit_flowchart(procedure: Procedure, manual: Manual, lang: str, pages: Sequen
         layout, _ = next(iter(layouts(column, height)))
         if layout.width * MIN_SCALE <= column or index == len(pages) - 1:
             scale = min(1.0, column / layout.width)
-            return PrintedFlowchart(index > 0, layout.width * scale,
-                                    tuple(FlowchartParts(layout, height / scale).svgs()))
+            parts = FlowchartParts(layout, height / scale)
+            # a single step taller than the page (a box of many lines) is shrunk to it
+            scale = min(scale, height / max(parts.part_height(first, end) for first, end in parts.rows))
+            return PrintedFlowchart(index > 0, layout.width * scale, tuple(parts.svgs()))
     raise ValueError("no page to print on")
 
 
@@ -212,10 +214,13 @@ class FlowchartParts:
             leaves = below != edge.is_loop  # forward lines leave the upper part, loops the lower one
             row = edge.target if leaves else edge.source
             step = layout.steps[row]
-            text = label("connector-to" if leaves else "connector-from", layout.lang, number=step.number,
-                         title=step_box_text(step, layout.lang))
-            room = layout.width - (x + PENTAGON_W / 2 + CONNECTOR_TEXT_GAP) - 4
-            lines = wrap(text, max(room, 40.0), LABEL_FONT, max_lines=2, overhang=0)
+            key = "connector-to" if leaves else "connector-from"
+            room = max(layout.width - (x + PENTAGON_W / 2 + CONNECTOR_TEXT_GAP) - 4, 40.0)
+            lines = wrap(label(key, layout.lang, number=step.number, title=step_box_text(step, layout.lang)),
+                         room, LABEL_FONT, max_lines=2, overhang=0)
+            if len(lines) > 1:  # the step's number alone where its title would wrap
+                lines = wrap(label(key + "-short", layout.lang, number=step.number), room, LABEL_FONT, max_lines=2,
+                             overhang=0)
             band.connectors.append(Connector(edge, x, leaves, lines))
         band.connectors.sort(key=lambda c: -c.x)
         levels: list[list[Connector]] = []
