@@ -325,21 +325,27 @@ class Preview:
                 if generation != self._generation:
                     break
                 rendered[path] = self._render_page(manual, lang, path)
-            with self._lock:
-                if generation != self._generation:  # a new change: these pages wait for the next round
-                    self._to_render = {**dict.fromkeys(paths), **self._to_render}
-                    return False
-                fresh = {path: markdown for path, markdown in rendered.items() if self.pages.get(path) != markdown}
-                self._reload_when_done.update(self.site.update(self._store(fresh)))
-                for path in fresh:
-                    self._pending.pop(path, None)
+            for done, path in enumerate(paths):
+                # Markdown is converted without the lock; the page is put in place under it, one at a
+                # time: a save waits for one page's HTML at most, not for its conversion
+                changed = generation == self._generation and path in rendered and self.pages.get(path) != rendered[path]
+                converted = self.site.convert(path, rendered[path]) if changed else None
+                with self._lock:
+                    if generation != self._generation or path not in rendered:  # a new change: the rest wait
+                        self._to_render = {**dict.fromkeys(paths[done:]), **self._to_render}
+                        return False
+                    if self.pages.get(path) != rendered[path]:
+                        built = self.site.update(self._store({path: rendered[path]}), converted={path: converted})
+                        self._reload_when_done.update(built)
+                        self._pending.pop(path, None)
+                time.sleep(0)
             return True
         with self._lock:
             if generation != self._generation:
                 return False
             if self._pending:
                 started = time.perf_counter()
-                while self._pending and time.perf_counter() - started < 0.2:
+                while self._pending and time.perf_counter() - started < 0.05:
                     path = next(iter(self._pending))
                     del self._pending[path]
                     self._reload_when_done.update(self.site.rebuild_html([path]))
