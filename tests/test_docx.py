@@ -15,6 +15,7 @@ from conftest import CASES, ROOT, officebook
 from officebook.outline import numbering_for
 from officebook.pipeline import run_check
 from officebook.render.docx import booklet_docx, handbook_docx, reference_docx
+from officebook.render.docx.styles import FLOWCHART_SCALE
 from officebook.render.flowchart import flowchart_title
 from officebook.vocabulary.labels import label
 
@@ -243,3 +244,37 @@ def test_libreoffice_converts_the_chinese_handbook_to_a_sane_pdf(default_manual,
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "一、" in text and re.search(r"—\s*3\s*—", text)  # GB/T 9704 page numbers
     assert next(iter(default_manual.procedures.values())).title.get("zh") in text
+
+
+def test_flowchart_png_has_the_pixels_cairo_draws_on_white(default_manual):
+    """The PNG officebook writes itself (rows unfiltered) decodes to exactly what CairoSVG's own PNG
+    writer gives for the same drawing on white; a wide chart keeps its capped width."""
+    from PIL import Image
+
+    cairosvg = pytest.importorskip("cairosvg")
+    from officebook.render.docx import raster
+    from officebook.render.flowchart import flowchart_svg
+
+    rasterise = raster.load_rasteriser()
+    procedures = list(default_manual.procedures.values())
+    for procedure in (procedures[0], max(procedures, key=lambda p: len(p.actors))):
+        svg = flowchart_svg(procedure, default_manual, "zh", id_prefix="test")
+        raster._PNG_CACHE.clear()
+        image = Image.open(io.BytesIO(rasterise(svg)))
+        width = float(raster._SVG_WIDTH.search(svg).group(1))
+        scale = min(FLOWCHART_SCALE, raster.MAX_RASTER_WIDTH / width)
+        reference = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=svg.encode(), scale=scale, unsafe=False,
+                                                           background_color="#ffffff"))).convert("RGB")
+        assert image.mode == "RGB" and image.size == reference.size
+        assert image.tobytes() == reference.tobytes()
+        assert image.size[0] <= raster.MAX_RASTER_WIDTH
+
+
+def test_rgb_png_round_trips_any_pixels():
+    from PIL import Image
+
+    from officebook.render.docx.raster import rgb_png
+
+    pixels = bytes((x * 7 + y * 13) % 256 for y in range(5) for x in range(3 * 9))
+    image = Image.open(io.BytesIO(rgb_png(9, 5, pixels)))
+    assert (image.mode, image.size) == ("RGB", (9, 5)) and image.tobytes() == pixels

@@ -26,7 +26,13 @@ class Client:
         self.app = self.session.app
         self.token = self.session.guard.token
 
-    def call(self, method, path, body=None, *, token=True, host="127.0.0.1:8123", headers=None):
+    @staticmethod
+    def site(environ, start_response):
+        """The preview's pages, as far as the editor's door in front of them can tell."""
+        start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8")])
+        return [f"page {environ['PATH_INFO']}".encode()]
+
+    def call(self, method, path, body=None, *, token=True, host="127.0.0.1:8123", headers=None, app=None):
         raw = json.dumps(body).encode() if body is not None else b""
         path, _, query = path.partition("?")
         environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "HTTP_HOST": host,
@@ -41,7 +47,8 @@ class Client:
             answer["status"] = int(status.split()[0])
             answer["headers"] = dict(response_headers)
 
-        data = b"".join(self.app(environ, start_response))
+        data = b"".join((app or self.app)(environ, start_response))
+        self.headers = answer["headers"]
         is_json = answer["headers"].get("Content-Type", "").startswith("application/json")
         return answer["status"], json.loads(data) if is_json else data.decode()
 
@@ -86,13 +93,39 @@ def test_no_token_is_401_and_a_wrong_one_403(client):
 
 
 def test_the_token_in_the_printed_address_becomes_a_cookie(client):
-    assert client.session.url == f"http://127.0.0.1:8123/_edit/?token={client.token}"
-    assert client.call("GET", "/_edit/?token=guess", token=False)[0] == 403
-    status, _ = client.call("GET", f"/_edit/?token={client.token}", token=False)
-    assert status == 303
-    cookie = f"officebook_edit_8123={client.token}"
-    status, body = client.call("GET", "/_edit/api/manual", token=False, headers={"HTTP_COOKIE": cookie})
+    """The printed address is the manual's home page with the token: opening it keeps the token in a
+    cookie and redirects to the page without it (out of the address bar and the history)."""
+    assert client.session.url == f"http://127.0.0.1:8123/?token={client.token}"
+    site = client.app.entrance(client.site)
+    status, body = client.call("GET", "/?token=guess", token=False, app=site)
+    assert status == 403 and "Set-Cookie" not in client.headers and "token" in body
+    status, _ = client.call("GET", f"/?token={client.token}", token=False, app=site)
+    assert status == 303 and client.headers["Location"] == "/"
+    cookie = client.headers["Set-Cookie"]
+    assert cookie.startswith(f"officebook_edit_8123={client.token};") and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    status, body = client.call("GET", "/_edit/api/manual", token=False, headers={"HTTP_COOKIE": cookie.split(";")[0]})
     assert status == 200 and body["item"]["edition"]
+    # any page of the site: back to the same page, other parameters kept, never to another host
+    client.call("GET", f"/duties/duty-watch/?token={client.token}&h=%E5%80%BC", token=False, app=site)
+    assert client.headers["Location"] == "/duties/duty-watch/?h=%E5%80%BC"
+    client.call("GET", f"//evil.example/?token={client.token}", token=False, app=site)
+    assert client.headers["Location"] == "/evil.example/"
+    # the same guards as every editor request: a foreign Host is refused, token or not
+    assert client.call("GET", f"/?token={client.token}", token=False, host="evil.example:8123", app=site)[0] == 403
+    assert "Set-Cookie" not in client.headers
+    # without a token, or not a GET, the site answers as it is (no cookie)
+    assert client.call("GET", "/duties/", token=False, app=site) == (200, "page /duties/")
+    assert client.call("POST", f"/?token={client.token}", token=False, app=site) == (200, "page /")
+    assert "Set-Cookie" not in client.headers
+    # the address earlier versions printed still works
+    assert client.call("GET", "/_edit/?token=guess", token=False)[0] == 403
+    assert client.call("GET", f"/_edit/?token={client.token}", token=False)[0] == 303
+
+
+def test_the_printed_address_follows_the_sites_path(content):
+    session = EditSession(content, "127.0.0.1", 8123, ("zh",), LoadLimits(), lambda paths: None, mount_path="/manual/")
+    assert session.url == f"http://127.0.0.1:8123/manual/?token={session.guard.token}"
+    assert EditSession(content, "::1", 8123, ("zh",), LoadLimits(), lambda paths: None).url.startswith("http://[::1]:8123/?token=")
 
 
 def test_a_foreign_host_is_refused_even_with_the_token(client):
@@ -279,3 +312,36 @@ def test_rewrite_keeps_an_authors_own_indentation_comments_and_quotes():
     assert text == ("# note\ntitle:\n    zh: 乙   # keep\n    en: 'A'\ntasks:\n-   zh: 一\n    en: one\n"
                     "-   zh: 三\n    en: \"yes\"\nreview_by: 2029-02-02\n")
     assert load_bytes(text.encode(), "x.yaml")[0] == data
+
+
+def test_the_pickers_list_titles_and_a_procedures_steps(client):
+    """Pickers search titles; the link picker offers a procedure's steps (`procedures/ID#STEP`) by title."""
+    status, body = client.call("GET", "/_edit/api/procedures")
+    assert status == 200
+    drafting = next(entry for entry in body["items"] if entry["id"] == "document-drafting")
+    assert drafting["title"]["zh"] == "发文办理"
+    assert drafting["steps"][0] == {"id": "draft", "title": {"zh": "起草", "en": "Draft"}}
+    assert all("steps" not in entry for entry in client.call("GET", "/_edit/api/duties")[1]["items"])
+
+
+def test_an_unchanged_save_writes_nothing(client, content):
+    """A form saved as it was opened leaves the file untouched (no watcher event, no rebuild, no reload)."""
+    path = content / DUTY
+    stamp = path.stat().st_mtime_ns
+    body = client.call("GET", "/_edit/api/duties/duty-watch")[1]
+    status, answer = client.call("PUT", "/_edit/api/duties/duty-watch", {"item": body["item"], "revision": body["revision"]})
+    assert status == 200 and answer["revision"] == body["revision"]
+    assert path.stat().st_mtime_ns == stamp and client.saved == []
+
+
+def test_removing_a_step_changes_only_its_lines(client, content):
+    """Steps are matched by id, not by position: a removed step's lines go, the steps after it stay."""
+    body = client.call("GET", "/_edit/api/procedures/document-drafting")[1]
+    item = body["item"]
+    item["steps"] = [step for step in item["steps"] if step["id"] != "revise"]
+    for step in item["steps"]:
+        if "next" in step:
+            step["next"] = [target for target in step["next"] if target != "revise"]
+    status, _ = client.call("PUT", "/_edit/api/procedures/document-drafting", {"item": item, "revision": body["revision"]})
+    assert status == 200
+    assert _numstat(content) == ["2\t14\tcontent/procedures/document-drafting.yaml"]  # 12 lines of the step, 2 next lines

@@ -249,22 +249,6 @@ def test_highlighting_a_post_tints_its_lane_and_boxes_only():
     check_chart(flowchart_svg(procedure, manual, "en", highlight_post=post), procedure, "en")
 
 
-def test_print_bands_cover_the_chart_once():
-    manual = dict(MANUALS)["content"]
-    layout = FlowchartLayout(manual.procedures["decision-supervision"], manual, "zh")
-    bands = layout.bands()
-    assert bands[0][0] == layout.header_h and bands[-1][1] == layout.height
-    assert all(a[1] == b[0] for a, b in zip(bands, bands[1:], strict=False))
-    cuts = [layout.box_top[row] + layout.box_h[row] + 2 for row in range(len(layout.steps) - 1)]
-    assert all(top in cuts for top, _ in bands[1:])  # every cut just under a box
-    for top, bottom in bands:  # no taller than 120 px unless it holds a single row
-        assert bottom - top <= 120 or not any(top < cut < bottom for cut in cuts)
-    singles = layout.bands(tallest=0)
-    assert len(singles) == len(layout.steps) and len(layout.bands(tallest=400)) < len(singles)
-    first = ET.fromstring(layout.svg_band(*bands[0], describe=True))
-    assert first.get("viewBox") == f"0 {layout.header_h:g} {layout.width:g} {bands[0][1] - bands[0][0]:g}"
-
-
 # ---- random step graphs -------------------------------------------------------------------------
 
 WORDS = ["审核", "签发", "登记", "立项督办", "draft", "review", "the", "countersign", "approve", "file",

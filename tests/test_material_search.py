@@ -19,3 +19,6 @@ def test_the_search_worker_patch_applies_to_the_installed_material(tmp_path):
     assert fixed != source
     assert ".normalize('NFKC')" in fixed and ".normalize('NFKC')" not in source
     assert fixed.count("<=") > source.count("<=")  # the segmentation loop tries the whole query
+    # the "missing term" note: wildcards taken off, a Chinese word found inside a matched word
+    assert "(clauses,matched){" in fixed
+    assert "m.includes(term)" in fixed and "m.includes(term)" not in source

@@ -183,32 +183,31 @@ def test_procedure_steps_say_where_they_lead(manual):
     assert "→ then step 3 (Approved); back to step 1" in review  # the outline's one wording, conditions included
     assert "→ ends the procedure" in review
     assert "When: Approved" in review
-    # the chart follows the steps, named by the procedure's number and title, cut into bands under boxes
-    chart = re.search(r'</table>\s*<figure class="flowchart whole">\s*<figcaption>(\d[\d.]*) Document review: flowchart'
-                      r'</figcaption>\s*<table class="officebook-flowchart" id="procedures--document-review--flow">'
-                      r'(.*?)</table>', review, re.DOTALL)
+    # the chart follows the steps under the procedure's number and title: one picture, as it fits a page
+    chart = re.search(r'</table>\s*<figure class="flowchart"><div class="flowchart-part"><p class="caption">(\d[\d.]*) '
+                      r'Document review: flowchart</p>(.*?)</div></figure>', review, re.DOTALL)
     assert chart, review
-    images = re.findall(r'<img alt="([^"]*)" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
-    alts = [alt for alt, _ in images]  # lane headers, then bands of steps
-    assert alts[:2] == ["", "Flowchart: Document review"] and set(alts[2:]) <= {""}
-    svgs = [base64.b64decode(data).decode() for _, data in images]
-    assert all(svg.startswith("<svg") for svg in svgs)
-    assert 'id="procedures--document-review--flow-title"' in svgs[1]
-    assert 'class="lane-header"' in svgs[0] and 'class="step"' not in svgs[0]
+    images = re.findall(r'<img alt="([^"]*)" style="width: [\d.]+px" src="data:image/svg\+xml;base64,([^"]+)">', chart[2])
+    assert [alt for alt, _ in images] == ["Flowchart: Document review"]
+    svg = base64.b64decode(images[0][1]).decode()
+    assert svg.startswith("<svg") and 'id="procedures--document-review--flow-title"' in svg
+    assert 'class="lane-header"' in svg and svg.count('class="step"') == 3
 
 
-def test_printed_flowcharts_fit_the_column_at_full_size_with_text_of_7_5_pt_or_more():
-    """The text column is 172 mm (650 CSS px): a drawing no wider prints unscaled, so its
-    smallest text, in CSS px, times 0.75 is its size in points."""
+def test_printed_flowcharts_fit_the_column_with_text_of_7_5_pt_or_more():
+    """The text column is 172 mm (650 CSS px) in the modern style, 156 mm (590 px) in the official one;
+    a drawing printed `width` px wide is scaled by width / its own width, so its smallest text, in
+    CSS px, times that scale and 0.75 is its size in points."""
     manual = run_check(CASES.parent.parent / "content", use_cache=False).manual
-    for lang in manual.info.languages:
+    for lang, column in (("en", 172 * 96 / 25.4 + 0.05), ("zh", 156 * 96 / 25.4 + 0.05)):
         html = handbook_html(manual, lang)
-        for data in re.findall(r'<img alt="[^"]*" src="data:image/svg\+xml;base64,([^"]+)">', html):
+        charts = re.findall(r'<img alt="[^"]*" style="width: ([\d.]+)px" src="data:image/svg\+xml;base64,([^"]+)">', html)
+        assert len(charts) == len(manual.procedures)
+        for width, data in charts:
             svg = base64.b64decode(data).decode()
-            if 'class="officebook-flowchart' not in svg:
-                continue
-            assert float(re.search(r'width="([\d.]+)"', svg)[1]) <= 650
-            assert min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * 0.75 >= 7.5
+            assert 'class="officebook-flowchart' in svg and float(width) <= column
+            scale = float(width) / float(re.search(r'width="([\d.]+)"', svg)[1])
+            assert min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * scale * 0.75 >= 7.5 - 0.01
 
 
 def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):
@@ -323,5 +322,6 @@ def test_a_flowchart_of_more_than_six_lanes_prints_on_landscape_pages():
     wide = replace(manual, procedures={**manual.procedures, meeting.id: replace(meeting, steps=steps)})
     html = handbook_html(wide, "zh")
     assert html.count('class="flowchart landscape') == 1
-    assert re.search(r'<figure class="flowchart landscape[^"]*"><figcaption>[^<]+{}流程图'.format(meeting.title.get("zh")), html)
+    assert re.search(r'<figure class="flowchart landscape[^"]*"><div class="flowchart-part"><p class="caption">[^<]+{}流程图'
+                     .format(meeting.title.get("zh")), html)
 

@@ -292,3 +292,24 @@ def test_labels_fall_back_to_english():
     assert label("duties", "zh") == "职责"
     assert label("duties", "fr") == "Duties"
     assert label("step-number", "zh", number=3) == "第 3 步"
+
+
+def test_glossary_see_also_names_the_kind_of_entries_that_share_a_title(default_manual):
+    """参见：市政府会议组织；市政府会议组织 read as a mistake: where a duty and a procedure share a title,
+    each link says which it is; other links stay bare."""
+    from officebook.render.site import render_page, term_anchors
+
+    page = render_page(default_manual, "zh", "glossary.md")
+    see_lines = {}
+    for term, anchor in zip(default_manual.glossary, term_anchors(default_manual), strict=True):
+        section = page.split(f"{{ #{anchor} }}", 1)[1].split("\n## ", 1)[0]
+        see_lines[id(term)] = next((line for line in section.splitlines() if line.startswith(label("see-also", "zh"))), "")
+    shared = alone = 0
+    for term in default_manual.glossary:
+        titles = [default_manual.item(ref).title.get("zh") for ref in term.see]
+        for ref, title in zip(term.see, titles, strict=True):
+            named = f"({item_path(ref)})" + label("paren", "zh", text=label(ref.kind, "zh")) in see_lines[id(term)]
+            assert named == (titles.count(title) > 1), (term.term.get("zh"), ref)
+            shared += named
+            alone += not named
+    assert shared and alone, "the default manual has see-also entries with shared and with own titles"

@@ -6,6 +6,7 @@ page of them; one test types into the search box as a reader does."""
 from __future__ import annotations
 
 import html as htmllib
+import json
 import re
 from pathlib import Path
 
@@ -30,6 +31,37 @@ WORKER_SEARCH = """async ([worker, queries]) => {
   w.terminate();
   return found;
 }"""
+
+
+WORKER_TERMS = """async ([worker, queries]) => {
+  const index = await (await fetch('search/search_index.json')).json();
+  const w = new Worker(worker);
+  const ask = (message) => new Promise(done => { w.onmessage = e => done(e.data); w.postMessage(message); });
+  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
+  const found = {};
+  for (const query of queries) {
+    const reply = await ask({type: 2, data: query});
+    found[query] = reply.data.items.flat().filter(doc => doc.score > 0).map(doc => [doc.location, doc.terms]);
+  }
+  w.terminate();
+  return found;
+}"""
+
+RESULTS_SHOWN = """() => [...document.querySelectorAll('.md-search-result__item')].map(item => {
+  const bare = (element, drop) => {
+    const copy = element.cloneNode(true);
+    copy.querySelectorAll(drop).forEach(part => part.remove());
+    return copy.textContent.replace(/\u200b/g, '').trim();
+  };
+  return {
+    page: decodeURIComponent(new URL(item.querySelector('a.md-search-result__link').href).pathname),
+    label: bare(item.querySelector('.md-search-result__article h1'), '.officebook-kind'),
+    articles: [...item.querySelectorAll('.md-search-result__article')].map(article => ({
+      missing: [...article.querySelectorAll('.md-search-result__terms del')].map(term => term.textContent),
+      text: bare(article, '.md-search-result__terms'),
+    })),
+  };
+})"""
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +91,55 @@ def search(browser, site):
     page.close()
 
 
+@pytest.fixture(scope="module")
+def search_terms(browser, site):
+    """search_terms(queries) → {query: [[location, {term: present?}], ...]}: what the worker tells the
+    page about each result's query terms (the "缺少" note lists the absent ones), zh site."""
+    root, url = site
+    page = browser.new_page()
+
+    def run(queries: list[str]) -> dict[str, list]:
+        worker = next((root / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        page.goto(f"{url}/")
+        return page.evaluate(WORKER_TERMS, [worker.relative_to(root).as_posix(), queries])
+
+    yield run
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def offline_site(manual, tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("search-offline") / "site"
+    build_site(manual, root, offline=True)
+    return root
+
+
+def _typed(page, query: str) -> list[dict]:
+    """Type `query` into the site's search box as a reader does; the results as shown."""
+    box = page.locator(".md-search__input")
+    box.click()
+    box.fill("")  # the last query's results go first, so none of them is read as this one's
+    box.press("End")  # Material searches on a key going up
+    page.locator(".md-search-result__item").first.wait_for(state="detached", timeout=15_000)
+    box.fill(query)
+    box.press("End")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
+    page.locator(".md-search-result__item .officebook-kind").first.wait_for(timeout=15_000)
+    return page.evaluate(RESULTS_SHOWN)
+
+
+def _page_title(path: Path) -> str:
+    """The h1 of a built page, as its reader sees it."""
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", path.read_text(encoding="utf-8"), re.DOTALL)
+    return htmllib.unescape(re.sub(r"<[^>]+>", "", heading.group(1))).replace("¶", "").replace("\u200b", "").strip()
+
+
+def _index_text(doc: dict) -> str:
+    """Everything the index holds for one entry (shown and hidden fields), as the reader's words."""
+    fields = [doc.get(name) or "" for name in ("title", "text", "keys", "words")] + list(doc.get("tags") or [])
+    return htmllib.unescape(re.sub(r"<[^>]+>", " ", " ".join(fields))).replace("\u200b", "").lower()
+
+
 def _pages_holding(root: Path, word: str) -> set[str]:
     """The zh pages whose article text contains `word` (as locations: `duties/x/`)."""
     found = set()
@@ -70,8 +151,8 @@ def _pages_holding(root: Path, word: str) -> set[str]:
         html = article.group(1) if article else ""
         # the metadata block (maintainer, review date, source, id) is not search text
         html = re.sub(r'<div class="[^"]*officebook-facts--meta[^"]*">.*?</div>', "", html, flags=re.DOTALL)
-        if relative == "raci/index.html":  # the matrix itself is left out of the search text
-            html = re.sub(r"<table.*?</table>", "", html, flags=re.DOTALL)
+        # the matrix (on each function's page) is left out of the search text
+        html = re.sub(r'<table class="officebook-raci-table".*?</table>', "", html, flags=re.DOTALL)
         text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))
         if word in text:
             found.add(relative.removesuffix("index.html"))
@@ -180,10 +261,112 @@ def test_a_glossary_alias_finds_the_term_first(manual, search):
         assert _glossary_rank(results[alias], anchor) in (0, 1, 2), (alias, term.term.get("zh"), results[alias][:3])
 
 
-def test_offline_and_online_sites_search_the_same_index(manual, tmp_path):
-    root = tmp_path / "site"
-    build_site(manual, root, offline=True)
+def test_offline_and_online_sites_search_the_same_index(offline_site):
+    root = offline_site
     inline = (root / "search" / "search_index.js").read_text(encoding="utf-8")
     assert inline == "var __index = " + (root / "search" / "search_index.json").read_text(encoding="utf-8")
     assert '"keys":' in inline
     assert "onboarding/" not in {doc.split('"')[0] for doc in inline.split('"location":"')[1:]}  # copies left out
+
+
+LABEL_QUERIES = {"zh": ["会议纪要", "说明", "值班", "流程图", "分工", "印章", "每日清单", "引用本条目"],
+                 "en": ["meeting", "description", "duty", "flowchart", "seal"]}
+
+
+def _check_labels(page, root: Path, lang: str, page_file) -> int:
+    """Every result shown is labelled with the title of the page it opens; returns the results seen."""
+    seen = 0
+    for query in LABEL_QUERIES[lang]:
+        for result in _typed(page, query):
+            assert result["label"] == _page_title(page_file(result["page"])), (query, result["page"], result["label"])
+            seen += 1
+    return seen
+
+
+def test_every_result_is_labelled_with_its_pages_own_title(browser, site):
+    """A section's result (说明, 分工, 每日清单 ...) sits under the title of its own page: never a bare
+    heading, never another page's name; on the Chinese and the English site."""
+    root, url = site
+    web = Watched(browser, url)
+    try:
+        for lang in ("zh", "en"):
+            web.page.goto(f"{url}/" if lang == "zh" else f"{url}/{lang}/")
+            assert _check_labels(web.page, root, lang, lambda path: root / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))) > 30
+        shot(web.page, "search-labels-en")
+    finally:
+        web.close()
+
+
+def test_offline_results_are_labelled_with_their_pages_own_titles(browser, offline_site):
+    web = Watched(browser, "file://")
+    try:
+        web.page.goto((offline_site / "index.html").as_uri())
+        assert _check_labels(web.page, offline_site, "zh", Path) > 30
+    finally:
+        web.close()
+
+
+NOTE_QUERIES = ["会议纪要", "值班交接", "公文格式", "应急值守", "督查督办", "政务公开", "代拟稿", "市长热线"]
+
+
+def test_the_missing_note_names_only_words_a_result_lacks(site, search_terms):
+    """Material's "缺少: X" note: a segmented Chinese query (会议纪要 → 会议 纪要) marks a word missing
+    exactly when the result's entry does not hold it: never 会议* on a result that holds 会议."""
+    root, _ = site
+    docs = {doc["location"]: doc for doc in json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]}
+    results = search_terms(NOTE_QUERIES)
+    lacking = 0
+    for query in NOTE_QUERIES:
+        assert results[query], query
+        for location, terms in results[query]:
+            text = _index_text(docs[location])
+            for term, present in terms.items():
+                assert "*" not in term and term in query, (query, term)
+                assert present == (term in text), (query, location, term, present)
+                lacking += not present
+    assert lacking, "results that hold only some of the words say which they lack"
+
+
+def test_no_result_shown_offline_is_said_to_lack_a_word_it_shows(browser, offline_site):
+    web = Watched(browser, "file://")
+    try:
+        web.page.goto((offline_site / "index.html").as_uri())
+        for query in NOTE_QUERIES[:4]:
+            for result in _typed(web.page, query):
+                for article in result["articles"]:
+                    for term in article["missing"]:
+                        assert "*" not in term and term not in article["text"], (query, result["page"], term)
+        shot(web.page, "search-offline-notes-zh")
+    finally:
+        web.close()
+
+
+def test_online_and_offline_readers_see_the_same_results(browser, site, offline_site):
+    """Typed into the box as a reader does: the same count and the same pages in the same order,
+    whether the site is served or opened from a folder (公文格式 gave 10 against 1, 代拟稿 20 against 2)."""
+    root, url = site
+    queries = ["公文格式", "代拟稿", "签报", "政务公开", "会议纪要", "值班"]
+    seen: dict[str, list] = {}
+    for where, address, prefix in (("online", f"{url}/", "/"), ("offline", (offline_site / "index.html").as_uri(),
+                                                                  offline_site.as_posix() + "/")):
+        web = Watched(browser, url if where == "online" else "file://")
+        try:
+            web.page.goto(address)
+            for query in queries:
+                if query == "签报":  # no page holds the word: nothing, online and offline alike
+                    box = web.page.locator(".md-search__input")
+                    box.fill(query)
+                    box.press("End")
+                    web.page.locator(".md-search-result__item").first.wait_for(state="detached", timeout=15_000)
+                    web.page.wait_for_timeout(1500)
+                    seen.setdefault(query, []).append(web.page.locator(".md-search-result__item").count())
+                    continue
+                results = _typed(web.page, query)
+                count = web.page.locator(".md-search-result__meta").inner_text()
+                # the same page: glossary/ served, glossary.html from the folder
+                pages = [re.sub(r"(index)?\.html$", "", r["page"].removeprefix(prefix)).rstrip("/") for r in results]
+                seen.setdefault(query, []).append((count, pages))
+        finally:
+            web.close()
+    for query, (online, offline) in seen.items():
+        assert online == offline, (query, online, offline)

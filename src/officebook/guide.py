@@ -297,25 +297,30 @@ _EDITING = N_("""\
 ## Editing in the browser
 
 `officebook edit` is the easiest way to keep the manual: the live site of the manual, with a form for
-every entry. It prints an address such as `http://127.0.0.1:8000/_edit/?token=…`; open it in your browser.
-The address carries a key: only the browser that opened it may change files, so do not share it.
+every entry. It prints an address such as `http://127.0.0.1:8000/?token=…`; open it in your browser: it
+shows the manual's home page. The address carries a key: the browser keeps it (it leaves the address
+bar at once) and only the browser that opened the address may change files, so do not share it.
 
 - **Change an entry**: open its page and follow **编辑** (Edit) beside the title. **新建** (New) on the
   index page of each kind starts a new entry; the home page edits the manual's settings and the
   glossary page the glossary.
 - **Texts** have one box per language, side by side, the default language first. A box left empty
   is a missing translation: readers of that language see the default language until it is written.
-- **References** are chosen from lists that search titles and ids (type a few characters of the
-  title); the file keeps the id. Frequencies and categories are chosen by name (每天, 每周 …).
+- **References** are chosen from lists that search titles (type a few characters of the title); the
+  file keeps the id. Frequencies and categories are chosen by name (每天, 每周 …).
 - **Markdown** boxes have a **预览** (Preview) and an **插入链接** (Insert a link) list that writes
-  `[标题](kind/id)` at the cursor.
+  `[标题](kind/id)` at the cursor, or for one step of a procedure, chosen by its title,
+  `[步骤标题](procedures/id#step-id)` (the link opens the procedure's page at that step).
 - **RACI**: a duty's responsibilities are a grid of posts × R, A, C, I; exactly one post is
   accountable (click it again to clear it).
 - **Steps** of a procedure form an ordered list: add, remove and move steps. For each step choose what
   follows: the next step in the list, the end of the procedure, or one or more steps by title; the
-  step's **条件** (When) labels the arrows into it in the flowchart.
-- **Ids** of new entries are proposed from the title in pinyin (值班交接 → `zhi-ban-jiao-jie`); you may
-  change them. Changing the id of an existing entry changes every reference to it in the same save.
+  step's **条件** (When) labels the arrows into it in the flowchart. Steps are known by their titles:
+  the id a step is stored under is made by the form (from the title, for a new step) and stays
+  when you change the title, so nothing that leads to the step or links to it breaks.
+- **Ids** of new entries (the file name and the page's address) are proposed from the title in pinyin
+  (值班交接 → `zhi-ban-jiao-jie`); you may change them under **文件名和网址（高级）** at the foot of the
+  form. Changing the id of an existing entry changes every reference to it in the same save.
 - **Saving** checks the entry exactly as `officebook check` does. If something is wrong, nothing is
   written: the findings are listed at the top and shown at their fields; correct them and save
   again. A saved file keeps its comments, its order and its layout; only the lines you changed

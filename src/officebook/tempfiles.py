@@ -24,6 +24,17 @@ def partial_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.partial")
 
 
+def replace_file(path: Path, data: bytes) -> None:
+    """Write `data` beside `path`, then rename it into place: a reader (a browser fetching the search
+    index while the preview rewrites it) sees the old file or the new one, never half of one."""
+    partial = partial_path(path)
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def staging_dir(target: Path, role: str) -> Path:
     """A new folder beside `target` (same file system, so it can be renamed over it): `.NAME.ROLE-PID-…`."""
     return Path(tempfile.mkdtemp(prefix=f".{target.name}.{role}-{os.getpid()}-", dir=target.parent))

@@ -12,7 +12,6 @@ contents get their page numbers (officebook.build.pagination).
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from officebook.render.docx import booklet_docx, handbook_docx, load_rasteriser
 from officebook.render.docx.styles import word_layout
 from officebook.render.flowchart import flowchart_svg
 from officebook.render.printfonts import PrintFonts, cjk_fallback_for
+from officebook.tempfiles import replace_file
 
 Progress = Callable[[str], None]
 
@@ -112,16 +112,8 @@ def _write_all(manual: Manual, jobs, progress: Progress | None, *, needs_charts:
                 progress(_("Numbering the contents of {file} (LibreOffice)").format(file=path.name))
             data = paginate(data, word_layout(lang).page_number_text)
         result.warnings.extend(f"{path.name}: {warning}" for warning in dict.fromkeys(warnings))
-        _write_atomically(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_file(path, data)
         result.files.append(DocxFile(path, lang, len(data), time.perf_counter() - started, post))
     return result
 
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)

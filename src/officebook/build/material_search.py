@@ -30,6 +30,24 @@ _SEGMENT_FIXES = (
 )
 
 
+_MISSING_TERMS = (
+    re.compile(r"function (\w+)\((\w+),(\w+)\)\{var \w+;let (\w+)=new Set\(\2\),(\w+)=\{\};"
+               r"for\(let (\w+)=0;\6<\3\.length;\6\+\+\)for\(let (\w+) of \4\)\3\[\6\]\.startsWith\(\7\.term\)"
+               r"&&\(\5\[\7\.term\]=!0,\4\.delete\(\7\)\);"
+               r"for\(let (\w+) of \4\)\(\w+=lunr\.stopWordFilter\)!=null&&\w+\.call\(lunr,\8\.term\)&&\(\5\[\8\.term\]=!1\);"
+               r"return \5\}"),
+    # clauses, matched index terms → {term: present?}; a stop word that matched nothing is left out
+    lambda found: (
+        f"function {found[1]}(clauses,matched){{let terms={{}};for(let clause of clauses){{"
+        "let term=clause.term.replace(/^\\*+|\\*+$/g,'');if(!term)continue;"
+        "let stem=typeof lunr.stemmer=='function'?lunr.stemmer(new lunr.Token(term,{})).toString():term;"
+        "let inside=/\\p{sc=Han}/u.test(term)||clause.wildcard&lunr.Query.wildcard.LEADING;"
+        "let present=matched.some(m=>inside?m.includes(term):m.startsWith(term)||m.startsWith(stem));"
+        "if(present)terms[term]=!0;else if(!(term in terms)&&lunr.stopWordFilter?.(term))terms[term]=!1}"
+        "return terms}"),
+)
+
+
 def patch_search_worker(overrides_dir: Path) -> bool:
     """Write Material's search worker with the Chinese query segmentation fixed; False if the
     installed Material's worker does not have the expected code."""
@@ -38,7 +56,7 @@ def patch_search_worker(overrides_dir: Path) -> bool:
     if len(candidates) != 1:
         return False
     source = candidates[0].read_text(encoding="utf-8")
-    for pattern, replacement in _SEGMENT_FIXES:
+    for pattern, replacement in (*_SEGMENT_FIXES, _MISSING_TERMS):
         source, count = pattern.subn(replacement, source)
         if count != 1:
             return False

@@ -28,7 +28,8 @@ from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import LANGUAGE_NAMES, format_date, label
 
 ASSET_DIR = "assets/officebook"
-OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js")
+OWN_ASSETS = ("officebook.css", "officebook.js", "officebook-search.js", "officebook-onboarding.js",
+              "officebook-orgchart.js")
 
 THEME_FEATURES = [
     "navigation.tabs",

@@ -14,6 +14,7 @@ For the editor (`officebook edit`, src/officebook/edit/):
     preview = Preview(content_dir, None, mkdocs_yml, check=..., on_pages=...)
     preview.render()                       # check and render; False when the content has errors
     preview.add_route("/_edit/", wsgi_app) # requests under the prefix go to the editor's app
+    preview.add_front(middleware)          # around every page (the editor's `/?token=…`)
     preview.serve(host=..., port=..., allowed_hosts=[...])    # blocks
     # in the editor's request thread, after writing a content file:
     urls = preview.rebuild([written_path]) # → ["duties/x/", ...]: the pages updated; browsers reload
@@ -99,6 +100,7 @@ class Preview:
         self.site: LiveSite | None = None
         self.serve_url: str | None = None
         self.routes: list[tuple[str, Callable]] = []
+        self.fronts: list[Callable[[Callable], Callable]] = []
         self.directory_urls = True
         self.page_tags: list[str] = []
         self._config_text: str | None = None
@@ -426,6 +428,11 @@ class Preview:
         Host check. Call before `serve()`."""
         self.routes.append((prefix, app))
 
+    def add_front(self, wrap: Callable[[Callable], Callable]) -> None:
+        """Put a WSGI middleware (`wrap(app) -> app`) in front of every page, after the Host check (the
+        editor takes its token from the printed address `/?token=…`). Call before `serve()`."""
+        self.fronts.append(wrap)
+
     def reload_browsers(self, urls: Iterable[str] | None = None) -> None:
         """Have the open pages among `urls` (site-relative page URLs; every page when None) reload themselves."""
         self.versions.changed(urls)
@@ -454,8 +461,10 @@ class Preview:
             server.build_delay = 0.05
             server.page_tags = "".join(self.page_tags)
             server.site_epoch = lambda: self.versions.current
-            server.set_app(guard_hosts(refuse_unservable_paths(self._dispatch(server)),
-                                       hosts_for(host, port, allowed_hosts)))
+            app = self._dispatch(server)
+            for wrap in self.fronts:
+                app = wrap(app)
+            server.set_app(guard_hosts(refuse_unservable_paths(app), hosts_for(host, port, allowed_hosts)))
             server.error_handler = lambda code: error_page(self.site_dir, code)
             server.server_bind()  # fails at once on a taken or impossible address, before building
             server.server_activate()

@@ -19,6 +19,8 @@ index so that whatever word a reader types finds every section that holds it:
   opened from a folder finds what the served one finds;
 - the glossary's entries, the RACI matrix and the functions' pages are boosted, so the entry of a
   term ranks first and a query naming an area of work finds its function's page among the first;
+- a page's tags stay on the page's own entry only: Material shows an entry's tags under it, and
+  every section of a tagged page repeated them (and matched a tag query once per section);
 - the item's facts (maintainer, review date, source, id) are not indexed as text (the templates mark
   them `data-search-exclude`), so a result's snippet is its summary.
 
@@ -37,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from officebook.model import Manual, Ref, Text
+from officebook.tempfiles import replace_file
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.labels import label
 
@@ -255,6 +258,8 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
         hidden_words += [w for w in _normalised(text_plain) if w not in text_known]
         hidden_keys = [k for k in hidden_keys if k]
         hidden_words = list(dict.fromkeys(w for w in hidden_words if w))
+        if fragment:  # a page's tags are the page's: shown and matched once, not again under each section
+            doc.pop("tags", None)
         if hidden_keys:
             doc["keys"] = " ".join(hidden_keys)
         if hidden_words:
@@ -269,8 +274,8 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
     for name, options in FIELDS.items():
         config["fields"].setdefault(name, options)
     written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    path.write_text(written, encoding="utf-8")
+    replace_file(path, written.encode("utf-8"))
     inline = path.with_name("search_index.js")
     if inline.is_file():  # an offline site reads the index inlined by Material's offline plugin: the same one
-        inline.write_text(f"var __index = {written}", encoding="utf-8")
+        replace_file(inline, f"var __index = {written}".encode())
     return SearchIndexStats(len(docs), len(words), added)

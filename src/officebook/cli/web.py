@@ -254,6 +254,7 @@ def edit(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, co
                                        "127.0.0.1, localhost or ::1 only (use `officebook serve` to share a "
                                        "read-only preview)").format(host=host), param_hint="'-a'") from error
         preview.add_route(PREFIX, session.app)
+        preview.add_front(session.app.entrance)
         preview.add_page_tag(session.app.links_tag())
         preview.serve(host=host, port=port, on_ready=lambda url: _editor_ready(session.url, open_browser))
     except KeyboardInterrupt:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable
 from importlib import resources
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote, urlencode
 
 from officebook.edit.forms import form_schema, interface_strings
 from officebook.edit.ids import propose_id
@@ -80,7 +80,7 @@ class EditorApp:
                 raise Respond(403, {"message": _("this server answers only to its own address")})
             query = parse_qs(environ.get("QUERY_STRING", ""))
             if path == PREFIX and "token" in query and environ.get("REQUEST_METHOD") == "GET":
-                return self._accept_token(start_response, query)
+                return self._accept_token(start_response, query, self.mount)
             if not path.startswith(PREFIX):
                 raise Respond(404, {"message": _("no such file")})
             if path.startswith(PREFIX + "static/"):
@@ -103,11 +103,36 @@ class EditorApp:
         if environ.get("REQUEST_METHOD") in WRITE_METHODS and not self.guard.origin_ok(environ):
             raise Respond(403, {"message": _("a change from another site is refused")})
 
-    def _accept_token(self, start_response, query):
-        """`/_edit/?token=…` (the printed address): keep the token in a cookie, then go to the manual's home page."""
+    def entrance(self, site: Callable) -> Callable:
+        """The site's pages (`site`, a WSGI app) with the printed address's door: a GET of a page with
+        `?token=…` (`http://127.0.0.1:8000/?token=…`) keeps the token in a cookie and redirects to the
+        same page without it, so the token leaves the address bar and the history. Everything else
+        goes to the site as it is."""
+
+        def app(environ: dict, start_response: Callable) -> Iterable[bytes]:
+            path = environ.get("PATH_INFO", "") or "/"
+            query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+            if "token" not in query or environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or path.startswith(PREFIX):
+                return site(environ, start_response)
+            if not self.guard.host_ok(environ):
+                return _text(start_response, 403, _("this server answers only to its own address"))
+            if not self.guard.token_ok(query["token"][0]):
+                return _text(start_response, 403, _("the token is not this editor's: open the address officebook edit "
+                                                     "printed"))
+            rest = urlencode([(k, v) for k, values in query.items() if k != "token" for v in values])
+            # one leading slash: `//host/` would send the browser to another site
+            target = "/" + quote(path.encode("latin-1", "replace"), safe="/").lstrip("/") + (f"?{rest}" if rest else "")
+            start_response(_status(303), [("Location", target), self.guard.set_cookie(), *SECURITY_HEADERS])
+            return [b""]
+
+        return app
+
+    def _accept_token(self, start_response, query, target: str):
+        """`/_edit/?token=…` (the address earlier versions printed): keep the token in a cookie, then go
+        to the manual's home page."""
         if not self.guard.token_ok(query["token"][0]):
             raise Respond(403, {"message": _("the token is not this editor's: open the address officebook edit printed")})
-        start_response(_status(303), [("Location", self.mount), self.guard.set_cookie(), *SECURITY_HEADERS])
+        start_response(_status(303), [("Location", target), self.guard.set_cookie(), *SECURITY_HEADERS])
         return [b""]
 
     # ---- the API ---------------------------------------------------------------------------------
@@ -202,7 +227,7 @@ class EditorApp:
             raise Respond(404, {"message": _("no such item")})
         config = {"kind": kind, "id": "" if ident == "_new" else ident, "new": ident == "_new",
                   "languages": list(self.languages), "site": self.mount, "api": PREFIX + "api/",
-                  "strings": interface_strings(), "lang": current_language()}
+                  "strings": interface_strings(self.languages), "lang": current_language()}
         page = _FORM_PAGE.format(
             lang=html.escape(current_language().replace("_", "-")),
             title=html.escape(config["strings"]["page_title"]),
@@ -240,6 +265,14 @@ class EditorApp:
                 f'<script src="{PREFIX}static/links.js" {shown} defer></script>')
 
 
+def _text(start_response: Callable, status: int, message: str) -> list[bytes]:
+    """A refusal a person reads in the browser (the printed address opened with a wrong token)."""
+    body = (message + "\n").encode("utf-8")
+    start_response(_status(status), [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                                     *SECURITY_HEADERS])
+    return [body]
+
+
 def _script_json(value: Any) -> str:
     """JSON to sit inside a <script> element: no `<`, `>` or `&` that could end it early."""
     text = json.dumps(value, ensure_ascii=False)
@@ -256,6 +289,8 @@ _FORM_PAGE = """<!doctype html>
 <link rel="stylesheet" href="{static}editor.css">
 <script type="application/json" id="officebook-edit-config">{config}</script>
 <script src="{static}vendor/json-editor/jsoneditor.js" defer></script>
+<script src="{static}form-kit.js" defer></script>
+<script src="{static}form-widgets.js" defer></script>
 <script src="{static}editor.js" defer></script>
 </head>
 <body>
@@ -268,8 +303,11 @@ _FORM_PAGE = """<!doctype html>
 </header>
 <main>
   <div id="ob-summary" class="ob-summary" hidden></div>
-  <div id="ob-id-row" class="ob-id-row" hidden></div>
   <div id="ob-form"></div>
+  <details id="ob-id-fold" class="ob-id-fold" hidden>
+    <summary id="ob-id-summary"></summary>
+    <div id="ob-id-row" class="ob-id-row"></div>
+  </details>
 </main>
 </body>
 </html>

@@ -10,11 +10,12 @@ enums by their names in the interface language. A field added to a schema appear
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
 from officebook.edit.roundtrip import TRAILING_KEYS
-from officebook.i18n import current_language
+from officebook.i18n import N_, current_language
 from officebook.i18n import gettext as _
 from officebook.validate.content import MARKDOWN_FIELDS
 from officebook.vocabulary.labels import category_label, label
@@ -33,13 +34,36 @@ def _manual_language() -> str:
 
 def _enum_title(value: str) -> str:
     lang = _manual_language()
+    if value in ENUM_TITLES:
+        return _(ENUM_TITLES[value])
     try:
         return category_label(value, lang) if value in CATEGORIES else label(value, lang)
     except KeyError:
         return value
 
 
+_MARKDOWN_NOTE = re.compile(r"\s*[(（]Markdown[)）]")
 CATEGORIES = ("principle", "quality", "conduct", "time-limit", "service", "security")
+# Values without a label in the vocabulary (the manual's settings), named as the form shows them.
+ENUM_TITLES = {"pinyin": N_("By pinyin"), "stroke": N_("By stroke count (as lists of names in official documents)"),
+               "codepoint": N_("By character code")}
+ONBOARDING_LISTS = ("first_day", "first_week", "first_month")
+# What leaving an optional choice empty means, where "not set" would not say it.
+UNSET_TITLES = {"frequency": N_("(as often as the duty)"), "check": N_("(with the work it governs)")}
+# Where a schema's help speaks of how a field is typed in YAML (quotes, `kind/id`, a string or a
+# mapping), the form, which does that for the author, says what the field is for instead.
+FORM_HELP = {
+    "tasks": N_("The concrete pieces of work of this duty, each one line of the checklist; a task without a "
+                "frequency of its own is done as often as the duty."),
+    "tags": N_("Key words, shown as tags and found by search."),
+    "source": N_("Where the content comes from: a regulation, a document or other material."),
+    "see": N_("Related entries."),
+    "edition": N_("The edition, e.g. 2026.1; printed on the cover and in the footer of every page."),
+    "color": N_("The main colour of the site and of the modern print style, as #RRGGBB (e.g. #1A4F8B)."),
+    "collation": N_("How entries without an order of their own are sorted: titles, glossary terms, indexes, exports."),
+    "introduction": N_("The text shown on the home page and at the front of the handbook."),
+    "allow_html": N_("Let HTML written in texts take effect (otherwise it is shown as it is typed)."),
+}
 
 
 def _texts(node: dict, source: dict) -> dict:
@@ -55,7 +79,10 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
         name = schema["$ref"][len("#/$defs/"):]
         if name in TEXT_DEFS:
             node = {"format": "ob-text", "x-markdown": key in MARKDOWN_FIELDS, "x-plain-ok": name == "stringOrText"}
-            return _texts(_texts(node, defs[name]), schema)
+            node = _texts(_texts(node, defs[name]), schema)
+            if node["x-markdown"] and "description" in node:  # the form's preview and link list say it
+                node["description"] = _MARKDOWN_NOTE.sub("", node["description"])
+            return node
         if name in REF_DEFS:
             node = {"type": "string", "format": "ob-ref", "x-kind": REF_DEFS[name]}
             return _texts(_texts(node, defs[name]), schema)
@@ -64,7 +91,9 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
             return _texts(_texts(node, defs[name]), schema)
         if name == "textList":
             node = _texts(_texts({"type": "array", "items": {"format": "ob-text"}}, defs[name]), schema)
-            node["items"]["title"] = node.get("title", "")  # an entry is named as its list
+            # an entry is named as its list (能力要求 1, 添加能力要求); an onboarding list's entries are tasks
+            # (第一天 1 and 添加第一天 would read as days)
+            node["items"]["title"] = _("Task") if key in ONBOARDING_LISTS else node.get("title", "")
             return node
         target: Any = defs
         for part in name.split("/"):
@@ -81,9 +110,13 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
     if "enum" in schema:
         values = list(schema["enum"])
         titles = [_enum_title(v) for v in values]
-        if not required:
-            values, titles = ["", *values], [_("(not set)"), *titles]
         node = {"type": "string", "enum": values, "options": {"enum_titles": titles}}
+        if not required:
+            unset = _(UNSET_TITLES[key]) if key in UNSET_TITLES else _("(not set)")
+            node["enum"], node["options"]["enum_titles"] = ["", *values], [unset, *titles]
+            # With a default, the library keeps the value the entry has when the form opens (without
+            # one it shows an optional choice's first value: a task's own frequency would be lost).
+            node["default"] = ""
     elif schema.get("type") == "object" and "properties" in schema:
         wanted = set(schema.get("required", []))
         node = {"type": "object", "properties": {}, "required": sorted(wanted), "additionalProperties": False}
@@ -104,6 +137,9 @@ def _convert(schema: dict, defs: dict, key: str | None, required: bool) -> dict:
             return {**_texts(node, {"title": schema.get("title")}), "description": node["description"]}
         elif key == "steps":
             node["x-steps"] = True
+            # Authors think in step titles: a step's id (what `next` and `#step` links store) is given
+            # by the form, from the title of a new step, and never shown (editor.js keeps it unique).
+            node["items"]["properties"]["id"]["options"] = {"hidden": True}
     elif schema.get("format") == "date" or key in ("review_by", "effective"):
         node = {"type": "string", "format": "date"}
     elif schema.get("type") in ("string", "integer", "number", "boolean"):
@@ -133,7 +169,24 @@ def _form_schema(kind: str, languages: tuple[str, ...], interface: str) -> dict:
     form["properties"] = {k: properties[k] for k in ordered}
     for index, name in enumerate(ordered):
         form["properties"][name]["propertyOrder"] = index + 1
+    _form_help(form)
+    steps = form["properties"].get("steps")
+    if steps and languages:  # a step's heading names it: 步骤 3　核稿 (the library fills it in as the title is typed)
+        steps["items"]["headerTemplate"] = f"{_('Step')} {{{{ i1 }}}}　{{{{ self.title.{languages[0]} }}}}"
     return form
+
+
+def _form_help(node: dict) -> None:
+    """The form's own help where the schema's is about typing YAML; an entry of a list shows none of
+    its own (its list's help is just above it)."""
+    for name, sub in (node.get("properties") or {}).items():
+        if name in FORM_HELP:
+            sub["description"] = _(FORM_HELP[name])
+        _form_help(sub)
+    items = node.get("items")
+    if isinstance(items, dict):
+        items.pop("description", None)
+        _form_help(items)
 
 
 def form_schema(kind: str, languages: tuple[str, ...]) -> dict:
@@ -141,10 +194,27 @@ def form_schema(kind: str, languages: tuple[str, ...]) -> dict:
     return _form_schema(kind, tuple(languages), current_language())
 
 
-def interface_strings() -> dict[str, str]:
-    """What the editor's pages say, in the interface language."""
+# The boxes of a text are named by language in the interface's words (中文, 英文); other codes by
+# Babel's name for them, or the code itself.
+LANGUAGE_NAMES = {"zh": N_("Chinese"), "en": N_("English")}
+
+
+def language_names(languages: tuple[str, ...]) -> dict[str, str]:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        names = Locale.parse(current_language()).languages
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    return {f"language_{code}": _(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else
+            names.get(code.replace("-", "_")) or names.get(code.split("-")[0]) or code for code in languages}
+
+
+def interface_strings(languages: tuple[str, ...] = ()) -> dict[str, str]:
+    """What the editor's pages say, in the interface language (`languages`: the manual's, named)."""
     lang = _manual_language()
     return {
+        **language_names(tuple(languages)),
         "page_title": _("Edit the manual"),
         "edit": _("Edit"),
         "new": _("New"),
@@ -158,11 +228,13 @@ def interface_strings() -> dict[str, str]:
         "deleted": _("Deleted."),
         "back": _("Back to the page"),
         "has_errors": _("Nothing was saved: correct the fields marked below."),
+        "fill_in": _("fill in “{field}”"),
         "conflict": _("The file was changed on disk since this form was opened. Reload the form (your changes "
                       "here will be lost) and make them again."),
         "referrers": _("Other entries refer to this one; change them first:"),
         "failed": _("The server did not answer; nothing was saved."),
         "id": _("Id (file name)"),
+        "id_fold": _("File name and address (advanced)"),
         "id_rename_help": _("Changing it renames the file and changes every reference to this entry when you save."),
         "id_help": _("The file name and the address of the page: lower-case letters, digits and hyphens. "
                      "Proposed from the title; you may change it."),
@@ -174,11 +246,11 @@ def interface_strings() -> dict[str, str]:
         "choose": _("— choose —"),
         "none": _("(none)"),
         "remove": _("Remove"),
-        "add": _("Add"),
         "next_default": _("The next step in the list"),
         "next_end": _("The procedure ends here"),
         "next_choose": _("Go on to:"),
         "step": _("Step"),
+        "step_number": label("step-number", lang, number="{number}"),
         "responsible": label("responsible", lang),
         "accountable": label("accountable", lang),
         "consulted": label("consulted", lang),
@@ -189,8 +261,6 @@ def interface_strings() -> dict[str, str]:
         "kind_procedures": label("procedures", lang),
         "kind_standards": label("standards", lang),
         "kind_posts": label("posts", lang),
-        "language_zh": "中文",
-        "language_en": "English",
         "new_title_duties": _("New duty"),
         "new_title_functions": _("New function"),
         "new_title_procedures": _("New procedure"),
@@ -198,8 +268,9 @@ def interface_strings() -> dict[str, str]:
         "new_title_posts": _("New post"),
         "title_manual": _("The manual's settings"),
         "title_glossary": _("Glossary"),
-        "add_row": _("Add"),
         "delete_row": _("Delete"),
+        "add_item": _("Add {item}"),
+        "delete_item": _("Delete {item}"),
         "move_up": _("Move up"),
         "move_down": _("Move down"),
     }

@@ -133,6 +133,8 @@ def _merge(node: Any, new: Any) -> Any:
                 node[key] = _fresh(value, key)
         return node
     if isinstance(node, CommentedSeq) and isinstance(new, list):
+        if _by_id(node, new):
+            return _merge_by_id(node, new)
         while len(node) > len(new):
             del node[len(node) - 1]
         for index, value in enumerate(new):
@@ -142,6 +144,32 @@ def _merge(node: Any, new: Any) -> Any:
                 node.append(_fresh(value))
         return node
     return _fresh(new, like=node)
+
+
+def _by_id(node: CommentedSeq, new: list) -> bool:
+    """Whether a list's entries are known by their ids (a procedure's steps): every entry, old and new,
+    a mapping with an id, and no id twice."""
+    old_ids = [entry.get("id") if isinstance(entry, CommentedMap) else None for entry in node]
+    new_ids = [entry.get("id") if isinstance(entry, dict) else None for entry in new]
+    return bool(old_ids) and all(isinstance(i, str) for i in old_ids + new_ids) \
+        and len(set(old_ids)) == len(old_ids) and len(set(new_ids)) == len(new_ids)
+
+
+def _merge_by_id(node: CommentedSeq, new: list) -> CommentedSeq:
+    """Entries matched by id, not by position: removing, adding or moving a step changes only its own
+    lines (by position, every step after a removed one would be rewritten into the one before it)."""
+    position = {entry["id"]: index for index, entry in enumerate(node)}
+    comments = dict(node.ca.items)  # comments between entries belong to the entry they follow
+    entries = [_merge(node[position[value["id"]]], value) if value["id"] in position else _fresh(value)
+               for value in new]
+    while len(node):
+        node.pop()
+    node.ca.items.clear()
+    for index, (value, entry) in enumerate(zip(new, entries, strict=True)):
+        node.append(entry)
+        if position.get(value["id"]) in comments:
+            node.ca.items[index] = comments[position[value["id"]]]
+    return node
 
 
 def _fresh(value: Any, key: str | None = None, like: Any = None) -> Any:

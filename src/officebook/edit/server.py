@@ -21,9 +21,10 @@ class RemoteAddress(ValueError):
     """The editor writes files: it listens on this machine only."""
 
 
-def editor_url(host: str, port: int, token: str) -> str:
+def editor_url(host: str, port: int, token: str, mount_path: str = "/") -> str:
+    """The printed address: the manual's home page with the token (the first visit keeps it in a cookie)."""
     shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}/_edit/?token={token}"
+    return f"http://{shown}:{port}{mount_path.rstrip('/')}/?token={token}"
 
 
 @dataclass
@@ -48,7 +49,7 @@ class EditSession:
 
     @property
     def url(self) -> str:
-        return editor_url(self.host, self.port, self.guard.token)
+        return editor_url(self.host, self.port, self.guard.token, self.mount_path)
 
     def rebuild_after_save(self, paths: list[str]) -> None:
         """The preview brought up to date with the files a save wrote or removed (synchronous: when the

@@ -89,7 +89,8 @@ class Editor:
                 "page": page_of(kind, ident or "")}
 
     def listing(self, kind: str) -> list[dict]:
-        """Every item of a kind with its titles (for pickers that search titles and store ids)."""
+        """Every item of a kind with its titles (for pickers that search titles and store ids); a
+        procedure with its steps' ids and titles."""
         if kind not in ITEM_KINDS:
             raise _refused(404, _("no such kind"))
         found = []
@@ -99,7 +100,12 @@ class Editor:
             snapshot = self.files.read(rel)
             data = load_bytes(snapshot.raw, rel, self.limits)[0] if snapshot.raw is not None else None
             title = data.get("title") if isinstance(data, dict) else None
-            found.append({"id": ident, "title": title})
+            entry = {"id": ident, "title": title}
+            if kind == "procedures" and isinstance(data, dict) and isinstance(data.get("steps"), list):
+                # for links to a step (`procedures/ID#STEP`), picked by its title
+                entry["steps"] = [{"id": step["id"], "title": step.get("title") or step.get("action")}
+                                  for step in data["steps"] if isinstance(step, dict) and isinstance(step.get("id"), str)]
+            found.append(entry)
         return found
 
     def proposed_id(self, kind: str, titles: list[str]) -> str:
@@ -129,7 +135,8 @@ class Editor:
             if renaming:
                 writes, written = self._renaming(kind, ident, new_id, rel, text)
             self._check(writes)
-            self._write(writes)
+            if renaming or text != snapshot.raw:  # a form saved unchanged touches nothing: no rebuild, no reload
+                self._write(writes)
         target = new_id if kind in ITEM_KINDS else ""
         return {"revision": revision_of(writes[written]), "id": target, "file": written,
                 "page": page_of(kind, target), "changed": sorted(writes)}

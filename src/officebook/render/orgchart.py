@@ -221,8 +221,14 @@ def post_sections(manual: Manual) -> tuple[list[str], list[Section]]:
 
 def orgchart_html(manual: Manual, lang: str, href) -> str:
     """The organisation chart as nested boxes in HTML (one line): the leadership on top, then one
-    box per section with its posts nested under their superiors. Text at body size on any screen,
-    every box a link to its post (`href(post_id)`); the boxes wrap into rows on a narrow screen."""
+    block per section with its posts nested under their superiors. Text at body size on any screen,
+    every box a link to its post (`href(post_id)`); the blocks wrap into rows on a narrow screen.
+
+    Each section folds: its posts are a `<details open>` whose summary says how many there are
+    (下设 3 个岗位), under the head's box. The head's box stays outside the summary, so it is a plain
+    link (a link inside a summary is a control inside a control for a screen reader) and stays in
+    view when the section is folded. Printing opens every section (officebook-orgchart.js).
+    """
     leaders, sections = post_sections(manual)
 
     def box(post: str, css: str = "") -> str:
@@ -235,17 +241,22 @@ def orgchart_html(manual: Manual, lang: str, href) -> str:
             return ""
         return "<ul>" + "".join(f"<li>{box(c)}{tree(c, within)}</li>" for c in children) + "</ul>"
 
+    def folding(key: str, posts: int, inner: str, heading: str = "") -> str:
+        summary = f'{heading}<span class="officebook-org__count">{escape(label(key, lang, count=posts))}</span>'
+        return f'<details class="officebook-org__posts" open><summary>{summary}</summary>{inner}</details>'
+
     parts = ['<div class="officebook-org">', '<div class="officebook-org__leaders">']
     parts += [box(p, " officebook-org__box--lead") for p in leaders]
     parts.append('</div><div class="officebook-org__sections">')
     for section in sections:
         parts.append('<section class="officebook-org__section">')
         if section.head is None:
-            parts.append(f'<p class="officebook-org__group">{escape(label("posts-alone", lang))}</p><ul>')
-            parts += [f"<li>{box(p)}</li>" for p in section.members]
-            parts.append("</ul>")
+            group = f'<span class="officebook-org__group">{escape(label("posts-alone", lang))}</span>'
+            parts.append(folding("org-group-count", len(section.members),
+                                 "<ul>" + "".join(f"<li>{box(p)}</li>" for p in section.members) + "</ul>", group))
         else:
-            parts.append(box(section.head, " officebook-org__box--head") + tree(section.head, section.members))
+            parts.append(box(section.head, " officebook-org__box--head")
+                         + folding("org-section-count", len(section.members), tree(section.head, section.members)))
         parts.append("</section>")
     parts.append("</div></div>")
     return "".join(parts)

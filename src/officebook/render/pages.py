@@ -238,6 +238,44 @@ class PageContext:
         """The lines ticked on a case sheet: the post's own steps, then the criteria."""
         return [s.entry for s in sheet.own_steps] + [e for group in sheet.criteria for e in group.entries]
 
+    def case_rows(self, sheet: CaseSheet) -> list[tuple[str, object]]:
+        """A case sheet's lines in step order: `("own", step)` for each of the post's own steps (ticked,
+        in full), `("others", html)` for each run of other posts' steps between them — one line of
+        links to those steps on the procedure's page, where their text is (not repeated here)."""
+        procedure = self.manual.procedures[sheet.procedure]
+        rows: list[tuple[str, object]] = []
+        run: list = []
+
+        def close_run() -> None:
+            if run:
+                rows.append(("others", self._other_steps_line(procedure, run)))
+                run.clear()
+
+        for step in sheet.steps:
+            if step.own:
+                close_run()
+                rows.append(("own", step))
+            else:
+                run.append(step)
+        close_run()
+        return rows
+
+    def _other_steps_line(self, procedure: Procedure, steps: list) -> str:
+        """`<li>` of a run of other posts' steps: `第 2–3 步（审核、签发）由甲、乙办理` (step titles where
+        the steps have them), linked to the run's first
+        step on the procedure's page (the steps' text is there, in order, with the flowchart)."""
+        first, last = steps[0].number, steps[-1].number
+        shown = self.label("step-number", number=f"{first}–{last}" if last != first else first)
+        actors = self.label("list-separator").join(self.post_title(a) for a in dict.fromkeys(s.actor for s in steps if s.actor))
+        titles = [step.title.get(self.lang) for s in steps if (step := procedure.step(s.step)) is not None and step.title]
+        if titles:  # short names, where the steps have them: the sheet still reads in order
+            shown += self.label("paren", text=self.label("list-separator").join(titles))
+        href = f"{self.href(item_path(procedure.ref))}#{step_anchor(steps[0].step)}"
+        who = escape(self.label("case-other-step", actor=actors)) if actors else ""
+        return (f'<li class="officebook-case__other"><span class="officebook-case__number">{first}.</span>'
+                f'<span class="officebook-case__nobox" aria-hidden="true"></span>'
+                f'<span class="officebook-tick__text"><a href="{escape(href, quote=True)}">{escape(shown)}</a>{who}</span></li>')
+
     def day_starts(self, post_id: str) -> str:
         """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""
         post = self.manual.posts.get(post_id)

@@ -49,7 +49,7 @@ from officebook.outline import (
 )
 from officebook.outline.handbook import referring
 from officebook.render.editions import EditionNotes, mark_changed_sections, revisions
-from officebook.render.flowchart import FlowchartLayout, flowchart_title
+from officebook.render.flowchart import flowchart_title, printed_flowchart
 from officebook.render.itemlinks import print_links
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.printfonts import PrintFonts, cjk_fallback_for, default_print_style
@@ -59,15 +59,6 @@ from officebook.vocabulary.languages import cjk_variant, html_lang
 from officebook.vocabulary.markdown import plain_text, render_markdown
 
 TEMPLATES = Path(__file__).parent / "templates"
-
-# The portrait text column in CSS px: 172 mm in the modern style, 156 mm in the official one. A
-# flowchart scaled down to it keeps its smallest text (11 px labels, 8.25 pt at full size) at 7.5 pt
-# while it is at most 1.1 times as wide; a wider one prints on landscape pages.
-PORTRAIT_COLUMN_PX = {"modern": 650, "official": 589}
-FLOWCHART_SHRINK = 1.1
-# A printed flowchart up to this tall (CSS px, 210 mm; 60 % of it on a landscape page) fits one page
-# under its caption in either style, and is kept whole; a taller one breaks between steps.
-FLOWCHART_WHOLE_HEIGHT = 794
 
 _HEADING_TAG = re.compile(r"<(/?)h([1-6])\b([^>]*)>")
 _ID_ATTRIBUTE = re.compile(r"""\s+id=("[^"]*"|'[^']*')""")
@@ -314,50 +305,35 @@ class TemplateHelpers:
         used = {id(self.manual.glossary[i]) for i in terms_used(self.manual, post, self.lang)}
         return tuple(term for term in self.glossary_terms() if id(term) in used)
 
-    def flowchart(self, procedure_id: str, highlight_post: str | None = None) -> Markup:
-        """The procedure's swimlane flowchart: the web manual's drawing, drawn by WeasyPrint as vectors
-        at full size.
+    def flowchart(self, procedure_id: str, caption: str, highlight_post: str | None = None) -> Markup:
+        """The procedure's swimlane flowchart under `caption`: the web manual's drawing, drawn by
+        WeasyPrint as vectors, laid out for the page (officebook.render.flowchart.pages).
 
-        It is cut into horizontal bands just under each box, one table row each, with the lane
-        headers as the table's head: a chart that fits the space left follows the steps on the same
-        page, and a long one breaks between steps and repeats the lanes on the next page. Each band
-        is an `<img>` with a data URL rather than inline SVG: then WeasyPrint's HTML parser never
-        sees the SVG's markup, which makes the handbook print about a tenth faster.
+        A chart that fits a portrait page, or else a landscape one, is one picture that never
+        breaks; a longer one is cut between steps into page-sized pictures with off-page connectors,
+        each after its own caption (续). Each picture is an `<img>` with a data URL rather than inline
+        SVG: then WeasyPrint's HTML parser never sees the SVG's markup, which makes the handbook print
+        about a tenth faster.
         """
-        layout = self._flowchart_layout(procedure_id, highlight_post)
-        title = flowchart_title(layout.procedure, self.lang)
-
-        def image(svg: str, alt: str) -> Markup:
-            return Markup('<img alt="{}" src="data:image/svg+xml;base64,{}">').format(
-                alt, base64.b64encode(svg.encode()).decode("ascii"))
-
-        rows = [Markup("<tr><td>{}</td></tr>").format(image(layout.svg_band(top, bottom, describe=index == 0),
-                                                            title if index == 0 else ""))
-                for index, (top, bottom) in enumerate(layout.bands())]
-        return Markup('<table class="officebook-flowchart" id="{}"><thead><tr><td>{}</td></tr></thead>'
-                      '<tbody>{}</tbody></table>').format(
-            layout.prefix, image(layout.svg_band(0, layout.header_h), ""), Markup("").join(rows))
-
-    def _flowchart_layout(self, procedure_id: str, highlight_post: str | None = None) -> FlowchartLayout:
-        prefix = anchor("procedures", procedure_id) + "--flow"
-        return FlowchartLayout(self.manual.procedures[procedure_id], self.manual, self.lang, prefix,
-                               highlight_post=highlight_post)
+        procedure = self.manual.procedures[procedure_id]
+        printed = printed_flowchart(procedure, self.manual, self.lang, self.style, highlight_post=highlight_post,
+                                    id_prefix=anchor("procedures", procedure_id) + "--flow")
+        title = flowchart_title(procedure, self.lang)
+        parts = []
+        for index, svg in enumerate(printed.parts):
+            more = self.label("flowchart-continued") if index else ""
+            parts.append(Markup('<div class="flowchart-part"><p class="caption">{}</p><img alt="{}" '
+                                'style="width: {}px" src="data:image/svg+xml;base64,{}"></div>').format(
+                caption + more, title + more, f"{printed.width:.1f}", base64.b64encode(svg.encode()).decode("ascii")))
+        classes = ["flowchart"] + (["landscape"] if printed.landscape else []) + (["split"] if len(parts) > 1 else [])
+        return Markup('<figure class="{}">{}</figure>').format(" ".join(classes), Markup("").join(parts))
 
     def flowchart_figure(self, procedure_id: str) -> Markup:
-        """The flowchart under the procedure's number and title, for the handbook. One that fits a
-        page but not the space left starts on the next page (`whole`); one too wide for the portrait
-        column at 7.5 pt (more than six lanes) goes on landscape pages."""
-        layout = self._flowchart_layout(procedure_id)
+        """The flowchart under the procedure's number and title, for the handbook."""
         number = self.number("procedures", procedure_id)
-        caption = self.label("flowchart-caption", number=number + self.number_gap if number else "",
-                             title=layout.procedure.title.get(self.lang))
-        column = PORTRAIT_COLUMN_PX[self.style]
-        landscape = layout.width > column * FLOWCHART_SHRINK
-        classes = " landscape" if landscape else ""
-        if layout.height * min(1.0, column / layout.width) <= FLOWCHART_WHOLE_HEIGHT * (0.6 if landscape else 1):
-            classes += " whole"  # it fits one page: keep it whole rather than split it over two
-        return Markup('<figure class="flowchart{}"><figcaption>{}</figcaption>{}</figure>').format(
-            classes, caption, self.flowchart(procedure_id))
+        return self.flowchart(procedure_id, self.label(
+            "flowchart-caption", number=number + self.number_gap if number else "",
+            title=self.manual.procedures[procedure_id].title.get(self.lang)))
 
 
 def _shift_headings(html: str, top: int) -> str:

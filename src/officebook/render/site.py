@@ -125,13 +125,18 @@ def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
 # ---- pages ---------------------------------------------------------------------------------------
 
 
-def _item_front_matter(ctx: PageContext, item: Item) -> str:
-    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang))
+def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) -> str:
+    return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang),
+                        extra=extra)
 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
+    if item.kind == "functions":
+        values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
+        if values["raci_table"]:  # the matrix reads across: the page's own contents make way for it
+            values["front"] = _item_front_matter(ctx, item, {"hide": ["toc"]})
     if item.kind == "procedures":
         values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":
@@ -168,13 +173,14 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
     special = {v: k for k, v in SPECIAL_PAGES.items()}.get(path)
     if special:
         ctx = PageContext(manual, lang, path, directory_urls)
-        wide = {"hide": ["navigation", "toc"]} if special == "raci" else None
+        wide = None
         values: dict = {"front": front_matter(label(special, lang), extra=wide)}
         if special == "org-chart":
             values["chart"] = _sections_html(ctx)
         if special == "raci":
-            values["tables"] = [(f, table) for f in manual.functions.values()
-                                if (table := function_table(manual, lang, f.id, lambda kind, i: ctx.href(item_path(Ref(kind, i)))))]
+            values["tables"] = [(f, len(duties), len({p for d in duties for p in d.raci.members}))
+                                for f in manual.functions.values() if (duties := manual.duties_of_function(f.id))]
+            values["function_path"] = lambda function: item_path(function.ref)
         if special == "glossary":
             values["entries"] = glossary_entries(manual, lang)
         return render(f"{special}.md.j2", ctx, **values)

@@ -12,7 +12,7 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Pt
+from docx.shared import Emu, Mm, Pt
 
 from officebook.model import ChecklistEntry, Item, Procedure, Ref, Step, Text
 from officebook.outline import date_text, flow_text, step_rows
@@ -29,8 +29,12 @@ from officebook.render.docx.styles import (
     SVG_NAMESPACE,
     TABLE_TEXT,
 )
-from officebook.render.flowchart import flowchart_svg, flowchart_title
+from officebook.render.flowchart import fit_flowchart, flowchart_title
 from officebook.vocabulary.kinds import SINGULAR
+
+EMU_PER_PX = 9525  # English Metric Units in a CSS px
+PICTURE_HEIGHT = 0.85  # the tallest a picture may be, of the page's text height
+FLOWCHART_HEADING = int(Mm(14))  # a flowchart's heading (流程图) on the page above it, with its spacing
 
 
 class ContentBlocks:
@@ -67,15 +71,10 @@ class ContentBlocks:
 
     def ticks(self, entries: Sequence[ChecklistEntry], *, linked: bool = True) -> None:
         """Checklist lines: a box to tick, the item, and on a line below what it comes from."""
+        indent = Pt(self.type.body.size * 1.5)
         for entry in entries:
-            paragraph = self.add(self.document, CHECKLIST)
-            self.add_text(paragraph, "□\u2002")
             source = entry.source
             whole_duty = entry.key.startswith("duty:")
-            if linked and whole_duty:
-                self.link(paragraph, "duties", source.id, numbered=True)
-            else:
-                self.add_text(paragraph, self.text(entry.text))
             extra: list[Callable] = []
             if entry.detail:
                 extra.append(lambda p, e=entry: self.add_text(p, self.text(e.detail)))
@@ -84,10 +83,14 @@ class ContentBlocks:
             elif linked and not whole_duty:
                 extra.append(lambda p, s=source: (self.add_text(p, self.label(SINGULAR[s.kind]) + self.colon),
                                                   self.link(p, s.kind, s.id, numbered=True)))
-            if extra:  # kept on the item's page
-                paragraph.paragraph_format.keep_with_next = True
-                detail = self.add(self.document, META)
-                detail.paragraph_format.left_indent = Pt(self.type.body.size * 1.5)
+            paragraph = self.add(self.document, CHECKLIST, keep_with_next=bool(extra))  # kept with its detail line
+            self.add_text(paragraph, "□\u2002")
+            if linked and whole_duty:
+                self.link(paragraph, "duties", source.id, numbered=True)
+            else:
+                self.add_text(paragraph, self.text(entry.text))
+            if extra:
+                detail = self.add(self.document, META, left_indent=indent)
                 for index, part in enumerate(extra):
                     if index:
                         self.add_text(detail, " · ")
@@ -145,18 +148,29 @@ class ContentBlocks:
         self.spacer()
 
     def flowchart(self, procedure: Procedure, highlight_post: str | None = None) -> None:
-        """The procedure's flowchart as a picture: PNG, with the SVG for Word versions that draw it."""
-        svg = flowchart_svg(procedure, self.manual, self.lang, id_prefix=f"flow-{procedure.id}",
-                            highlight_post=highlight_post)
-        self.svg_picture(svg, flowchart_title(procedure, self.lang), caption=False)  # under its heading
+        """The procedure's flowchart as a picture (PNG, with the SVG for Word versions that draw it),
+        laid out for the page as in print (officebook.render.flowchart.pages): whole where it fits,
+        else page-sized pictures cut between rows, with off-page connectors on both sides of each
+        cut, each after a line naming the chart (续)."""
+        page = (self.text_width() / EMU_PER_PX, (self.text_height() - FLOWCHART_HEADING) / EMU_PER_PX)
+        printed = fit_flowchart(procedure, self.manual, self.lang, [page], id_prefix=f"flow-{procedure.id}",
+                                highlight_post=highlight_post)
+        title = flowchart_title(procedure, self.lang)
+        for index, svg in enumerate(printed.parts):
+            if index:
+                line = self.add(self.document, META)
+                line.paragraph_format.keep_with_next = True  # on the page of its picture
+                self.add_text(line, title + self.label("flowchart-continued"))
+            self.svg_picture(svg, title, caption=False, width=int(printed.width * EMU_PER_PX))  # under its heading
 
-    def svg_picture(self, svg: str, title: str, *, caption: bool = True) -> None:
-        """A drawing as a centred picture with its caption: PNG, with the SVG for Word versions that draw it."""
+    def svg_picture(self, svg: str, title: str, *, caption: bool = True, width: int | None = None) -> None:
+        """A drawing as a centred picture with its caption, `width` EMU wide (the text's width by
+        default): PNG, with the SVG for Word versions that draw it."""
         png = self.rasterise(svg)
         width_px, height_px = png_size(png)
-        width = self.text_width()
+        width = width or self.text_width()
         height = int(width * height_px / width_px)
-        limit = int(self.text_height() * 0.85)
+        limit = int(self.text_height() * PICTURE_HEIGHT)
         if height > limit:
             width, height = int(width * limit / height), limit
         paragraph = self.add(self.document, TABLE_TEXT)

@@ -5,16 +5,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
 from officebook.model import Item, Ref
 from officebook.outline import checklist_cards, handbook_outline
 from officebook.outline.handbook import referring
-from officebook.render.docx.html import SPACE_RUN
+from officebook.render.docx.html import SPACE_RUN, Inline
 from officebook.render.docx.ooxml import shade_cell, vertical_text
 from officebook.render.docx.styles import COVER, META, TEXT_HEADING
-from officebook.render.docx.writer import WordWriter
+from officebook.render.docx.writer import WordWriter, row_cells
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.labels import category_label
 
@@ -206,24 +205,28 @@ class HandbookWriter(WordWriter):
             group = table_outline.posts
             if table_outline.parts > 1:
                 self.paragraph(self.label("raci-part", part=table_outline.part, parts=table_outline.parts), TEXT_HEADING)
-            table = self.table(self.document, 1 + len(group), [4.2 if len(group) > 6 else 3.2] + [1] * len(group))
+            # The post columns are centred on the row every body row copies: a matrix is duties × posts
+            # cells, most of them empty, and only the cells that hold a role are written to.
+            table = self.table(self.document, 1 + len(group), [4.2 if len(group) > 6 else 3.2] + [1] * len(group),
+                               centred=range(1, 1 + len(group)))
             header = self.row(table, [self.label("duty"), *(self.cell_link("posts", p) for p in group)],
                               header=True, first=True)
-            for cell in header.cells[1:]:
+            for cell in row_cells(header)[1:]:
                 vertical_text(cell, upright=self.type.line_pitch is not None)
             header.height = self._vertical_header_height(group)
             for raci_row in table_outline.rows:
                 number = self.numbering.heading(self.numbers.get(Ref("duties", raci_row.duty), ""), "")
                 cells = [self.in_cell(lambda p, d=raci_row.duty, n=number: (self.add_text(p, n), self.link(p, "duties", d)))]
-                cells += [cell.words for cell in raci_row.cells]
-                row = self.row(table, cells)
-                for cell, raci_cell in zip(row.cells[1:], raci_row.cells, strict=True):
-                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                    if raci_cell.accountable:
-                        shade_cell(cell, "FCE4D6")
-                        for run in cell.paragraphs[0].runs:
-                            run.bold = True
+                cells += [self._accountable_cell(cell.words) if cell.accountable else cell.words for cell in raci_row.cells]
+                self.row(table, cells)
             self.spacer()
+
+    def _accountable_cell(self, words: str):
+        """The accountable post's cell: shaded, its words in bold."""
+        def fill(cell) -> None:
+            shade_cell(cell, "FCE4D6")
+            self.add_text(cell.paragraphs[0], words, Inline(bold=True))
+        return fill
 
     def _vertical_header_height(self, posts: Sequence[str]) -> int:
         """Tall enough for the longest post title set vertically in one line (at most 70 mm)."""

@@ -19,7 +19,7 @@ from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt
-from docx.table import Table, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 
 from officebook.model import Manual, Ref, Text
@@ -88,6 +88,7 @@ class WordWriter(ContentBlocks, HtmlToWord):
         if hasattr(image_parts, "_get_by_sha1"):
             image_parts._get_by_sha1 = self._image_parts.get
         self._style_ids: dict[str, str] = {}
+        self._paragraphs: dict[tuple, object] = {}  # empty paragraphs to copy, by style and layout
         self.shape_id = 1000  # above the ids a reference document's own drawings use
         self._end = None
         self.bullets = style_numbering(self.document, "List Bullet") is not None
@@ -132,21 +133,40 @@ class WordWriter(ContentBlocks, HtmlToWord):
         if name:
             paragraph._p.get_or_add_pPr().style = self.style_id(name)
 
-    def add(self, container, style: str | None = None, text: str = ""):
+    def add(self, container, style: str | None = None, text: str = "", *, keep_with_next: bool = False,
+            left_indent: int | None = None):
         """A new paragraph at the end of `container` (the document, a cell) in `style`.
 
         Body paragraphs go straight before the body's closing section properties: python-docx finds
-        that place by scanning the body each time, which makes a long handbook quadratic."""
+        that place by scanning the body each time, which makes a long handbook quadratic. They are
+        copies of an empty paragraph made once per style and layout: python-docx orders a paragraph's
+        properties by searching them for every one it sets, the largest cost of a long checklist."""
         if container is self.document:
-            element = OxmlElement("w:p")
+            element = copy.deepcopy(self._empty_paragraph(style, keep_with_next, left_indent))
             self._body_end.addprevious(element)
             paragraph = Paragraph(element, self.document._body)
         else:
             paragraph = container.add_paragraph()
-        self.set_style(paragraph, style)
+            self.set_style(paragraph, style)
+            if keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+            if left_indent is not None:
+                paragraph.paragraph_format.left_indent = left_indent
         if text:
             self.add_text(paragraph, text)
         return paragraph
+
+    def _empty_paragraph(self, style: str | None, keep_with_next: bool, left_indent: int | None):
+        key = (style, keep_with_next, left_indent)
+        if key not in self._paragraphs:
+            paragraph = Paragraph(OxmlElement("w:p"), self.document._body)
+            self.set_style(paragraph, style)
+            if keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
+            if left_indent is not None:
+                paragraph.paragraph_format.left_indent = left_indent
+            self._paragraphs[key] = paragraph._p
+        return self._paragraphs[key]
 
     @property
     def _body_end(self):
@@ -255,8 +275,10 @@ class WordWriter(ContentBlocks, HtmlToWord):
         run.add_drawing(inline)
         return inline
 
-    def table(self, container, columns: int, weights: Sequence[float], *, header_rows: int = 1):
-        """A table as wide as the text, columns in proportion to `weights`; header rows repeat on every page."""
+    def table(self, container, columns: int, weights: Sequence[float], *, header_rows: int = 1,
+              centred: Iterable[int] = ()):
+        """A table as wide as the text, columns in proportion to `weights`; header rows repeat on every page.
+        The body cells of the `centred` columns are centred (set once, on the row every body row copies)."""
         if container is self.document:
             element = CT_Tbl.new_tbl(1, columns, self.text_width())
             self._body_end.addprevious(element)
@@ -271,6 +293,7 @@ class WordWriter(ContentBlocks, HtmlToWord):
         for column, weight in zip(table.columns, weights, strict=True):
             column.width = Emu(int(width * weight / total))
         table._column_widths = [int(width * w / total) for w in weights]
+        table._centred = frozenset(centred)
         if header_rows:
             repeat_header(table.rows[0])
         return table
@@ -285,12 +308,14 @@ class WordWriter(ContentBlocks, HtmlToWord):
         else:
             row = table.rows[0] if first else table.add_row()
             cant_split(row)
-            for column, cell in enumerate(row.cells):
+            for column, cell in enumerate(row_cells(row)):
                 cell.width = Emu(table._column_widths[column])
                 self.set_style(cell.paragraphs[0], TABLE_HEADING if header else TABLE_TEXT)
+                if not header and column in table._centred:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             if not first:
                 table.__dict__.setdefault("_empty_rows", {})[header] = copy.deepcopy(row._tr)
-        for cell, value in zip(row.cells, values, strict=True):
+        for cell, value in zip(row_cells(row), values, strict=True):
             paragraph = cell.paragraphs[0]
             if callable(value):
                 value(cell)
@@ -476,3 +501,9 @@ _AFTER_UPDATE_FIELDS = tuple(f"w:{name}" for name in (
     "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats", "doNotAutoCompressPictures", "forceUpgrade",
     "captions", "readModeInkLockDown", "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
     "decimalSymbol", "listSeparator"))  # what follows w:updateFields in the settings schema
+
+
+def row_cells(row) -> list[_Cell]:
+    """The cells of a row of officebook's own tables, which merge no cells: python-docx's `row.cells`
+    works out spans and vertical merges for every cell, a third of the time of a large matrix."""
+    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]

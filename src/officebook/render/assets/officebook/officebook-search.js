@@ -39,7 +39,8 @@
     if (!link || !title || title.querySelector(".officebook-kind")) return;
     var kind = kindOf(link.getAttribute("href"));
     var name = kind && kindNames()[kind];
-    if (!name) return;
+    // the glossary and the matrix are one page each, titled by their kind: 术语 术语 would say it twice
+    if (!name || title.textContent.replace(/\u200b/g, "").trim() === name) return;
     var badge = document.createElement("span");
     badge.className = "officebook-kind";
     badge.textContent = name;
