@@ -80,7 +80,7 @@ LAYERS = (
      "officebook.tempfiles", "officebook.yaml_emit", "officebook.vocabulary"),  # the shared vocabulary
     ("officebook.model", "officebook.load", "officebook.yaml_mistakes"),
     ("officebook.validate", "officebook.assets"),
-    ("officebook.newcomer", "officebook.link"),
+    ("officebook.newcomer", "officebook.link", "officebook.link_views"),
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
     # a flowchart: laid out, drawn, cut into pages (officebook.render.flowchart is their face)
     ("officebook.render.svgtext", "officebook.render.flowchart.layout"),

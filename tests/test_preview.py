@@ -89,6 +89,30 @@ def test_only_the_items_own_page_comes_first(tmp_path):
         preview.site.close()
 
 
+def test_a_change_already_shown_is_not_checked_or_reloaded_again(tmp_path):
+    """The editor's save rebuilds at once; the file watcher, seeing the same written file after it,
+    neither checks the content again nor reloads the pages a second time."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    checks = []
+    preview = Preview(content, "en", None, check=lambda: checks.append(1) or run_check(content, use_cache=False).manual,
+                      on_pages=lambda pages: None, work_dir=tmp_path / "live")
+    assert preview.render()
+    preview.refresh()
+    try:
+        before = preview.versions.current
+        _edit(content / "duties" / "daily-mail.yaml", "by ten", "by nine")
+        assert preview.rebuild([content / "duties" / "daily-mail.yaml"]) == ["duties/daily-mail/"]  # the save
+        shown = preview.versions.current
+        assert shown > before and preview.versions.changed_since("/duties/daily-mail/", before)
+        assert not preview.versions.changed_since("/standards/tidy-desk/", before)  # only the pages changed
+        counted = len(checks)
+        assert preview.refresh() == []  # the watcher, after the save
+        assert len(checks) == counted and preview.versions.current == shown
+    finally:
+        preview.site.close()
+
+
 # ---- the Host check ---------------------------------------------------------------------------------
 
 
@@ -166,6 +190,45 @@ def test_the_open_page_reloads_after_a_save(browser, tmp_path):
             web.page.locator("h1", has_text="Incoming post").wait_for(timeout=30000)  # no reload by the test
         finally:
             web.close()
+    finally:
+        server.terminate()
+        server.communicate(timeout=60)
+
+
+@pytest.mark.slow
+def test_a_save_reloads_the_pages_it_changed_once(browser, tmp_path):
+    """In Chromium: after a file is saved, the open page showing it reloads once (not again when the
+    background has rebuilt the other pages); an open page the change does not touch does not reload."""
+    import json
+    import time
+
+    from browsing import Watched
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    server, port = _serve(content, tmp_path)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        duty, other = Watched(browser, base), Watched(browser, base)
+        loads = {"duty": 0, "other": 0}
+        duty.page.on("load", lambda: loads.__setitem__("duty", loads["duty"] + 1))
+        other.page.on("load", lambda: loads.__setitem__("other", loads["other"] + 1))
+        try:
+            duty.page.goto(f"{base}/duties/daily-mail/")
+            other.page.goto(f"{base}/standards/tidy-desk/")
+            assert "daily-mail" not in other.page.content()  # a page the change cannot touch
+            duty.page.wait_for_timeout(500)  # the live-reload polls are under way
+            _edit(content / "duties" / "daily-mail.yaml", "by ten", "by nine")
+            duty.page.get_by_text("Register the day's mail by nine").wait_for(timeout=30000)
+            deadline = time.monotonic() + 60
+            while json.loads(_request(port, "/_officebook/status", f"127.0.0.1:{port}")[1])["busy"]:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+            duty.page.wait_for_timeout(2000)  # a late second reload would come within this
+            assert loads == {"duty": 2, "other": 1}
+        finally:
+            duty.close()
+            other.close()
     finally:
         server.terminate()
         server.communicate(timeout=60)

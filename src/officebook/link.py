@@ -1,35 +1,28 @@
-"""Link validated content into the model: items, back-references and derived views.
+"""Link validated content into the model: items, back-references and derived views (the per-post
+views in `link_views`).
 
-Runs on content without errors (warnings allowed); raw YAML shapes stop here.
+Runs on content without errors (warnings allowed); raw YAML shapes stop here. With a `LinkMemo` kept
+between calls, a link after an edit rebuilds only what the changed files touch.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
-from officebook import newcomer
 from officebook.collation import DEFAULT_COLLATION, sort_key
 from officebook.diagnostics import Diagnostic, format_path
+from officebook.link_views import Involvement, PostViews, applicable_standards, post_views
 from officebook.model import (
-    FREQUENCIES,
-    OCCASIONAL,
-    PERIODIC,
     BackRef,
-    CaseSheet,
-    CaseStep,
-    ChecklistEntry,
-    CriteriaGroup,
     Duty,
     Function,
     Item,
     Manual,
     ManualInfo,
     Onboarding,
-    OnboardingView,
     Post,
-    PostChecklists,
     Procedure,
     Raci,
     RaciMatrix,
@@ -39,15 +32,28 @@ from officebook.model import (
     Task,
     Term,
     Text,
-    WorkList,
 )
 from officebook.validate import Content, walk_texts
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.textlinks import find_links, item_target
 
 
-def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
-    """Build the linked `Manual` from validated content."""
+class LinkMemo:
+    """What one `link` keeps for the next over the same content folder: each item with the bytes of its
+    file, each item's references, and the per-post views with the slices they came from. With it a link
+    after one changed file builds that item and the views it touches again, and reuses the rest; the
+    manual is equal to a fresh link's (tests/test_link_incremental.py). Not thread-safe: one link at a time."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], tuple[tuple, Item]] = {}
+        self.references: dict[tuple[str, str], tuple[Item, _References]] = {}
+        self.views = PostViews()
+        self.built = 0  # items built (not reused) by the last link
+
+
+def link(content: Content, memo: LinkMemo | None = None) -> tuple[Manual, list[Diagnostic]]:
+    """Build the linked `Manual` from validated content (reusing what `memo` kept of the last link)."""
+    memo = memo or LinkMemo()
     default = content.default_language or "en"
     text = _TextMaker(default)
     manual_data = content.manual.data if content.manual else {}
@@ -65,15 +71,11 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         color=manual_data.get("color"),
         day_starts=str(manual_data.get("day_starts") or "00:00"),
     )
-    builders: dict[str, Callable[..., Item]] = {
-        "functions": _function, "duties": _duty, "procedures": _procedure,
-        "standards": _standard, "posts": _post,
-    }
-    kinds: dict[str, dict[str, Any]] = {}
+    kinds = _items(content, text, memo)
     for kind in ITEM_KINDS:
-        built = [builders[kind](ident, loaded.rel, loaded.data, text) for ident, loaded in content.items[kind].items()]
-        built.sort(key=lambda item: (item.order is None, item.order or 0,
-                                     sort_key(item.title.get(default), info.collation), item.id))
+        built = sorted(kinds[kind].values(), key=lambda item: (item.order is None, item.order or 0,
+                                                               sort_key(item.title.get(default), info.collation),
+                                                               item.id))
         kinds[kind] = {item.id: item for item in built}
     glossary = tuple(sorted(_terms(content.glossary.data if content.glossary else {}, text),
                             key=lambda term: (sort_key(term.term.get(default), info.collation), term.index)))
@@ -83,12 +85,17 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
     procedures: dict[str, Procedure] = kinds["procedures"]
     standards: dict[str, Standard] = kinds["standards"]
     post_order = _post_order(posts)
-    applicable = _applicable_standards(posts, duties, procedures, standards)
-    work = _Involvement(posts, duties, procedures)
+    applicable = applicable_standards(posts, duties, procedures, standards)
+    work = Involvement(duties, procedures, standards)
+    position = {pid: i for i, pid in enumerate(procedures)}
     reports: dict[str, list[str]] = defaultdict(list)
     for pid in post_order:
         if posts[pid].reports_to in posts:
             reports[posts[pid].reports_to].append(pid)
+    memo.views.start()
+    views = {p: post_views(p, posts, work, standards, applicable[p], tuple(reports[p]), post_order, position,
+                           memo.views) for p in post_order}
+    memo.views.finish()
     manual = Manual(
         info=info,
         functions=kinds["functions"],
@@ -97,10 +104,9 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         standards=standards,
         posts=posts,
         glossary=glossary,
-        backrefs=_backrefs(kinds, glossary, content),
-        checklists={p: _checklists(p, work, procedures, standards, applicable[p]) for p in post_order},
-        onboarding={p: _onboarding(p, posts, work, applicable[p], tuple(reports[p]), procedures, standards, post_order)
-                    for p in post_order},
+        backrefs=_backrefs(kinds, glossary, content, memo),
+        checklists={p: views[p][0] for p in post_order},
+        onboarding={p: views[p][1] for p in post_order},
         raci=RaciMatrix(
             posts=post_order,
             duties=tuple(duties),
@@ -112,6 +118,26 @@ def link(content: Content) -> tuple[Manual, list[Diagnostic]]:
         content_dir=content.root,
     )
     return manual, []
+
+
+def _items(content: Content, text: _TextMaker, memo: LinkMemo) -> dict[str, dict[str, Any]]:
+    """Every item, in file order; an item whose file's bytes (and the default language) are those of
+    the last link is that link's object, so that what is derived from it can be reused too."""
+    kept, memo.items, memo.built = memo.items, {}, 0
+    kinds: dict[str, dict[str, Any]] = {}
+    for kind in ITEM_KINDS:
+        kinds[kind] = {}
+        for ident, loaded in content.items[kind].items():
+            key = (loaded.rel, text.default, loaded.digest or loaded.packed())  # the file's bytes, or its data
+            previous = kept.get((kind, ident))
+            if previous is not None and previous[0] == key:
+                item = previous[1]
+            else:
+                item = _BUILDERS[kind](ident, loaded.rel, loaded.data, text)
+                memo.built += 1
+            memo.items[(kind, ident)] = (key, item)
+            kinds[kind][ident] = item
+    return kinds
 
 
 class _TextMaker:
@@ -234,204 +260,98 @@ def _post_order(posts: dict[str, Post]) -> tuple[str, ...]:
     return tuple(order)
 
 
+_Reference = tuple[str, "str | None", BackRef]  # target kind, target id, the back-reference
+
+
+class _References(NamedTuple):
+    """What one item refers to, in the order `_backrefs` lists it: its maintainer, its fields, its texts' links."""
+
+    maintainer: tuple[_Reference, ...]
+    fields: tuple[_Reference, ...]
+    texts: tuple[_Reference, ...]
+
+
+def _references(kind: str, item: Any, data: Any) -> _References:
+    source = item.ref
+    fields: list[_Reference] = []
+
+    def add(target_kind: str, target: str | None, field: str) -> None:
+        fields.append((target_kind, target, BackRef(source, field)))
+
+    if kind == "duties":
+        add("functions", item.function, "function")
+        for role in ("responsible", "consulted", "informed"):
+            for post in getattr(item.raci, role):
+                add("posts", post, f"raci.{role}")
+        add("posts", item.raci.accountable, "raci.accountable")
+        for procedure in item.procedures:
+            add("procedures", procedure, "procedures")
+        for standard in item.standards:
+            add("standards", standard, "standards")
+    elif kind == "procedures":
+        add("posts", item.owner, "owner")
+        for standard in item.standards:
+            add("standards", standard, "standards")
+        for step in item.steps:
+            add("posts", step.actor, f"steps.{step.id}.actor")
+            for standard in step.standards:
+                add("standards", standard, f"steps.{step.id}.standards")
+    elif kind == "standards":
+        for post in item.applies_to_posts:
+            add("posts", post, "applies_to.posts")
+        for procedure in item.applies_to_procedures:
+            add("procedures", procedure, "applies_to.procedures")
+    elif kind == "posts":
+        add("posts", item.reports_to, "reports_to")
+    return _References(maintainer=(("posts", item.maintainer, BackRef(source, "maintainer")),), fields=tuple(fields),
+                       texts=tuple(_text_links(kind, data, source)))
+
+
+def _text_links(kind: str, data: Any, source: Ref | None) -> Iterable[_Reference]:
+    """Links in texts: `[label](kind/id)`."""
+    for path, value in walk_texts(kind, data):
+        for string in (value.values() if isinstance(value, dict) else (value,)):
+            if not isinstance(string, str):
+                continue
+            for text_link in find_links(string):
+                target = item_target(text_link.target)
+                if target is not None:
+                    yield target.kind, target.id, BackRef(source, "links." + format_path(path))
+
+
 def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...],
-              content: Content) -> dict[Ref, tuple[BackRef, ...]]:
-    found: dict[Ref, dict[BackRef, None]] = defaultdict(dict)  # an ordered set per target
+              content: Content, memo: LinkMemo) -> dict[Ref, tuple[BackRef, ...]]:
+    kept, memo.references = memo.references, {}
+    references: dict[tuple[str, str], _References] = {}
+    for kind in ITEM_KINDS:
+        for ident, loaded in content.items[kind].items():
+            item = kinds[kind][ident]
+            previous = kept.get((kind, ident))
+            found = previous[1] if previous is not None and previous[0] is item else _references(kind, item, loaded.data)
+            memo.references[(kind, ident)] = (item, found)
+            references[(kind, ident)] = found
+    found_refs: dict[Ref, dict[BackRef, None]] = defaultdict(dict)  # an ordered set per target
 
-    def add(target_kind: str, target: str | None, source: Ref | None, field: str) -> None:
-        if target and target in kinds[target_kind]:
-            found[Ref(target_kind, target)][BackRef(source, field)] = None
-
-    def add_text_links(kind: str, data: Any, source: Ref | None) -> None:
-        for path, value in walk_texts(kind, data):
-            for string in (value.values() if isinstance(value, dict) else (value,)):
-                if not isinstance(string, str):
-                    continue
-                for text_link in find_links(string):
-                    target = item_target(text_link.target)
-                    if target is not None:
-                        add(target.kind, target.id, source, "links." + format_path(path))
+    def add(entries: Iterable[_Reference]) -> None:
+        for target_kind, target, backref in entries:
+            if target and target in kinds[target_kind]:
+                found_refs[Ref(target_kind, target)][backref] = None
 
     for kind in ITEM_KINDS:
-        for item in kinds[kind].values():
-            add("posts", item.maintainer, item.ref, "maintainer")
-    for duty in kinds["duties"].values():
-        add("functions", duty.function, duty.ref, "function")
-        for role in ("responsible", "consulted", "informed"):
-            for post in getattr(duty.raci, role):
-                add("posts", post, duty.ref, f"raci.{role}")
-        add("posts", duty.raci.accountable, duty.ref, "raci.accountable")
-        for procedure in duty.procedures:
-            add("procedures", procedure, duty.ref, "procedures")
-        for standard in duty.standards:
-            add("standards", standard, duty.ref, "standards")
-    for procedure in kinds["procedures"].values():
-        add("posts", procedure.owner, procedure.ref, "owner")
-        for standard in procedure.standards:
-            add("standards", standard, procedure.ref, "standards")
-        for step in procedure.steps:
-            add("posts", step.actor, procedure.ref, f"steps.{step.id}.actor")
-            for standard in step.standards:
-                add("standards", standard, procedure.ref, f"steps.{step.id}.standards")
-    for standard in kinds["standards"].values():
-        for post in standard.applies_to_posts:
-            add("posts", post, standard.ref, "applies_to.posts")
-        for procedure in standard.applies_to_procedures:
-            add("procedures", procedure, standard.ref, "applies_to.procedures")
-    for post in kinds["posts"].values():
-        add("posts", post.reports_to, post.ref, "reports_to")
+        for ident in kinds[kind]:
+            add(references[(kind, ident)].maintainer)
+    for kind in ("duties", "procedures", "standards", "posts"):
+        for ident in kinds[kind]:
+            add(references[(kind, ident)].fields)
     for term in glossary:
-        for ref in term.see:
-            add(ref.kind, ref.id, None, f"terms[{term.index}].see")
-    for kind in ITEM_KINDS:  # links in texts: `[label](kind/id)`
-        for ident, loaded in content.items[kind].items():
-            add_text_links(kind, loaded.data, Ref(kind, ident))
+        add((ref.kind, ref.id, BackRef(None, f"terms[{term.index}].see")) for ref in term.see)
+    for kind in ITEM_KINDS:
+        for ident in content.items[kind]:
+            add(references[(kind, ident)].texts)
     if content.glossary is not None:
-        add_text_links("glossary", content.glossary.data, None)
-    return {ref: tuple(refs) for ref, refs in sorted(found.items(), key=lambda kv: (kv[0].kind, kv[0].id))}
+        add(_text_links("glossary", content.glossary.data, None))
+    return {ref: tuple(refs) for ref, refs in sorted(found_refs.items(), key=lambda kv: (kv[0].kind, kv[0].id))}
 
 
-def _applicable_standards(posts: dict[str, Post], duties: dict[str, Duty], procedures: dict[str, Procedure],
-                          standards: dict[str, Standard]) -> dict[str, tuple[str, ...]]:
-    """Per the contract: named in applies_to.posts, or attached to the post's duties, owned procedures,
-    performed steps, or applies_to.procedures naming a procedure it owns or acts in."""
-    applies: dict[str, set[str]] = {p: set() for p in posts}
-
-    def grant(post: str | None, standard_ids: Iterable[str]) -> None:
-        if post in applies:
-            applies[post].update(s for s in standard_ids if s in standards)
-
-    for standard in standards.values():
-        for post in standard.applies_to_posts:
-            grant(post, [standard.id])
-    for duty in duties.values():
-        for post in {*duty.raci.responsible, duty.raci.accountable}:
-            grant(post, duty.standards)
-    involved: dict[str, set[str]] = defaultdict(set)  # procedure -> owner and actors
-    for procedure in procedures.values():
-        grant(procedure.owner, procedure.standards)
-        if procedure.owner:
-            involved[procedure.id].add(procedure.owner)
-        for step in procedure.steps:
-            grant(step.actor, step.standards)
-            if step.actor:
-                involved[procedure.id].add(step.actor)
-    for standard in standards.values():
-        for procedure in standard.applies_to_procedures:
-            for post in involved.get(procedure, ()):
-                grant(post, [standard.id])
-    position = {sid: i for i, sid in enumerate(standards)}
-    return {p: tuple(sorted(ids, key=position.__getitem__)) for p, ids in applies.items()}
-
-
-class _Involvement:
-    """For each post: the duties it holds (R or A), the steps it performs, the procedures it owns."""
-
-    def __init__(self, posts: dict[str, Post], duties: dict[str, Duty], procedures: dict[str, Procedure]) -> None:
-        self.duties: dict[str, list[Duty]] = defaultdict(list)
-        self.steps: dict[str, list[tuple[Procedure, Step]]] = defaultdict(list)
-        self.owned: dict[str, list[str]] = defaultdict(list)
-        self.acted: dict[str, list[str]] = defaultdict(list)
-        for duty in duties.values():
-            for post in dict.fromkeys((*duty.raci.responsible, duty.raci.accountable)):
-                if post:
-                    self.duties[post].append(duty)
-        for procedure in procedures.values():
-            if procedure.owner:
-                self.owned[procedure.owner].append(procedure.id)
-            for step in procedure.steps:
-                if step.actor:
-                    self.steps[step.actor].append((procedure, step))
-            for actor in procedure.actors:
-                if actor != procedure.owner:
-                    self.acted[actor].append(procedure.id)
-
-
-def _checklists(post: str, work: _Involvement, procedures: dict[str, Procedure], standards: dict[str, Standard],
-                applicable: tuple[str, ...]) -> PostChecklists:
-    """A post's periodic and occasion lists, its case sheets, and where each standard's criteria show."""
-    applies = set(applicable)
-
-    def criteria_of(sid: str) -> tuple[ChecklistEntry, ...]:
-        return tuple(ChecklistEntry(key=f"criterion:{sid}/{i}", text=criterion, source=standards[sid].ref)
-                     for i, criterion in enumerate(standards[sid].criteria))
-
-    def met_with_the_work(ids: Iterable[str]) -> tuple[str, ...]:
-        """Standards without check (that apply to the post and have criteria), each once, in order."""
-        return tuple(dict.fromkeys(s for s in ids if s in applies and not standards[s].check and standards[s].criteria))
-
-    cases = []
-    case_ids = [*work.owned[post], *work.acted[post]]
-    for pid in sorted(case_ids, key=list(procedures).index):
-        procedure = procedures[pid]
-        steps = tuple(CaseStep(step=step.id, number=step.number, actor=step.actor, own=step.actor == post,
-                               entry=ChecklistEntry(key=f"step:{pid}/{step.id}", text=step.name, source=procedure.ref,
-                                                    detail=step.output, step=step.id))
-                      for step in procedure.steps)
-        governing = [*procedure.standards, *(s for step in procedure.steps if step.actor == post for s in step.standards),
-                     *(s.id for s in standards.values() if pid in s.applies_to_procedures)]
-        cases.append(CaseSheet(procedure=pid, steps=steps, owner=procedure.owner == post,
-                               criteria=tuple(CriteriaGroup(standard=s, entries=criteria_of(s))
-                                              for s in met_with_the_work(governing))))
-    shown = {g.standard for sheet in cases for g in sheet.criteria}
-
-    lines: dict[str, list[ChecklistEntry]] = defaultdict(list)
-    governing_of: dict[str, list[str]] = defaultdict(list)
-    for duty in work.duties[post]:
-        frequencies = {task.frequency for task in duty.tasks} or {duty.frequency or "as-needed"}
-        if not duty.tasks:
-            lines[duty.frequency or "as-needed"].append(
-                ChecklistEntry(key=f"duty:{duty.id}", text=duty.title, source=duty.ref, detail=duty.summary))
-        for task in duty.tasks:
-            lines[task.frequency].append(
-                ChecklistEntry(key=f"task:{duty.id}/{task.number}", text=task.action, source=duty.ref))
-        for frequency in frequencies:
-            governing_of[frequency] += met_with_the_work(duty.standards)
-    for sid in applicable:
-        if standards[sid].check:
-            lines[standards[sid].check] += criteria_of(sid)
-    lists: dict[str, WorkList] = {}
-    for frequency in FREQUENCIES:
-        if not lines.get(frequency):
-            continue
-        governing = tuple(dict.fromkeys(governing_of[frequency]))
-        here = tuple(s for s in governing if s not in shown)
-        shown.update(here)
-        lists[frequency] = WorkList(frequency=frequency, entries=tuple(lines[frequency]), governing=governing,
-                                    criteria=tuple(CriteriaGroup(standard=s, entries=criteria_of(s)) for s in here))
-    general = tuple(CriteriaGroup(standard=s, entries=criteria_of(s))
-                    for s in met_with_the_work(applicable) if s not in shown)
-    return PostChecklists(
-        post=post,
-        periodic={f: w for f, w in lists.items() if f in PERIODIC},
-        occasions={f: w for f, w in lists.items() if f in OCCASIONAL},
-        cases=tuple(cases),
-        general=general,
-    )
-
-
-def _onboarding(post: str, posts: dict[str, Post], work: _Involvement, applicable: tuple[str, ...],
-                direct_reports: tuple[str, ...], procedures: dict[str, Procedure], standards: dict[str, Standard],
-                post_order: tuple[str, ...]) -> OnboardingView:
-    holder = posts[post]
-    taken_part_in = [procedures[p] for p in (*work.owned[post], *work.acted[post])]
-
-    def entries(period: str, texts: tuple[Text, ...]) -> tuple[ChecklistEntry, ...]:
-        return tuple(ChecklistEntry(key=f"onboarding:{period}/{i}", text=t, source=holder.ref)
-                     for i, t in enumerate(texts))
-
-    return OnboardingView(
-        post=post,
-        first_day=entries("first_day", holder.onboarding.first_day),
-        first_week=entries("first_week", holder.onboarding.first_week),
-        first_month=entries("first_month", holder.onboarding.first_month),
-        duties=tuple(d.id for d in work.duties[post]),
-        procedures_owned=tuple(work.owned[post]),
-        procedures_acted_in=tuple(work.acted[post]),
-        standards=applicable,
-        reports_to=holder.reports_to if holder.reports_to in posts else None,
-        direct_reports=direct_reports,
-        partners=newcomer.work_partners(post, work.duties[post], procedures, post_order),
-        time_limits=newcomer.time_limits(post, taken_part_in, [standards[s] for s in applicable]),
-        forms=newcomer.forms_used([holder, *work.duties[post], *taken_part_in]),
-    )
+_BUILDERS: dict[str, Callable[..., Item]] = {"functions": _function, "duties": _duty, "procedures": _procedure,
+                                             "standards": _standard, "posts": _post}

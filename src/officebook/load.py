@@ -91,13 +91,17 @@ class LoadedFile:
     """One content file: its path relative to the content folder, its data, and (on demand) positions.
 
     Data read back from the check cache stays packed (marshal bytes) until something asks for it.
+    `digest` is a hash of the file's bytes when the pipeline knows it ("" otherwise): `link` reuses
+    what it built from the same bytes before.
     """
 
-    __slots__ = ("rel", "path", "diagnostics", "limits", "_data", "_packed", "_parsed", "_positions")
+    __slots__ = ("rel", "path", "diagnostics", "limits", "digest", "_data", "_packed", "_parsed", "_positions")
 
     def __init__(self, rel: str, path: Path, data: Any = None, diagnostics: list[Diagnostic] | None = None,
-                 limits: LoadLimits = LoadLimits(), *, packed: bytes | None = None, parsed: bool = False) -> None:
+                 limits: LoadLimits = LoadLimits(), *, packed: bytes | None = None, parsed: bool = False,
+                 digest: str = "") -> None:
         self.rel = rel
+        self.digest = digest
         self.path = path
         self.diagnostics = diagnostics if diagnostics is not None else []
         self.limits = limits

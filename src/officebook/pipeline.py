@@ -24,7 +24,7 @@ from officebook.diagnostics import Diagnostic, Severity, sort_diagnostics
 from officebook.diagnostics import strict as make_strict
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
-from officebook.link import link
+from officebook.link import LinkMemo, link
 from officebook.load import LoadedFile, LoadLimits, Positions, load_bytes, not_regular, read_file, unreadable
 from officebook.model import Manual
 from officebook.tempfiles import partial_path, remove_stale
@@ -192,13 +192,15 @@ def run_check(
     today: dt.date | None = None,
     link_model: bool = True,
     overlay: Mapping[str, bytes | None] | None = None,
+    link_memo: LinkMemo | None = None,
 ) -> CheckResult:
     """Load, validate and (with `link_model`) link `content_dir`.
 
     Findings carry paths relative to `content_dir`. Linking yields no findings of its own, so a
     plain check may skip it (`link_model=False`). `overlay` (content-relative path → bytes, or None
     for a file deleted) is checked in place of what is on disk: the editor checks a save before it
-    writes anything.
+    writes anything. `link_memo`, kept by the caller between checks of the same folder (the preview),
+    lets `link` rebuild only what changed files touch.
     """
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -256,7 +258,7 @@ def run_check(
     manual = None
     if link_model and not any(d.is_error for d in diagnostics):
         t0 = time.perf_counter()
-        manual, found = link(content)
+        manual, found = link(content, link_memo)
         diagnostics += found
         timings["link"] = time.perf_counter() - t0
     if strict:
@@ -273,15 +275,19 @@ def _load(path: Path, rel: str, limits: LoadLimits) -> tuple[LoadedFile, str, tu
     if raw is None:
         return LoadedFile(rel, path, None, problems, limits), "", ()
     data, diagnostics = load_bytes(raw, rel, limits)
-    loaded = LoadedFile(rel, path, data, diagnostics, limits)
-    return loaded, hashlib.blake2b(raw, digest_size=16).hexdigest(), _stat_key(stat)
+    digest = _digest(raw)
+    return LoadedFile(rel, path, data, diagnostics, limits, digest=digest), digest, _stat_key(stat)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
 
 
 def _load_overlaid(path: Path, rel: str, raw: bytes, limits: LoadLimits) -> tuple[LoadedFile, str, tuple]:
     """Load bytes not (yet) on disk; their positions are computed now, from these bytes (never the file's)."""
     positions = Positions()
     data, diagnostics = load_bytes(raw, rel, limits, positions)
-    loaded = LoadedFile(rel, path, data, diagnostics, limits)
+    loaded = LoadedFile(rel, path, data, diagnostics, limits, digest=_digest(raw))
     loaded.set_positions(positions)
     return loaded, "", ()
 
@@ -363,13 +369,13 @@ class _Cache:
             return None
         if _stat_key(stat) != tuple(entry[0]):
             raw, stat, _ = read_file(path, rel, limits)
-            if raw is None or hashlib.blake2b(raw, digest_size=16).hexdigest() != entry[1]:
+            if raw is None or _digest(raw) != entry[1]:
                 return None
             entry[0] = _stat_key(stat)
             self.dirty = True
         self.used.add(rel)
         packed, parsed = entry[2]
-        return LoadedFile(rel, path, None, _unpack(entry[3]), limits, packed=packed, parsed=parsed)
+        return LoadedFile(rel, path, None, _unpack(entry[3]), limits, packed=packed, parsed=parsed, digest=entry[1])
 
     def put(self, rel: str, stat_key: tuple, digest: str, loaded: LoadedFile) -> None:
         self.entries[rel] = [stat_key, digest, (loaded.packed(), loaded.parsed), _pack(loaded.diagnostics), None, (), None]

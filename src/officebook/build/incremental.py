@@ -19,6 +19,7 @@ that changes them fails there.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import re
@@ -92,13 +93,37 @@ class LiveSite:
         file = self.files.get_file_from_path(src_uri) if self.files else None
         return file.url if file is not None else None
 
+    def convert(self, path: str, markdown: str) -> Any | None:
+        """The page `path` with `markdown` converted to HTML, in a copy of its Page: the slow half of
+        building a page (a post's page at 1,000 items takes most of a second), done without the
+        caller's lock because nothing shared is changed. `update(..., converted=...)` puts it in place,
+        as long as nothing changed the site in between. None when the page is not (yet) there."""
+        from mkdocs.utils import meta
+
+        file = self.files.get_file_from_path(path)
+        if file is None or file.page is None:
+            return None
+        config, files = self.config, self.files
+        page = copy.copy(file.page)
+        page.links_to_anchors = None  # its own, not the served page's
+        try:  # as _populate_page does, from the Markdown given instead of the file
+            page.markdown, page.meta = meta.get_data(markdown)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.render(config, files)
+            page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)
+        except Exception:  # the site changed under it (a page came or went): built the usual way, under the lock
+            log.debug("officebook: %s converted again under the lock", path, exc_info=True)
+            return None
+        return page
+
     def update(self, changed: Iterable[str], *, added: Iterable[str] = (), removed: Iterable[str] = (),
-               nav: list | None = None) -> list[str]:
+               nav: list | None = None, converted: dict[str, Any] | None = None) -> list[str]:
         """Build the pages `changed` (docs-relative paths whose Markdown was rewritten), after adding
-        the pages `added` and removing `removed`; `nav` is the new navigation when it changed. Returns
-        the URLs of the pages built. Pages not named keep their HTML (their menu too: see
-        `rebuild_html`). Their search entries wait for `search_snapshot` (Material's indexing, with
-        jieba, costs as much as building the page: it is done in the background)."""
+        the pages `added` and removing `removed`; `nav` is the new navigation when it changed;
+        `converted` has pages converted by `convert` since. Returns the URLs of the pages built. Pages
+        not named keep their HTML (their menu too: see `rebuild_html`). Their search entries wait for
+        `search_snapshot` (Material's indexing, with jieba, costs as much as building the page: it is
+        done in the background)."""
         from mkdocs.commands.build import _populate_page
         from mkdocs.structure.files import File, set_exclusions
         from mkdocs.structure.pages import Page
@@ -123,17 +148,21 @@ class LiveSite:
         for file in new:
             if file.page is None:
                 Page(None, file, config)
-        pages = [file.page for path in changed if (file := files.get_file_from_path(path)) and file.page is not None]
+        pages = [(path, file.page) for path in changed
+                 if (file := files.get_file_from_path(path)) and file.page is not None]
         indexed = self._search() is not None
-        for page in pages:
-            _populate_page(page, config, files)
+        for path, page in pages:
+            if converted and converted.get(path) is not None:
+                page.__dict__.update(converted[path].__dict__)
+            else:
+                _populate_page(page, config, files)
             if indexed:
                 # what Material indexes, kept for `search_snapshot`; the HTML loses the marks as
                 # Material's indexing removes them
                 self._unindexed[page.url] = SimpleNamespace(url=page.url, title=page.title, meta=page.meta,
                                                             toc=page.toc, content=page.content)
                 page.content = _SEARCH_MARKS.sub("", page.content)
-        return self._build_html(pages)
+        return self._build_html([page for _, page in pages])
 
     def search_snapshot(self) -> SearchWork | None:
         """What `SearchWork.run` needs to bring the search index up to date (taken under the caller's

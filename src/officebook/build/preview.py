@@ -27,17 +27,18 @@ editor page served inside the site loads its script from a file (no inline scrip
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
-import re
 import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from mkdocs.livereload import _SCRIPT_TEMPLATE, LiveReloadServer, _timestamp
+from mkdocs.livereload import _SCRIPT_TEMPLATE
 
 from officebook.build.changes import LinkIndex, affected_pages, compare, own_pages
 from officebook.build.errors import SiteBuildError
@@ -45,10 +46,20 @@ from officebook.build.files import write_if_changed
 from officebook.build.hosts import allowed_hosts as hosts_for
 from officebook.build.hosts import guard_hosts
 from officebook.build.incremental import LiveSite
+from officebook.build.livereload import (
+    LIVERELOAD_SCRIPT,
+    PageVersions,
+    Server,
+    error_page,
+    files_state,
+    refuse_unservable_paths,
+    serve_url,
+)
 from officebook.build.mkdocs_config import UserConfig
 from officebook.build.mkdocs_run import _quiet_jieba
 from officebook.build.search import improve_search_index
 from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare_language, write_overrides
+from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.itemlinks import SITE_ASSETS, site_asset_path
@@ -59,7 +70,6 @@ log = logging.getLogger("mkdocs.officebook")
 
 BACKGROUND_CHUNK = 25
 """Pages built per hold of the lock in the background, so a new save never waits long for it."""
-LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
 STATUS_PATH = "/_officebook/status"
 """`{"busy": true}` while background work is left (scripts/bench.py waits for it)."""
 
@@ -100,12 +110,14 @@ class Preview:
         self._stopped = threading.Event()
         self._to_render: dict[str, None] = {}  # pages the change may touch: render, compare, build
         self._pending: dict[str, None] = {}  # pages whose menu changed: HTML to render again
-        self._reload_when_done = False
+        self._reload_when_done: set[str] = set()  # pages the background rebuilt: they reload when it is done
         self._templates_stale = False
         self._comparing = False
         self._search_stale = False
         self._reconcile = False
         self._server = None
+        self._checked_state: tuple | None = None  # the files as they were when last checked
+        self.versions = PageVersions()  # which pages changed when: open pages reload after their own changes
 
     # ---- rendering ------------------------------------------------------------------------------
 
@@ -121,6 +133,7 @@ class Preview:
         """Check and render every page into the work folder; False (nothing changed) when the content
         has errors."""
         with self._lock:
+            self._checked_state = files_state(self.content_dir, self.config_file)
             manual = self.check()
             if manual is None:
                 return False
@@ -167,6 +180,13 @@ class Preview:
         self._to_render.clear()
         self._pending.clear()
         self._improve_search()
+        # The site just built lives as long as it is served: later collections need not walk it (a full
+        # collection over it took up to half a second of a save at 1,000 items). The previous site is
+        # let go first.
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.reload_browsers(None)
 
     def _improve_search(self, manual: Manual | None = None) -> None:
         manual = manual or self.manual
@@ -178,31 +198,43 @@ class Preview:
         """Check the content again and rebuild the pages a change touched; returns their URLs
         (relative to the site root, e.g. `duties/x/`) and reloads the browsers. `changed_paths` (the
         files written) are a hint for the log only: what changed is found by comparing the manual."""
-        urls = self.refresh()
-        self.reload_browsers()
-        return urls
+        return self.refresh()
 
     def refresh(self) -> list[str]:
-        """Bring the served site up to date with the content (the server's builder); the URLs built."""
-        self._generation += 1
+        """Bring the served site up to date with the content (the server's builder, and `rebuild`); the
+        URLs built, whose open pages reload. Files unchanged since the last check (the watcher seeing
+        a file the editor's save has already shown) are not checked again: nothing is built or reloaded."""
+        state = files_state(self.content_dir, self.config_file)
+        if state == self._checked_state and self.site is not None:
+            return []
+        self._generation += 1  # the background gives way at once
         with self._lock:
-            manual = self.check()
-            if manual is None:
+            if state == self._checked_state and self.site is not None:  # another thread checked them meanwhile
                 return []
-            if self.manual is None or self.site is None:
-                self._render_all(manual)
-                self._build_all()
-                return [""]
-            lang, single = self._served(manual)
-            changes = compare(self.manual, single)
-            config_text = self._read_config()
-            if changes.info or config_text != self._config_text:
-                self._render_all(manual)
-                self._build_all()
-                return [""]
-            if changes.nothing:
-                return []
-            return self._update(lang, single, changes)
+            self._checked_state = state  # taken before the check: a change during it is seen next time
+            with paused_gc():  # a full collection would walk the whole served site: it waits for the background
+                urls = self._refresh()
+            self.reload_browsers(urls)
+            return urls
+
+    def _refresh(self) -> list[str]:
+        manual = self.check()
+        if manual is None:
+            return []
+        if self.manual is None or self.site is None:
+            self._render_all(manual)
+            self._build_all()
+            return [""]
+        lang, single = self._served(manual)
+        changes = compare(self.manual, single)
+        config_text = self._read_config()
+        if changes.info or config_text != self._config_text:
+            self._render_all(manual)
+            self._build_all()
+            return [""]
+        if changes.nothing:
+            return []
+        return self._update(lang, single, changes)
 
     def _update(self, lang: str, manual: Manual, changes) -> list[str]:
         """The quick pass: the changed items' own pages (and new pages) rendered, built and served;
@@ -223,6 +255,7 @@ class Preview:
         changed = self._store({path: markdown for path, markdown in rendered.items()
                                if self.pages.get(path) != markdown})
         docs = self.prepared.config_file.parent / "docs"
+        self.reload_browsers([url for path in removed if (url := self.site.page_url(path)) is not None])
         for path in removed:
             (docs / path).unlink(missing_ok=True)
             self.pages.pop(path, None)
@@ -294,33 +327,37 @@ class Preview:
                 if generation != self._generation:
                     break
                 rendered[path] = self._render_page(manual, lang, path)
-            with self._lock:
-                if generation != self._generation:  # a new change: these pages wait for the next round
-                    self._to_render = {**dict.fromkeys(paths), **self._to_render}
-                    return False
-                fresh = {path: markdown for path, markdown in rendered.items() if self.pages.get(path) != markdown}
-                self.site.update(self._store(fresh))
-                for path in fresh:
-                    self._pending.pop(path, None)
-                self._reload_when_done = self._reload_when_done or bool(fresh)
+            for done, path in enumerate(paths):
+                # Markdown is converted without the lock; the page is put in place under it, one at a
+                # time: a save waits for one page's HTML at most, not for its conversion
+                changed = generation == self._generation and path in rendered and self.pages.get(path) != rendered[path]
+                converted = self.site.convert(path, rendered[path]) if changed else None
+                with self._lock:
+                    if generation != self._generation or path not in rendered:  # a new change: the rest wait
+                        self._to_render = {**dict.fromkeys(paths[done:]), **self._to_render}
+                        return False
+                    if self.pages.get(path) != rendered[path]:
+                        built = self.site.update(self._store({path: rendered[path]}), converted={path: converted})
+                        self._reload_when_done.update(built)
+                        self._pending.pop(path, None)
+                time.sleep(0)
             return True
         with self._lock:
             if generation != self._generation:
                 return False
             if self._pending:
                 started = time.perf_counter()
-                while self._pending and time.perf_counter() - started < 0.2:
+                while self._pending and time.perf_counter() - started < 0.05:
                     path = next(iter(self._pending))
                     del self._pending[path]
-                    self.site.rebuild_html([path])
-                self._reload_when_done = True
+                    self._reload_when_done.update(self.site.rebuild_html([path]))
                 return True
             if self._templates_stale:
                 self._templates_stale = False
                 self.site.rebuild_templates()
-            if self._reload_when_done:
-                self._reload_when_done = False
-                self.reload_browsers()
+            if self._reload_when_done:  # each page once, when its content and menu are both new
+                self.reload_browsers(self._reload_when_done)
+                self._reload_when_done = set()
             work = self.site.search_snapshot() if self._search_stale else None
             self._search_stale = False
         if work is not None:
@@ -344,7 +381,8 @@ class Preview:
         if reconcile:
             self._comparing = True
             try:
-                self._compare_every_page(manual, generation)
+                if not self._compare_every_page(manual, generation):
+                    self._reconcile = self._reconcile or not self._stopped.is_set()  # a change came: again after it
             finally:
                 self._comparing = False
 
@@ -354,29 +392,29 @@ class Preview:
         return bool(self._to_render or self._pending or self._templates_stale or self._search_stale
                     or self._reconcile or self._comparing)
 
-    def _compare_every_page(self, manual: Manual, generation: int) -> None:
+    def _compare_every_page(self, manual: Manual, generation: int) -> bool:
         """Render every page again and rebuild those that differ from what is served (a change whose
-        effect the rules of build/changes.py did not foresee)."""
+        effect the rules of build/changes.py did not foresee); False when a new change cut it short."""
         lang = manual.info.default_language
         missed = {}
         for path in page_paths(manual):
             if generation != self._generation or self._stopped.is_set():
-                return
+                return False
             markdown = self._render_page(manual, lang, path)
             if self.pages.get(path) != markdown:
                 missed[path] = markdown
         if not missed:
-            return
+            return True
         with self._lock:
             if generation != self._generation:
-                return
+                return False
             log.debug("officebook: %d pages found changed by the full comparison: %s", len(missed), sorted(missed))
-            self.site.update(self._store(missed))
-            self.reload_browsers()
+            self.reload_browsers(self.site.update(self._store(missed)))
             work = self.site.search_snapshot()
         if work is not None:
             work.run()
             self._improve_search(manual)
+        return True
 
     # ---- the server ----------------------------------------------------------------------------
 
@@ -395,33 +433,25 @@ class Preview:
         editor takes its token from the printed address `/?token=…`). Call before `serve()`."""
         self.fronts.append(wrap)
 
-    def reload_browsers(self) -> None:
-        """Tell every open page to reload (MkDocs' live-reload epoch), unless a build is under way."""
-        server = self._server
-        if server is None:
-            return
-        with server._epoch_cond:
-            if server._visible_epoch == server._wanted_epoch:
-                epoch = max(round(time.monotonic() * 1000), server._visible_epoch + 1)
-                server._wanted_epoch = server._visible_epoch = epoch
-                server._epoch_cond.notify_all()
+    def reload_browsers(self, urls: Iterable[str] | None = None) -> None:
+        """Have the open pages among `urls` (site-relative page URLs; every page when None) reload themselves."""
+        self.versions.changed(urls)
 
     def serve(self, *, host: str, port: int, open_browser: bool = False, allowed_hosts: Iterable[str] = (),
               on_ready: Callable[[str], None] | None = None) -> None:
         """Serve on host:port until interrupted (blocks); the work folder (when temporary) is removed
         however it ends. A port that is taken raises OSError; `on_ready(url)` hears when the first
         build is served. Requests whose Host is not host:port (or one of `allowed_hosts`) get 403."""
-        from urllib.parse import urlsplit
 
         if self.prepared is None:
             raise SiteBuildError(_("the content has errors: nothing to serve yet"))
         _quiet_jieba()
         user = UserConfig.load(self.config_file)
         mount_path = urlsplit(user.data.get("site_url") or "/").path
-        self.serve_url = _serve_url(host, port, mount_path)
+        self.serve_url = serve_url(host, port, mount_path)
         worker = threading.Thread(target=self._background, daemon=True, name="officebook-preview")
         try:
-            server = _Server(builder=self._builder, host=host, port=port, root=str(self.site_dir),
+            server = Server(builder=self._builder, host=host, port=port, root=str(self.site_dir),
                              mount_path=mount_path, polling_interval=0.25)
             self._server = server
             # Daemon threads: once stopped (Ctrl-C, SIGTERM) and cleaned up, the process must not wait for
@@ -430,11 +460,12 @@ class Preview:
             server.observer.daemon = True
             server.build_delay = 0.05
             server.page_tags = "".join(self.page_tags)
+            server.site_epoch = lambda: self.versions.current
             app = self._dispatch(server)
             for wrap in self.fronts:
                 app = wrap(app)
-            server.set_app(guard_hosts(_refuse_unservable_paths(app), hosts_for(host, port, allowed_hosts)))
-            server.error_handler = lambda code: _error_page(self.site_dir, code)
+            server.set_app(guard_hosts(refuse_unservable_paths(app), hosts_for(host, port, allowed_hosts)))
+            server.error_handler = lambda code: error_page(self.site_dir, code)
             server.server_bind()  # fails at once on a taken or impossible address, before building
             server.server_activate()
             server.server_bind = server.server_activate = lambda: None  # done: serve() must not repeat it
@@ -454,6 +485,7 @@ class Preview:
         finally:
             self._stopped.set()
             self._wake.set()
+            self.versions.stop()
             if worker.is_alive():
                 worker.join(timeout=5)
             self._server = None
@@ -471,11 +503,19 @@ class Preview:
             logging.getLogger("mkdocs").error(_("the preview could not be rebuilt: {reason}").format(reason=error))
 
     def _dispatch(self, server) -> Callable:
-        script = _SCRIPT_TEMPLATE.substitute(epoch="+document.currentScript.dataset.epoch",
-                                             request_id="+document.currentScript.dataset.request").encode()
+        # MkDocs' live-reload script, its request naming the page it was loaded in (`PageVersions.wait`)
+        script = _SCRIPT_TEMPLATE.substitute(
+            epoch="+document.currentScript.dataset.epoch",
+            request_id='document.currentScript.dataset.request+"?page="+encodeURIComponent(location.pathname)',
+        ).encode()
 
         def app(environ, start_response):
             path = environ.get("PATH_INFO", "")
+            if path.startswith("/livereload/"):
+                answer = self.versions.wait(environ, start_response, urlsplit(self.serve_url or "/").path,
+                                            timeout=server.poll_response_timeout)
+                if answer is not None:
+                    return answer
             if path == STATUS_PATH:
                 body = json.dumps({"busy": self.busy}).encode()
                 start_response("200 OK", [("Content-Type", "application/json"), ("Cache-Control", "no-store"),
@@ -496,45 +536,3 @@ class Preview:
         """Remove the work folder, when it is a temporary one."""
         if self.own_work_dir:
             shutil.rmtree(self.work_dir, ignore_errors=True)
-
-
-class _Server(LiveReloadServer):
-    """MkDocs' server, its live-reload script loaded from a file (`LIVERELOAD_SCRIPT`) instead of
-    written into the page: the pages' Content-Security-Policy allows no inline script."""
-
-    page_tags = ""  # what else goes before </body> (Preview.add_page_tag)
-
-    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
-        try:
-            body_end = content.rindex(b"</body>")
-        except ValueError:
-            body_end = len(content)
-        tag = f'<script src="{LIVERELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
-        tag += self.page_tags
-        return content[:body_end] + tag.encode() + content[body_end:]
-
-
-def _serve_url(host: str, port: int, path: str) -> str:
-    shown = f"[{host}]" if ":" in host else host
-    return f"http://{shown}:{port}{path.rstrip('/')}/"
-
-
-def _error_page(site_dir: Path, code: int) -> bytes | None:
-    page = site_dir / f"{code}.html"
-    return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-
-_UNSERVABLE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _refuse_unservable_paths(app):
-    """A WSGI wrapper answering 400 for a path with control characters (`/%00`), which no file can
-    have and which the file system rejects with an exception (a 500 and a traceback otherwise)."""
-
-    def guarded(environ, start_response):
-        if _UNSERVABLE.search(environ.get("PATH_INFO", "")):
-            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
-            return [b"400 Bad Request: the path has control characters\n"]
-        return app(environ, start_response)
-
-    return guarded

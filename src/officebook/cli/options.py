@@ -10,6 +10,7 @@ import click
 from officebook.cli.errors import EXIT_CONTENT, fail, fail_on_edition, os_reason
 from officebook.cli.reporting import report
 from officebook.i18n import gettext as _
+from officebook.link import LinkMemo
 from officebook.load import DEFAULT_MAX_BYTES, DEFAULT_MAX_IMAGE_PIXELS, LoadLimits
 from officebook.pipeline import CheckResult, run_check
 
@@ -46,9 +47,9 @@ def _limits(max_file_size: int) -> LoadLimits:
 
 
 def run_checks(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool,
-               link_model: bool = True) -> CheckResult:
+               link_model: bool = True, link_memo: LinkMemo | None = None) -> CheckResult:
     return run_check(content_dir, strict=strict, limits=_limits(max_file_size), use_cache=not no_cache,
-                     link_model=link_model)
+                     link_model=link_model, link_memo=link_memo)
 
 
 def previous_option(function):

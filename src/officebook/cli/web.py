@@ -26,6 +26,7 @@ from officebook.cli.options import (
 from officebook.cli.printed import print_pdfs
 from officebook.cli.reporting import ProgressLine, echo, report, shown_path
 from officebook.i18n import gettext as _
+from officebook.link import LinkMemo
 
 
 @main.command()
@@ -151,9 +152,10 @@ def serve(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, c
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     mkdocs_config = default_mkdocs_config(content_dir, config_file)
     state = {"errors": False, "started": False}
+    link_memo = LinkMemo()  # a check after a change links again only what the change touches
 
     def check_content():
-        result = run_checks(content_dir, strict, max_file_size, no_cache)
+        result = run_checks(content_dir, strict, max_file_size, no_cache, link_memo=link_memo)
         if result.diagnostics:
             report(result, content_dir, "text")
         if result.manual is None:
@@ -222,9 +224,10 @@ def edit(content_dir: Path, strict: bool, max_file_size: int, no_cache: bool, co
     mkdocs_config = default_mkdocs_config(content_dir, config_file)
     host, port = dev_addr
     state: dict = {"languages": ()}
+    link_memo = LinkMemo()
 
     def check_content():
-        result = run_checks(content_dir, strict, max_file_size, no_cache)
+        result = run_checks(content_dir, strict, max_file_size, no_cache, link_memo=link_memo)
         if result.has_errors:
             report(result, content_dir, "text")
         if result.manual is not None:
