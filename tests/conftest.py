@@ -23,7 +23,8 @@ def _isolated_cache(tmp_path_factory):
 # Fixtures that build a site or start a browser: a test using one is slow (`-m "not slow"` leaves it out)
 # without having to say so itself.
 SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "yaml_language_server",
-                           "default_handbooks", "default_booklets", "second_edition_handbooks"})
+                           "default_handbooks", "default_booklets", "second_edition_handbooks",
+                           "default_word_handbook_pdf"})
 
 
 def pytest_collection_modifyitems(config, items):
@@ -136,6 +137,28 @@ def second_edition_handbooks(tmp_path_factory) -> Path:
     """The folder of the second-edition case manual's printed handbooks (zh official, en modern), printed
     once per run for every module that reads them (printed pages, printing in parts)."""
     return _printed(SECOND_EDITION, tmp_path_factory.mktemp("second-edition-handbooks"))
+
+
+@pytest.fixture(scope="session")
+def default_word_handbook_pdf(tmp_path_factory) -> Path:
+    """The default manual's Chinese Word handbook as `officebook docx` writes it (contents numbered by
+    LibreOffice's layout), printed to PDF by LibreOffice once per run for every test that reads it.
+    Skips without LibreOffice Writer or pdftotext."""
+    import shutil
+
+    from officebook.build.docx import write_docx_handbooks
+    from officebook.build.pagination import can_paginate
+    from officebook.pipeline import run_check
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not can_paginate() or soffice is None or not Path("/usr/lib/libreoffice/program/libswlo.so").exists():
+        pytest.skip("LibreOffice Writer and pdftotext are needed (Debian: libreoffice-writer, poppler-utils)")
+    out = tmp_path_factory.mktemp("default-word-handbook")
+    written = write_docx_handbooks(run_check(ROOT / "content", use_cache=False).manual, out,
+                                   languages=["zh"]).files[0].path
+    run_tool([soffice, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+              "--outdir", str(out), str(written)], timeout=900)
+    return out / "handbook-zh.pdf"
 
 
 @pytest.fixture(scope="session")
