@@ -161,3 +161,17 @@ def test_any_chart_cut_into_parts_keeps_each_step_once_and_each_cut_line_marked(
         # the flow leaves one part where it enters the other
         assert sorted((n, k) for n, k, _ in below) == sorted((n, "leaves" if k == "enters" else "enters")
                                                              for n, k, _ in above)
+
+
+def test_a_step_taller_than_a_page_is_shrunk_to_the_page():
+    procedure = long_procedure(count=12)
+    steps = list(procedure.steps)
+    steps[5] = Step(id="s5", number=6, actor=steps[5].actor, action=Text({"zh": "逐项核对" * 300}, "zh"), next=steps[5].next)
+    huge = Procedure(kind="procedures", id="huge", file="x.yaml", title=procedure.title, owner=procedure.owner,
+                     steps=tuple(steps))
+    printed = printed_flowchart(huge, DEFAULT, "zh", "official", id_prefix="f")
+    height = TEXT_BLOCKS["official", False][1] - CAPTION_ROOM
+    assert len(printed.parts) >= 2
+    for svg in printed.parts:
+        root = ET.fromstring(svg)
+        assert float(root.get("height")) * printed.width / float(root.get("width")) <= height + 0.5

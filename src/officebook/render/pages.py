@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import escape
+from itertools import groupby
 
 import jinja2
 import yaml
@@ -261,20 +262,23 @@ class PageContext:
         return rows
 
     def _other_steps_line(self, procedure: Procedure, steps: list) -> str:
-        """`<li>` of a run of other posts' steps: `第 2–3 步（审核、签发）由甲、乙办理` (step titles where
-        the steps have them), linked to the run's first
-        step on the procedure's page (the steps' text is there, in order, with the flowchart)."""
-        first, last = steps[0].number, steps[-1].number
-        shown = self.label("step-number", number=f"{first}–{last}" if last != first else first)
-        actors = self.label("list-separator").join(self.post_title(a) for a in dict.fromkeys(s.actor for s in steps if s.actor))
-        titles = [step.title.get(self.lang) for s in steps if (step := procedure.step(s.step)) is not None and step.title]
-        if titles:  # short names, where the steps have them: the sheet still reads in order
-            shown += self.label("paren", text=self.label("list-separator").join(titles))
-        href = f"{self.href(item_path(procedure.ref))}#{step_anchor(steps[0].step)}"
-        who = escape(self.label("case-other-step", actor=actors)) if actors else ""
-        return (f'<li class="officebook-case__other"><span class="officebook-case__number">{first}.</span>'
+        """`<li>` of a run of other posts' steps, one clause per actor in turn — `第 5 步（拟办）由甲办理；
+        第 6–7 步由乙办理` — each linked to its first step on the procedure's page, where the steps'
+        text is with the flowchart; step titles shown where the steps have them."""
+        clauses = []
+        for actor, group in groupby(steps, key=lambda s: s.actor):
+            group = list(group)
+            first, last = group[0].number, group[-1].number
+            shown = self.label("step-number", number=f"{first}–{last}" if last != first else first)
+            titles = [step.title.get(self.lang) for s in group if (step := procedure.step(s.step)) is not None and step.title]
+            if titles:
+                shown += self.label("paren", text=self.label("list-separator").join(titles))
+            href = f"{self.href(item_path(procedure.ref))}#{step_anchor(group[0].step)}"
+            who = escape(self.label("case-other-step", actor=self.post_title(actor))) if actor else ""
+            clauses.append(f'<a href="{escape(href, quote=True)}">{escape(shown)}</a>{who}')
+        return (f'<li class="officebook-case__other"><span class="officebook-case__number">{steps[0].number}.</span>'
                 f'<span class="officebook-case__nobox" aria-hidden="true"></span>'
-                f'<span class="officebook-tick__text"><a href="{escape(href, quote=True)}">{escape(shown)}</a>{who}</span></li>')
+                f'<span class="officebook-tick__text">{escape(self.label("clause-separator")).join(clauses)}</span></li>')
 
     def day_starts(self, post_id: str) -> str:
         """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""

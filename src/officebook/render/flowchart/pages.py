@@ -2,9 +2,9 @@
 cut between rows into page-sized parts, each a drawing of its own.
 
 A part repeats the lane headers. Every line a cut crosses ends at the cut in an off-page connector on
-both parts (the flowchart convention of ISO 5807 and GB/T 1526: a small pentagon pointing the way
-the flow goes, with a number): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it
-comes in, the loops back included. A cut lies where every crossing line runs vertically (the
+both parts (the off-page connector of common flowchart practice: a small numbered pentagon pointing
+the way the flow goes): "转第6步“批办”" where the flow leaves a part, "接第5步“拟办”" where it comes
+in, the loops back included; where the title would wrap, the step's number alone. A cut lies where every crossing line runs vertically (the
 layout's `cut_y`), so a line is continued, never redrawn.
 """
 
@@ -81,8 +81,10 @@ def fit_flowchart(procedure: Procedure, manual: Manual, lang: str, pages: Sequen
         layout, _ = next(iter(layouts(column, height)))
         if layout.width * MIN_SCALE <= column or index == len(pages) - 1:
             scale = min(1.0, column / layout.width)
-            return PrintedFlowchart(index > 0, layout.width * scale,
-                                    tuple(FlowchartParts(layout, height / scale).svgs()))
+            parts = FlowchartParts(layout, height / scale)
+            # a single step taller than the page (a box of many lines) is shrunk to it
+            scale = min(scale, height / max(parts.part_height(first, end) for first, end in parts.rows))
+            return PrintedFlowchart(index > 0, layout.width * scale, tuple(parts.svgs()))
     raise ValueError("no page to print on")
 
 
