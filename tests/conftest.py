@@ -7,6 +7,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"
+SECOND_EDITION = CASES / "valid" / "second-edition" / "content"
 
 # Findings and messages are compared in English; tests of other languages set the environment they test.
 os.environ["OFFICEBOOK_LANG"] = "en"
@@ -21,7 +22,9 @@ def _isolated_cache(tmp_path_factory):
 
 # Fixtures that build a site or start a browser: a test using one is slow (`-m "not slow"` leaves it out)
 # without having to say so itself.
-SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "yaml_language_server"})
+SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "yaml_language_server",
+                           "default_handbooks", "default_booklets", "second_edition_handbooks",
+                           "default_word_handbook_pdf"})
 
 
 def pytest_collection_modifyitems(config, items):
@@ -106,6 +109,56 @@ def default_site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("default-site") / "site"
     build_site(run_check(ROOT / "content", use_cache=False).manual, root)
     return root
+
+
+def _printed(content: Path, out: Path, *args: str) -> Path:
+    result = officebook("pdf", content, "-o", out, "--no-cache", "--jobs", "2", *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def default_handbooks(tmp_path_factory) -> Path:
+    """The folder of the default manual's printed handbooks (handbook-zh.pdf, handbook-en.pdf), printed
+    once per run by `officebook pdf` for every module that reads them (PDF, flowcharts in print): tests
+    read them, never change them."""
+    return _printed(ROOT / "content", tmp_path_factory.mktemp("default-handbooks"))
+
+
+@pytest.fixture(scope="session")
+def default_booklets(tmp_path_factory) -> Path:
+    """The folder of the default manual's Chinese post booklets (booklet-<post>-zh.pdf, every post),
+    printed once per run for every module that reads them (printed pages, onboarding reference)."""
+    return _printed(ROOT / "content", tmp_path_factory.mktemp("default-booklets"), "--all-posts", "--lang", "zh")
+
+
+@pytest.fixture(scope="session")
+def second_edition_handbooks(tmp_path_factory) -> Path:
+    """The folder of the second-edition case manual's printed handbooks (zh official, en modern), printed
+    once per run for every module that reads them (printed pages, printing in parts)."""
+    return _printed(SECOND_EDITION, tmp_path_factory.mktemp("second-edition-handbooks"))
+
+
+@pytest.fixture(scope="session")
+def default_word_handbook_pdf(tmp_path_factory) -> Path:
+    """The default manual's Chinese Word handbook as `officebook docx` writes it (contents numbered by
+    LibreOffice's layout), printed to PDF by LibreOffice once per run for every test that reads it.
+    Skips without LibreOffice Writer or pdftotext."""
+    import shutil
+
+    from officebook.build.docx import write_docx_handbooks
+    from officebook.build.pagination import can_paginate
+    from officebook.pipeline import run_check
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not can_paginate() or soffice is None or not Path("/usr/lib/libreoffice/program/libswlo.so").exists():
+        pytest.skip("LibreOffice Writer and pdftotext are needed (Debian: libreoffice-writer, poppler-utils)")
+    out = tmp_path_factory.mktemp("default-word-handbook")
+    written = write_docx_handbooks(run_check(ROOT / "content", use_cache=False).manual, out,
+                                   languages=["zh"]).files[0].path
+    run_tool([soffice, f"-env:UserInstallation={(out / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+              "--outdir", str(out), str(written)], timeout=900)
+    return out / "handbook-zh.pdf"
 
 
 @pytest.fixture(scope="session")

@@ -237,14 +237,23 @@ def _pages_and_attachments(site: Path) -> tuple[list[str], list[str]]:
     return pages, attachments
 
 
-@pytest.mark.slow
-def test_built_site_and_its_copied_assets_run_nothing(browser, tmp_path: Path):
-    """`officebook build` of a manual whose assets check accepts but carry payloads: every page and
-    every copied asset opened in Chromium — no dialog, no request off the machine."""
-    content = write_content(tmp_path, ACCEPTED)
-    site = tmp_path / "site"
+@pytest.fixture(scope="module")
+def accepted_site(tmp_path_factory) -> Path:
+    """`officebook build` of a manual whose assets check accepts but carry payloads, built once for the
+    tests that read it (they never change it)."""
+    root = tmp_path_factory.mktemp("accepted")
+    content = write_content(root, ACCEPTED)
+    site = root / "site"
     run = cli("build", str(content), "--output", str(site))
     assert run.returncode == 0, run.stderr
+    return site
+
+
+@pytest.mark.slow
+def test_built_site_and_its_copied_assets_run_nothing(browser, accepted_site: Path):
+    """`officebook build` of a manual whose assets check accepts but carry payloads: every page and
+    every copied asset opened in Chromium — no dialog, no request off the machine."""
+    site = accepted_site
     pages, attachments = _pages_and_attachments(site)
     assert len(attachments) >= len(ACCEPTED) and len(pages) > 10
     assert not [p for p in pages if "/attachments/" in f"/{p}"], "no asset became a page"
@@ -274,11 +283,9 @@ def test_assets_that_slip_past_check_never_become_pages(browser, tmp_path: Path,
 
 
 @pytest.mark.slow
-def test_every_page_carries_a_content_security_policy(tmp_path: Path):
+def test_every_page_carries_a_content_security_policy(accepted_site: Path):
     """The second wall's policy: script only from the site's own files, on every page MkDocs writes."""
-    content = write_content(tmp_path, ACCEPTED)
-    site = tmp_path / "site"
-    assert cli("build", str(content), "--output", str(site)).returncode == 0
+    site = accepted_site
     pages, _attachments = _pages_and_attachments(site)
     missing = [page for page in pages if "/attachments/" not in f"/{page}"
                and 'http-equiv="Content-Security-Policy"' not in (site / page).read_text(encoding="utf-8")]

@@ -9,7 +9,6 @@ import subprocess
 import pytest
 
 from conftest import CASES, ROOT
-from officebook.build.pdf import write_booklets
 from officebook.newcomer import terms_used
 from officebook.pipeline import run_check
 from officebook.render.onboarding import onboarding_path, render_onboarding_page
@@ -121,11 +120,11 @@ def test_web_page_has_the_whole_reference(default_manual, lang):
 
 
 @pytest.fixture(scope="module")
-def booklet_text(default_manual, tmp_path_factory):
+def booklet_text(default_manual, default_booklets):
+    """The busiest post's Chinese booklet, as `officebook pdf --all-posts` printed it once for the run
+    (conftest.default_booklets)."""
     post = busiest_post(default_manual)
-    out = tmp_path_factory.mktemp("booklet")
-    write_booklets(default_manual, [post], out, languages=["zh"])
-    pdf = out / f"booklet-{post}-zh.pdf"
+    pdf = default_booklets / f"booklet-{post}-zh.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return post, text
 

@@ -1,7 +1,8 @@
 """`officebook pdf`: the printed handbook and the post booklets, read back with poppler-utils.
 
-Most checks use the small fixture manual; the default manual is printed once (Chinese) for the
-checks that need a long document: a contents list over several pages and the landscape RACI matrix.
+Most checks use the small fixture manual; the default manual's Chinese handbook (printed once per run
+for every module, conftest.default_handbooks) serves the checks that need a long document: a contents
+list over several pages and the landscape RACI matrix.
 """
 
 from __future__ import annotations
@@ -91,19 +92,30 @@ def toc_entries(texts: list[str]) -> list[tuple[str, str, int]]:
 
 
 @pytest.fixture(scope="module")
-def minimal(tmp_path_factory) -> Path:
+def minimal_printed(tmp_path_factory):
+    """(folder, CliRunner result) of `officebook pdf` on the small fixture manual, both languages."""
     out = tmp_path_factory.mktemp("pdf")
     result = run_cli("pdf", str(MINIMAL), "-o", str(out))
     assert result.exit_code == 0, result.output
-    return out
+    return out, result
 
 
 @pytest.fixture(scope="module")
-def default_zh(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("pdf-default")
-    result = run_cli("pdf", str(ROOT / "content"), "-o", str(out), "--lang", "zh")
-    assert result.exit_code == 0, result.output
-    return out / "handbook-zh.pdf"
+def minimal(minimal_printed) -> Path:
+    return minimal_printed[0]
+
+
+@pytest.fixture(scope="module")
+def default_zh(default_handbooks) -> Path:
+    """The default manual's Chinese handbook, printed once per run (conftest.default_handbooks: the
+    flowchart print tests read the same file)."""
+    return default_handbooks / "handbook-zh.pdf"
+
+
+@pytest.fixture(scope="module")
+def default_zh_texts(default_zh) -> list[str]:
+    """page_texts(default_zh), read once: poppler takes seconds over the long handbook's 200 pages."""
+    return page_texts(default_zh)
 
 
 def test_one_handbook_per_language_with_its_title_and_page_count(minimal):
@@ -115,12 +127,12 @@ def test_one_handbook_per_language_with_its_title_and_page_count(minimal):
     assert zh["Page size"].startswith("595.276 x 841.89")
 
 
-def test_the_command_reports_what_it_wrote(tmp_path):
-    result = run_cli("pdf", str(MINIMAL), "-o", str(tmp_path), "--lang", "en")
-    assert result.exit_code == 0, result.output
-    pages = pdfinfo(tmp_path / "handbook-en.pdf")["Pages"]
-    assert f"wrote {(tmp_path / 'handbook-en.pdf').as_posix()} ({pages} pages" in result.stderr
-    assert not list(tmp_path.glob(".*"))  # no partial files left behind
+def test_the_command_reports_what_it_wrote(minimal_printed):
+    out, result = minimal_printed  # the module's own print of the small manual: its report is read here
+    for name in ("handbook-zh.pdf", "handbook-en.pdf"):
+        pages = pdfinfo(out / name)["Pages"]
+        assert f"wrote {(out / name).as_posix()} ({pages} pages" in result.stderr
+    assert not list(out.glob(".*"))  # no partial files left behind
 
 
 def test_headings_are_there_in_chinese_and_english(minimal):
@@ -197,12 +209,12 @@ def test_fonts_are_embedded_and_chinese_uses_the_simplified_chinese_face(minimal
             assert "Oblique" not in names and "Italic" not in names, names
 
 
-def test_the_default_manual_prints_a_full_handbook(default_zh):
+def test_the_default_manual_prints_a_full_handbook(default_zh, default_zh_texts):
     info = pdfinfo(default_zh)
     assert info["Title"] == "市人民政府办公室工作手册"
     pages = int(info["Pages"])
     assert pages > 60
-    texts = page_texts(default_zh)
+    texts = default_zh_texts
     entries = toc_entries(texts)
     assert len(entries) > 60
     assert len({p for _, _, p in entries}) > 30
@@ -460,7 +472,7 @@ def _word_heights(path: Path, page: int) -> list[float]:
     return [float(m[2]) - float(m[1]) for m in re.finditer(r'<word [^>]*yMin="([\d.]+)" [^>]*yMax="([\d.]+)"', out)]
 
 
-def test_flowcharts_print_after_their_steps_titled_and_at_7_5_pt_or_more(minimal, default_zh):
+def test_flowcharts_print_after_their_steps_titled_and_at_7_5_pt_or_more(minimal, default_zh, default_zh_texts):
     # Noto's line box is 1.437 em: 7.5 pt text gives words 10.78 pt high (the page footer's size)
     min_height = 7.5 * 1.43
     texts = page_texts(minimal / "handbook-en.pdf")
@@ -469,7 +481,7 @@ def test_flowcharts_print_after_their_steps_titled_and_at_7_5_pt_or_more(minimal
     # a short chart follows its steps, on their page or, kept whole, on the next one
     assert len(caption) == 1 and caption[0] - heading[-1] in (0, 1)
     assert "Review the draft" in texts[caption[0] - 1].split("Document review: flowchart")[1]
-    texts = page_texts(default_zh)
+    texts = default_zh_texts
     manual = run_check(ROOT / "content", use_cache=False).manual
     charts = [i for i, t in enumerate(texts, start=1)
               for p in manual.procedures.values() if re.search(rf"^\s*\S+{re.escape(p.title.get('zh'))}流程图\s*$", t, re.M)]

@@ -65,13 +65,6 @@ def long_manual(tmp_path_factory) -> tuple[Path, Path]:
     return content, root / "pdf"
 
 
-@pytest.fixture(scope="module")
-def default_handbooks(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("default")
-    _print(ROOT / "content", out, "--jobs", "2")
-    return out
-
-
 @pytest.mark.parametrize("lang, style, caption", [("zh", "official", "{title}流程图"),
                                                   ("en", "modern", "{title}: flowchart")])
 def test_a_long_flowchart_prints_in_parts_with_the_same_connectors_on_both_sides_of_each_cut(

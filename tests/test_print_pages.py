@@ -8,6 +8,7 @@ second-edition case manual (English, the modern style), and the case manual's ha
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import CASES, ROOT
+from conftest import CASES
 from officebook import cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is not installed")]
@@ -33,14 +34,16 @@ def _print(*args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def printed(tmp_path_factory) -> list[Path]:
+def printed(tmp_path_factory, default_booklets, second_edition_handbooks) -> list[Path]:
+    """The case manual's English booklets printed here; the default manual's Chinese booklets and the
+    case manual's handbooks as printed once per run for every module that reads them (conftest)."""
     out = tmp_path_factory.mktemp("pages")
-    _print(str(ROOT / "content"), "-o", str(out / "default"), "--all-posts", "--lang", "zh", "--jobs", "2")
-    _print(str(SECOND), "-o", str(out / "second"), "--all-posts", "--lang", "en")
-    _print(str(SECOND), "-o", str(out / "second"), "--jobs", "2")
-    return sorted(out.rglob("*.pdf"))
+    _print(str(SECOND), "-o", str(out / "second"), "--all-posts", "--lang", "en", "--jobs", "2")
+    return sorted([*out.rglob("*.pdf"), *default_booklets.glob("booklet-*-zh.pdf"),
+                   *second_edition_handbooks.glob("handbook-*.pdf")])
 
 
+@functools.cache  # the printed files never change in a run: several tests read every page of each once
 def _pages(pdf: Path) -> list[tuple[float, float, list[tuple[float, float, float, float, str]]]]:
     """(width, height, words as (x0, y0, x1, y1, text)) of every page."""
     out = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
