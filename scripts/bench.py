@@ -26,6 +26,10 @@ EN = ("office coordinates supervises checks documents meetings information resea
       "complete efficient").split()
 FREQUENCIES = ["daily", "weekly", "monthly", "quarterly", "annually", "as-needed", "on-event"]
 CATEGORIES = ["principle", "quality", "conduct", "time-limit", "service", "security"]
+# How standards and step actors are drawn: "uniform" (the default, every figure in the issues) draws
+# each from the whole manual, so at 100 items nearly every post meets every standard; "local" draws
+# them from a post's own area, as in the default manual (a post meets 1–7 standards). Set by --spread.
+SPREAD = {"mode": "uniform"}
 
 
 def _zh(rng: random.Random, words: int) -> str:
@@ -54,6 +58,17 @@ def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en
                 "duties": "duty"}
     ids = {kind: [f"{singular[kind]}-{i:05d}" for i in range(n)] for kind, n in counts.items()}
     posts, procedures, standards = ids["posts"], ids["procedures"], ids["standards"]
+    local = SPREAD["mode"] == "local"
+    where = {post: p for p, post in enumerate(posts)}
+
+    def standards_of(post: str, k: int) -> list[str]:
+        if not local:  # drawn exactly as before --spread existed, so uniform figures stay comparable
+            return [rng.choice(standards)] if k == 1 else rng.sample(standards, k)
+        centre = where[post] * len(standards) // len(posts)  # a window of 5 standards: the post's area
+        return rng.sample([standards[(centre + d) % len(standards)] for d in range(-2, 3)], k)
+
+    def actor_near(owner: str) -> str:
+        return posts[(where[owner] + rng.randint(-2, 2)) % len(posts)] if local else rng.choice(posts)
 
     def write(kind: str, ident: str, data: dict) -> None:
         folder = root / kind / ident[-2:]  # sub-folders, as large manuals use them
@@ -84,19 +99,24 @@ def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en
         write("standards", ident, {"title": _text(rng, 3, languages), **common(i), "category": CATEGORIES[i % 6],
                                    "statement": _text(rng, 30, languages), "rationale": _text(rng, 30, languages),
                                    "criteria": [_text(rng, 10, languages) for _ in range(4)],
-                                   "applies_to": {"posts": rng.sample(posts, 2)}})
+                                   "applies_to": {"posts": [posts[i * len(posts) // len(standards)]] if local
+                                                  else rng.sample(posts, 2)}})
     for i, ident in enumerate(procedures):
         n = rng.randint(4, 8)
-        steps = [{"id": f"s{j}", "actor": rng.choice(posts), "action": _text(rng, 16, languages),
-                  "output": _text(rng, 6, languages), "time_limit": _text(rng, 3, languages),
-                  "standards": [rng.choice(standards)]} for j in range(n)]
+        owner = rng.choice(posts) if local else ""
+        steps = []
+        for j in range(n):
+            actor = actor_near(owner)
+            steps.append({"id": f"s{j}", "actor": actor, "action": _text(rng, 16, languages),
+                          "output": _text(rng, 6, languages), "time_limit": _text(rng, 3, languages),
+                          "standards": standards_of(actor, 1)})
         steps[1]["next"] = ["s2", "s3"]
         steps[3]["when"] = _text(rng, 4, languages)
         steps[-2]["next"] = [f"s{n - 1}", "s0"]  # a rework loop
         write("procedures", ident, {"title": _text(rng, 3, languages), **common(i), "purpose": _text(rng, 30, languages),
-                                    "owner": rng.choice(posts), "trigger": _text(rng, 8, languages),
+                                    "owner": owner or (owner := rng.choice(posts)), "trigger": _text(rng, 8, languages),
                                     "time_limit": _text(rng, 3, languages), "steps": steps,
-                                    "records": [_text(rng, 4, languages)], "standards": [rng.choice(standards)]})
+                                    "records": [_text(rng, 4, languages)], "standards": standards_of(owner, 1)})
     for i, ident in enumerate(ids["duties"]):
         holder = posts[i % len(posts)]
         write("duties", ident, {"title": _text(rng, 3, languages), **common(i), "function": ids["functions"][i % len(ids["functions"])],
@@ -105,7 +125,7 @@ def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en
                                          "consulted": [p for p in rng.sample(posts, 2) if p not in (holder, posts[0])],
                                          "informed": [p for p in rng.sample(posts, 2) if p != holder]},
                                 "procedures": [procedures[i % len(procedures)]],
-                                "standards": rng.sample(standards, 2)})
+                                "standards": standards_of(holder, 2)})
     return counts
 
 
@@ -683,7 +703,11 @@ def main() -> int:
     parser.add_argument("--items", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--stages", default=",".join(STAGES), help=f"comma-separated: {', '.join(STAGES)}")
     parser.add_argument("--languages", default="zh,en")
+    parser.add_argument("--spread", choices=("uniform", "local"), default="uniform",
+                        help="draw standards and step actors from the whole manual (uniform, the issues' "
+                             "figures) or from each post's own area (local, as in the default manual)")
     args = parser.parse_args()
+    SPREAD["mode"] = args.spread
     stages = [s.strip() for s in args.stages.split(",") if s.strip()]
     unknown = [s for s in stages if s not in STAGES]
     if unknown:
