@@ -18,7 +18,7 @@ from officebook.build.site import build_site
 from officebook.pipeline import run_check
 from officebook.render.site import term_anchors
 
-WORKER_SEARCH = """async ([worker, queries]) => {
+_WORKER_QUERIES = """async ([worker, queries]) => {
   const index = await (await fetch('search/search_index.json')).json();
   const w = new Worker(worker);
   const ask = (message) => new Promise(done => { w.onmessage = e => done(e.data); w.postMessage(message); });
@@ -26,26 +26,16 @@ WORKER_SEARCH = """async ([worker, queries]) => {
   const found = {};
   for (const query of queries) {
     const reply = await ask({type: 2, data: query});
-    found[query] = reply.data.items.map(group => group.map(doc => doc.location));
+    found[query] = READ_ITEMS;
   }
   w.terminate();
   return found;
 }"""
-
-
-WORKER_TERMS = """async ([worker, queries]) => {
-  const index = await (await fetch('search/search_index.json')).json();
-  const w = new Worker(worker);
-  const ask = (message) => new Promise(done => { w.onmessage = e => done(e.data); w.postMessage(message); });
-  await ask({type: 0, data: {config: index.config, docs: index.docs, options: {suggest: false}}});
-  const found = {};
-  for (const query of queries) {
-    const reply = await ask({type: 2, data: query});
-    found[query] = reply.data.items.flat().filter(doc => doc.score > 0).map(doc => [doc.location, doc.terms]);
-  }
-  w.terminate();
-  return found;
-}"""
+# Material's search worker asked each query: the locations of each result group, or each scored
+# result's location with the terms the worker reports found and missing
+WORKER_SEARCH = _WORKER_QUERIES.replace("READ_ITEMS", "reply.data.items.map(group => group.map(doc => doc.location))")
+WORKER_TERMS = _WORKER_QUERIES.replace(
+    "READ_ITEMS", "reply.data.items.flat().filter(doc => doc.score > 0).map(doc => [doc.location, doc.terms])")
 
 RESULTS_SHOWN = """() => [...document.querySelectorAll('.md-search-result__item')].map(item => {
   const bare = (element, drop) => {
