@@ -109,7 +109,9 @@ def test_cases_are_opened_kept_and_closed(page, second_site):
     sheet = page.locator(CASE)
     own = sheet.locator("input[type=checkbox]")
     assert own.count() == 3 + 2  # three own steps of four, and the accuracy criteria
-    assert sheet.locator(".officebook-case__other .officebook-tick__text").inner_text() == "审签"
+    other = sheet.locator(".officebook-case__other .officebook-tick__text")  # another post's step: who, and a link to it
+    assert other.inner_text() == "第 3 步（审签）由办公室主任办理"
+    assert other.get_by_role("link").get_attribute("href").endswith("/procedures/urgent-report/#step-approve")
     assert own.first.is_disabled(), "nothing to tick before a case is open"
     reference = sheet.get_by_role("textbox", name="办件编号（文号或事项）")
     reference.fill("区政办发〔2026〕12号")
