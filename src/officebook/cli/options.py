@@ -96,18 +96,13 @@ def load_manual(content_dir: Path, strict: bool, max_file_size: int, no_cache: b
 def write_atomically(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a failed run never leaves half a file. A full disk or
     an unwritable folder is one error line and exit 1."""
-    import os
+    from officebook.tempfiles import remove_stale, replace_file
 
-    from officebook.tempfiles import partial_path, remove_stale
-
-    partial = partial_path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(path.parent)
-        partial.write_bytes(data)
-        os.replace(partial, path)
+        replace_file(path, data)
     except OSError as error:
-        partial.unlink(missing_ok=True)
         fail(_("error: cannot write {path}: {reason}").format(path=path, reason=os_reason(error, with_file=False)))
 
 
