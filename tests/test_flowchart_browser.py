@@ -97,8 +97,8 @@ def test_the_site_draws_its_lighter_flowcharts_pixel_for_pixel_as_print_and_word
         for layout, style in ((FlowchartLayout, ""), (WebFlowchartLayout, css)):
             chart = layout(procedure, manual, lang, "flow", vertical=vertical, highlight_post=post)
             svg = chart.svg().replace("<svg ", '<svg style="display:block;width:100%;height:auto" ', 1)
-            page.set_content(f"<style>{style} body {{ margin: 0 }}</style><div class='md-typeset'>"
-                             f"<div id='chart' style='width: {chart.width * scale}px'>{svg}</div></div>")
+            page.set_content(f"<style>{style} body {{ margin: 0 }}</style>"
+                             f"<div id='chart' style='width: {chart.width * scale}px'>{svg}</div>")
             shots.append(Image.open(io.BytesIO(page.locator("#chart").screenshot())).convert("RGB"))
         assert shots[0].size == shots[1].size
         assert ImageChops.difference(*shots).getbbox() is None, (procedure_id, lang, vertical)
