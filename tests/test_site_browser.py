@@ -120,7 +120,7 @@ def test_checklist_ticks_survive_a_reload_and_reset(web, site_url):
     daily = page.locator(".officebook-checklist[data-list=daily]")
     box = daily.locator("input[type=checkbox]").first
     assert not box.is_checked() and box.is_enabled()
-    name = daily.locator(".officebook-tick__text").first.inner_text()
+    name = daily.locator(".officebook-ticks input").first.evaluate("box => box.nextSibling.textContent")
     assert daily.get_by_role("checkbox", name=name).count() == 1  # the line's text names its box
     box.click()
     assert box.is_checked()
@@ -143,7 +143,7 @@ def test_checklist_starts_fresh_in_a_new_period(web, site_url):
     key = page.evaluate(
         "() => { const l = document.querySelector('.officebook-checklist[data-list=daily]');"
         " return ['officebook:v1', l.dataset.scope, l.dataset.post, l.dataset.list].join(':'); }")
-    first = page.evaluate("document.querySelector('.officebook-checklist[data-list=daily]').dataset.keys.split(' ')[0]")
+    first = page.evaluate("document.querySelector('.officebook-checklist[data-list=daily] input').dataset.key")
     page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify({{period: '2000-01-01', ticked: [{first!r}]}}))")
     page.reload()
     assert not page.locator(".officebook-checklist[data-list=daily] input[type=checkbox]").first.is_checked()
