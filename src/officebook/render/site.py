@@ -96,15 +96,17 @@ def _field_group(backref: BackRef) -> tuple[str, str]:
     return keys.get(field, field), ""
 
 
-def backref_html(ctx: PageContext, ref: Ref) -> str:
+def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, str, set[str]]]] | None = None) -> str:
     """What refers to an item, for the manual's keepers: one line per kind and field — `职责（牵头）：甲、乙`,
-    `流程（承办岗位）：收文办理（第 2 步、第 5 步）` — links only (each item's page says the rest). Ready-made
-    HTML, left out of search (the referring pages are found themselves); "" when nothing refers."""
+    `流程（承办岗位）：收文办理（第 2、5 步）` — links only (each item's page says the rest). Ready-made
+    HTML, left out of search (the referring pages are found themselves); "" when nothing refers.
+    `listed`: the page's own sections that list items of a kind (kind → [(anchor, title, ids)]); a
+    line whose items they all list points to them (`职责（牵头）：见本页“承担的职责”`) instead."""
     manual = ctx.manual
     order = {kind: i for i, kind in enumerate(ITEM_KINDS)}
     anchors = term_anchors(manual)
     positions = {kind: {item_id: i for i, item_id in enumerate(manual.kind(kind))} for kind in ITEM_KINDS}
-    groups: dict[tuple, dict[tuple, list[str]]] = {}  # (kind's place, first seen, field) → items
+    groups: dict[tuple, dict[tuple, list]] = {}  # (kind's place, first seen, field) → item → [link, step numbers]
     seen: dict[tuple, tuple] = {}  # (kind's place, field) → its key in `groups`
     for backref in manual.referrers(ref):
         if backref.source is None:
@@ -129,25 +131,29 @@ def backref_html(ctx: PageContext, ref: Ref) -> str:
             entry = items[key] = [f'<a href="{escape(ctx.href(item_path(source)), quote=True)}">{escape(title)}</a>']
         procedure = manual.procedures.get(source.id) if source.kind == "procedures" else None
         step = procedure.step(step_id) if procedure and step_id else None
-        if step is not None:
-            link = (f'<a href="{escape(ctx.href(item_path(source)), quote=True)}#{step_anchor(step_id)}">'
-                    f'{escape(ctx.label("step-number", number=step.number))}</a>')
-            if link not in entry:
-                entry.append(link)
+        if step is not None and step.number not in entry:
+            entry.append(step.number)
     if not groups:
         return ""
     colon, separator = escape(ctx.label("colon")), escape(ctx.label("list-separator"))
-    opening, closing = (escape(part) for part in ctx.label("paren", text="\0").split("\0"))
     lines = []
     for (kind_order, _, field), items in sorted(groups.items()):
         if kind_order == len(ITEM_KINDS):
             name = ctx.label("glossary")
         else:
             name = ctx.label(ITEM_KINDS[kind_order]) + ctx.label("paren", text=ctx.label(field))
+            ids = {item_id for _, item_id in items}
+            sections = [(anchor, title, section_ids) for anchor, title, section_ids
+                        in (listed or {}).get(ITEM_KINDS[kind_order], ()) if ids & section_ids]
+            if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
+                links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
+                before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
+                lines.append(f"<li>{escape(name)}{colon}{before}{links}{after}</li>")
+                continue
         shown = []
-        for _, entry in sorted(items.items()):
-            steps = separator.join(entry[1:])
-            shown.append(entry[0] + (f"{opening}{steps}{closing}" if steps else ""))
+        for _, (link, *numbers) in sorted(items.items()):
+            steps = ctx.label("step-number", number=ctx.label("list-separator").join(map(str, sorted(numbers))))
+            shown.append(link + (escape(ctx.label("paren", text=steps)) if numbers else ""))
         lines.append(f"<li>{escape(name)}{colon}{separator.join(shown)}</li>")
     return f'<ul class="officebook-backrefs" data-search-exclude>{"".join(lines)}</ul>'
 
@@ -162,7 +168,14 @@ def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
-    values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref)}
+    listed = {}
+    if item.kind == "posts":  # what the post's page lists itself (post.md.j2's sections)
+        view = manual.onboarding[item.id]
+        listed = {"duties": [("duties", label("post-duties", lang), set(view.duties))],
+                  "procedures": [("procedures-owned", label("procedures-owned", lang), set(view.procedures_owned)),
+                                 ("procedures-acted-in", label("procedures-acted-in", lang), set(view.procedures_acted_in))],
+                  "standards": [("standards", label("standards-applying", lang), set(view.standards))]}
+    values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref, listed)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
         if values["raci_table"]:  # the matrix reads across: the page's own contents make way for it
