@@ -22,7 +22,7 @@ def _isolated_cache(tmp_path_factory):
 
 # Fixtures that build a site or start a browser: a test using one is slow (`-m "not slow"` leaves it out)
 # without having to say so itself.
-SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "yaml_language_server",
+SLOW_FIXTURES = frozenset({"browser", "web", "site_url", "default_site", "default_offline_site", "yaml_language_server",
                            "default_handbooks", "default_booklets", "second_edition_handbooks",
                            "default_word_handbook_pdf"})
 
@@ -108,6 +108,18 @@ def default_site(tmp_path_factory) -> Path:
 
     root = tmp_path_factory.mktemp("default-site") / "site"
     build_site(run_check(ROOT / "content", use_cache=False).manual, root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def default_offline_site(tmp_path_factory) -> Path:
+    """The default manual's web site for reading from a folder (`--offline`: `.html` addresses), built
+    once per run for every test that reads it (search, links): tests read it, never change it."""
+    from officebook.build.site import build_site
+    from officebook.pipeline import run_check
+
+    root = tmp_path_factory.mktemp("default-offline-site") / "site"
+    build_site(run_check(ROOT / "content", use_cache=False).manual, root, offline=True)
     return root
 
 

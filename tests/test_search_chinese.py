@@ -14,7 +14,6 @@ import pytest
 from browsing import Watched, shot
 
 from conftest import ROOT
-from officebook.build.site import build_site
 from officebook.pipeline import run_check
 from officebook.render.site import term_anchors
 
@@ -98,10 +97,9 @@ def search_terms(browser, site):
 
 
 @pytest.fixture(scope="module")
-def offline_site(manual, tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("search-offline") / "site"
-    build_site(manual, root, offline=True)
-    return root
+def offline_site(default_offline_site) -> Path:
+    """The default manual's offline site, built once per run (conftest.py) and shared with the link check."""
+    return default_offline_site
 
 
 def _typed(page, query: str) -> list[dict]:

@@ -74,8 +74,10 @@ def test_page_addresses_are_those_mkdocs_gives():
 
 @pytest.mark.slow
 @pytest.mark.parametrize("offline", [False, True], ids=["online", "offline"])
-def test_default_manual_has_no_broken_link(tmp_path, offline):
-    site = _build(ROOT / "content", tmp_path / "site", *(["--offline"] if offline else []))
+def test_default_manual_has_no_broken_link(request, offline):
+    """The default manual's sites as built once per run for every test that reads them (conftest: the
+    pages `officebook build` writes; the command itself is link-checked on the case manuals below)."""
+    site = request.getfixturevalue("default_offline_site" if offline else "default_site")
     assert [str(b) for b in check_site(site)] == []
 
 
