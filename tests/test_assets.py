@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import logging
+import struct
+import zlib
 from dataclasses import replace
 from pathlib import Path
 
@@ -116,15 +118,35 @@ def test_pixel_budget_is_a_setting(tmp_path: Path):
     assert findings(tmp_path, files, max_image_pixels=600_000) == {"assets/wide.png": "asset.too-large"}
 
 
+def bomb_png(side: int) -> bytes:
+    """A valid side × side one-bit PNG, all black, written chunk by chunk: the 112 MB of rows are
+    deflated as a stream, never held as an image (Pillow's Image.new + save took 1.5 s CPU for this)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows, compressor = (b"\0" + bytes((side + 7) // 8)) * 1000, zlib.compressobj(9)
+    body = b"".join(compressor.compress(rows) for _ in range(side // 1000)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", side, side, 1, 0, 0, 0, 0)  # bit depth 1, greyscale
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_the_bomb_is_a_real_png_of_its_size():
+    """Guards the corpus: Pillow, told to allow it, decodes the bomb to the pixels it claims."""
+    Image.MAX_IMAGE_PIXELS, saved = None, Image.MAX_IMAGE_PIXELS
+    try:
+        with Image.open(io.BytesIO(bomb_png(2_000))) as image:
+            assert (image.format, image.mode, image.size) == ("PNG", "1", (2_000, 2_000))
+            assert image.getextrema() == (0, 0)
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+
+
 def test_a_decompression_bomb_is_never_decoded(tmp_path: Path):
     """A 30,000 × 30,000 PNG of one colour is a few hundred kilobytes: refused from its header."""
     path = tmp_path / "assets" / "bomb.png"
     path.parent.mkdir()
-    Image.MAX_IMAGE_PIXELS, saved = None, Image.MAX_IMAGE_PIXELS
-    try:
-        Image.new("1", (30_000, 30_000)).save(path)
-    finally:
-        Image.MAX_IMAGE_PIXELS = saved
+    path.write_bytes(bomb_png(30_000))
+    assert path.stat().st_size < 300_000
     found = check_assets(tmp_path, frozenset({"assets/bomb.png"}))
     assert [d.code for d in found] == ["asset.too-large"]
     assert "megapixels" in found[0].message
