@@ -344,8 +344,11 @@ EN: dict[str, str] = {
     "sheet-raci": "RACI",
     "sheet-duties": "Duties",
     "sheet-checklists": "Checklists",
+    "sheet-standards": "Standards",
     "sheet-posts": "Posts",
     "sheet-about": "About",
+    "xlsx-criteria-of": "{standard}: criteria ({count})",
+    "xlsx-see-sheet": "See the {sheet} sheet",
     "ids-of": "{field} (id)",
     "xlsx-format": "Workbook exported by officebook",
     "xlsx-how-to-edit": "To change who does what, edit the letters R, A, C and I in the sheet \"{sheet}\" "

@@ -317,8 +317,11 @@ ZH: dict[str, str] = {
     "sheet-raci": "职责分工",
     "sheet-duties": "职责清单",
     "sheet-checklists": "检查清单",
+    "sheet-standards": "标准",
     "sheet-posts": "岗位",
     "sheet-about": "说明",
+    "xlsx-criteria-of": "{standard}的检查要点（{count}项）",
+    "xlsx-see-sheet": "见“{sheet}”表",
     "ids-of": "{field}编号",
     "xlsx-format": "由 officebook 导出的工作簿",
     "xlsx-how-to-edit": "调整职责分工时，在“{sheet}”表中修改字母 R、A、C、I，也可以直接填写牵头、负责、会商、知会"
