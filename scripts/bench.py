@@ -551,12 +551,16 @@ def bench_site_size(root: Path, items: int) -> list[tuple[str, str]]:
         kind = parts[0] if len(parts) == 3 else page.relative_to(docs).as_posix()
         by_type[kind] = by_type.get(kind, 0) + page.stat().st_size
     breakdown = ", ".join(f"{kind} {size / 1e6:.2f}" for kind, size in sorted(by_type.items(), key=lambda kv: -kv[1])[:7])
+    store = sum(block.stat().st_size for block in (work / "zh" / "prebuilt").glob("*.html"))
+    built = sum(page.stat().st_size for page in site.rglob("*.html"))
     return [
         ("pages (one language)", f"{len(pages):,}"),
         ("officebook build", f"{ours_wall:.1f} s wall, {ours_cpu:.1f} s CPU"),
         ("plain MkDocs, ordinary pages", f"{plain_wall:.1f} s wall, {plain_cpu:.1f} s CPU"),
         ("build / plain (CPU)", f"{ours_cpu / plain_cpu:.2f}×  (target ≤ 1.5×)"),
         ("Markdown per language", f"{markdown / 1e6:.2f} MB  (target ≤ 5 MB)"),
+        ("  ready-made HTML beside it", f"{store / 1e6:.2f} MB  (inserted after conversion: render/prebuilt.py)"),
+        ("  built pages (HTML)", f"{built / 1e6:.2f} MB"),
         ("largest page", f"{largest.relative_to(docs).as_posix()} {largest.stat().st_size / 1e3:.0f} KB"),
         ("Markdown by page type (MB)", breakdown),
     ]

@@ -45,7 +45,7 @@ def test_clicking_anywhere_on_a_line_ticks_it_and_the_tick_is_kept(page, second_
     assert not box.is_checked()
     daily.get_by_text("测试值班电话和传真畅通").click()
     assert box.is_checked()
-    daily.locator(".officebook-tick__from").first.click()  # the quiet duty name is part of the line too
+    daily.locator(".officebook-ticks small").first.click()  # the quiet duty name is part of the line too
     assert daily.locator("input").first.is_checked()
     assert daily.get_by_role("status").inner_text() == "已完成 2/7"
     page.reload()
@@ -57,7 +57,7 @@ def test_lines_tick_from_the_keyboard_with_a_visible_focus(page, second_site):
     page.goto(f"{second_site}/posts/duty-officer/")
     first = page.locator(f"{DAILY} input").first
     first.focus()
-    label = page.locator(f"{DAILY} .officebook-tick > label").first
+    label = page.locator(f"{DAILY} .officebook-ticks label").first
     outline = label.evaluate("l => getComputedStyle(l).outlineStyle + ' ' + getComputedStyle(l).outlineWidth")
     assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
     page.keyboard.press("Space")
@@ -109,7 +109,7 @@ def test_cases_are_opened_kept_and_closed(page, second_site):
     sheet = page.locator(CASE)
     own = sheet.locator("input[type=checkbox]")
     assert own.count() == 3 + 2  # three own steps of four, and the accuracy criteria
-    other = sheet.locator(".officebook-case__other .officebook-tick__text")  # another post's step: who, and a link to it
+    other = sheet.locator(".officebook-case__other > span")  # another post's step: who, and a link to it
     assert other.inner_text() == "第 3 步（审签）由办公室主任办理"
     assert other.get_by_role("link").get_attribute("href").endswith("/procedures/urgent-report/#step-approve")
     assert own.first.is_disabled(), "nothing to tick before a case is open"
@@ -121,7 +121,7 @@ def test_cases_are_opened_kept_and_closed(page, second_site):
     reference.fill("12月1日来电")
     reference.press("Enter")
     assert not own.first.is_checked(), "a new case starts with nothing ticked"
-    sheet.get_by_text("核实", exact=True).click()
+    sheet.locator("label").filter(has_text=re.compile(r"\d\.核实$")).click()  # the step's line: number and name
     page.reload()
     sheet = page.locator(CASE)
     tabs = sheet.locator(".officebook-case__tab")
@@ -148,7 +148,7 @@ def test_post_page_opens_with_the_day_and_week_and_fits_a_phone(browser, second_
     assert headings[0].rstrip("¶") == "今日与本周"
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
-    line = phone.locator(f"{DAILY} .officebook-tick > label").first.bounding_box()
+    line = phone.locator(f"{DAILY} .officebook-ticks label").first.bounding_box()
     assert line["height"] >= 40, "a line is a comfortable tap target"
     shot(phone, "checklists-phone", full_page=True)
     phone.close()

@@ -92,3 +92,4 @@ def test_zensical_builds_the_work_folder(work):
     assert theirs == ours, "every page"
     page = (site / "procedures" / "review" / "index.html").read_text(encoding="utf-8")
     assert "assets/officebook/officebook.css" in page and 'id="steps"' in page
+    assert 'class="officebook-flowchart"' in page, "ready-made HTML read back from the moved work folder's store"

@@ -13,6 +13,7 @@ from officebook.newcomer import terms_used
 from officebook.pipeline import run_check
 from officebook.render.onboarding import onboarding_path, render_onboarding_page
 from officebook.render.orgchart import neighbourhood, orgchart_svg
+from officebook.render.pages import inline
 from officebook.vocabulary.labels import label
 
 
@@ -108,15 +109,17 @@ def test_web_page_has_the_whole_reference(default_manual, lang):
         assert label(key, lang) in page, key
     assert (label("forms-used", lang) in page) == bool(view.forms)  # no empty "forms" section
     assert page.count('class="officebook-orgchart"') == 1 and "post--highlight" in page
-    for procedure_id in view.procedures:
+    procedures = page.split("{ #procedures }")[1].split("\n## ")[0]
+    for procedure_id in view.procedures:  # one item each, linked, the post's own steps beneath it
         procedure = manual.procedures[procedure_id]
-        assert f"#procedure-{procedure_id}" in page
-        section = page.split(f"{{ #procedure-{procedure_id} }}")[1].split("\n### ")[0].split("\n## ")[0]
+        item = procedures.split(f"- [{inline(procedure.title.get(lang))}](../../procedures/{procedure_id}/index.md)")[1]
+        item = item.split("\n- ")[0]
         for step in procedure.steps:  # the post's own steps, linked; the others are on the procedure's page
-            assert (f"#step-{step.id})" in section) == (step.actor == post), (procedure_id, step.id)
+            assert (f"#step-{step.id})" in item) == (step.actor == post), (procedure_id, step.id)
     assert "lane--highlight" not in page and "search:\n  exclude: true" in page  # no repeated flowcharts; not indexed
-    for entry in (*view.first_day, *view.first_week, *view.first_month):
-        assert f'data-field="done:{entry.key}"' in page
+    boxes = re.findall(r'data-key="(onboarding:[^"]+)"', page)  # the sign-off sheet's rows are made from these lists
+    assert boxes == [entry.key for entry in (*view.first_day, *view.first_week, *view.first_month)]
+    assert 'class="officebook-signoff"' in page
 
 
 @pytest.fixture(scope="module")
@@ -169,6 +172,15 @@ def test_sign_off_sheet_is_kept_in_the_browser(web, site_url, default_manual):
     assert sheet.locator("input[data-field=mentor]").input_value() == "张明"
     assert sheet.locator("input[type=date]").nth(1).input_value() == "2026-12-01"
     assert page.locator(".officebook-orgchart .post--highlight").count() == 1
+    view = default_manual.onboarding[post]  # a row per item of the lists above (made in the browser)
+    periods = [period for period in ("first_day", "first_week", "first_month") if getattr(view, period)]
+    assert sheet.locator("caption").all_inner_texts() == [label(period, "zh") for period in periods]
+    entries = [entry for period in periods for entry in getattr(view, period)]
+    dates = sheet.locator(".officebook-signoff__items input[type=date]")
+    assert dates.count() == len(entries)
+    assert dates.first.get_attribute("data-field") == f"done:{entries[0].key}"
+    assert dates.first.get_attribute("aria-label").endswith(entries[0].text.get("zh"))
+    assert sheet.locator(".officebook-signoff__items td").first.inner_text() == entries[0].text.get("zh")
 
 
 @pytest.mark.slow

@@ -97,11 +97,14 @@ def test_every_reference_is_linked_from_its_target(default_manual):
     for ref, backrefs in default_manual.backrefs.items():
         text = pages[item_path(ref)]
         section = text.split("{ #referenced-by }", 1)[1]
-        linked = {posixpath.normpath(posixpath.join(posixpath.dirname(item_path(ref)), target.split("#")[0]))
-                  for target in LINK.findall(section)}
+        addresses = {posixpath.normpath(posixpath.join(posixpath.dirname(item_path(ref)), target.split("#")[0]))
+                     for target in re.findall(r'href="([^"]+)"', section)}  # final addresses: duties/x/ → duties/x
+        linked = {f"{address}/index.md" for address in addresses} | {f"{address}.md" for address in addresses}
+        on_page = {posixpath.normpath(posixpath.join(posixpath.dirname(item_path(ref)), target.split("#")[0]))
+                   for target in LINK.findall(text)}  # a post's own sections, which its back-references point to
         for backref in backrefs:
             expected = item_path(backref.source) if backref.source is not None else "glossary.md"
-            assert expected in linked, (ref, backref)
+            assert expected in linked or ('href="#' in section and expected in on_page), (ref, backref)
 
 
 def test_pages_and_navigation(fixture_manual):
@@ -123,15 +126,15 @@ def test_post_page_carries_every_checklist_entry(default_manual, post_id):
     lists = default_manual.checklists[post_id]
     onboarding = default_manual.onboarding[post_id]
     text = render_site(default_manual, "zh").pages[item_path(Ref("posts", post_id))]
-    keys = " ".join(re.findall(r'data-keys="([^"]*)"', text)).split()
+    keys = re.findall(r'<input type="checkbox" data-key="([^"]+)">', text)
     due = [w for w in (lists.periodic.get("daily"), lists.periodic.get("weekly")) if w]
     expected = [e.key for w in (*due, *(w for w in lists.lists if w not in due)) for e in w.entries]
     expected += [e.key for sheet in lists.cases for e in (*(s.entry for s in sheet.own_steps),
                                                           *(e for g in sheet.criteria for e in g.entries))]
     expected += [e.key for e in (*onboarding.first_day, *onboarding.first_week, *onboarding.first_month)]
-    assert keys == expected
-    boxes = re.findall(r'<input type="checkbox" data-key="([^"]+)">', text)
-    assert boxes == keys  # every key has its box, each line a label around it
+    assert keys == expected  # every key has its box, in the order of the lists
+    lines = re.findall(r'<li><label>(?:<b>\d+\.</b>)?<input type="checkbox" data-key="([^"]+)">[^<]+(?:<small>[^<]+</small>)?</label></li>', text)
+    assert lines == keys  # each line a label around its box and its text
     periods = re.findall(r'data-list="([^"]+)" data-period="([^"]+)"', text)
     assert all(period == {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                           "annually": "year"}.get(name, "none") for name, period in periods)
@@ -144,17 +147,23 @@ def test_post_page_opens_with_what_is_due_today_and_this_week(fixture_manual):
     assert text.index("# ") < due
 
 
-def test_case_sheets_show_every_step_and_tick_only_the_posts_own(default_manual):
+def test_case_sheets_tick_the_posts_own_steps_and_link_who_hands_over_and_who_takes_on(default_manual):
+    pages = render_site(default_manual, "zh").pages
     for post, lists in default_manual.checklists.items():
-        text = render_site(default_manual, "zh").pages[item_path(Ref("posts", post))] if post == "secretary" else None
+        text = pages[item_path(Ref("posts", post))]
         for sheet in lists.cases:
             procedure = default_manual.procedures[sheet.procedure]
             assert [s.step for s in sheet.steps] == [s.id for s in procedure.steps]
             assert [s.own for s in sheet.steps] == [s.actor == post for s in procedure.steps]
-            if text is not None:
-                section = text[text.index(f'data-list="case-{sheet.procedure}"'):]
-                section = section[:section.index("</ol>")]
-                assert section.count("officebook-case__other") == len(sheet.steps) - len(sheet.own_steps)
+            section = text[text.index(f'data-list="case-{sheet.procedure}"'):]
+            section = section[:section.index("</ol>")]
+            own = {s.id for s in procedure.steps if s.actor == post}
+            handing = {s.number for s in procedure.steps if s.id not in own
+                       and (own & set(s.next) or any(s.id in o.next for o in procedure.steps if o.id in own))}
+            shown = {n for first, last in re.findall(r'#step-[^"]+">第 (\d+)(?:–(\d+))? 步', section)
+                     for n in range(int(first), int(last or first) + 1)}
+            assert shown == handing, (post, sheet.procedure)  # the steps around the post's own, linked; no others
+            assert re.findall(r'data-key="step:[^/]+/([^"]+)"', section) == [s.id for s in procedure.steps if s.id in own]
 
 
 def test_no_list_a_person_ticks_repeats_a_standards_criteria_on_one_page(default_manual):

@@ -120,7 +120,7 @@ def test_checklist_ticks_survive_a_reload_and_reset(web, site_url):
     daily = page.locator(".officebook-checklist[data-list=daily]")
     box = daily.locator("input[type=checkbox]").first
     assert not box.is_checked() and box.is_enabled()
-    name = daily.locator(".officebook-tick__text").first.inner_text()
+    name = daily.locator(".officebook-ticks input").first.evaluate("box => box.nextSibling.textContent")
     assert daily.get_by_role("checkbox", name=name).count() == 1  # the line's text names its box
     box.click()
     assert box.is_checked()
@@ -143,7 +143,7 @@ def test_checklist_starts_fresh_in_a_new_period(web, site_url):
     key = page.evaluate(
         "() => { const l = document.querySelector('.officebook-checklist[data-list=daily]');"
         " return ['officebook:v1', l.dataset.scope, l.dataset.post, l.dataset.list].join(':'); }")
-    first = page.evaluate("document.querySelector('.officebook-checklist[data-list=daily]').dataset.keys.split(' ')[0]")
+    first = page.evaluate("document.querySelector('.officebook-checklist[data-list=daily] input').dataset.key")
     page.evaluate(f"localStorage.setItem({key!r}, JSON.stringify({{period: '2000-01-01', ticked: [{first!r}]}}))")
     page.reload()
     assert not page.locator(".officebook-checklist[data-list=daily] input[type=checkbox]").first.is_checked()
@@ -189,8 +189,8 @@ def test_raci_matrix_reads_across_on_a_desktop_and_as_cards_on_a_phone(web, site
         .map(th => Math.round(th.getBoundingClientRect().width))""")
     assert max(widths) - min(widths) <= 1, widths  # one column width for every post on the page
     assert tables.first.locator("td").first.evaluate("td => getComputedStyle(td).borderRightStyle") == "solid"
-    roles = page.locator(".officebook-raci__role")
-    overflowing = page.evaluate("""() => [...document.querySelectorAll('.officebook-raci__role')]
+    roles = page.locator(".officebook-raci-table td:not(:empty)")
+    overflowing = page.evaluate("""() => [...document.querySelectorAll('.officebook-raci-table td:not(:empty)')]
         .filter(td => getComputedStyle(td).whiteSpace !== 'nowrap' || td.scrollWidth > td.clientWidth + 1)
         .map(td => td.textContent)""")
     assert roles.count() > 10 and overflowing == []  # a role on one line, within its column
@@ -202,7 +202,7 @@ def test_raci_matrix_reads_across_on_a_desktop_and_as_cards_on_a_phone(web, site
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing scrolls sideways
         row = tables.first.locator("tbody tr").first
         assert row.locator("th a").is_visible()
-        cell = row.locator("td.officebook-raci__role").first
+        cell = row.locator("td:not(:empty)").first
         assert cell.evaluate("td => getComputedStyle(td, '::before').content").strip('"')  # the post named
         # a card takes the column's width, its title no sticky column's edge
         column = page.locator("article.md-content__inner").evaluate("a => a.clientWidth")

@@ -23,6 +23,7 @@ from officebook.build.search import SEARCH_FIELDS, SEPARATOR, search_pipeline
 from officebook.i18n import gettext as _
 from officebook.model import Manual
 from officebook.render.identity import IDENTITY_CSS, emblem_path, identity_css
+from officebook.render.prebuilt import STORE_FOLDER
 from officebook.render.site import SiteContent, handbook_links, theme_text
 from officebook.vocabulary.kinds import SINGULAR
 from officebook.vocabulary.labels import LANGUAGE_NAMES, format_date, label
@@ -108,7 +109,8 @@ def _markdown_extensions(lang: str) -> list:
         "pymdownx.details",
         "pymdownx.superfences",
         {"pymdownx.tasklist": {"custom_checkbox": True, "clickable_checkbox": True}},
-        "officebook.render.prebuilt",  # ready-made HTML inserted after conversion (render/prebuilt.py)
+        # ready-made HTML inserted after conversion, from the store beside docs/ (render/prebuilt.py)
+        {"officebook.render.prebuilt": {"store": STORE_FOLDER}},
     ]
 
 

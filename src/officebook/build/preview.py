@@ -42,7 +42,7 @@ from mkdocs.livereload import _SCRIPT_TEMPLATE
 
 from officebook.build.changes import LinkIndex, affected_pages, compare, own_pages
 from officebook.build.errors import SiteBuildError
-from officebook.build.files import write_if_changed
+from officebook.build.files import write_page
 from officebook.build.hosts import allowed_hosts as hosts_for
 from officebook.build.hosts import guard_hosts
 from officebook.build.incremental import LiveSite
@@ -290,7 +290,7 @@ class Preview:
         """Write pages' new Markdown into the docs folder and remember it; returns their paths."""
         docs = self.prepared.config_file.parent / "docs"
         for path, markdown in pages.items():
-            write_if_changed(docs / path, markdown)
+            write_page(docs, path, markdown)  # the store keeps blocks no page uses until the next full build
             self.pages[path] = markdown
             self.links.set(path, markdown)
         return list(pages)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from officebook.build.csp import IFRAME_WORKER_BOOT, iframe_worker_without_inline_script, write_theme_scripts
 from officebook.build.errors import Progress, SiteBuildError
-from officebook.build.files import copy_tree, write_if_changed
+from officebook.build.files import copy_tree, remove_unused_blocks, write_if_changed, write_page
 from officebook.build.material_search import patch_search_worker
 from officebook.build.mkdocs_config import ASSET_DIR, OWN_ASSETS, UserConfig, site_config, write_config
 from officebook.i18n import gettext as _
@@ -50,8 +50,13 @@ def write_docs(content: SiteContent, docs_dir: Path, user: UserConfig, *, offlin
     folders = {Path(path).parent.as_posix() for path in content.pages}
     for folder in sorted(folders):
         (docs_dir / folder).mkdir(parents=True, exist_ok=True)
-    changed = [path for path, markdown in content.pages.items()
-               if write_if_changed(docs_dir / path, markdown, folder_exists=True)]
+    changed, used = [], set()
+    for path, markdown in content.pages.items():
+        written, blocks = write_page(docs_dir, path, markdown, folder_exists=True)
+        used |= blocks
+        if written:
+            changed.append(path)
+    remove_unused_blocks(docs_dir, used)
     for stale in sorted(docs_dir.rglob("*.md")):
         relative = stale.relative_to(docs_dir).as_posix()
         if relative not in content.pages and relative not in user_files:

@@ -27,6 +27,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.render.ticklists import TickLists
 from officebook.vocabulary.labels import label
 
 ONBOARDING_DIR = "onboarding"
@@ -70,6 +71,7 @@ def render_onboarding_page(manual: Manual, lang: str, path: str, directory_urls:
         "onboarding.md.j2", ctx, front=front_matter(title, description=ctx.plain(post.summary), extra={"search": {"exclude": True}}),
         title=title,
         post=post, view=view, periods=PERIODS, scope=checklist_scope(manual),
+        ticks=TickLists(ctx, checklist_scope(manual)),
         terms=[(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)],
         asset_paths={asset: site_asset_path(asset) for asset in view.forms},
         orgchart=orgchart_svg(manual, lang, id_prefix=f"org-{post_id}", highlight_post=post_id, around=True),

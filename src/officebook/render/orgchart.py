@@ -77,8 +77,9 @@ def orgchart_svg(manual: Manual, lang: str, *, id_prefix: str = "org", highlight
          f'aria-labelledby="{id_prefix}-title" font-family="{FONT_FAMILY}">'),
         f'<title id="{id_prefix}-title">{escape(title, quote=False)}</title>',
     ]
-    for root in roots:
-        parts += list(_connectors(root, row_height))
+    lines = [line for root in roots for line in _connectors(root, row_height)]
+    if lines:  # one stroke for every connector, given once (SVG inherits it; every renderer draws it)
+        parts += [f'<g stroke="{STROKE}" stroke-width="1.3">', *lines, "</g>"]
     for node in nodes.values():
         parts += list(_box(node, row_height, is_head=node in roots, highlighted=node.post == highlight_post))
     parts.append("</svg>")
@@ -155,8 +156,7 @@ def _connectors(node: _Node, row_height: float) -> Iterable[str]:
 
 
 def _line(x1: float, y1: float, x2: float, y2: float) -> str:
-    return (f'<line x1="{number(x1)}" y1="{number(y1)}" x2="{number(x2)}" y2="{number(y2)}" '
-            f'stroke="{STROKE}" stroke-width="1.3"/>')
+    return f'<line x1="{number(x1)}" y1="{number(y1)}" x2="{number(x2)}" y2="{number(y2)}"/>'
 
 
 def _box(node: _Node, row_height: float, *, is_head: bool, highlighted: bool = False) -> Iterable[str]:

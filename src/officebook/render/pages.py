@@ -12,12 +12,11 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from html import escape
-from itertools import groupby
 
 import jinja2
 import yaml
 
-from officebook.model import CaseSheet, ChecklistEntry, Manual, Procedure, Ref, Step, Text
+from officebook.model import Manual, Procedure, Ref, Step, Text
 from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.itemlinks import site_links
 from officebook.render.prebuilt import prebuilt
@@ -225,60 +224,6 @@ class PageContext:
                 "ticked-count", "start-afresh", "case-reference", "case-open", "case-close", "case-closed",
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
-
-    def checklist_labels_once(self) -> str:
-        """`data-labels="…" ` on the page's first list only (officebook.js reads the first one on the
-        page): the words are the same for every list, and a post page has dozens of lists."""
-        if getattr(self, "_labels_given", False):
-            return ""
-        self._labels_given = True
-        return f'data-labels="{escape(self.checklist_labels(), quote=True)}" '
-
-    @staticmethod
-    def case_entries(sheet: CaseSheet) -> list[ChecklistEntry]:
-        """The lines ticked on a case sheet: the post's own steps, then the criteria."""
-        return [s.entry for s in sheet.own_steps] + [e for group in sheet.criteria for e in group.entries]
-
-    def case_rows(self, sheet: CaseSheet) -> list[tuple[str, object]]:
-        """A case sheet's lines in step order: `("own", step)` for each of the post's own steps (ticked,
-        in full), `("others", html)` for each run of other posts' steps between them — one line of
-        links to those steps on the procedure's page, where their text is (not repeated here)."""
-        procedure = self.manual.procedures[sheet.procedure]
-        rows: list[tuple[str, object]] = []
-        run: list = []
-
-        def close_run() -> None:
-            if run:
-                rows.append(("others", self._other_steps_line(procedure, run)))
-                run.clear()
-
-        for step in sheet.steps:
-            if step.own:
-                close_run()
-                rows.append(("own", step))
-            else:
-                run.append(step)
-        close_run()
-        return rows
-
-    def _other_steps_line(self, procedure: Procedure, steps: list) -> str:
-        """`<li>` of a run of other posts' steps, one clause per actor in turn — `第 5 步（拟办）由甲办理；
-        第 6–7 步由乙办理` — each linked to its first step on the procedure's page, where the steps'
-        text is with the flowchart; step titles shown where the steps have them."""
-        clauses = []
-        for actor, group in groupby(steps, key=lambda s: s.actor):
-            group = list(group)
-            first, last = group[0].number, group[-1].number
-            shown = self.label("step-number", number=f"{first}–{last}" if last != first else first)
-            titles = [step.title.get(self.lang) for s in group if (step := procedure.step(s.step)) is not None and step.title]
-            if titles:
-                shown += self.label("paren", text=self.label("list-separator").join(titles))
-            href = f"{self.href(item_path(procedure.ref))}#{step_anchor(group[0].step)}"
-            who = escape(self.label("case-other-step", actor=self.post_title(actor))) if actor else ""
-            clauses.append(f'<a href="{escape(href, quote=True)}">{escape(shown)}</a>{who}')
-        return (f'<li class="officebook-case__other"><span class="officebook-case__number">{steps[0].number}.</span>'
-                f'<span class="officebook-case__nobox" aria-hidden="true"></span>'
-                f'<span class="officebook-tick__text">{escape(self.label("clause-separator")).join(clauses)}</span></li>')
 
     def day_starts(self, post_id: str) -> str:
         """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""

@@ -5,7 +5,8 @@ the office: the page grows with the roles, not with duties × posts), post names
 one column width for every post on the page, grid lines, the header row and the duty column
 sticky while the table scrolls. On a phone each duty becomes a card listing its posts with their
 roles (the empty cells hidden; officebook.css). The HTML is final (links are page addresses),
-to be inserted into the page as it is.
+to be inserted into the page as it is, and lean: an empty cell is `<td></td>`, a role's cell carries
+only the post's name for the phone card; the stylesheet does the rest.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ def function_table(manual: Manual, lang: str, function_id: str, href: Callable[[
     involved = {post for duty in duties for post in duty.raci.members}
     posts = [post for post in manual.raci.posts if post in involved]
     title = manual.functions[function_id].title.get(lang)
+    names = {post: _attr(manual.posts[post].title.get(lang)) for post in posts}  # the phone card's label per cell
     head = "".join(f'<th scope="col"><a href="{_attr(href("posts", p))}">{escape(manual.posts[p].title.get(lang))}</a></th>'
                    for p in posts)
     rows = []
@@ -39,11 +41,10 @@ def function_table(manual: Manual, lang: str, function_id: str, href: Callable[[
             if not role:
                 cells.append("<td></td>")
                 continue
-            strong = "R" in role or "A" in role
             text = escape(raci_cell(role, lang))
-            cells.append(f'<td data-post="{_attr(manual.posts[post].title.get(lang))}" '
-                         f'class="officebook-raci__role{" officebook-raci__role--lead" if strong else ""}">'
-                         f'{f"<strong>{text}</strong>" if strong else text}</td>')
+            if "R" in role or "A" in role:  # who leads: bold, the cell shaded (officebook.css, td:has(strong))
+                text = f"<strong>{text}</strong>"
+            cells.append(f'<td data-post="{names[post]}">{text}</td>')
         rows.append(f'<tr><th scope="row"><a href="{_attr(href("duties", duty.id))}">{escape(duty.title.get(lang))}</a></th>'
                     + "".join(cells) + "</tr>")
     return (f'<div class="officebook-raci-scroll" role="region" tabindex="0" aria-label="{_attr(title)}" data-search-exclude>'

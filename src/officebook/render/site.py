@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from html import escape
 
 from officebook.collation import sort_key
 from officebook.model import CATEGORIES, BackRef, Item, Manual, Ref, Term
@@ -44,12 +45,13 @@ from officebook.render.pages import (
     theme_text,
 )
 from officebook.render.raci import function_table
+from officebook.render.ticklists import TickLists
 from officebook.vocabulary.kinds import ITEM_KINDS, SINGULAR
 from officebook.vocabulary.labels import label
 
 __all__ = [  # the page pieces are re-exported: callers of this module's older names keep working
     "NAV_ITEM_LIMIT", "PERIOD_OF_FREQUENCY", "SINGULAR", "SPECIAL_PAGES", "PageContext", "SiteContent",
-    "backref_lines", "checklist_scope", "glossary_entries", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
+    "backref_html", "checklist_scope", "glossary_entries", "front_matter", "handbook_links", "handbook_path", "indent", "inline",
     "item_path", "kind_path", "navigation", "page_paths", "relative_url", "render_page", "render_site",
     "step_anchor", "step_targets", "term_anchors", "theme_text",
 ]
@@ -75,51 +77,85 @@ class SiteContent:
     nav: list
 
 
-def _field_label(ctx: PageContext, backref: BackRef) -> str:
-    """`raci.responsible` → "Responsible"; `steps.check.actor` → "Step 2: Actor" (linked)."""
+def _field_group(backref: BackRef) -> tuple[str, str]:
+    """The label key a back-reference is grouped under (`raci.responsible` → "responsible", a step's
+    actor → "actor"), and the step it names ("" if none)."""
     field = backref.field
-    source = backref.source
     if field.startswith("links."):
-        return ctx.label("linked-in-text")
-    if field.startswith("steps.") and source is not None:
+        return "linked-in-text", ""
+    if field.startswith("steps.") and backref.source is not None:
         _, step_id, what = field.split(".", 2)
-        procedure = ctx.manual.procedures.get(source.id)
-        step_text = ctx.step_link(procedure, step_id) if procedure else inline(step_id)
-        return f"{step_text} · {ctx.label('actor' if what == 'actor' else 'standards')}"
+        return ("actor" if what == "actor" else "standards"), step_id
+    if field.startswith("raci."):
+        return field.split(".", 1)[1], ""
     keys = {
         "maintainer": "maintainer", "function": "function", "procedures": "procedures", "standards": "standards",
         "owner": "owner", "reports_to": "reports-to", "applies_to.posts": "applies-to",
         "applies_to.procedures": "applies-to",
     }
-    if field.startswith("raci."):
-        return ctx.label(field.split(".", 1)[1])
-    return ctx.label(keys.get(field, field))
+    return keys.get(field, field), ""
 
 
-def backref_lines(ctx: PageContext, ref: Ref) -> list[str]:
-    """One Markdown list line per referring item (or glossary term), with the fields that refer."""
-    grouped: dict[tuple, list[str]] = {}
-    anchors = term_anchors(ctx.manual)
+def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, str, set[str]]]] | None = None) -> str:
+    """What refers to an item, for the manual's keepers: one line per kind and field — `职责（牵头）：甲、乙`,
+    `流程（承办岗位）：收文办理（第 2、5 步）` — links only (each item's page says the rest). Ready-made
+    HTML, left out of search (the referring pages are found themselves); "" when nothing refers.
+    `listed`: the page's own sections that list items of a kind (kind → [(anchor, title, ids)]); a
+    line whose items they all list points to them (`职责（牵头）：见本页“承担的职责”`) instead."""
+    manual = ctx.manual
     order = {kind: i for i, kind in enumerate(ITEM_KINDS)}
-    for backref in ctx.manual.referrers(ref):
+    anchors = term_anchors(manual)
+    positions = {kind: {item_id: i for i, item_id in enumerate(manual.kind(kind))} for kind in ITEM_KINDS}
+    groups: dict[tuple, dict[tuple, list]] = {}  # (kind's place, first seen, field) → item → [link, step numbers]
+    seen: dict[tuple, tuple] = {}  # (kind's place, field) → its key in `groups`
+    for backref in manual.referrers(ref):
         if backref.source is None:
             index = int(re.search(r"\[(\d+)\]", backref.field).group(1))
-            term = next(t for t in ctx.manual.glossary if t.index == index)
-            position = ctx.manual.glossary.index(term)
-            key = (len(ITEM_KINDS), position, "")
-            text = f"[{inline(term.term.get(ctx.lang))}]({ctx.special('glossary', anchors[position])})"
-            grouped.setdefault(key, [text, ctx.label("glossary")])
+            position = next(i for i, t in enumerate(manual.glossary) if t.index == index)
+            term = manual.glossary[position]
+            link = f'<a href="{escape(ctx.href(SPECIAL_PAGES["glossary"]), quote=True)}#{anchors[position]}">' \
+                   f"{escape(term.term.get(ctx.lang))}</a>"
+            groups.setdefault((len(ITEM_KINDS), 0, "glossary"), {}).setdefault((position, ""), [link])
             continue
-        kind_items = list(ctx.manual.kind(backref.source.kind))
-        position = kind_items.index(backref.source.id) if backref.source.id in kind_items else len(kind_items)
-        key = (order[backref.source.kind], position, backref.source.id)
-        kind_name = ctx.label("paren", text=ctx.label(SINGULAR[backref.source.kind]))
-        entry = grouped.setdefault(key, [ctx.link(backref.source) + kind_name])
-        field_text = _field_label(ctx, backref)
-        if field_text not in entry[1:]:
-            entry.append(field_text)
-    colon, separator = ctx.label("colon"), ctx.label("clause-separator")
-    return [f"- {entry[0]}{colon}" + separator.join(entry[1:]) for _, entry in sorted(grouped.items())]
+        source = backref.source
+        field, step_id = _field_group(backref)
+        group = (order[source.kind], field)
+        if group not in seen:
+            seen[group] = (order[source.kind], len(seen), field)
+            groups[seen[group]] = {}
+        items = groups[seen[group]]
+        key = (positions[source.kind].get(source.id, len(positions[source.kind])), source.id)
+        entry = items.get(key)
+        if entry is None:
+            title = manual.item(source).title.get(ctx.lang) if manual.item(source) else source.id
+            entry = items[key] = [f'<a href="{escape(ctx.href(item_path(source)), quote=True)}">{escape(title)}</a>']
+        procedure = manual.procedures.get(source.id) if source.kind == "procedures" else None
+        step = procedure.step(step_id) if procedure and step_id else None
+        if step is not None and step.number not in entry:
+            entry.append(step.number)
+    if not groups:
+        return ""
+    colon, separator = escape(ctx.label("colon")), escape(ctx.label("list-separator"))
+    lines = []
+    for (kind_order, _, field), items in sorted(groups.items()):
+        if kind_order == len(ITEM_KINDS):
+            name = ctx.label("glossary")
+        else:
+            name = ctx.label(ITEM_KINDS[kind_order]) + ctx.label("paren", text=ctx.label(field))
+            ids = {item_id for _, item_id in items}
+            sections = [(anchor, title, section_ids) for anchor, title, section_ids
+                        in (listed or {}).get(ITEM_KINDS[kind_order], ()) if ids & section_ids]
+            if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
+                links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
+                before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
+                lines.append(f"<li>{escape(name)}{colon}{before}{links}{after}</li>")
+                continue
+        shown = []
+        for _, (link, *numbers) in sorted(items.items()):
+            steps = ctx.label("step-number", number=ctx.label("list-separator").join(map(str, sorted(numbers))))
+            shown.append(link + (escape(ctx.label("paren", text=steps)) if numbers else ""))
+        lines.append(f"<li>{escape(name)}{colon}{separator.join(shown)}</li>")
+    return f'<ul class="officebook-backrefs" data-search-exclude>{"".join(lines)}</ul>'
 
 
 # ---- pages ---------------------------------------------------------------------------------------
@@ -132,7 +168,14 @@ def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
-    values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_lines(ctx, item.ref)}
+    listed = {}
+    if item.kind == "posts":  # what the post's page lists itself (post.md.j2's sections)
+        view = manual.onboarding[item.id]
+        listed = {"duties": [("duties", label("post-duties", lang), set(view.duties))],
+                  "procedures": [("procedures-owned", label("procedures-owned", lang), set(view.procedures_owned)),
+                                 ("procedures-acted-in", label("procedures-acted-in", lang), set(view.procedures_acted_in))],
+                  "standards": [("standards", label("standards-applying", lang), set(view.standards))]}
+    values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref, listed)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
         if values["raci_table"]:  # the matrix reads across: the page's own contents make way for it
@@ -140,7 +183,7 @@ def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool =
     if item.kind == "procedures":
         values["flowchart"] = web_flowchart(item, manual, lang, id_prefix=f"flow-{item.id}")
     if item.kind == "posts":
-        values["scope"] = checklist_scope(manual)
+        values["ticks"] = TickLists(ctx, checklist_scope(manual))
         values["periods"] = PERIOD_OF_FREQUENCY
     if item.kind == "standards":
         values["applies_to_posts"] = [p for p in manual.post_order if item.id in manual.applicable_standards.get(p, ())]

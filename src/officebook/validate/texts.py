@@ -3,7 +3,7 @@ URLs the policy allows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from officebook.diagnostics import Diagnostic, Severity, YamlPath, did_you_mean, listed, quoted_list
@@ -29,37 +29,94 @@ def walk_texts(kind: str, data: Any, schemas: Schemas | None = None) -> Iterator
             yield path, value
 
 
-def walk_schema(schema: dict, value: Any, path: YamlPath, defs: dict) -> Iterator[tuple[YamlPath, str, Any]]:
-    """Yield (path, definition name, value) for every text and reference in `value`, guided by the schema.
+def walk_schema(schema: dict, value: Any, path: YamlPath, defs: dict) -> list[tuple[YamlPath, str, Any]]:
+    """(path, definition name, value) of every text and reference in `value`, guided by the schema.
 
-    Entries of list definitions are yielded under their entry definition (`procedureRefs` -> `procedureRef`).
+    Entries of list definitions are listed under their entry definition (`procedureRefs` -> `procedureRef`).
     """
-    if "anyOf" in schema:
-        yield from walk_schema(schema["anyOf"][branch_for(schema["anyOf"], value)], value, path, defs)
-        return
-    ref = schema.get("$ref", "")
-    if ref.startswith("#/$defs/"):
-        name = ref[len("#/$defs/"):]
-        if name in CHECKED_DEFS:
-            yield path, name, value
-            return
-        if name in LIST_DEFS:
-            if isinstance(value, list):
+    found: list[tuple[YamlPath, str, Any]] = []
+    _walker(schema, defs)(value, path, found)
+    return found
+
+
+_Walk = Callable[[Any, YamlPath, list], None]
+_WALKERS: dict[tuple[int, int], tuple[dict, dict, _Walk]] = {}
+
+
+def _walker(schema: dict, defs: dict) -> _Walk:
+    """The walk of one schema, compiled once: every file of a kind is walked by the same schema, and
+    interpreting it anew for each (resolving `$ref`s, testing keys that hold no text) was most of a
+    cold check's validation time. Kept with the schema objects themselves, so an id is never reused."""
+    key = (id(schema), id(defs))
+    cached = _WALKERS.get(key)
+    if cached is None or cached[0] is not schema or cached[1] is not defs:
+        cached = _WALKERS[key] = (schema, defs, _WalkCompiler(defs).compile(schema))
+    return cached[2]
+
+
+def _skip(value: Any, path: YamlPath, found: list) -> None:
+    """The walk of a schema part that holds no text and no reference."""
+
+
+class _WalkCompiler:
+    def __init__(self, defs: dict) -> None:
+        self.defs = defs
+        self.by_name: dict[str, _Walk] = {}
+
+    def compile(self, schema: dict) -> _Walk:
+        if "anyOf" in schema:
+            return self._any_of(schema["anyOf"])
+        ref = schema.get("$ref", "")
+        if ref.startswith("#/$defs/"):
+            return self._ref(ref[len("#/$defs/"):])
+        properties = [(key, walk) for key, sub in schema.get("properties", {}).items()
+                      if (walk := self.compile(sub)) is not _skip]
+        items = self.compile(schema["items"]) if isinstance(schema.get("items"), dict) else _skip
+        if not properties and items is _skip:
+            return _skip
+        has_properties = "properties" in schema
+
+        def walk(value: Any, path: YamlPath, found: list) -> None:
+            if has_properties and isinstance(value, dict):
+                for key, walk_key in properties:
+                    if key in value:
+                        walk_key(value[key], (*path, key), found)
+            elif isinstance(value, list) and items is not _skip:
                 for i, entry in enumerate(value):
-                    yield (*path, i), LIST_DEFS[name], entry
-            return
-        target: Any = defs
+                    items(entry, (*path, i), found)
+        return walk
+
+    def _any_of(self, branches: list[dict]) -> _Walk:
+        walks = [self.compile(branch) for branch in branches]
+        if all(walk is _skip for walk in walks):
+            return _skip
+
+        def walk(value: Any, path: YamlPath, found: list) -> None:
+            walks[branch_for(branches, value)](value, path, found)
+        return walk
+
+    def _ref(self, name: str) -> _Walk:
+        if name in CHECKED_DEFS:
+            def checked(value: Any, path: YamlPath, found: list) -> None:
+                found.append((path, name, value))
+            return checked
+        if name in LIST_DEFS:
+            entry_name = LIST_DEFS[name]
+
+            def entries(value: Any, path: YamlPath, found: list) -> None:
+                if isinstance(value, list):
+                    found.extend(((*path, i), entry_name, entry) for i, entry in enumerate(value))
+            return entries
+        if name in self.by_name:
+            return self.by_name[name]
+        compiled: list[_Walk] = []
+        self.by_name[name] = lambda value, path, found: compiled[0](value, path, found)  # a definition within itself
+        target: Any = self.defs
         for part in name.split("/"):
             target = target[part]
-        yield from walk_schema(target, value, path, defs)
-        return
-    if isinstance(value, dict) and "properties" in schema:
-        for key, sub in schema["properties"].items():
-            if key in value:
-                yield from walk_schema(sub, value[key], (*path, key), defs)
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for i, entry in enumerate(value):
-            yield from walk_schema(schema["items"], entry, (*path, i), defs)
+        compiled.append(self.compile(target))
+        self.by_name[name] = compiled[0]
+        return compiled[0]
 
 
 def branch_for(branches: list[dict], value: Any) -> int:

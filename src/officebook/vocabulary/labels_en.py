@@ -269,6 +269,8 @@ EN: dict[str, str] = {
     "booklet-reference": "Time limits, forms and terms",
     "semicolon": "; ",
     "works-with": "Posts you work with most",
+    "and-more": " and {count} more",
+    "see-on-page": "see {sections} on this page",
     "works-with-duties": "on the duties",
     "works-with-duties-heading": "Duties you share",
     "works-with-handoffs": "hands work to or from you in",

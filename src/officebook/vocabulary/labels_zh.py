@@ -248,6 +248,8 @@ ZH: dict[str, str] = {
     "booklet-reference": "时限、表单和术语",
     "semicolon": "；",
     "works-with": "工作联系最多的岗位",
+    "and-more": "等 {count} 项",
+    "see-on-page": "见本页{sections}",
     "works-with-duties": "共同承担",
     "works-with-duties-heading": "共同承担的职责",
     "works-with-handoffs": "流程中前后衔接",

@@ -270,9 +270,33 @@
     return text;
   }
 
+  /* What every list of a page shares (the manual's scope, the post, its working day, the signature
+     line printed under a list) is written once, on the page's first list: each list takes it from
+     there. A list's print title is the post's name and the list's own heading. */
+  function inherit(list) {
+    var first = document.querySelector("[data-labels]");
+    if (first && first !== list) {
+      ["scope", "post", "dayStarts", "printPost", "printFooter"].forEach(function (name) {
+        if (list.dataset[name] === undefined && first.dataset[name] !== undefined) list.dataset[name] = first.dataset[name];
+      });
+    }
+    if (list.dataset.printTitle === undefined) {
+      var heading = list.querySelector("h1, h2, h3, h4");
+      var title = "";
+      if (heading) {
+        for (var node = heading.firstChild; node; node = node.nextSibling) {
+          if (!(node.classList && node.classList.contains("headerlink"))) title += node.textContent;
+        }
+      }
+      title = title.trim();
+      list.dataset.printTitle = list.dataset.printPost ? list.dataset.printPost + " · " + title : title;
+    }
+  }
+
   function setup(list) {
     if (list.dataset.officebookReady) return;
     list.dataset.officebookReady = "true";
+    inherit(list);
     var words = labels(list);
     var now = workingNow(list);
     var period = periodId(list.dataset.period, now);
@@ -365,6 +389,7 @@
   function setupCase(sheet) {
     if (sheet.dataset.officebookReady) return;
     sheet.dataset.officebookReady = "true";
+    inherit(sheet);
     var words = labels(sheet);
     var key = storageKey(sheet);
     var items = entries(sheet);
