@@ -168,13 +168,15 @@ def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
-    listed = {}
-    if item.kind == "posts":  # what the post's page lists itself (post.md.j2's sections)
+    listed: dict = {}  # what the page lists itself (its template's sections), which back-references point to
+    if item.kind == "posts":
         view = manual.onboarding[item.id]
         listed = {"duties": [("duties", label("post-duties", lang), set(view.duties))],
                   "procedures": [("procedures-owned", label("procedures-owned", lang), set(view.procedures_owned)),
                                  ("procedures-acted-in", label("procedures-acted-in", lang), set(view.procedures_acted_in))],
                   "standards": [("standards", label("standards-applying", lang), set(view.standards))]}
+    if item.kind == "functions":
+        listed = {"duties": [("duties", label("function-duties", lang), {d.id for d in manual.duties_of_function(item.id)})]}
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref, listed)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
