@@ -16,7 +16,14 @@ from hypothesis import strategies as st
 
 from officebook.model import Manual, Procedure, Step, Text
 from officebook.pipeline import run_check
-from officebook.render.flowchart import FlowchartLayout, flowchart_svg, flowchart_title, step_box_text, web_flowchart
+from officebook.render.flowchart import (
+    FlowchartLayout,
+    WebFlowchartLayout,
+    flowchart_svg,
+    flowchart_title,
+    step_box_text,
+    web_flowchart,
+)
 from officebook.render.svgtext import text_width
 from officebook.vocabulary.markdown import plain_text
 
@@ -226,6 +233,95 @@ def test_web_flowchart_offers_the_vertical_drawing_only_where_lanes_would_not_fi
     one_post = _procedure([[1], [2], []], [0, 0, 0], ["Draft", "Check", "File"], ["", "", ""], ["", "", ""])
     narrow = web_flowchart(one_post, manual, "en")  # one lane fits a phone as it is
     assert narrow.vertical is None and narrow.min_width <= 360
+
+
+_PATH_TOKEN = re.compile(r"[MHVhvlz]|-?\d+(?:\.\d+)?")
+PRESENTATION = {"fill", "stroke", "stroke-width", "stroke-dasharray", "stroke-linejoin", "fill-opacity", "font-family",
+                "font-size", "font-weight", "font-style", "text-anchor", "r", "rx"}
+
+
+def _corners(element: ET.Element) -> list[tuple[float, float]]:
+    """The corners of a polygon, or of a path of absolute M/H/V and relative h/v/l moves."""
+    if element.get("points"):
+        return [(float(x), float(y)) for x, y in (point.split(",") for point in element.get("points").split())]
+    points: list[tuple[float, float]] = []
+    command, numbers = "", []
+    for token in [*_PATH_TOKEN.findall(element.get("d")), "z"]:
+        if token.isalpha() and numbers or token == "z" and command:
+            x, y = points[-1] if points else (0.0, 0.0)
+            values = [float(n) for n in numbers]
+            step = 2 if command in "Ml" else 1
+            for index in range(0, len(values), step):
+                value = values[index:index + step]
+                x, y = {"M": (value[0], value[1] if step == 2 else y), "l": (x + value[0], y + value[-1]),
+                        "H": (value[0], y), "V": (x, value[0]), "h": (x + value[0], y), "v": (x, y + value[0])}[command]
+                points.append((x, y))
+            numbers = []
+        if token.isalpha():
+            command = token
+        else:
+            numbers.append(token)
+    return points
+
+
+def _drawn(svg: str) -> list[tuple]:
+    """What a drawing draws, in order: every shape's geometry and every text, read from the SVG."""
+    drawn = []
+    for element in ET.fromstring(svg).iter():
+        tag = element.tag.removeprefix(SVG)
+        geometry = [round(float(element.get(name, 0)), 1) for name in ("x", "y", "width", "height", "cx", "cy")]
+        if tag in ("rect", "circle", "text"):
+            drawn.append((tag, geometry, element.text if tag == "text" else None))
+        elif tag in ("path", "polygon"):
+            drawn.append(("shape", [(round(x, 1), round(y, 1)) for x, y in _corners(element)], None))
+    return drawn
+
+
+@pytest.mark.parametrize(("name", "manual", "procedure_id", "lang", "vertical"), CHARTS[::3],
+                         ids=[f"{c[0]}:{c[2]}:{c[3]}{':vertical' if c[4] else ''}" for c in CHARTS[::3]])
+def test_the_web_drawing_draws_what_the_printed_one_does_with_its_look_left_to_the_stylesheet(
+        name, manual, procedure_id, lang, vertical):
+    """The site's lighter drawing has every shape and text of the self-contained one (print, Word)
+    at the same place; how they look is officebook.css's (that it looks the same is compared in
+    Chromium, test_flowchart_browser)."""
+    procedure = manual.procedures[procedure_id]
+    post = procedure.steps[-1].actor
+    web = WebFlowchartLayout(procedure, manual, lang, "flow", vertical=vertical, highlight_post=post).svg()
+    printed = FlowchartLayout(procedure, manual, lang, "flow", vertical=vertical, highlight_post=post).svg()
+    assert _drawn(web) == _drawn(printed)
+    root = ET.fromstring(web)
+    assert not {attribute for element in root.iter() for attribute in element.attrib} & PRESENTATION
+    assert [e.get("id") for e in root.iter() if e.get("id")] == [e.get("id") for e in ET.fromstring(printed).iter()
+                                                             if e.get("id")]
+    assert root.get("role") == "img" and root.get("aria-labelledby") == "flow-title flow-desc"
+    steps = [g for g in root.iter(f"{SVG}g") if "step" in g.get("class").split()]
+    assert {g.get("id") for g in steps if "step--highlight" in g.get("class")} == {
+        f"flow-step-{s.id}" for s in procedure.steps if s.actor == post}
+    assert [g.get("id") for g in steps if "step--end" in g.get("class")] == [
+        f"flow-step-{s.id}" for s in procedure.steps if s.is_end]
+    assert len(web.encode()) < 0.65 * len(printed.encode())  # words and tooltips are most of what is left
+
+
+def test_the_narrow_web_drawing_is_described_by_the_lanes_and_keeps_only_the_tooltips_that_say_more():
+    manual = dict(MANUALS)["content"]
+    procedure = manual.procedures["request-handling"]
+    chart = web_flowchart(procedure, manual, "zh", id_prefix="flow-request-handling")
+    lanes, vertical = ET.fromstring(chart.lanes), ET.fromstring(chart.vertical)
+    assert lanes.find(f"{SVG}desc").get("id") == "flow-request-handling-desc" and vertical.find(f"{SVG}desc") is None
+    assert vertical.get("aria-labelledby") == "flow-request-handling-v-title flow-request-handling-desc"
+    assert vertical.get("aria-describedby") == "flow-request-handling-desc"
+    assert vertical.find(f"{SVG}title").text == lanes.find(f"{SVG}title").text == "流程图：请示件办理"
+
+    def tooltips(root: ET.Element) -> dict[str, str]:
+        return {g.get("id").rsplit("-step-", 1)[1]: g.find(f"{SVG}title").text for g in root.iter(f"{SVG}g")
+                if g.get("class", "").startswith("step") and g.find(f"{SVG}title") is not None}
+
+    assert tooltips(lanes) == {s.id: f"{s.number}. {manual.posts[s.actor].title.get('zh')}: "
+                                     f"{plain_text(s.action.get('zh'))}" for s in procedure.steps}
+    assert set(tooltips(vertical)) == {s.id for s in procedure.steps if s.title}  # their boxes show the title
+    untitled = _procedure([[1], []], [0, 1], ["Check the draft", "File it"], ["", ""], ["Check", ""])
+    narrow = ET.fromstring(WebFlowchartLayout(untitled, manual, "en", vertical=True).svg())
+    assert set(tooltips(narrow)) == {"s0"}  # the box of s1 shows its actor and whole action
 
 
 def test_a_step_with_a_title_shows_the_title_and_one_without_shows_its_whole_action():

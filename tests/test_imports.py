@@ -82,10 +82,10 @@ LAYERS = (
     ("officebook.validate", "officebook.assets"),
     ("officebook.newcomer", "officebook.link", "officebook.link_views"),
     ("officebook.pipeline", "officebook.outline", "officebook.review", "officebook.export", "officebook.diff"),
-    # a flowchart: laid out, drawn, cut into pages (officebook.render.flowchart is their face)
+    # a flowchart: laid out, drawn, cut into pages or drawn for the site (officebook.render.flowchart is their face)
     ("officebook.render.svgtext", "officebook.render.flowchart.layout"),
     ("officebook.render.flowchart.drawing",),
-    ("officebook.render.flowchart.pages",),
+    ("officebook.render.flowchart.pages", "officebook.render.flowchart.web"),
     ("officebook.render", "officebook.xlsx", "officebook.xlsx_layout"),
     ("officebook.build",),
     ("officebook.guide", "officebook.scaffold", "officebook.languages", "officebook.importer", "officebook.xlsx_read", "officebook.edit"),

@@ -69,13 +69,30 @@ class FlowchartLayout(FlowchartGeometry):
         if not describe:
             return head + ' aria-hidden="true">'
         prefix = self.prefix + suffix
-        title = flowchart_title(self.procedure, self.lang) + (suffix and label("flowchart-continued", self.lang))
-        desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang), count=len(self.steps))
+        title = self.title() + (suffix and label("flowchart-continued", self.lang))
         return "\n".join([
             head + f' role="img" aria-labelledby="{prefix}-title {prefix}-desc">',
             f'<title id="{prefix}-title">{escape(title, quote=False)}</title>',
-            f'<desc id="{prefix}-desc">{escape(desc + " " + self._flow_text(), quote=False)}</desc>',
+            f'<desc id="{prefix}-desc">{escape(self.description(), quote=False)}</desc>',
         ])
+
+    def title(self) -> str:
+        """The drawing's accessible name."""
+        return flowchart_title(self.procedure, self.lang)
+
+    def description(self) -> str:
+        """What the drawing shows, the flow in words, for screen readers."""
+        desc = label("flowchart-desc", self.lang, title=self.procedure.title.get(self.lang), count=len(self.steps))
+        return desc + " " + self._flow_text()
+
+    def step_tooltip(self, row: int) -> str:
+        """A step box's tooltip: its number, actor and whole action."""
+        step = self.steps[row]
+        return f"{step.number}. {self.post_titles[step.actor]}: {plain_text(step.action.get(self.lang))}"
+
+    def when_width(self, row: int) -> float:
+        """The width of the white ground under a `when` label."""
+        return max(text_width(line, LABEL_FONT) for line in self.when_lines[row]) + 6
 
     def _flow_text(self) -> str:
         """The flow in words, for screen readers."""
@@ -184,7 +201,7 @@ class FlowchartLayout(FlowchartGeometry):
         x = self._center(row) + 6
         top = self.label_top[row]
         height = LABEL_LINE * len(lines) + 2
-        width = max(text_width(line, LABEL_FONT) for line in lines) + 6
+        width = self.when_width(row)
         full = plain_text(self.steps[row].when.get(self.lang))
         style = "normal" if CJK_TEXT.search(full) else "italic"  # a slanted CJK face is a synthetic one
         parts = [f'<g class="when" data-step="{escape(self.steps[row].id)}">'
@@ -201,9 +218,8 @@ class FlowchartLayout(FlowchartGeometry):
         x = self.box_left[self.lane_of[row]]
         y = self.box_top[row]
         height = self.box_h[row]
-        actor = self.post_titles[step.actor]
         highlighted = step.actor is not None and step.actor == self.highlight
-        full = f"{step.number}. {actor}: {plain_text(step.action.get(self.lang))}"
+        full = self.step_tooltip(row)
         stroke = 2.2 if step.is_end or highlighted else 1.3
         parts = [
             f'<g class="step{" step--highlight" if highlighted else ""}" data-step="{escape(step.id)}" '
