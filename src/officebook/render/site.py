@@ -136,26 +136,36 @@ def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, s
     if not groups:
         return ""
     colon, separator = escape(ctx.label("colon")), escape(ctx.label("list-separator"))
-    lines = []
+    lines: list[list] = []  # [kind's name, [field names], what follows the colon]
+    pointers: dict[tuple, list] = {}  # (kind's place, anchors) → its line: fields that point alike share it
     for (kind_order, _, field), items in sorted(groups.items()):
         if kind_order == len(ITEM_KINDS):
-            name = ctx.label("glossary")
-        else:
-            name = ctx.label(ITEM_KINDS[kind_order]) + ctx.label("paren", text=ctx.label(field))
-            ids = {item_id for _, item_id in items}
-            sections = [(anchor, title, section_ids) for anchor, title, section_ids
-                        in (listed or {}).get(ITEM_KINDS[kind_order], ()) if ids & section_ids]
-            if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
-                links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
-                before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
-                lines.append(f"<li>{escape(name)}{colon}{before}{links}{after}</li>")
+            lines.append([ctx.label("glossary"), [], separator.join(entry[0] for _, entry in sorted(items.items()))])
+            continue
+        kind = ITEM_KINDS[kind_order]
+        ids = {item_id for _, item_id in items}
+        sections = [(anchor, title, section_ids) for anchor, title, section_ids
+                    in (listed or {}).get(kind, ()) if ids & section_ids]
+        if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
+            key = (kind_order, tuple(anchor for anchor, *_ in sections))
+            if key in pointers:
+                pointers[key][1].append(ctx.label(field))
                 continue
+            links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
+            before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
+            pointers[key] = [ctx.label(kind), [ctx.label(field)], f"{before}{links}{after}"]
+            lines.append(pointers[key])
+            continue
         shown = []
         for _, (link, *numbers) in sorted(items.items()):
-            steps = ctx.label("step-number", number=ctx.label("list-separator").join(map(str, sorted(numbers))))
+            steps = ctx.label("step-number" if len(numbers) == 1 else "step-numbers",
+                              number=ctx.label("list-separator").join(map(str, sorted(numbers))))
             shown.append(link + (escape(ctx.label("paren", text=steps)) if numbers else ""))
-        lines.append(f"<li>{escape(name)}{colon}{separator.join(shown)}</li>")
-    return f'<ul class="officebook-backrefs" data-search-exclude>{"".join(lines)}</ul>'
+        lines.append([ctx.label(kind), [ctx.label(field)], separator.join(shown)])
+    html = "".join(
+        f"<li>{escape(name + (ctx.label('paren', text=ctx.label('list-separator').join(fields)) if fields else ''))}"
+        f"{colon}{what}</li>" for name, fields, what in lines)
+    return f'<ul class="officebook-backrefs" data-search-exclude>{html}</ul>'
 
 
 # ---- pages ---------------------------------------------------------------------------------------
