@@ -252,13 +252,16 @@ class PageContext:
             return f'<a href="{escape(href + (f"#{anchor}" if anchor else ""), quote=True)}">{match.group(1)}</a>'
         return _OWN_LINK.sub(link, value)
 
-    def facts_html(self, pairs: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]] = ()) -> str:
-        """The facts of an item (a definition list; those without a value left out), then its bookkeeping
-        (`meta`: maintainer, review date, source), quieter and out of the search index."""
+    def facts_html(self, pairs: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]] = (),
+                   lead: Text | None = None) -> str:
+        """An item's summary (`lead`), its facts (a definition list; those without a value left out),
+        then its bookkeeping (`meta`: maintainer, review date, source), quieter and out of the search
+        index: one block."""
         def block(shown: list, css_class: str, extra: str = "") -> str:
             items = "".join(f"<dt>{escape(name)}</dt><dd>{self.html_of(value)}</dd>" for name, value in shown)
             return f'<div class="{css_class}"{extra}><dl>{items}</dl></div>' if shown else ""
-        html = block([p for p in pairs if p[1]], "officebook-facts") + \
+        summary = site_markdown(self._linked(lead), self.allow_html, css_class="officebook-lead") if lead else ""
+        html = summary + block([p for p in pairs if p[1]], "officebook-facts") + \
             block([p for p in meta if p[1]], "officebook-facts officebook-facts--meta", " data-search-exclude")
         return prebuilt(html) if html else ""
 
