@@ -73,6 +73,7 @@ EN: dict[str, str] = {
     "steps": "Steps",
     "step": "Step",
     "step-number": "step {number}",
+    "step-numbers": "steps {number}",
     "step-heading": "Step {number}: {actor}",
     "actor": "Actor",
     "action": "Action",

@@ -65,6 +65,7 @@ ZH: dict[str, str] = {
     "steps": "步骤",
     "step": "步骤",
     "step-number": "第 {number} 步",
+    "step-numbers": "第 {number} 步",
     "step-heading": "第 {number} 步　{actor}",
     "actor": "承办岗位",
     "action": "工作内容",
