@@ -270,7 +270,7 @@ EN: dict[str, str] = {
     "booklet-reference": "Time limits, forms and terms",
     "semicolon": "; ",
     "works-with": "Posts you work with most",
-    "and-more": " and {count} more",
+    "and-more": " ({count} in all)",
     "see-on-page": "see {sections} on this page",
     "works-with-duties": "on the duties",
     "works-with-duties-heading": "Duties you share",
