@@ -66,6 +66,25 @@ def test_handbook_has_a_heading_per_chapter_and_per_item(default_manual, handboo
 
 
 @pytest.mark.slow
+def test_posts_chapter_refers_to_criteria_and_steps_instead_of_repeating_them(default_manual, handbook_zh):
+    """As in the printed handbook: each criterion once, in its standard's section; a post's lists name
+    the standards (linked, numbered) and its case sheets the procedures and its own steps' numbers."""
+    texts = [p.text for p in _open(handbook_zh).paragraphs]
+    for standard in default_manual.standards.values():
+        for criterion in standard.criteria:
+            assert sum(criterion.get("zh") in t for t in texts) == 1, (standard.id, criterion.get("zh"))
+    posts = texts.index(next(t for t in texts if t.endswith("岗位") and t.startswith("五、")))
+    chapter = texts[posts:]
+    assert any(t.startswith(label("check", "zh") + "：") for t in chapter)
+    assert any(t.startswith(label("met-each-time", "zh") + "：") for t in chapter)
+    post, lists = next((p, c) for p, c in default_manual.checklists.items() if c.cases and c.cases[0].own_steps)
+    case = lists.cases[0]
+    title = " ".join(default_manual.procedures[case.procedure].title.get("zh").split())
+    numbers = "、".join(str(s.number) for s in case.own_steps)
+    assert any(t.startswith(title) and t.endswith("：" + numbers) or f"：{numbers} · " in t for t in chapter)
+
+
+@pytest.mark.slow
 def test_handbook_has_a_toc_field_listing_the_headings(default_manual, handbook_zh):
     document = _open(handbook_zh)
     instructions = [t.text for t in document.element.body.iter(qn("w:instrText"))]

@@ -70,7 +70,7 @@ def test_every_post_has_an_onboarding_page_with_its_lists_as_checklists(default_
         for standard in view.standards:
             assert f"../../standards/{standard}/index.md" in page
         if view.reports_to:
-            assert f"../../posts/{view.reports_to}/index.md" in page.split("{ #post }")[1].split("{ #works-with }")[0]
+            assert f'href="../../posts/{view.reports_to}/"' in page.split("{ #post }")[1].split("{ #works-with }")[0]
     home = pages["index.md"]
     assert "#new-here }" in home and "](onboarding/index.md){ .md-button" in home
     assert list(navigation(default_manual, lang)[1].values())[0][0] == "onboarding/index.md"

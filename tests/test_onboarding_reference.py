@@ -112,7 +112,7 @@ def test_web_page_has_the_whole_reference(default_manual, lang):
     procedures = page.split("{ #procedures }")[1].split("\n## ")[0]
     for procedure_id in view.procedures:  # one item each, linked, the post's own steps beneath it
         procedure = manual.procedures[procedure_id]
-        item = procedures.split(f"- [{inline(procedure.title.get(lang))}](../../procedures/{procedure_id}/index.md)")[1]
+        item = procedures.split(f"- **[{inline(procedure.title.get(lang))}](../../procedures/{procedure_id}/index.md)**")[1]
         item = item.split("\n- ")[0]
         for step in procedure.steps:  # the post's own steps, linked; the others are on the procedure's page
             assert (f"#step-{step.id})" in item) == (step.actor == post), (procedure_id, step.id)

@@ -137,8 +137,9 @@ def _pages_holding(root: Path, word: str) -> set[str]:
             continue
         article = re.search(r"<article[^>]*>(.*)</article>", path.read_text(encoding="utf-8"), re.DOTALL)
         html = article.group(1) if article else ""
-        # the metadata block (maintainer, review date, source, id) is not search text
-        html = re.sub(r'<div class="[^"]*officebook-facts--meta[^"]*">.*?</div>', "", html, flags=re.DOTALL)
+        # the metadata block (maintainer, review date, source, id) and the back-references are not search text
+        html = re.sub(r'<div class="[^"]*officebook-facts--meta[^"]*"[^>]*>.*?</div>', "", html, flags=re.DOTALL)
+        html = re.sub(r'<ul class="officebook-backrefs"[^>]*>.*?</ul>', "", html, flags=re.DOTALL)
         # the matrix (on each function's page) is left out of the search text
         html = re.sub(r'<table class="officebook-raci-table".*?</table>', "", html, flags=re.DOTALL)
         text = htmllib.unescape(re.sub(r"<[^>]+>", "", html))

@@ -37,8 +37,8 @@ def default_zh(default_manual, tmp_path_factory):
 def test_one_workbook_per_language_with_the_four_tables_and_an_about_sheet(default_manual, default_zh):
     assert sorted(xlsx_workbooks(default_manual, ["en"])) == ["officebook-en.xlsx"]
     book = load_workbook(default_zh)
-    assert book.sheetnames == ["职责分工", "职责清单", "检查清单", "岗位", "说明", "officebook"]
-    assert [s.sheet_state for s in book.worksheets] == ["visible"] * 5 + ["veryHidden"]
+    assert book.sheetnames == ["职责分工", "职责清单", "检查清单", "标准", "岗位", "说明", "officebook"]
+    assert [s.sheet_state for s in book.worksheets] == ["visible"] * 6 + ["veryHidden"]
     facts_sheet = book["officebook"]
     assert (facts_sheet["A1"].value, facts_sheet["B1"].value) == ("format", WORKBOOK_FORMAT)
     facts = {facts_sheet.cell(r, 1).value: facts_sheet.cell(r, 2).value for r in range(1, 12)}
@@ -83,11 +83,52 @@ def test_list_sheets_have_ids_beside_titles_frozen_headers_and_one_entry_a_line(
     checklists = book["检查清单"]
     rows = checklists.max_row - 1
     expected = sum(len(v.first_day) + len(v.first_week) + len(v.first_month) for v in default_manual.onboarding.values())
-    expected += sum(sum(map(len, c.by_frequency.values())) + len(c.steps) + len(c.criteria)
-                    for c in default_manual.checklists.values())
+    for lists in default_manual.checklists.values():  # a standard's criteria are one line that refers to them
+        entries = [e for section in (*lists.by_frequency.values(), lists.criteria) for e in section] + list(lists.steps)
+        expected += sum(not e.key.startswith("criterion:") for e in entries)
+        expected += len({e.source.id for e in entries if e.key.startswith("criterion:")})
     assert rows == expected
     posts = book["岗位"]
     assert [posts.cell(r, 1).value for r in range(2, posts.max_row + 1)] == list(default_manual.post_order)
+
+
+def test_each_standards_criteria_are_written_once_and_the_checklists_link_to_them(default_manual, default_zh):
+    """A standard applying to many posts is not repeated for each: its criteria are rows of the standards
+    sheet, and a post's checklist has one line naming it, an internal link to its first row."""
+    book = load_workbook(default_zh)
+    standards = book["标准"]
+    assert [c.value for c in standards[1]] == ["编号", "标准", "类别", "自查周期", "序号", "检查要点", "键"]
+    criteria = [(r[0], r[5]) for r in standards.iter_rows(min_row=2, values_only=True) if r[5]]
+    assert criteria == [(s.id, c.get("zh")) for s in default_manual.standards.values() for c in s.criteria]
+    first_row = {}
+    for number, row in enumerate(standards.iter_rows(min_row=2, values_only=True), start=2):
+        first_row.setdefault(row[0], number)
+    checklists = book["检查清单"]
+    texts = {c.value for row in checklists.iter_rows(min_row=2) for c in row}
+    assert not texts & {text for _, text in criteria}  # no criterion's text on the checklists sheet
+    referring = [row for row in checklists.iter_rows(min_row=2) if row[3].hyperlink is not None]
+    pairs = {(p, e.source.id) for p, lists in default_manual.checklists.items()
+             for section in (*lists.by_frequency.values(), lists.criteria) for e in section
+             if e.key.startswith("criterion:")}
+    assert {(row[0].value, row[6].value) for row in referring} == pairs and len(referring) == len(pairs)
+    for row in referring:
+        standard = default_manual.standards[row[6].value]
+        assert row[3].value == f"{standard.title.get('zh')}的检查要点（{len(standard.criteria)}项）"
+        assert row[3].hyperlink.location == f"'标准'!A{first_row[standard.id]}"
+        assert row[4].value == "见“标准”表"
+
+
+def test_text_width_counts_wide_characters_as_unicode_does():
+    """`display_width` counts the CJK ranges it scans in one go as wide: every character in them is W or F."""
+    import unicodedata
+
+    from officebook.xlsx_layout import _WIDE, display_width
+
+    for code in range(0x1100, 0x10000):
+        character = chr(code)
+        if _WIDE.match(character):
+            assert unicodedata.east_asian_width(character) in "WF", hex(code)
+    assert display_width("中文“引号”ab\nｘ") == 12.0  # curly quotes are narrow, the full-width x is wide
 
 
 def test_every_cell_is_a_string_and_no_hostile_title_becomes_a_formula(tmp_path):

@@ -5,7 +5,9 @@ responsibilities in a spreadsheet.
 
 - RACI (职责分工): one row per duty (id, title), one column per post (title, and its id in the second
   header row), R/A/C/I in the cells. This is the sheet `officebook import` reads back.
-- Duties (职责清单), Checklists (检查清单), Posts (岗位): the lists, ids beside titles.
+- Duties (职责清单), Checklists (检查清单), Standards (标准), Posts (岗位): the lists, ids beside titles.
+  Each standard's criteria are rows of Standards, once; a post's checklist has one line per standard it
+  must meet, a link to them — not the criteria again for every post the standard applies to.
 - About (说明): which manual, edition and language the workbook was exported from, how to edit and
   import it, and what each letter means (R 牵头, A 负责, C 会商, I 知会) — on one printed page.
 - A very hidden sheet (`officebook`) for `officebook import`: its first cells (`format`,
@@ -29,11 +31,10 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from copy import copy
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -41,19 +42,24 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from officebook import __version__
 from officebook.cells import neutralise_cell
 from officebook.gc_pause import paused_gc
 from officebook.model import ChecklistEntry, Manual, Procedure, Raci, Ref
 from officebook.vocabulary.kinds import SINGULAR
-from officebook.vocabulary.labels import LANGUAGE_NAMES, label
+from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, label
 from officebook.xlsx_layout import (
     BODY_FONT_PT,
+    LINE_BREAK,
     SMALLEST_FONT_PT,
     apply_print_setup,
+    display_width,
     header_footer_text,
     plan_columns,
+    text_lines,
+    wrapped_lines,
 )
 
 WORKBOOK_FORMAT = "officebook-workbook"
@@ -62,7 +68,6 @@ FACTS_SHEET = "officebook"
 BASELINE_HEADER = "baseline"  # the row on the facts sheet after which every duty's exported roles follow
 RACI_HEADER_ROWS = 2  # post titles, then post ids
 RACI_FIRST_POST_COLUMN = 3  # A: duty id, B: duty title
-LINE_BREAK = "\n"
 EXCEL_CELL_CHARACTERS = 32767  # the most a cell holds
 RACI_ROLES = ("responsible", "accountable", "consulted", "informed")
 ROLE_LETTERS = {"responsible": "R", "accountable": "A", "consulted": "C", "informed": "I"}
@@ -100,6 +105,7 @@ def workbook_bytes(manual: Manual, lang: str) -> bytes:
     writer.raci()
     writer.duties()
     writer.checklists()
+    writer.standards()
     writer.posts()
     writer.about()
     writer.facts()
@@ -159,21 +165,6 @@ def _clean(value: str) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", value)
 
 
-@lru_cache(maxsize=4096)  # post titles, list names and kinds repeat on every row
-def display_width(text: str) -> float:
-    """Width of the longest line in Excel's column units (CJK characters count two)."""
-    if text.isascii():
-        return float(max(len(line) for line in text.split(LINE_BREAK)))
-    widths = [sum(2.0 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in line)
-              for line in (text.split(LINE_BREAK) if text else [""])]
-    return max(widths)
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` units wide."""
-    return sum(max(1, -(-int(display_width(line)) // max(1, int(width - 1)))) for line in text.split(LINE_BREAK))
-
-
 @dataclass
 class _Column:
     header: str
@@ -187,6 +178,8 @@ class _Writer:
     def __init__(self, manual: Manual, lang: str) -> None:
         self.manual = manual
         self.lang = lang
+        self._titles: dict[tuple[str, str | None], str] = {}
+        self._texts: dict[str, str] = {}  # text -> what its cell holds
         self.workbook = Workbook(write_only=True)
         family = _FONTS.get(lang.split("-")[0].lower(), _LATIN_FONT)
         font = Font(name=family, size=BODY_FONT_PT)
@@ -206,14 +199,18 @@ class _Writer:
             "heading": NamedStyle("officebook Heading", font=Font(name=family, size=14, bold=True),
                                   alignment=Alignment(vertical="center")),
             "facts": NamedStyle("officebook Facts", font=small, alignment=Alignment(vertical="top")),
+            "link": NamedStyle("officebook Link", font=Font(name=family, size=BODY_FONT_PT, color="0563C1",
+                                                            underline="single"), border=_BORDER, alignment=_WRAP),
         }
         for style in self.styles.values():
             self.workbook.add_named_style(style)
         template = WriteOnlyCell(self.workbook.create_sheet("template"))
         self.formats = {}
+        self.cell_types: dict[str, type[Cell]] = {}
         for key, style in self.styles.items():
             template.style = style.name
             self.formats[key] = copy(template._style)
+            self.cell_types[key] = _styled_cell_type(self.workbook._cell_styles.add(self.formats[key]))
         self.workbook.remove(self.workbook["template"])
         manual_title = _one_line(manual.info.title.get(lang))
         self.running_header = header_footer_text(f"{manual_title}  {manual.info.edition}")
@@ -227,14 +224,21 @@ class _Writer:
         again for what `_clean` has already removed, and read a leading "=" as a formula and "#N/A" as
         an error. Its format is the named style's, given as the cell is made: assigning `cell.style`
         looks the style up by name and hashes it again for every cell, a third of the time of a large
-        sheet."""
-        cell = Cell(sheet, row=1, column=1, style_array=self.formats[style])  # the style array is copied
-        cell._value = neutralise_cell(_clean(value))[:EXCEL_CELL_CHARACTERS]
+        sheet. The cell's class carries that style's index in the workbook (`_styled_cell_type`), so
+        writing the cell looks nothing up again."""
+        cell = self.cell_types[style](sheet, row=1, column=1)
+        cell._style = self.formats[style]  # shared, not copied: a written cell's style never changes
+        text = self._texts.get(value)
+        if text is None:  # a post's id and title, a list's name ... are on every row of their post
+            text = self._texts[value] = neutralise_cell(_clean(value))[:EXCEL_CELL_CHARACTERS]
+        cell._value = text
         cell.data_type = "s"
         return cell
 
     def sheet(self, table: str):
-        return self.workbook.create_sheet(sheet_name(table, self.lang))
+        sheet = self.workbook.create_sheet(sheet_name(table, self.lang))
+        sheet._values_to_row = _placed_cells  # rows are lists of this writer's cells (see `_placed_cells`)
+        return sheet
 
     def print_setup(self, sheet, widths: Sequence[float], *, header_rows: int, title_columns: int,
                     sections: Sequence[int] = (), one_page: bool = False) -> None:
@@ -243,9 +247,12 @@ class _Writer:
         apply_print_setup(sheet, plan, header_rows=header_rows, title_columns=title_columns,
                           header=self.running_header, footer=footer, one_page=one_page)
 
-    def table(self, table: str, columns: Sequence[_Column], rows: Sequence[Sequence[str]]) -> None:
+    def table(self, table: str, columns: Sequence[_Column], rows: Sequence[Sequence[str]],
+              links: Mapping[int, tuple[int, str]] | None = None) -> None:
         """A header row and data rows; the header and the id and title columns stay in view and print on
-        every page."""
+        every page. `links` maps a row's index to a cell of it (its column's index) that links to a
+        place in the workbook (`'Sheet'!A5`)."""
+        links = links or {}
         sheet = self.sheet(table)
         widths = [max(_MIN_WIDTH, display_width(c.header) + 2) for c in columns]
         text_widths = [[display_width(text) if text else 0.0 for text in row] for row in rows]
@@ -260,16 +267,30 @@ class _Writer:
         self.print_setup(sheet, widths, header_rows=1, title_columns=2, sections=[c.section for c in columns[2:]])
         sheet.append([self.cell(sheet, c.header, "header") for c in columns])
         styles = ["id" if c.is_id else "text" for c in columns]
-        for number, (row, row_widths) in enumerate(zip(rows, text_widths, strict=True), start=2):
+        for index, (row, row_widths) in enumerate(zip(rows, text_widths, strict=True)):
             if any(t > w - 1 or LINE_BREAK in text for t, w, text in zip(row_widths, widths, row, strict=True)):
-                _fit_height(sheet, number, row, widths)
-            sheet.append([self.cell(sheet, text, style) for text, style in zip(row, styles, strict=True)])
+                lines = max(wrapped_lines(text, t, w) for text, t, w in zip(row, row_widths, widths, strict=True))
+                sheet.row_dimensions[index + 2].height = _LINE_HEIGHT_PT * lines + 3
+            cells = [self.cell(sheet, text, style) for text, style in zip(row, styles, strict=True)]
+            if index in links:
+                column, location = links[index]
+                cells[column] = self.link_cell(sheet, row[column], location)
+            sheet.append(cells)
+
+    def link_cell(self, sheet, text: str, location: str) -> Cell:
+        """A text cell that takes the reader to `location` in the workbook (an internal hyperlink)."""
+        cell = self.cell(sheet, text, "link")
+        cell.hyperlink = Hyperlink(ref="", location=location, display=cell._value)
+        return cell
 
     # ---- texts ---------------------------------------------------------------------------------------
 
     def title(self, kind: str, ident: str | None) -> str:
-        item = self.manual.item(Ref(kind, ident)) if ident else None
-        return _one_line(item.title.get(self.lang)) if item else ""
+        key = (kind, ident)
+        if key not in self._titles:  # a post's or standard's title is on every row that names it
+            item = self.manual.item(Ref(kind, ident)) if ident else None
+            self._titles[key] = _one_line(item.title.get(self.lang)) if item else ""
+        return self._titles[key]
 
     def titles(self, kind: str, ids: Iterable[str]) -> str:
         return LINE_BREAK.join(self.title(kind, i) for i in ids)
@@ -297,9 +318,9 @@ class _Writer:
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         post_titles = [self.title("posts", post) for post in posts]
-        title_lines = max([_lines(t, _POST_COLUMN_WIDTH) for t in post_titles] + [1])
+        title_lines = max([text_lines(t, _POST_COLUMN_WIDTH) for t in post_titles] + [1])
         sheet.row_dimensions[1].height = _LINE_HEIGHT_PT * min(title_lines, 6) + 6
-        id_lines = max([_lines(p.replace("-", "- "), _POST_COLUMN_WIDTH) for p in posts] + [1])
+        id_lines = max([text_lines(p.replace("-", "- "), _POST_COLUMN_WIDTH) for p in posts] + [1])
         sheet.row_dimensions[2].height = 13.5 * min(id_lines, 4) + 4
         sheet.freeze_panes = sheet_cell(RACI_HEADER_ROWS + 1, RACI_FIRST_POST_COLUMN)
         _declare_dimension(sheet, RACI_HEADER_ROWS + len(duty_rows), RACI_FIRST_POST_COLUMN - 1 + len(posts))
@@ -315,16 +336,19 @@ class _Writer:
                       *(self.cell(sheet, post, "post-id") for post in posts)])
         for number, (duty, title) in enumerate(duty_rows, start=RACI_HEADER_ROWS + 1):
             _fit_height(sheet, number, (duty, title), widths)
-            row: list[Cell | None] = [self.cell(sheet, duty, "id"), self.cell(sheet, title, "text")]
-            row += [None] * len(posts)
             letters: dict[str, list[str]] = {}
             for role, holders in roles_of(manual.duties[duty].raci).items():
                 for post in holders:
                     letters.setdefault(post, []).append(ROLE_LETTERS[role])
-            for post, held in letters.items():
+            roles = []  # only the cells that hold a role: a row of empty cells would grow with duties × posts
+            for post, held in sorted(letters.items(), key=lambda item: column_of.get(item[0], -1)):
                 if post in column_of:
-                    row[2 + column_of[post]] = self.cell(sheet, "/".join(held), "accountable" if "A" in held else "role")
-            sheet.append(row)
+                    cell = self.cell(sheet, "/".join(held), "accountable" if "A" in held else "role")
+                    cell.column = RACI_FIRST_POST_COLUMN + column_of[post]
+                    roles.append(cell)
+            duty_cell, title_cell = self.cell(sheet, duty, "id"), self.cell(sheet, title, "text")
+            duty_cell.column, title_cell.column = 1, 2
+            sheet.append(_PlacedRow([duty_cell, title_cell, *roles]))
 
     def _role_validation(self, cells: str) -> DataValidation:
         """A drop-down of the usual values, in letters and in the workbook's words; anything else typed is
@@ -371,7 +395,9 @@ class _Writer:
                    _Column(self.label("export-detail"), 2), _Column(self.label("entry-kind"), 3),
                    _Column(self.id_header("source"), 3), _Column(self.label("source"), 3),
                    _Column(self.label("export-key"), 3)]
-        rows = []
+        rows: list[list[str]] = []
+        links: dict[int, tuple[int, str]] = {}
+        see_standards = self.label("xlsx-see-sheet", sheet=sheet_name("standards", self.lang))
         manual = self.manual
         for post in manual.post_order:
             lists = manual.checklists[post]
@@ -384,12 +410,53 @@ class _Writer:
             sections += [(self.label(frequency), entries) for frequency, entries in lists.by_frequency.items()]
             sections += [(self.label("checklist-steps"), lists.steps), (self.label("checklist-criteria"), lists.criteria)]
             for section, entries in sections:
+                referred: set[str] = set()
                 for entry in entries:
                     source = entry.source
+                    if entry.key.startswith("criterion:"):  # a standard's criteria: once, on the standards sheet
+                        if source.id not in referred:
+                            referred.add(source.id)
+                            links[len(rows)] = (3, self.criteria_rows[source.id])
+                            rows.append([post, post_title, section, self.label(
+                                "xlsx-criteria-of", standard=self.title("standards", source.id),
+                                count=len(self.manual.standards[source.id].criteria)), see_standards,
+                                self.label("standard"), source.id, self.title("standards", source.id), ""])
+                        continue
                     rows.append([post, post_title, section, entry.text.get(self.lang),
                                  entry.detail.get(self.lang) if entry.detail else "",
                                  self.label(SINGULAR[source.kind]), source.id, self._source(entry), entry.key])
-        self.table("checklists", columns, rows)
+        self.table("checklists", columns, rows, links)
+
+    def standards(self) -> None:
+        """Every standard's criteria, once: the checklists refer here instead of repeating them for
+        every post a standard applies to."""
+        columns = [_Column(self.label("id"), is_id=True), _Column(self.label("standard")),
+                   _Column(self.label("category"), 1), _Column(self.label("check"), 1),
+                   _Column(self.label("number-short"), 2), _Column(self.label("criteria"), 2),
+                   _Column(self.label("export-key"), 3)]
+        self.table("standards", columns, self._standard_rows[0])
+
+    @cached_property
+    def _standard_rows(self) -> tuple[list[list[str]], dict[str, str]]:
+        """The standards sheet's rows (one per criterion, one for a standard without any), and where in
+        the workbook each standard's first row is (`'标准'!A5`)."""
+        rows: list[list[str]] = []
+        first: dict[str, str] = {}
+        quoted = sheet_name("standards", self.lang).replace("'", "''")
+        for standard in self.manual.standards.values():
+            first[standard.id] = f"'{quoted}'!A{len(rows) + 2}"
+            head = [standard.id, self.title("standards", standard.id),
+                    category_label(standard.category, self.lang) if standard.category else "",
+                    self.label(standard.check) if standard.check else ""]
+            criteria = standard.criteria or (None,)
+            for number, criterion in enumerate(criteria, start=1):
+                rows.append([*head, str(number) if criterion else "", criterion.get(self.lang) if criterion else "",
+                             f"criterion:{standard.id}/{number - 1}" if criterion else ""])
+        return rows, first
+
+    @property
+    def criteria_rows(self) -> dict[str, str]:
+        return self._standard_rows[1]
 
     def _source(self, entry: ChecklistEntry) -> str:
         title = self.title(entry.source.kind, entry.source.id)
@@ -442,7 +509,7 @@ class _Writer:
             rows.append((f"{letter}　{self.label(role)}", self.label(f"raci-meaning-{letter}"), "strong", "plain"))
         for number, (_, text, _, _) in enumerate(rows, start=1):
             if text:
-                sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * _lines(text, widths[1]) + 3
+                sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * text_lines(text, widths[1]) + 3
         sheet.row_dimensions[1].height = 28
         sheet.merged_cells.add("A1:B1")
         _declare_dimension(sheet, len(rows), 2)
@@ -455,6 +522,7 @@ class _Writer:
         — every duty's roles as exported — and its fingerprint."""
         info = self.manual.info
         sheet = self.workbook.create_sheet(FACTS_SHEET)
+        sheet._values_to_row = _placed_cells
         sheet.sheet_state = "veryHidden"
         baseline = [(duty, roles_json(roles_of(self.manual.duties[duty].raci))) for duty in self.manual.raci.duties]
         _declare_dimension(sheet, 13 + len(baseline), 2)
@@ -480,6 +548,33 @@ class _Writer:
             sheet.append([self.cell(sheet, duty, "facts"), self.cell(sheet, roles, "facts")])
 
 
+def _styled_cell_type(style_id: int) -> type[Cell]:
+    """A cell class whose cells carry the index of their style in the workbook's style table: openpyxl
+    otherwise hashes the cell's style and looks it up in that table again for every cell it writes."""
+    return type(f"_StyledCell{style_id}", (Cell,), {"__slots__": (), "style_id": style_id, "has_style": True})
+
+
+class _PlacedRow(list):
+    """A row of cells that know their columns already (`cell.column`), in column order: the RACI
+    matrix's roles, written without the empty cells between them."""
+
+
+def _placed_cells(cells: Sequence[Cell | None], row: int) -> Iterator[Cell]:
+    """What a write-only sheet does with an appended row, for rows of this writer's cells: number them
+    and pass them on. openpyxl's own version first tries every value as a plain value, which for a
+    cell raises and catches an error (with the cell's text in it) — a third of a large sheet's time."""
+    placed = isinstance(cells, _PlacedRow)
+    for column, cell in enumerate(cells, start=1):
+        if cell is None:
+            continue
+        cell.row = row
+        if not placed:
+            cell.column = column
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+        yield cell
+
+
 def _declare_dimension(sheet, rows: int, columns: int) -> None:
     """Have the sheet's `<dimension>` written before its rows. openpyxl's write-only sheets leave it out,
     and a reader in read-only mode (openpyxl's, `officebook import`'s) then reads the whole sheet to
@@ -491,7 +586,7 @@ def _declare_dimension(sheet, rows: int, columns: int) -> None:
 def _fit_height(sheet, number: int, texts: Sequence[str], widths: Sequence[float]) -> None:
     """Give a row the height of its longest wrapped cell: LibreOffice does not size rows of a file on
     opening it, Excel only some; a row left at one line would hide or overprint the rest."""
-    lines = max((_lines(text, width)
+    lines = max((text_lines(text, width)
                  for text, width in zip(texts, widths, strict=False) if text), default=1)
     if lines > 1:
         sheet.row_dimensions[number].height = _LINE_HEIGHT_PT * lines + 3

@@ -11,8 +11,11 @@ page" is on, so a split sheet prints at a fixed scale instead.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -27,6 +30,7 @@ SMALLEST_FONT_PT = 10.0  # the ids under the post titles, the notes
 MIN_PRINTED_PT = 8.0
 MIN_SCALE = int(-(-MIN_PRINTED_PT * 100 // SMALLEST_FONT_PT))  # 80 %: 10 pt type prints at 8 pt
 _SAFETY = 0.97  # column widths are estimated; keep a little room at the right edge
+LINE_BREAK = "\n"
 
 
 def column_points(width: float) -> float:
@@ -127,3 +131,39 @@ def apply_print_setup(sheet, plan: PrintPlan, *, header_rows: int, title_columns
 def header_footer_text(text: str) -> str:
     """Text for a running header: `&` starts a code there, so a literal one is doubled."""
     return text.replace("&", "&&")
+
+
+# Ranges whose every character has the East Asian width W or F (tests/test_xlsx.py checks them against
+# `unicodedata`): the script of a Chinese, Japanese or Korean manual is counted by one regular-expression
+# scan; any other non-ASCII character is looked up one by one.
+_WIDE_RANGES = ("\u1100-\u115f\u2e80-\u303e\u3041-\u3247\u3250-\u33ff\u3400-\u4dbf\u4e00-\u9fff"
+                "\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6")
+_WIDE = re.compile(f"[{_WIDE_RANGES}]")
+_OTHER_NON_ASCII = re.compile(f"[^\x00-\x7f{_WIDE_RANGES}]")
+
+
+def _line_width(line: str) -> int:
+    others = _OTHER_NON_ASCII.findall(line)
+    return len(line) + len(_WIDE.findall(line)) + sum(unicodedata.east_asian_width(c) in "WF" for c in others)
+
+
+@lru_cache(maxsize=4096)  # post titles, list names and kinds repeat on every row
+def display_width(text: str) -> float:
+    """Width of the longest line in Excel's column units (CJK characters count two)."""
+    if text.isascii():
+        return float(max(len(line) for line in text.split(LINE_BREAK)))
+    return float(max(_line_width(line) for line in text.split(LINE_BREAK)))
+
+
+def text_lines(text: str, width: float) -> int:
+    """How many lines `text` takes wrapped in a column `width` units wide."""
+    return sum(max(1, -(-int(display_width(line)) // max(1, int(width - 1)))) for line in text.split(LINE_BREAK))
+
+
+def wrapped_lines(text: str, text_width: float, width: float) -> int:
+    """How many lines `text` takes in a column `width` units wide, its longest line `text_width` wide."""
+    if not text:
+        return 1
+    if LINE_BREAK in text:
+        return text_lines(text, width)
+    return max(1, -(-int(text_width) // max(1, int(width - 1))))

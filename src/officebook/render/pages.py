@@ -24,6 +24,7 @@ from officebook.vocabulary.labels import LANGUAGE_NAMES, category_label, label, 
 from officebook.vocabulary.markdown import markdown_text, plain_text, site_markdown, strip_controls
 
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
+_OWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")  # a link as PageContext.link writes it
 PERIOD_OF_FREQUENCY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                        "annually": "year"}
 
@@ -146,7 +147,21 @@ class PageContext:
         """A Markdown text of the content, sanitised, as blocks of the page (see site_markdown)."""
         if not value:
             return ""
-        return site_markdown(self._linked(value), self.allow_html, top_heading=top_heading, css_class=css_class)
+        text = site_markdown(self._linked(value), self.allow_html, top_heading=top_heading, css_class=css_class)
+        # the sanitised HTML (final already) is set aside from Python-Markdown; headings stay Markdown
+        # lines, for the page's contents and its search sections
+        parts, html = [], []
+        for block in text.split("\n\n"):
+            if block.startswith("#"):
+                if html:
+                    parts.append(prebuilt("".join(html)).strip("\n"))
+                    html = []
+                parts.append(block)
+            else:
+                html.append(block)
+        if html:
+            parts.append(prebuilt("".join(html)).strip("\n"))
+        return "\n\n".join(parts)
 
     def md_inline(self, value: Text | None) -> str:
         """Content Markdown inside a list item or table cell: sanitised HTML on one line."""
@@ -224,6 +239,31 @@ class PageContext:
                 "ticked-count", "start-afresh", "case-reference", "case-open", "case-close", "case-closed",
                 "case-none", "case-open-list", "case-current")
         return json.dumps({key: label(key, self.lang) for key in keys}, ensure_ascii=False)
+
+    # facts (name: value pairs) as ready-made HTML
+
+    def html_of(self, value: str) -> str:
+        """A value made by this context's own helpers — text escaped by `inline` (valid HTML already)
+        and links `[text](docs path#anchor)` — as HTML with final addresses. Content never writes such
+        a link: its texts reach this point with every Markdown character escaped."""
+        def link(match: re.Match) -> str:
+            target, _, anchor = match.group(2).partition("#")
+            href = self.href(posixpath.normpath(posixpath.join(posixpath.dirname(self.path), target))) if target else ""
+            return f'<a href="{escape(href + (f"#{anchor}" if anchor else ""), quote=True)}">{match.group(1)}</a>'
+        return _OWN_LINK.sub(link, value)
+
+    def facts_html(self, pairs: Iterable[tuple[str, str]], meta: Iterable[tuple[str, str]] = (),
+                   lead: Text | None = None) -> str:
+        """An item's summary (`lead`), its facts (a definition list; those without a value left out),
+        then its bookkeeping (`meta`: maintainer, review date, source), quieter and out of the search
+        index: one block."""
+        def block(shown: list, css_class: str, extra: str = "") -> str:
+            items = "".join(f"<dt>{escape(name)}</dt><dd>{self.html_of(value)}</dd>" for name, value in shown)
+            return f'<div class="{css_class}"{extra}><dl>{items}</dl></div>' if shown else ""
+        summary = site_markdown(self._linked(lead), self.allow_html, css_class="officebook-lead") if lead else ""
+        html = summary + block([p for p in pairs if p[1]], "officebook-facts") + \
+            block([p for p in meta if p[1]], "officebook-facts officebook-facts--meta", " data-search-exclude")
+        return prebuilt(html) if html else ""
 
     def day_starts(self, post_id: str) -> str:
         """When the post's working day begins ("HH:MM"): its own `day_starts`, else the manual's."""

@@ -42,7 +42,7 @@ def function_table(manual: Manual, lang: str, function_id: str, href: Callable[[
                 cells.append("<td></td>")
                 continue
             text = escape(raci_cell(role, lang))
-            if "R" in role or "A" in role:  # who leads: bold, the cell shaded (officebook.css, td:has(strong))
+            if "R" in role or "A" in role:  # who leads: in bold
                 text = f"<strong>{text}</strong>"
             cells.append(f'<td data-post="{names[post]}">{text}</td>')
         rows.append(f'<tr><th scope="row"><a href="{_attr(href("duties", duty.id))}">{escape(duty.title.get(lang))}</a></th>'

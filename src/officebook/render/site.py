@@ -136,26 +136,36 @@ def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, s
     if not groups:
         return ""
     colon, separator = escape(ctx.label("colon")), escape(ctx.label("list-separator"))
-    lines = []
+    lines: list[list] = []  # [kind's name, [field names], what follows the colon]
+    pointers: dict[tuple, list] = {}  # (kind's place, anchors) → its line: fields that point alike share it
     for (kind_order, _, field), items in sorted(groups.items()):
         if kind_order == len(ITEM_KINDS):
-            name = ctx.label("glossary")
-        else:
-            name = ctx.label(ITEM_KINDS[kind_order]) + ctx.label("paren", text=ctx.label(field))
-            ids = {item_id for _, item_id in items}
-            sections = [(anchor, title, section_ids) for anchor, title, section_ids
-                        in (listed or {}).get(ITEM_KINDS[kind_order], ()) if ids & section_ids]
-            if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
-                links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
-                before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
-                lines.append(f"<li>{escape(name)}{colon}{before}{links}{after}</li>")
+            lines.append([ctx.label("glossary"), [], separator.join(entry[0] for _, entry in sorted(items.items()))])
+            continue
+        kind = ITEM_KINDS[kind_order]
+        ids = {item_id for _, item_id in items}
+        sections = [(anchor, title, section_ids) for anchor, title, section_ids
+                    in (listed or {}).get(kind, ()) if ids & section_ids]
+        if sections and ids <= set().union(*(section_ids for *_, section_ids in sections)):
+            key = (kind_order, tuple(anchor for anchor, *_ in sections))
+            if key in pointers:
+                pointers[key][1].append(ctx.label(field))
                 continue
+            links = separator.join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title, _ in sections)
+            before, after = (escape(part) for part in ctx.label("see-on-page", sections="\0").split("\0"))
+            pointers[key] = [ctx.label(kind), [ctx.label(field)], f"{before}{links}{after}"]
+            lines.append(pointers[key])
+            continue
         shown = []
         for _, (link, *numbers) in sorted(items.items()):
-            steps = ctx.label("step-number", number=ctx.label("list-separator").join(map(str, sorted(numbers))))
+            steps = ctx.label("step-number" if len(numbers) == 1 else "step-numbers",
+                              number=ctx.label("list-separator").join(map(str, sorted(numbers))))
             shown.append(link + (escape(ctx.label("paren", text=steps)) if numbers else ""))
-        lines.append(f"<li>{escape(name)}{colon}{separator.join(shown)}</li>")
-    return f'<ul class="officebook-backrefs" data-search-exclude>{"".join(lines)}</ul>'
+        lines.append([ctx.label(kind), [ctx.label(field)], separator.join(shown)])
+    html = "".join(
+        f"<li>{escape(name + (ctx.label('paren', text=ctx.label('list-separator').join(fields)) if fields else ''))}"
+        f"{colon}{what}</li>" for name, fields, what in lines)
+    return f'<ul class="officebook-backrefs" data-search-exclude>{html}</ul>'
 
 
 # ---- pages ---------------------------------------------------------------------------------------
@@ -168,13 +178,15 @@ def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
     ctx = PageContext(manual, lang, item_path(item.ref), directory_urls)
-    listed = {}
-    if item.kind == "posts":  # what the post's page lists itself (post.md.j2's sections)
+    listed: dict = {}  # what the page lists itself (its template's sections), which back-references point to
+    if item.kind == "posts":
         view = manual.onboarding[item.id]
         listed = {"duties": [("duties", label("post-duties", lang), set(view.duties))],
                   "procedures": [("procedures-owned", label("procedures-owned", lang), set(view.procedures_owned)),
                                  ("procedures-acted-in", label("procedures-acted-in", lang), set(view.procedures_acted_in))],
                   "standards": [("standards", label("standards-applying", lang), set(view.standards))]}
+    if item.kind == "functions":
+        listed = {"duties": [("duties", label("function-duties", lang), {d.id for d in manual.duties_of_function(item.id)})]}
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref, listed)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from docx.shared import Mm, Pt
 
 from officebook.model import Item, Ref
-from officebook.outline import checklist_cards, handbook_outline
+from officebook.outline import handbook_outline
 from officebook.outline.handbook import referring
 from officebook.render.docx.html import SPACE_RUN, Inline
 from officebook.render.docx.ooxml import shade_cell, vertical_text
@@ -185,12 +185,43 @@ class HandbookWriter(WordWriter):
                 self.heading(self.label("onboarding"), 3)
                 self.onboarding_lists(view, level=4)
             self.heading(self.label("checklists"), 3)
-            cards = checklist_cards(self.manual, post.id, self.lang)
-            for card in cards:
-                self.heading(card.title, 4)
-                self.ticks(card.entries)
-            if not cards:
-                self.paragraph(self.label("no-checklists"))
+            self.post_checklists(post.id)
+
+    def post_checklists(self, post_id: str) -> None:
+        """A post's lists as the printed handbook has them: the tasks to tick, and the standards and
+        procedures they are done to by number — their criteria and steps are in their own chapters,
+        not repeated for every post that meets or takes part in them."""
+        lists = self.manual.checklists[post_id]
+        for work in lists.lists:
+            self.heading(self.label("occasion-list" if work.is_occasional else "list-title",
+                                    frequency=self.label(work.frequency)), 4)
+            lines = [e for e in work.entries if not e.key.startswith("criterion:")]
+            if lines:
+                self.ticks(lines)
+            self.refers(self.label("check"), "standards",
+                        dict.fromkeys(e.source.id for e in work.entries if e.key.startswith("criterion:")))
+            self.refers(self.label("met-each-time"), "standards", work.governing)
+        if lists.cases:
+            self.heading(self.label("case-sheets"), 4)
+            for case in lists.cases:
+                paragraph = self.list_item(self.document, False, None, 0)
+                self.link(paragraph, "procedures", case.procedure, numbered=True)
+                if case.own_steps:
+                    self.add_text(paragraph, self.colon + self.separator.join(str(s.number) for s in case.own_steps))
+                if case.criteria:
+                    self.add_text(paragraph, f" · {self.label('met-each-time')}{self.colon}")
+                    self.links(paragraph, "standards", [g.standard for g in case.criteria], numbered=True)
+        self.refers(self.label("general-standards"), "standards", [g.standard for g in lists.general])
+        if lists.is_empty:
+            self.paragraph(self.label("no-checklists"))
+
+    def refers(self, name: str, kind: str, ids) -> None:
+        """`name：` and the items it names, linked and numbered, on one line (nothing when there are none)."""
+        ids = list(ids)
+        if ids:
+            paragraph = self.add(self.document, META)
+            self.add_text(paragraph, name + self.colon, Inline(bold=True))
+            self.links(paragraph, kind, ids, numbered=True)
 
     def onboarding_lists(self, view, *, level: int) -> None:
         for period in ("first_day", "first_week", "first_month"):
