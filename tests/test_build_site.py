@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -254,6 +255,9 @@ def test_serve_command_reloads_after_a_yaml_edit(tmp_path):
     server = subprocess.Popen(
         [sys.executable, "-m", "officebook", "serve", "content", "--lang", "en", "-a", f"127.0.0.1:{port}"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True, cwd=tmp_path)
+    lines: list[str] = []  # what the preview has printed so far, read as it comes
+    reader = threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True)
+    reader.start()
     url = f"http://127.0.0.1:{port}/standards/accuracy/"
     standard = content / "standards" / "accuracy.yaml"
     try:
@@ -265,12 +269,15 @@ def test_serve_command_reloads_after_a_yaml_edit(tmp_path):
         standard.write_text(good.replace("Figures checked", "Figures double-checked"))
         _wait_for(lambda: "Figures double" in _fetch(url) or None, timeout=60)  # the hyphen may be &#45;
         standard.write_text("title: [broken\n")
-        time.sleep(2)
+        _wait_for(lambda: any("the content has errors" in line for line in lines), timeout=60)  # seen, then fixed
         standard.write_text(good)
         _wait_for(lambda: "Figures checked" in _fetch(url) or None, timeout=60)
     finally:
         server.terminate()  # SIGTERM
-        output = server.communicate(timeout=30)[0]
+        server.wait(timeout=30)
+        reader.join(timeout=30)
+        server.stdout.close()
+    output = "".join(lines)
     assert server.returncode == 0, output
     assert "re-rendered" in output
     assert "watching content/ for changes" in output
