@@ -275,34 +275,27 @@ def _references(kind: str, item: Any, data: Any) -> _References:
     source = item.ref
     fields: list[_Reference] = []
 
-    def add(target_kind: str, target: str | None, field: str) -> None:
-        fields.append((target_kind, target, BackRef(source, field)))
+    def add(target_kind: str, targets: Iterable[str | None], field: str) -> None:
+        fields.extend((target_kind, target, BackRef(source, field)) for target in targets)
 
     if kind == "duties":
-        add("functions", item.function, "function")
+        add("functions", (item.function,), "function")
         for role in ("responsible", "consulted", "informed"):
-            for post in getattr(item.raci, role):
-                add("posts", post, f"raci.{role}")
-        add("posts", item.raci.accountable, "raci.accountable")
-        for procedure in item.procedures:
-            add("procedures", procedure, "procedures")
-        for standard in item.standards:
-            add("standards", standard, "standards")
+            add("posts", getattr(item.raci, role), f"raci.{role}")
+        add("posts", (item.raci.accountable,), "raci.accountable")
+        add("procedures", item.procedures, "procedures")
+        add("standards", item.standards, "standards")
     elif kind == "procedures":
-        add("posts", item.owner, "owner")
-        for standard in item.standards:
-            add("standards", standard, "standards")
+        add("posts", (item.owner,), "owner")
+        add("standards", item.standards, "standards")
         for step in item.steps:
-            add("posts", step.actor, f"steps.{step.id}.actor")
-            for standard in step.standards:
-                add("standards", standard, f"steps.{step.id}.standards")
+            add("posts", (step.actor,), f"steps.{step.id}.actor")
+            add("standards", step.standards, f"steps.{step.id}.standards")
     elif kind == "standards":
-        for post in item.applies_to_posts:
-            add("posts", post, "applies_to.posts")
-        for procedure in item.applies_to_procedures:
-            add("procedures", procedure, "applies_to.procedures")
+        add("posts", item.applies_to_posts, "applies_to.posts")
+        add("procedures", item.applies_to_procedures, "applies_to.procedures")
     elif kind == "posts":
-        add("posts", item.reports_to, "reports_to")
+        add("posts", (item.reports_to,), "reports_to")
     return _References(maintainer=(("posts", item.maintainer, BackRef(source, "maintainer")),), fields=tuple(fields),
                        texts=tuple(_text_links(kind, data, source)))
 
