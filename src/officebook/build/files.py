@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from officebook.render.prebuilt import STORE_FOLDER, set_aside
+from officebook.tempfiles import replace_file
 
 
 def copy_tree(source: Path, target: Path) -> None:
@@ -29,7 +30,8 @@ def write_if_changed(path: Path, text: str, *, folder_exists: bool = False) -> b
 def write_page(docs_dir: Path, path: str, markdown: str, *, folder_exists: bool = False) -> tuple[bool, set[str]]:
     """Write one generated page with its ready-made HTML set aside into the store beside `docs_dir`
     (render/prebuilt.py); returns whether the page changed and the names of the blocks it refers to.
-    Blocks are named by their content, so one already in the store is the same and stays."""
+    Blocks are named by their content, so one already in the store is the same and stays; each is
+    renamed into place whole, since a block cut short by an interrupted build would keep its name."""
     page, blocks = set_aside(markdown)
     if blocks:
         store = docs_dir.parent / STORE_FOLDER
@@ -37,7 +39,7 @@ def write_page(docs_dir: Path, path: str, markdown: str, *, folder_exists: bool 
         for name, block in blocks.items():
             target = store / f"{name}.html"
             if not target.exists():
-                target.write_text(block, encoding="utf-8", newline="\n")
+                replace_file(target, block.encode("utf-8"))
     return write_if_changed(docs_dir / path, page, folder_exists=folder_exists), set(blocks)
 
 
