@@ -289,5 +289,6 @@ def test_rgb_png_round_trips_any_pixels():
     from officebook.render.docx.raster import rgb_png
 
     pixels = bytes((x * 7 + y * 13) % 256 for y in range(5) for x in range(3 * 9))
-    image = Image.open(io.BytesIO(rgb_png(9, 5, pixels)))
+    rows = b"".join(pixels[row * 27:(row + 1) * 27] + b"\0" for row in range(5))
+    image = Image.open(io.BytesIO(rgb_png(9, 5, rows)))
     assert (image.mode, image.size) == ("RGB", (9, 5)) and image.tobytes() == pixels

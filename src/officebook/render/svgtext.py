@@ -38,8 +38,19 @@ def char_width(char: str) -> float:
     return 0.56
 
 
+class _CharWidths(dict):
+    """`char_width` of each character met, looked up in C: layouts measure every prefix of a line."""
+
+    def __missing__(self, char: str) -> float:
+        width = self[char] = char_width(char)
+        return width
+
+
+_CHAR_WIDTHS = _CharWidths()
+
+
 def text_width(text: str, font_size: float) -> float:
-    return sum(char_width(c) for c in text) * font_size
+    return sum(map(_CHAR_WIDTHS.__getitem__, text)) * font_size
 
 
 def _units(text: str) -> list[str]:
