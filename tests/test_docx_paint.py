@@ -46,6 +46,11 @@ def assert_same_drawing(svg: str, scale: float) -> None:
     if "<text" not in svg:  # a level's rounding where the page shows through a half-covered last row or column
         assert max(band[1] for band in ImageChops.difference(painted, reference).getextrema()) <= 1, svg[:300]
         return
+    box = ImageChops.difference(painted, reference).getbbox()
+    if box is None:
+        return
+    box = (max(box[0] - 2, 0), max(box[1] - 2, 0), box[2] + 2, box[3] + 2)  # what differs, and its neighbours
+    painted, reference = painted.crop(box), reference.crop(box)
     for one, other in ((painted, reference), (reference, painted)):
         low, high = other.filter(ImageFilter.MinFilter(3)), other.filter(ImageFilter.MaxFilter(3))
         outside = ImageChops.lighter(ImageChops.subtract(low, one), ImageChops.subtract(one, high))
@@ -53,15 +58,14 @@ def assert_same_drawing(svg: str, scale: float) -> None:
 
 
 def drawings_for_word(content, monkeypatch) -> list[str]:
-    """Every drawing the Word handbook and two post booklets of `content` rasterise, in both languages."""
+    """Every drawing the Word handbook and a post's booklet of `content` rasterise, in each language."""
     manual = run_check(content, use_cache=False).manual
     seen: list[str] = []
     real = raster.cached_png
     monkeypatch.setattr(raster, "cached_png", lambda svg, svg2png: seen.append(svg) or real(svg, svg2png))
     for lang in manual.info.languages:
         handbook_docx(manual, lang)
-        for post in list(manual.posts)[:2]:
-            booklet_docx(manual, post, lang)
+        booklet_docx(manual, next(iter(manual.posts)), lang)
     return list(dict.fromkeys(seen))
 
 
@@ -122,6 +126,19 @@ def test_any_drawing_in_the_vocabulary_has_cairosvgs_pixels(elements, scale, gro
     if group:
         body = f"{group}{body}</g>"
     assert_same_drawing(f"{SVG_OPEN}<title>t</title>{body}</svg>", scale)
+
+
+@pytest.mark.parametrize("body", [
+    # a 20° corner: mitred under cairo's own limit (10), bevelled under SVG's (4), which CairoSVG sets
+    '<polygon points="10,24 100,40 10,56" fill="none" stroke="#1e4e8c" stroke-width="4"/>',
+    '<path d="M5 5 H100 V70 H5 Z" fill="none" stroke="#b45309" stroke-width="1.5" stroke-dasharray="5 3"/>',
+    '<rect x="10" y="10" width="90" height="30" rx="40" fill="#f3f6fa" stroke="#1e4e8c" stroke-width="1.5"/>',
+    '<g transform="translate(60, 0)"><text x="0" y="20" font-size="13" text-anchor="middle" font-weight="bold" '
+    'fill="#1f2937">秘书科 Secretarial</text><text x="0" y="40" font-size="12.5" text-anchor="end" '
+    'font-style="italic">退回第 1 步</text></g>',
+])
+def test_drawings_with_corners_dashes_and_anchors_have_cairosvgs_pixels(body):
+    assert_same_drawing(f"{SVG_OPEN}{body}</svg>", 2.0)
 
 
 @pytest.mark.parametrize("body", [
