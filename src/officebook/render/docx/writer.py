@@ -37,6 +37,7 @@ from officebook.render.docx.ooxml import (
     simple_field,
     table_borders,
 )
+from officebook.render.docx.package import docx_bytes
 from officebook.render.docx.styles import (
     COVER,
     TABLE_HEADING,
@@ -490,9 +491,7 @@ class WordWriter(ContentBlocks, HtmlToWord):
 
     def save(self) -> bytes:
         self._fill_contents()
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return buffer.getvalue()
+        return docx_bytes(self.document)
 
     # ---- the handbook --------------------------------------------------------------------------------
 
