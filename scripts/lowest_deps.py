@@ -4,7 +4,7 @@ virtual environment, then check, build, export, diff, print and write Word docum
 lower bounds must be true.
 
 Every dependency is pinned to its lower bound (`>=X` becomes `==X`); what they need in turn is
-resolved by pip as usual. Run by scripts/test before the suite; needs the package index.
+resolved by pip as usual. Run by .ci/run after the suite; needs the package index.
 
     python scripts/lowest_deps.py [--keep DIR]
 """
