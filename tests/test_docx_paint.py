@@ -132,6 +132,9 @@ def test_any_drawing_in_the_vocabulary_has_cairosvgs_pixels(elements, scale, gro
     # a 20° corner: mitred under cairo's own limit (10), bevelled under SVG's (4), which CairoSVG sets
     '<polygon points="10,24 100,40 10,56" fill="none" stroke="#1e4e8c" stroke-width="4"/>',
     '<path d="M5 5 H100 V70 H5 Z" fill="none" stroke="#b45309" stroke-width="1.5" stroke-dasharray="5 3"/>',
+    '<polygon points="10,24 100,40 10,56" fill="none" stroke="#000" stroke-width="4" stroke-linejoin="arcs"/>',
+    '<path d="M1 1 H90" stroke="#000" stroke-width="-2"/><circle cx="50" cy="50" r="-30" fill="#000"/>',
+    '<rect x="10" y="10" width="-50" height="30" fill="#1e4e8c" stroke="#000"/>',
     '<rect x="10" y="10" width="90" height="30" rx="40" fill="#f3f6fa" stroke="#1e4e8c" stroke-width="1.5"/>',
     '<g transform="translate(60, 0)"><text x="0" y="20" font-size="13" text-anchor="middle" font-weight="bold" '
     'fill="#1f2937">秘书科 Secretarial</text><text x="0" y="40" font-size="12.5" text-anchor="end" '

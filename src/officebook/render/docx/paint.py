@@ -33,7 +33,7 @@ _NUMBER = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _HEX = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 _TRANSLATE = re.compile(r"\s*translate\(\s*(\S+?)(?:\s*,\s*|\s+)(\S+?)\s*\)\s*")
 _PATH_TOKEN = re.compile(r"[MLHVZmlhvz]|[^\sMLHVZmlhvz,]+")
-_JOINS = {"miter": "LINE_JOIN_MITER", "round": "LINE_JOIN_ROUND", "bevel": "LINE_JOIN_BEVEL"}
+_JOINS = {"round": "LINE_JOIN_ROUND", "bevel": "LINE_JOIN_BEVEL"}  # any other value: miter, as in CairoSVG
 NAMED_COLOURS = {"black": (0.0, 0.0, 0.0), "white": (1.0, 1.0, 1.0)}  # SVG's default fill, and the page
 ARC_TO_BEZIER = 4 * (2 ** .5 - 1) / 3  # CairoSVG's rounded corners (after the Cairo cookbook)
 
@@ -53,7 +53,7 @@ def paint_scanlines(svg: str, scale: float, max_pixels: int) -> tuple[int, int, 
     try:
         root = etree.fromstring(svg.encode("utf-8"), parser)
         return _Painter(cairo, scale, max_pixels).scanlines(root)
-    except (etree.XMLSyntaxError, Unpaintable):
+    except (etree.XMLSyntaxError, Unpaintable, cairo.CairoError):  # cairo refused a value: CairoSVG's to judge
         return None
 
 
@@ -140,7 +140,7 @@ class _Painter:
             context.new_path()
             return
         context.set_line_width(_number(paint.get("stroke-width", "1")))
-        context.set_line_join(getattr(self.cairo, _JOINS.get(paint.get("stroke-linejoin", "miter"), "")))
+        context.set_line_join(getattr(self.cairo, _JOINS.get(paint.get("stroke-linejoin"), "LINE_JOIN_MITER")))
         dashes = [_number(part) for part in paint.get("stroke-dasharray", "").replace(",", " ").split()]
         if sum(dashes):
             context.set_dash(dashes, 0)
