@@ -27,7 +27,7 @@ def cairosvg_pixels(svg: str, scale: float) -> Image.Image:
 
 
 def paint_image(svg: str, scale: float, max_pixels: int) -> Image.Image | None:
-    painted = paint_scanlines(svg, scale, max_pixels)
+    painted = paint_scanlines(svg.encode("utf-8"), scale, max_pixels)
     if painted is None:
         return None
     width, height, rows = painted

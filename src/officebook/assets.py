@@ -175,16 +175,21 @@ def svg_problem(data: bytes, max_pixels: int = DEFAULT_MAX_IMAGE_PIXELS) -> str 
     return None
 
 
-def inspect_svg(data: bytes) -> tuple[SvgProblem | None, tuple[float, float] | None]:
-    """Parse an SVG safely and look for what makes it a program or a fetch; also its size in pixels.
-
-    lxml with no DTD loaded, no entity resolved and no network: a DTD is reported, never read."""
+def safe_svg_parser():
+    """lxml's parser as officebook reads any SVG: no DTD loaded, no entity resolved, no network, no huge tree."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
-                             remove_blank_text=False)
+    return etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False,
+                           remove_blank_text=False)
+
+
+def inspect_svg(data: bytes) -> tuple[SvgProblem | None, tuple[float, float] | None]:
+    """Parse an SVG safely (`safe_svg_parser`) and look for what makes it a program or a fetch; also its
+    size in pixels. A DTD is reported, never read."""
+    from lxml import etree
+
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, safe_svg_parser())
     except etree.XMLSyntaxError as error:
         if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # libxml2 stops entity bombs even unexpanded: say why
             return SvgProblem("asset.active-content", _dtd_message(), error.lineno or 1), None

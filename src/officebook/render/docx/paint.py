@@ -13,6 +13,8 @@ import math
 import re
 import sys
 
+from officebook.assets import safe_svg_parser
+
 SVG = "{http://www.w3.org/2000/svg}"
 # What a shape may say about its paint; a child inherits it unless it says otherwise (as in CairoSVG)
 PAINT = frozenset({"fill", "fill-opacity", "stroke", "stroke-width", "stroke-linejoin", "stroke-dasharray",
@@ -42,16 +44,15 @@ class Unpaintable(Exception):
     """The drawing says something outside officebook's own vocabulary: CairoSVG paints it."""
 
 
-def paint_scanlines(svg: str, scale: float, max_pixels: int) -> tuple[int, int, bytes] | None:
-    """`svg` painted on white at `scale` pixels per SVG unit: its width, height and rows of RGB bytes,
-    each row followed by a zero byte (a PNG's unfiltered scanlines, but for the first filter byte).
-    None when the drawing is not one this painter knows, or would be past `max_pixels`."""
+def paint_scanlines(svg: bytes, scale: float, max_pixels: int) -> tuple[int, int, bytes] | None:
+    """The SVG `svg` painted on white at `scale` pixels per SVG unit: its width, height and rows of RGB
+    bytes, each row followed by a zero byte (a PNG's unfiltered scanlines, but for the first filter
+    byte). None when the drawing is not one this painter knows, or would be past `max_pixels`."""
     import cairocffi as cairo
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=False)
     try:
-        root = etree.fromstring(svg.encode("utf-8"), parser)
+        root = etree.fromstring(svg, safe_svg_parser())
         return _Painter(cairo, scale, max_pixels).scanlines(root)
     except (etree.XMLSyntaxError, Unpaintable, cairo.CairoError):  # cairo refused a value: CairoSVG's to judge
         return None

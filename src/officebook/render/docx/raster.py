@@ -81,7 +81,7 @@ def cached_png(svg: str, svg2png: Callable[..., bytes]) -> bytes:
     width = _SVG_WIDTH.search(svg)
     if width and float(width.group(1)) > 0:
         scale = min(scale, MAX_RASTER_WIDTH / float(width.group(1)))
-    painted = paint_scanlines(svg, scale, DEFAULT_MAX_IMAGE_PIXELS)  # officebook's own vocabulary, in C
+    painted = paint_scanlines(data, scale, DEFAULT_MAX_IMAGE_PIXELS)  # officebook's own vocabulary, in C
     if painted is not None:
         png = rgb_png(*painted)
     else:  # unsafe=False: CairoSVG then resolves no entities and fetches nothing but data: URLs.
