@@ -31,6 +31,7 @@ from officebook.render.site import render_site
 pytestmark = pytest.mark.slow  # MkDocs builds and preview servers
 
 TESTS = Path(__file__).parent
+ROOT = TESTS.parent
 FIXTURE = TESTS / "golden" / "fixture" / "content"
 VALID_CASES = sorted(p for p in (TESTS / "cases" / "valid").glob("*/content") if p.is_dir())
 
@@ -170,6 +171,16 @@ def test_site_config_for_an_unknown_language_falls_back(fixture_manual, tmp_path
     assert config["site_url"] == "https://x.example/manual/en/"
     assert config["theme"]["font"] is False and config["use_directory_urls"] is False
     assert {"offline": {"enabled": True}} in config["plugins"]
+
+
+def test_the_repository_mkdocs_yml_keeps_the_system_fonts(fixture_manual, tmp_path):
+    """Its `theme:` holds only comments (YAML null): the defaults under it stay, so no page asks Google
+    Fonts for Roboto, which office networks often block and which has no Chinese."""
+    user = UserConfig.load(ROOT / "mkdocs.yml")
+    assert user.data["theme"] is None
+    config = site_config(fixture_manual, "zh", render_site(fixture_manual, "zh"), user, config_dir=tmp_path,
+                         docs_dir=tmp_path / "d", site_dir=tmp_path / "s", overrides_dir=tmp_path / "o", offline=False)
+    assert config["theme"]["font"] is False
 
 
 @pytest.mark.parametrize("content", VALID_CASES, ids=[p.parent.name for p in VALID_CASES])

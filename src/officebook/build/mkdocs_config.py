@@ -140,9 +140,13 @@ def _as_list(entries: dict[str, dict]) -> list:
 
 
 def _merge(defaults: dict, user: dict) -> dict:
-    """Deep merge of mappings; the user's value wins wherever both set one."""
+    """Deep merge of mappings; the user's value wins wherever both set one. A section the user left
+    empty (`theme:` with only comments under it, which YAML reads as null) sets nothing: it would
+    otherwise drop the defaults under it, the system fonts among them."""
     merged = dict(defaults)
     for key, value in user.items():
+        if value is None and isinstance(merged.get(key), dict):
+            continue
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = _merge(merged[key], value)
         else:
