@@ -51,7 +51,8 @@ class Watched:
         self.allowed = allowed_prefix
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(
+            f"{message.text} ({message.location.get('url')}:{message.location.get('lineNumber')})"))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def _route(self, route) -> None:
@@ -64,8 +65,8 @@ class Watched:
 
     def close(self) -> None:
         self.context.close()
-        assert self.remote == [], "requests left the machine"
-        assert self.errors == [], "console errors"
+        assert self.remote == [], f"requests left the machine: {self.remote}"
+        assert self.errors == [], f"console errors: {self.errors}"
 
 
 def h1(page) -> str:

@@ -89,6 +89,35 @@ def test_only_the_items_own_page_comes_first(tmp_path):
         preview.site.close()
 
 
+def test_a_served_file_is_replaced_whole_never_rewritten_in_place(tmp_path, monkeypatch):
+    """While the preview rebuilds, a browser reading a page or the search index (a page that has just
+    been told to reload fetches both) gets the old file or the new one, never a truncated one: nothing
+    is written to a path the server serves; files are written beside it and renamed over it."""
+    import mkdocs.utils
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    preview = _preview(content, tmp_path / "live", "en")
+    served = set(_site(preview.site_dir))
+    writes: list[str] = []
+    write_file = mkdocs.utils.write_file
+    monkeypatch.setattr(mkdocs.utils, "write_file", lambda data, path: (
+        writes.append(Path(path).relative_to(preview.site_dir).as_posix()), write_file(data, path)))
+    try:
+        _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
+        preview.refresh()
+        preview.settle()
+        assert "Incoming post" in (preview.site_dir / "search" / "search_index.json").read_text(encoding="utf-8")
+        assert "Incoming post" in (preview.site_dir / "posts" / "clerk" / "index.html").read_text(encoding="utf-8")
+        assert "duties/daily-mail/.index.html" in " ".join(writes)  # MkDocs' own writer, aimed beside the page
+        # the theme's own pages (404.html, sitemap.xml) are written in place: no open page loads them
+        in_place = [path for path in writes if path in served and not path.endswith(("404.html", "sitemap.xml"))]
+        assert in_place == []
+        assert [p for p in _site(preview.site_dir) if p.endswith(".partial")] == []
+    finally:
+        preview.site.close()
+
+
 def test_a_change_already_shown_is_not_checked_or_reloaded_again(tmp_path):
     """The editor's save rebuilds at once; the file watcher, seeing the same written file after it,
     neither checks the content again nor reloads the pages a second time."""

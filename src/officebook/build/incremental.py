@@ -31,6 +31,7 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 
 from officebook.build.mkdocs_run import officebook_plugins
+from officebook.tempfiles import partial_path, replace_file
 
 log = logging.getLogger("mkdocs.officebook")
 
@@ -253,8 +254,6 @@ class LiveSite:
     def _build_html(self, pages: list) -> list[str]:
         """Render pages' HTML, Material's search index swapped for one that keeps nothing (pages are
         indexed by `search_snapshot`, or keep their entries)."""
-        from mkdocs.commands.build import _build_page
-
         if not pages:
             return []
         search = self._search()
@@ -264,7 +263,7 @@ class LiveSite:
         doc_files = self._documentation_pages()
         try:
             for page in pages:
-                _build_page(page, self.config, doc_files, self.nav, self.env)
+                _build_page_in_place(page, self.config, doc_files, self.nav, self.env)
         finally:
             if search is not None:
                 search.search_index = saved
@@ -278,8 +277,6 @@ class SearchWork:
         self.site, self.config, self.pages, self.order, self.path = site, config, pages, order, path
 
     def run(self) -> None:
-        from mkdocs import utils
-
         index = _Entries(self.config)
         for page in self.pages:
             index.add_entry_from_context(page)
@@ -289,7 +286,26 @@ class SearchWork:
         entries = {**self.site.search_entries, **fresh}
         self.site.search_entries.update(fresh)
         index.entries = [entry for url in self.order for entry in entries.get(url, ())]
-        utils.write_file(index.generate_search_index(None).encode("utf-8"), self.path)
+        replace_file(Path(self.path), index.generate_search_index(None).encode("utf-8"))
+
+
+def _build_page_in_place(page, config, doc_files, nav, env) -> None:
+    """MkDocs' `_build_page`, its HTML written beside the served file and renamed over it: MkDocs
+    truncates the file and then writes it, and a browser the preview has just told to reload (or
+    one following a link) could read half a page."""
+    from mkdocs.commands.build import _build_page
+
+    file = page.file
+    served = file.abs_dest_path
+    partial = partial_path(Path(served))
+    file.__dict__["abs_dest_path"] = str(partial)  # a cached property in MkDocs 1.6: shadowed for this write
+    try:
+        _build_page(page, config, doc_files, nav, env)
+        if partial.exists():
+            os.replace(partial, served)
+    finally:
+        file.__dict__["abs_dest_path"] = served
+        partial.unlink(missing_ok=True)
 
 
 def _Entries(config: dict):
