@@ -10,6 +10,7 @@ import pytest
 
 from officebook.build.preview import Preview
 from officebook.pipeline import run_check
+from officebook.tempfiles import replace_file
 
 FIXTURE = Path(__file__).parent / "golden" / "fixture" / "content"
 
@@ -140,6 +141,39 @@ def test_a_change_already_shown_is_not_checked_or_reloaded_again(tmp_path):
         assert len(checks) == counted and preview.versions.current == shown
     finally:
         preview.site.close()
+
+
+def test_a_file_replaced_while_it_is_sent_goes_out_whole_with_its_own_length(tmp_path, monkeypatch):
+    """The search index renamed over the served one between the server's opening it and measuring
+    it: the browser gets the file that was opened, under that file's length (MkDocs measured the path,
+    and sent the old bytes under the new length)."""
+    import io
+    import os
+
+    from officebook.build.livereload import Server
+
+    (tmp_path / "search").mkdir()
+    index = tmp_path / "search" / "search_index.json"
+    index.write_bytes(b'{"docs":[]}')
+    server = Server(builder=lambda: None, host="127.0.0.1", port=0, root=str(tmp_path))
+    try:
+        measure = os.path.getsize
+
+        def replaced_first(path):
+            if path == str(index):
+                replace_file(index, b'{"docs":[{"location":"x/","title":"X","text":""}]}')
+            return measure(path)
+
+        monkeypatch.setattr(os.path, "getsize", replaced_first)
+        started = []
+        environ = {"PATH_INFO": "/search/search_index.json", "REQUEST_METHOD": "GET", "wsgi.input": io.BytesIO()}
+        answer = server.serve_request(environ, lambda status, headers, *rest: started.append((status, headers)))
+        body = b"".join(answer)
+        answer.close()
+        assert body == b'{"docs":[]}'
+        assert started[0][0] == "200 OK" and ("Content-Length", str(len(body))) in started[0][1]
+    finally:
+        server.server_close()
 
 
 # ---- the Host check ---------------------------------------------------------------------------------

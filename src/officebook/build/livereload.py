@@ -3,12 +3,14 @@ their own (`PageVersions`), and the small guards and helpers `build/preview.py` 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
+from wsgiref.util import FileWrapper
 
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
@@ -76,6 +78,22 @@ class Server(LiveReloadServer):
 
     page_tags = ""  # what else goes before </body> (Preview.add_page_tag)
     site_epoch: Callable[[], int] = staticmethod(_timestamp)  # the preview's version of the site (PageVersions.current)
+
+    def _serve_request(self, environ, start_response):
+        """MkDocs' answer, its Content-Length that of the file it opened. MkDocs measures the file by
+        its path after opening it; the preview renames new files over served ones (`replace_file`), and
+        a file replaced in between would be sent with the new file's length and the old file's bytes."""
+        started: list[tuple] = []
+        answer = super()._serve_request(environ, lambda *arguments: started.append(arguments))
+        if answer is None:
+            return None
+        status, headers, *rest = started[0]
+        opened = getattr(answer, "filelike", None)
+        if isinstance(answer, FileWrapper) and isinstance(opened, io.BufferedReader):  # a page is sent from memory
+            size = str(os.fstat(opened.fileno()).st_size)
+            headers = [(name, size if name == "Content-Length" else value) for name, value in headers]
+        start_response(status, headers, *rest)
+        return answer
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         epoch = self.site_epoch()
