@@ -65,6 +65,19 @@ def test_checklists_by_frequency_steps_and_criteria(manual):
     assert secretary.periodic["annually"].criteria == ()  # shown on the vehicle-request sheet already
 
 
+def test_a_case_sheet_knows_which_other_steps_hand_the_case_over_or_take_it_on(manual):
+    """Beside a post's own steps, the other posts' steps that lead into one of them or follow one
+    (what the site's case sheet links to); not the steps further away."""
+    def adjacent(post, procedure):
+        sheet = next(c for c in manual.checklists[post].cases if c.procedure == procedure)
+        return [s.step for s in sheet.steps if s.adjacent]
+
+    assert adjacent("secretary", "document-review") == ["check"]  # takes the draft on; `sign` is further on
+    assert adjacent("director", "document-review") == ["draft"]  # hands the draft on, and gets it back
+    assert adjacent("driver", "vehicle-request") == ["approve"]  # `request` leads only to approve or refuse
+    assert not any(s.adjacent and s.own for c in manual.checklists["secretary"].cases for s in c.steps)
+
+
 def test_consulted_or_informed_does_not_make_a_standard_apply(manual):
     # the driver is only informed of document-handling (which carries `accuracy`)
     assert "accuracy" not in manual.applicable_standards["driver"]

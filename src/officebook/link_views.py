@@ -162,9 +162,12 @@ def checklists_of(post: str, duties: tuple[Duty, ...], cases: tuple[Procedure, .
     sheets = []
     for procedure, naming in zip(cases, governed, strict=True):
         pid = procedure.id
-        steps = tuple(CaseStep(step=step.id, number=step.number, actor=step.actor, own=step.actor == post,
+        own = {step.id for step in procedure.steps if step.actor == post}
+        after_own = {target for step in procedure.steps if step.id in own for target in step.next}
+        steps = tuple(CaseStep(step=step.id, number=step.number, actor=step.actor, own=step.id in own,
                                entry=ChecklistEntry(key=f"step:{pid}/{step.id}", text=step.name, source=procedure.ref,
-                                                    detail=step.output, step=step.id))
+                                                    detail=step.output, step=step.id),
+                               adjacent=step.id not in own and (step.id in after_own or not own.isdisjoint(step.next)))
                       for step in procedure.steps)
         governing = [*procedure.standards, *(s for step in procedure.steps if step.actor == post for s in step.standards),
                      *naming]

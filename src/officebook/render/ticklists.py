@@ -118,10 +118,8 @@ class TickLists:
     def case_rows(self, sheet: CaseSheet, procedure: Procedure) -> list[tuple[str, object]]:
         """The sheet's lines in step order: `("own", step)` for each of the post's own steps, and
         `("others", html)` for the other posts' steps that hand the case to one of them or receive it
-        from one — one line per run of such steps. Steps the post neither receives from nor hands to
-        are on the procedure's page (its flowchart and every step), not here."""
-        own = {s.step for s in sheet.steps if s.own}
-        after_own = {target for s in procedure.steps if s.id in own for target in s.next}
+        from one (`CaseStep.adjacent`) — one line per run of such steps. The rest are on the
+        procedure's page (its flowchart and every step), not here."""
         rows: list[tuple[str, object]] = []
         run: list = []
 
@@ -134,9 +132,7 @@ class TickLists:
             if case_step.own:
                 close_run()
                 rows.append(("own", case_step))
-                continue
-            step = procedure.step(case_step.step)
-            if case_step.step in after_own or (step is not None and own.intersection(step.next)):
+            elif case_step.adjacent:
                 run.append(case_step)
         close_run()
         return rows
