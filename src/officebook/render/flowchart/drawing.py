@@ -15,20 +15,15 @@ from officebook.render.flowchart.layout import (
     ACTOR_FONT,
     ARROW,
     BADGE_R,
-    BOX_PAD,
-    DIAMOND_H,
-    DIAMOND_W,
     FONT,
     HEADER_FONT,
-    HEADER_LINE,
     LABEL_FONT,
-    LABEL_LINE,
-    LINE,
     Edge,
     FlowchartGeometry,
+    Point,
     flowchart_title,
 )
-from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element, text_width
+from officebook.render.svgtext import CJK_TEXT, FONT_FAMILY, number, text_element
 from officebook.vocabulary.labels import label
 from officebook.vocabulary.markdown import plain_text
 
@@ -42,6 +37,10 @@ HEADER_FILL = "#e3eaf3"
 BOX_STROKE = "#1e4e8c"
 
 Element = tuple[float, float, str]  # the top and bottom it covers, and its markup
+
+
+def _points(corners: Sequence[Point]) -> str:
+    return " ".join(f"{number(x)},{number(y)}" for x, y in corners)
 
 
 class FlowchartLayout(FlowchartGeometry):
@@ -90,10 +89,6 @@ class FlowchartLayout(FlowchartGeometry):
         step = self.steps[row]
         return f"{step.number}. {self.post_titles[step.actor]}: {plain_text(step.action.get(self.lang))}"
 
-    def when_width(self, row: int) -> float:
-        """The width of the white ground under a `when` label."""
-        return max(text_width(line, LABEL_FONT) for line in self.when_lines[row]) + 6
-
     def _flow_text(self) -> str:
         """The flow in words, for screen readers."""
         sentences = []
@@ -116,14 +111,11 @@ class FlowchartLayout(FlowchartGeometry):
 
     def header_elements(self) -> Iterable[Element]:
         """The lane headers: each post's name above its lane."""
-        for lane, lines in enumerate(self.header_lines):
-            x = self.lane_x(lane)
-            parts = [f'<g class="lane-header"><rect x="{number(x)}" y="0" width="{number(self.lane_w)}" '
+        for lane in range(len(self.header_lines)):
+            parts = [f'<g class="lane-header"><rect x="{number(self.lane_x(lane))}" y="0" width="{number(self.lane_w)}" '
                      f'height="{number(self.header_h)}" fill="{HEADER_FILL}" stroke="{LANE_LINE}" stroke-width="1"/>']
-            top = (self.header_h - HEADER_LINE * len(lines)) / 2
-            for index, line in enumerate(lines):
-                parts.append(text_element(x + self.lane_w / 2, top + HEADER_LINE * index + 12, line,
-                                          size=HEADER_FONT, anchor="middle", weight="bold", fill=INK))
+            parts += [text_element(x, y, line, size=HEADER_FONT, anchor="middle", weight="bold", fill=INK)
+                      for x, y, line in self.header_text(lane)]
             parts.append("</g>")
             yield 0, self.header_h, "".join(parts)
 
@@ -147,17 +139,11 @@ class FlowchartLayout(FlowchartGeometry):
         source, target = self.steps[edge.source].id, self.steps[edge.target].id
         return f'data-from="{escape(source)}" data-to="{escape(target)}"'
 
-    @staticmethod
-    def arrowhead(before: tuple[float, float], tip: tuple[float, float], colour: str, data: str) -> Element:
+    def arrowhead(self, before: Point, tip: Point, colour: str, data: str) -> Element:
         """An arrowhead at `tip`, pointing the way from `before`."""
-        (x1, y1), (x2, y2) = before, tip
-        dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
-        base = (x2 - dx * ARROW, y2 - dy * ARROW)
-        left = (base[0] - dy * 4, base[1] + dx * 4)
-        right = (base[0] + dy * 4, base[1] - dx * 4)
-        return min(y2, base[1]), max(y2, base[1]), (
-            f'<polygon class="arrowhead" {data} points="{number(x2)},{number(y2)} {number(left[0])},'
-            f'{number(left[1])} {number(right[0])},{number(right[1])}" fill="{colour}"/>')
+        corners = self.arrowhead_corners(before, tip)
+        ys = [y for _, y in corners]
+        return min(ys), max(ys), (f'<polygon class="arrowhead" {data} points="{_points(corners)}" fill="{colour}"/>')
 
     def node_elements(self) -> Iterable[Element]:
         """Everything but the lanes and the edges: start, ends and decisions, `when` labels, boxes."""
@@ -170,46 +156,36 @@ class FlowchartLayout(FlowchartGeometry):
         """The start dot, an end ring under each last step, a decision diamond under each branching step."""
         if not self.steps:
             return
-        x, cy = self._center(0), self.gap_top[0] + 10
-        top = self.box_top[0]
+        x, cy, top = self.start_dot()
         yield cy - 7, top, (
             f'<g class="start"><circle cx="{number(x)}" cy="{number(cy)}" r="7" fill="{INK}"/>'
             f'<path d="M{number(x)} {number(cy + 7)} V{number(top - ARROW)}" stroke="{INK}" stroke-width="1.5"/>'
-            f'<polygon points="{number(x)},{number(top)} {number(x - 4)},{number(top - ARROW)} '
-            f'{number(x + 4)},{number(top - ARROW)}" fill="{INK}"/></g>')
+            f'<polygon points="{_points(self.arrowhead_corners((x, cy), (x, top)))}" fill="{INK}"/></g>')
         for row, step in enumerate(self.steps):
-            x, bottom = self._center(row), self._bottom(row)
             if step.is_end:
-                cy = bottom + 18
+                x, bottom, cy = self.end_ring(row)
                 yield bottom, cy + 8, (
                     f'<g class="end"><path d="M{number(x)} {number(bottom)} V{number(cy - 8)}" stroke="{INK}" '
                     f'stroke-width="1.4"/><circle cx="{number(x)}" cy="{number(cy)}" r="8" fill="#ffffff" '
                     f'stroke="{INK}" stroke-width="1.6"/><circle cx="{number(x)}" cy="{number(cy)}" r="4.5" '
                     f'fill="{INK}"/></g>')
             elif self.branching[row]:
-                mid = self._diamond_mid(row)
-                w, h = DIAMOND_W / 2, DIAMOND_H / 2
-                yield mid - h, mid + h, (
-                    f'<polygon class="decision" data-step="{escape(step.id)}" points="{number(x)},{number(mid - h)} '
-                    f'{number(x + w)},{number(mid)} {number(x)},{number(mid + h)} {number(x - w)},{number(mid)}" '
+                corners = self.diamond_corners(row)
+                yield corners[0][1], corners[2][1], (
+                    f'<polygon class="decision" data-step="{escape(step.id)}" points="{_points(corners)}" '
                     f'fill="#ffffff" stroke="{FLOW}" stroke-width="1.5"/>')
 
     def _label(self, row: int) -> Iterable[Element]:
         lines = self.when_lines[row]
         if not lines or not self._has_entries(row):
             return
-        x = self._center(row) + 6
-        top = self.label_top[row]
-        height = LABEL_LINE * len(lines) + 2
-        width = self.when_width(row)
+        x, top, width, height = self.label_ground(row)
         full = plain_text(self.steps[row].when.get(self.lang))
         style = "normal" if CJK_TEXT.search(full) else "italic"  # a slanted CJK face is a synthetic one
         parts = [f'<g class="when" data-step="{escape(self.steps[row].id)}">'
                  f'<rect x="{number(x)}" y="{number(top)}" width="{number(width)}" height="{number(height)}" '
                  f'rx="3" fill="#ffffff" fill-opacity="0.9"/>']
-        for index, line in enumerate(lines):
-            parts.append(text_element(x + 3, top + LABEL_LINE * (index + 1) - 2.5, line, size=LABEL_FONT,
-                                      fill=INK, style=style))
+        parts += [text_element(x, y, line, size=LABEL_FONT, fill=INK, style=style) for x, y, line in self.label_text(row)]
         parts.append("</g>")
         yield top, top + height, "".join(parts)
 
@@ -228,21 +204,11 @@ class FlowchartLayout(FlowchartGeometry):
             f'rx="6" fill="{HIGHLIGHT_FILL if highlighted else "#ffffff"}" stroke="{BOX_STROKE}" '
             f'stroke-width="{stroke}"/>',
         ]
-        badge_x, badge_y = x + BOX_PAD + BADGE_R - 2, y + BOX_PAD + BADGE_R - 1
+        badge_x, badge_y = self.badge_centre(row)
         parts.append(f'<circle cx="{number(badge_x)}" cy="{number(badge_y)}" r="{number(BADGE_R)}" fill="{FLOW}"/>')
         parts.append(text_element(badge_x, badge_y + 4, str(step.number), size=11, anchor="middle", weight="bold",
                                   fill="#ffffff"))
-        line_y = y + BOX_PAD + 13
-        indent = 2 * BADGE_R + 4
-        for index, line in enumerate(self.actor_lines[row]):
-            parts.append(text_element(x + BOX_PAD + (indent if index == 0 else 0), line_y, line, size=ACTOR_FONT,
-                                      weight="bold", fill=FLOW))
-            line_y += LINE
-        first_indent = 0 if self.actor_lines[row] else indent
-        for index, line in enumerate(self.text_lines[row]):
-            if line:
-                parts.append(text_element(x + BOX_PAD + (first_indent if index == 0 else 0), line_y, line,
-                                          size=FONT, fill=INK))
-            line_y += LINE
+        parts += [text_element(x, y, line, size=ACTOR_FONT, weight="bold", fill=FLOW) if actor
+                  else text_element(x, y, line, size=FONT, fill=INK) for x, y, line, actor in self.box_text(row)]
         parts.append("</g>")
         yield y, y + height, "\n".join(parts)

@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from officebook.model import Manual, Procedure, Step
-from officebook.render.svgtext import wrap
+from officebook.render.svgtext import text_width, wrap
 from officebook.vocabulary.labels import label
 from officebook.vocabulary.markdown import plain_text
 
@@ -45,6 +45,7 @@ HEADER_FONT = 13.0
 HEADER_LINE = 16.0
 BOX_PAD = 8.0
 BADGE_R = 9.0
+BADGE_INDENT = 2 * BADGE_R + 4  # a box's first line starts right of the step number's badge
 TRACK = 8.0  # distance between two parallel lines
 LOOP_DX = 14.0  # distance between the points where loops enter a box's top
 DIAMOND_W = 30.0
@@ -57,6 +58,8 @@ MAX_LANE = 260.0
 MIN_BOX = 84.0
 SPINE = 0.34  # arrows meet a box this far across it
 GUTTER_CLEAR = 7.0  # space between a gutter's outermost track and a box or the chart's edge
+
+Point = tuple[float, float]
 
 
 def flowchart_title(procedure: Procedure, lang: str) -> str:
@@ -241,12 +244,11 @@ class FlowchartGeometry:
         self.actor_lines: list[list[str]] = []
         self.text_lines: list[list[str]] = []
         self.box_h: list[float] = []
-        badge_w = 2 * BADGE_R + 4
         for row, step in enumerate(self.steps):
             text_w = self._box_w(row) - 2 * BOX_PAD
-            actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - badge_w,
+            actor = (wrap(self.post_titles[step.actor], text_w, ACTOR_FONT, first_width=text_w - BADGE_INDENT,
                           overhang=BOX_PAD - 1) if self.vertical else [])
-            first = text_w if actor else text_w - badge_w
+            first = text_w if actor else text_w - BADGE_INDENT
             lines = wrap(step_box_text(step, self.lang), text_w, FONT, first_width=first, overhang=BOX_PAD - 1)
             self.actor_lines.append(actor)
             self.text_lines.append(lines)
@@ -354,6 +356,60 @@ class FlowchartGeometry:
 
     def _diamond_mid(self, row: int) -> float:
         return self._bottom(row) + 6 + DIAMOND_H / 2
+
+    # -- where the drawings put their marks and text (`drawing` for paper, `web` for the site) ----
+
+    def header_text(self, lane: int) -> list[tuple[float, float, str]]:
+        """A lane header's lines: the x each is centred on, its baseline, the line."""
+        lines = self.header_lines[lane]
+        x, top = self.lane_x(lane) + self.lane_w / 2, (self.header_h - HEADER_LINE * len(lines)) / 2
+        return [(x, top + HEADER_LINE * index + 12, line) for index, line in enumerate(lines)]
+
+    @staticmethod
+    def arrowhead_corners(before: Point, tip: Point) -> tuple[Point, Point, Point]:
+        """An arrowhead pointing the way from `before` to `tip`: the tip and its two back corners."""
+        (x1, y1), (x2, y2) = before, tip
+        dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
+        base = (x2 - dx * ARROW, y2 - dy * ARROW)
+        return tip, (base[0] - dy * 4, base[1] + dx * 4), (base[0] + dy * 4, base[1] - dx * 4)
+
+    def start_dot(self) -> tuple[float, float, float]:
+        """The start dot's centre (x, y) and the top of the first box, which its arrow points at."""
+        return self._center(0), self.gap_top[0] + 10, self.box_top[0]
+
+    def end_ring(self, row: int) -> tuple[float, float, float]:
+        """The ring under a last step: its x, the box's bottom (where its line starts), its centre y."""
+        bottom = self._bottom(row)
+        return self._center(row), bottom, bottom + 18
+
+    def diamond_corners(self, row: int) -> list[Point]:
+        """The decision diamond under a branching step: top, right, bottom and left corners."""
+        x, mid, w, h = self._center(row), self._diamond_mid(row), DIAMOND_W / 2, DIAMOND_H / 2
+        return [(x, mid - h), (x + w, mid), (x, mid + h), (x - w, mid)]
+
+    def label_ground(self, row: int) -> tuple[float, float, float, float]:
+        """The white ground under a step's `when` label: x, top, width, height."""
+        lines = self.when_lines[row]
+        return (self._center(row) + 6, self.label_top[row], max(text_width(line, LABEL_FONT) for line in lines) + 6,
+                LABEL_LINE * len(lines) + 2)
+
+    def label_text(self, row: int) -> list[tuple[float, float, str]]:
+        """A `when` label's lines: where each starts, its baseline, the line."""
+        x, top, _, _ = self.label_ground(row)
+        return [(x + 3, top + LABEL_LINE * (index + 1) - 2.5, line) for index, line in enumerate(self.when_lines[row])]
+
+    def badge_centre(self, row: int) -> Point:
+        """The centre of the step number's badge, in the box's top left corner."""
+        return self.box_left[self.lane_of[row]] + BOX_PAD + BADGE_R - 2, self.box_top[row] + BOX_PAD + BADGE_R - 1
+
+    def box_text(self, row: int) -> list[tuple[float, float, str, bool]]:
+        """A box's lines: where each starts, its baseline, the line, and whether it names the actor
+        (the narrow drawing's boxes do, above the step's text). The first line starts right of the
+        badge; an empty line keeps its space."""
+        lines = [(line, True) for line in self.actor_lines[row]] + [(line, False) for line in self.text_lines[row]]
+        x, y = self.box_left[self.lane_of[row]] + BOX_PAD, self.box_top[row] + BOX_PAD + 13
+        return [(x + (BADGE_INDENT if index == 0 else 0), y + LINE * index, line, actor)
+                for index, (line, actor) in enumerate(lines) if line]
 
     def _route(self) -> None:
         """The corner points of every edge, from its source box to the tip of its arrow."""

@@ -28,13 +28,6 @@ from html import escape
 from officebook.render.flowchart.drawing import FlowchartLayout
 from officebook.render.flowchart.layout import (
     ARROW,
-    BADGE_R,
-    BOX_PAD,
-    DIAMOND_H,
-    DIAMOND_W,
-    HEADER_LINE,
-    LABEL_LINE,
-    LINE,
 )
 from officebook.render.svgtext import CJK_TEXT, number
 from officebook.vocabulary.markdown import plain_text
@@ -100,12 +93,10 @@ class WebFlowchartLayout(FlowchartLayout):
         if not self.header_lines:
             return
         yield '<g class="lane-header">'
-        for lane, lines in enumerate(self.header_lines):
-            x = self.lane_x(lane)
-            yield f'<rect x="{number(x)}" width="{number(self.lane_w)}" height="{number(self.header_h)}"/>'
-            top = (self.header_h - HEADER_LINE * len(lines)) / 2
-            for index, line in enumerate(lines):
-                yield _text(x + self.lane_w / 2, top + HEADER_LINE * index + 12, line)
+        for lane in range(len(self.header_lines)):
+            yield f'<rect x="{number(self.lane_x(lane))}" width="{number(self.lane_w)}" height="{number(self.header_h)}"/>'
+            for x, y, line in self.header_text(lane):
+                yield _text(x, y, line)
         yield "</g>"
 
     def _edges(self) -> Iterator[str]:
@@ -116,36 +107,24 @@ class WebFlowchartLayout(FlowchartLayout):
                 commands += f"H{number(qx)}" if py == qy else f"V{number(qy)}"
             loop = " edge--loop" if edge.is_loop else ""
             yield f'<path class="edge{loop}" d="{commands}"/>'
-            yield f'<path d="{self._arrowhead(points[-2], points[-1])}"/>'
-
-    @staticmethod
-    def _arrowhead(before: tuple[float, float], tip: tuple[float, float]) -> str:
-        """`drawing`'s arrowhead at `tip`, pointing the way from `before`, as a path."""
-        (x1, y1), (x2, y2) = before, tip
-        dx, dy = (x2 > x1) - (x2 < x1), (y2 > y1) - (y2 < y1)
-        base = (x2 - dx * ARROW, y2 - dy * ARROW)
-        return _relative([tip, (base[0] - dy * 4, base[1] + dx * 4), (base[0] + dy * 4, base[1] - dx * 4)])
+            yield f'<path d="{_relative(self.arrowhead_corners(points[-2], points[-1]))}"/>'
 
     def _markers(self) -> Iterator[str]:
         """The start dot, an end ring under each last step, a decision diamond under each branching step."""
         if not self.steps:
             return
-        x, cy = self._center(0), self.gap_top[0] + 10
-        top = self.box_top[0]
+        x, cy, top = self.start_dot()
         yield (f'<g class="start"><circle cx="{number(x)}" cy="{number(cy)}"/>'
                f'<path d="M{number(x)} {number(cy + 7)}V{number(top - ARROW)}"/>'
-               f'<path d="{self._arrowhead((x, cy), (x, top))}"/></g>')
+               f'<path d="{_relative(self.arrowhead_corners((x, cy), (x, top)))}"/></g>')
         for row, step in enumerate(self.steps):
-            x, bottom = self._center(row), self._bottom(row)
             if step.is_end:
-                cy, cx = number(bottom + 18), number(x)
+                x, bottom, ring = self.end_ring(row)
+                cy, cx = number(ring), number(x)
                 yield (f'<g class="end"><path d="M{cx} {number(bottom)}V{number(bottom + 10)}"/>'
                        f'<circle cx="{cx}" cy="{cy}"/><circle cx="{cx}" cy="{cy}"/></g>')
             elif self.branching[row]:
-                mid = self._diamond_mid(row)
-                w, h = DIAMOND_W / 2, DIAMOND_H / 2
-                corners = [(x, mid - h), (x + w, mid), (x, mid + h), (x - w, mid)]
-                yield f'<path class="decision" d="{_relative(corners)}"/>'
+                yield f'<path class="decision" d="{_relative(self.diamond_corners(row))}"/>'
 
     def _rows(self) -> Iterator[str]:
         for row in range(len(self.steps)):
@@ -156,12 +135,11 @@ class WebFlowchartLayout(FlowchartLayout):
         lines = self.when_lines[row]
         if not lines or not self._has_entries(row):
             return
-        x, top = self._center(row) + 6, self.label_top[row]
-        height = LABEL_LINE * len(lines) + 2
+        x, top, width, height = self.label_ground(row)
         italic = "" if CJK_TEXT.search(plain_text(self.steps[row].when.get(self.lang))) else " when--italic"
-        parts = [f'<g class="when{italic}"><rect x="{number(x)}" y="{number(top)}" width="{number(self.when_width(row))}" '
+        parts = [f'<g class="when{italic}"><rect x="{number(x)}" y="{number(top)}" width="{number(width)}" '
                  f'height="{number(height)}"/>']
-        parts += [_text(x + 3, top + LABEL_LINE * (index + 1) - 2.5, line) for index, line in enumerate(lines)]
+        parts += [_text(x, y, line) for x, y, line in self.label_text(row)]
         yield "".join(parts) + "</g>"
 
     def _step(self, row: int) -> str:
@@ -175,17 +153,8 @@ class WebFlowchartLayout(FlowchartLayout):
             parts.append(f"<title>{escape(self.step_tooltip(row), quote=False)}</title>")
         parts.append(f'<rect x="{number(x)}" y="{number(y)}" width="{number(self._box_w(row))}" '
                      f'height="{number(self.box_h[row])}"/>')
-        badge_x, badge_y = x + BOX_PAD + BADGE_R - 2, y + BOX_PAD + BADGE_R - 1
+        badge_x, badge_y = self.badge_centre(row)
         parts.append(f'<circle cx="{number(badge_x)}" cy="{number(badge_y)}"/>')
         parts.append(_text(badge_x, badge_y + 4, str(step.number)))
-        line_y = y + BOX_PAD + 13
-        indent = 2 * BADGE_R + 4
-        for index, line in enumerate(self.actor_lines[row]):
-            parts.append(_text(x + BOX_PAD + (indent if index == 0 else 0), line_y, line, "actor"))
-            line_y += LINE
-        first_indent = 0 if self.actor_lines[row] else indent
-        for index, line in enumerate(self.text_lines[row]):
-            if line:
-                parts.append(_text(x + BOX_PAD + (first_indent if index == 0 else 0), line_y, line))
-            line_y += LINE
+        parts += [_text(x, y, line, "actor" if actor else "") for x, y, line, actor in self.box_text(row)]
         return "".join(parts) + "</g>"
