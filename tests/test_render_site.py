@@ -322,3 +322,24 @@ def test_glossary_see_also_names_the_kind_of_entries_that_share_a_title(default_
             shared += named
             alone += not named
     assert shared and alone, "the default manual has see-also entries with shared and with own titles"
+
+
+def test_what_every_page_derives_from_the_manual_is_worked_out_once_per_manual(default_manual):
+    """The glossary's anchors are the same object for every page of one manual; a manual with another
+    glossary (the preview's, after a save) gets its own; a manual that is gone takes them with it."""
+    import gc
+
+    from officebook.model import Text
+    from officebook.render import pages
+
+    anchors = pages.term_anchors(default_manual)
+    assert pages.term_anchors(default_manual) is anchors and len(set(anchors)) == len(anchors)
+    first = default_manual.glossary[0]
+    twins = replace(default_manual, glossary=(first, replace(first, term=Text(values={"zh": first.term.get("zh") + "!"}, default="zh"),
+                                                             index=len(default_manual.glossary))))
+    assert pages.term_anchors(twins) == (anchors[0], anchors[0] + "-2")  # the same slug: numbered, in order
+    assert pages.term_anchors(default_manual) is anchors
+    remembered = len(pages._PER_MANUAL)
+    del twins
+    gc.collect()
+    assert len(pages._PER_MANUAL) == remembered - 1

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,7 +227,7 @@ def _contained(automaton, text: str, known: set[str]) -> list[str]:
     return list(found)
 
 
-def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors: list[str]) -> SearchIndexStats | None:
+def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors: Sequence[str]) -> SearchIndexStats | None:
     """Rewrite the search index of one language's built site (see the module's docstring); None when
     there is no index shaped as Material writes it."""
     path = Path(site_dir) / "search" / "search_index.json"

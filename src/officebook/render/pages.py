@@ -9,9 +9,11 @@ import hashlib
 import json
 import posixpath
 import re
-from collections.abc import Iterable, Sequence
+import weakref
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from html import escape
+from typing import TypeVar
 
 import jinja2
 import yaml
@@ -25,6 +27,7 @@ from officebook.vocabulary.markdown import markdown_text, plain_text, site_markd
 
 SPECIAL_PAGES = {"raci": "raci.md", "org-chart": "org-chart.md", "glossary": "glossary.md"}
 _OWN_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)\)")  # a link as PageContext.link writes it
+T = TypeVar("T")
 PERIOD_OF_FREQUENCY = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter",
                        "annually": "year"}
 
@@ -54,16 +57,42 @@ def step_anchor(step_id: str) -> str:
     return f"step-{step_id}"
 
 
-def term_anchors(manual: Manual) -> list[str]:
+def per_manual(manual: Manual, name: str, compute: Callable[[Manual], T]) -> T:
+    """`compute(manual)`, worked out once per manual for all its pages: the glossary's anchors per
+    page made a site with a glossary cost pages × terms². A Manual is frozen but unhashable (it holds
+    mappings), so it is remembered by id, against a weak reference: a dead manual's id is never taken
+    for a new one's, and what was derived from it goes with it."""
+    key = id(manual)
+    entry = _PER_MANUAL.get(key)
+    if entry is None or entry[0]() is not manual:
+        def forget(reference: weakref.ref, key: int = key) -> None:
+            if _PER_MANUAL.get(key, (None,))[0] is reference:
+                del _PER_MANUAL[key]
+
+        entry = _PER_MANUAL[key] = (weakref.ref(manual, forget), {})
+    derived = entry[1]
+    if name not in derived:
+        derived[name] = compute(manual)
+    return derived[name]
+
+
+_PER_MANUAL: dict[int, tuple[weakref.ref, dict[str, object]]] = {}
+
+
+def term_anchors(manual: Manual) -> tuple[str, ...]:
     """Stable anchors of the glossary terms, from the default-language term (unique)."""
-    anchors: list[str] = []
+    return per_manual(manual, "term_anchors", _term_anchors)
+
+
+def _term_anchors(manual: Manual) -> tuple[str, ...]:
+    anchors: dict[str, None] = {}
     for term in manual.glossary:
         base = "term-" + (_slug(term.term.get()) or str(term.index + 1))
         anchor, count = base, 2
         while anchor in anchors:
             anchor, count = f"{base}-{count}", count + 1
-        anchors.append(anchor)
-    return anchors
+        anchors[anchor] = None
+    return tuple(anchors)
 
 
 def _slug(text: str) -> str:

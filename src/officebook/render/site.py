@@ -37,6 +37,7 @@ from officebook.render.pages import (
     inline,
     item_path,
     kind_path,
+    per_manual,
     relative_url,
     render,
     step_anchor,
@@ -105,13 +106,12 @@ def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, s
     manual = ctx.manual
     order = {kind: i for i, kind in enumerate(ITEM_KINDS)}
     anchors = term_anchors(manual)
-    positions = {kind: {item_id: i for i, item_id in enumerate(manual.kind(kind))} for kind in ITEM_KINDS}
+    positions = per_manual(manual, "item_places", _item_places)
     groups: dict[tuple, dict[tuple, list]] = {}  # (kind's place, first seen, field) → item → [link, step numbers]
     seen: dict[tuple, tuple] = {}  # (kind's place, field) → its key in `groups`
     for backref in manual.referrers(ref):
         if backref.source is None:
-            index = int(re.search(r"\[(\d+)\]", backref.field).group(1))
-            position = next(i for i, t in enumerate(manual.glossary) if t.index == index)
+            position = positions["glossary"][int(re.search(r"\[(\d+)\]", backref.field).group(1))]
             term = manual.glossary[position]
             link = f'<a href="{escape(ctx.href(SPECIAL_PAGES["glossary"]), quote=True)}#{anchors[position]}">' \
                    f"{escape(term.term.get(ctx.lang))}</a>"
@@ -174,6 +174,13 @@ def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, s
 def _item_front_matter(ctx: PageContext, item: Item, extra: dict | None = None) -> str:
     return front_matter(item.title.get(ctx.lang), description=ctx.plain(item.summary), tags=item.tag_names(ctx.lang),
                         extra=extra)
+
+
+def _item_places(manual: Manual) -> dict[str, dict]:
+    """Each item's place in its kind's order; under "glossary", each term's place by its index in the file."""
+    places: dict[str, dict] = {kind: {item_id: i for i, item_id in enumerate(manual.kind(kind))} for kind in ITEM_KINDS}
+    places["glossary"] = {term.index: i for i, term in enumerate(manual.glossary)}
+    return places
 
 
 def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool = True) -> str:
