@@ -103,7 +103,7 @@ def test_a_served_file_is_replaced_whole_never_rewritten_in_place(tmp_path, monk
     writes: list[str] = []
     write_file = mkdocs.utils.write_file
     monkeypatch.setattr(mkdocs.utils, "write_file", lambda data, path: (
-        writes.append(Path(path).relative_to(preview.site_dir).as_posix()), write_file(data, path)))
+        writes.append(Path(path).relative_to(preview.site.site_dir).as_posix()), write_file(data, path)))
     try:
         _edit(content / "duties" / "daily-mail.yaml", "en: Daily mail", "en: Incoming post")
         preview.refresh()
@@ -117,6 +117,42 @@ def test_a_served_file_is_replaced_whole_never_rewritten_in_place(tmp_path, monk
         assert [p for p in _site(preview.site_dir) if p.endswith(".partial")] == []
     finally:
         preview.site.close()
+
+
+def test_pages_are_served_whole_while_the_site_is_built_again(tmp_path):
+    """A change to manual.yaml builds the whole site again (MkDocs empties the folder it builds in):
+    meanwhile every page is still found, whole, and the new one is served once complete; the folders
+    of earlier builds are gone."""
+    import threading
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    preview = _preview(content, tmp_path / "live", "en")
+    pages = [preview.site_dir / "index.html", preview.site_dir / "duties" / "daily-mail" / "index.html"]
+    misses: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            for page in pages:
+                try:
+                    if not page.read_text(encoding="utf-8").rstrip().endswith("</html>"):
+                        misses.append(f"{page.name}: cut short")
+                except OSError as error:
+                    misses.append(str(error))
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        _edit(content / "manual.yaml", "Sample Office *Manual*", "Sample Office *Handbook*")
+        assert preview.refresh() == [""]  # the whole site
+    finally:
+        done.set()
+        reader.join()
+        preview.site.close()
+    assert misses == []
+    assert "Sample Office *Handbook*" in pages[1].read_text(encoding="utf-8")  # the title is plain text
+    assert sorted(p.name for p in (tmp_path / "live").iterdir() if p.name.startswith("served")) == ["served", "served-2"]
 
 
 def test_a_change_already_shown_is_not_checked_or_reloaded_again(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -13,6 +14,8 @@ from urllib.parse import parse_qs, unquote
 from wsgiref.util import FileWrapper
 
 from mkdocs.livereload import LiveReloadServer, _timestamp
+
+from officebook.tempfiles import partial_path
 
 LIVERELOAD_SCRIPT = "/_officebook/livereload.js"
 
@@ -104,6 +107,18 @@ class Server(LiveReloadServer):
         tag = f'<script src="{LIVERELOAD_SCRIPT}" data-epoch="{epoch}" data-request="{_timestamp()}"></script>'
         tag += self.page_tags
         return content[:body_end] + tag.encode() + content[body_end:]
+
+
+def serve_from(link: Path, folder: Path) -> None:
+    """Make `link`, the folder the server serves, point at `folder` (beside it), in one rename: a
+    whole build goes into a folder of its own and is swapped in complete. MkDocs' build first empties
+    the folder it builds into, and pages asked for meanwhile were not found."""
+    staged = partial_path(link)
+    staged.unlink(missing_ok=True)
+    staged.symlink_to(folder.name)
+    if link.is_dir() and not link.is_symlink():  # a work folder from before the served folder was a link
+        shutil.rmtree(link)
+    os.replace(staged, link)
 
 
 def files_state(content_dir: Path, config_file: Path | None) -> tuple:

@@ -53,6 +53,7 @@ from officebook.build.livereload import (
     error_page,
     files_state,
     refuse_unservable_paths,
+    serve_from,
     serve_url,
 )
 from officebook.build.mkdocs_config import UserConfig
@@ -91,7 +92,8 @@ class Preview:
         self.dirty = dirty
         self.work_dir = Path(work_dir).resolve() if work_dir else temp_dir("serve")
         self.own_work_dir = work_dir is None
-        self.site_dir = self.work_dir / "served"
+        self.site_dir = self.work_dir / "served"  # a link to the folder of the last whole build (`serve_from`)
+        self._whole_builds = 0
         self.prepared: PreparedLanguage | None = None
         self.manual: Manual | None = None  # the manual served (one language)
         self.pages: dict[str, str] = {}  # docs path → Markdown served
@@ -167,15 +169,19 @@ class Preview:
         """Build the whole site (the first build, or after manual.yaml or mkdocs.yml changed)."""
         from mkdocs.exceptions import MkDocsException
 
-        site = LiveSite(self.prepared.config_file, self.site_dir, serve_url=self.serve_url,
+        self._whole_builds += 1
+        folder = self.work_dir / f"{self.site_dir.name}-{self._whole_builds}"  # served from `site_dir` once complete
+        shutil.rmtree(folder, ignore_errors=True)
+        site = LiveSite(self.prepared.config_file, folder, serve_url=self.serve_url,
                         prepare=lambda config: setattr(config, "site_url", self.serve_url))
         try:
             site.build()
         except (MkDocsException, OSError) as error:
             site.close()
+            shutil.rmtree(folder, ignore_errors=True)
             raise SiteBuildError(_("MkDocs build failed: {reason}").format(reason=error)) from error
-        if self.site is not None:
-            self.site.close()
+        serve_from(self.site_dir, folder)
+        self._let_go_of_site()
         self.site = site
         self._to_render.clear()
         self._pending.clear()
@@ -489,10 +495,16 @@ class Preview:
             if worker.is_alive():
                 worker.join(timeout=5)
             self._server = None
-            if self.site is not None:
-                self.site.close()
-            shutil.rmtree(self.site_dir, ignore_errors=True)
+            self._let_go_of_site()
+            self.site_dir.unlink(missing_ok=True)
             self.close()
+
+    def _let_go_of_site(self) -> None:
+        """Close the site served until now and remove its folder."""
+        if self.site is not None:
+            self.site.close()
+            shutil.rmtree(self.site.site_dir, ignore_errors=True)
+            self.site = None
 
     def _builder(self) -> None:
         started = time.perf_counter()
