@@ -7,6 +7,8 @@ import re
 import subprocess
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CASES, ROOT
 from officebook.newcomer import terms_used
@@ -205,3 +207,29 @@ def test_docx_booklet_carries_the_reference(default_manual, tmp_path):
             assert any(step.name.get("zh") in cell for cell in cells), (procedure_id, step.id)
     pictures = document.inline_shapes
     assert len(pictures) == len(view.procedures) + 1  # a flowchart each, and the org chart
+
+
+def _mentions_by_regex(corpus: str, word: str) -> bool:
+    """The rule the terms a post meets follow, as a regular expression (the automaton must agree)."""
+    if word.isascii():
+        return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", corpus) is not None
+    return word in corpus
+
+
+def test_a_term_is_met_as_a_whole_word_in_latin_script_and_anywhere_in_chinese():
+    from officebook.newcomer import _mentioned
+
+    corpus = "the profile of a file-room; filed under 公文处理 and e-file, then file."
+    assert _mentioned(corpus, {"file", "profile", "公文", "room", "e-file", "filed", "处理 and", "le"}) == {
+        "profile", "公文", "e-file", "filed", "file", "处理 and"}  # `room` follows a hyphen; `le` is in words
+    assert _mentioned("file", {"file"}) == {"file"} and _mentioned("", {"file"}) == set()
+    assert _mentioned("x_file file_x", {"file"}) == set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpus=st.text(alphabet="ab -_公文é1\n", max_size=40),
+       words=st.sets(st.text(alphabet="ab -_公文é1", min_size=1, max_size=4), max_size=6))
+def test_the_terms_met_are_those_the_whole_word_rule_finds(corpus, words):
+    from officebook.newcomer import _mentioned
+
+    assert _mentioned(corpus, words) == {word for word in words if _mentions_by_regex(corpus, word)}

@@ -9,7 +9,6 @@ so they never disagree.
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
@@ -131,16 +130,36 @@ def terms_used(manual: Manual, post: str, lang: str) -> list[int]:
     refs = work_refs(manual, post)
     corpus = "\n".join(text for ref in refs for text in texts_of(manual.item(ref), lang)).casefold()
     named = set(refs)
-    used = []
-    for position, term in enumerate(manual.glossary):
-        word = term.term.get(lang).strip().casefold()
-        if any(ref in named for ref in term.see) or (word and _mentions(corpus, word)):
-            used.append(position)
-    return used
+    words = [term.term.get(lang).strip().casefold() for term in manual.glossary]
+    mentioned = _mentioned(corpus, {word for word in words if word})
+    return [position for position, (term, word) in enumerate(zip(manual.glossary, words, strict=True))
+            if word in mentioned or any(ref in named for ref in term.see)]
 
 
-def _mentions(corpus: str, word: str) -> bool:
-    """Whole words for Latin-script terms ("file" is not in "profile"); substrings for Chinese."""
-    if word.isascii():
-        return re.search(r"(?<![\w-])" + re.escape(word) + r"(?![\w-])", corpus) is not None
-    return word in corpus
+def _mentioned(corpus: str, words: set[str]) -> set[str]:
+    """The `words` in `corpus`: whole words for Latin-script ones ("file" is not in "profile"),
+    substrings for Chinese. One pass of an Aho-Corasick automaton (pyahocorasick) over the corpus: a
+    regular expression per term, starting with a look-behind, stepped through the corpus a character
+    at a time (25 s for 300 English terms and the 50 posts of a 1,000-item manual)."""
+    import ahocorasick
+
+    if not words:
+        return set()
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    found: set[str] = set()
+    for end, word in automaton.iter(corpus):
+        if word in found:
+            continue
+        start = end - len(word) + 1
+        if word.isascii() and (_word_character(corpus[start - 1:start]) or _word_character(corpus[end + 1:end + 2])):
+            continue
+        found.add(word)
+    return found
+
+
+def _word_character(character: str) -> bool:
+    """What `\\w` matches (a letter, digit or underscore), and the hyphen: a term beside one is part of a longer word."""
+    return character.isalnum() or character in ("_", "-")
