@@ -31,6 +31,7 @@ CATEGORIES = ["principle", "quality", "conduct", "time-limit", "service", "secur
 # each from the whole manual, so at 100 items nearly every post meets every standard; "local" draws
 # them from a post's own area, as in the default manual (a post meets 1–7 standards). Set by --spread.
 SPREAD = {"mode": "uniform"}
+GLOSSARY_MAX_TERMS = 500  # one file, under the 1 MiB a content file may have: about 240 KB
 
 
 def _zh(rng: random.Random, words: int) -> str:
@@ -46,7 +47,8 @@ def _text(rng: random.Random, words: int, languages: tuple[str, ...]) -> dict[st
 
 
 def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en"), seed: int = 1) -> dict[str, int]:
-    """Write a valid synthetic manual of about `items` item files under `root`; returns counts per kind."""
+    """Write a valid synthetic manual of about `items` item files, and a glossary of a quarter as many
+    terms (at most `GLOSSARY_MAX_TERMS`), under `root`; returns counts per kind."""
     rng = random.Random(seed)
     counts = {
         "functions": max(4, items // 100),
@@ -127,7 +129,36 @@ def make_content(root: Path, items: int, languages: tuple[str, ...] = ("zh", "en
                                          "informed": [p for p in rng.sample(posts, 2) if p != holder]},
                                 "procedures": [procedures[i % len(procedures)]],
                                 "standards": standards_of(holder, 2)})
+    # Drawn last, so every item file is what it was before the glossary was added
+    counts["glossary terms"] = _write_glossary(root, rng, min(GLOSSARY_MAX_TERMS, max(5, items // 4)), languages,
+                                               [f"duties/{d}" for d in ids["duties"]] + [f"procedures/{p}" for p in procedures])
     return counts
+
+
+def _write_glossary(root: Path, rng: random.Random, count: int, languages: tuple[str, ...], refs: list[str]) -> int:
+    """glossary.yaml: `count` terms of two or three of the texts' words (so the texts use them), each
+    with a definition and one or two `see` entries, every fifth with an alias; no two alike."""
+    taken: dict[str, set[str]] = {lang: set() for lang in languages}
+
+    def name() -> dict[str, str]:
+        while True:
+            words = rng.randint(2, 3)
+            text = {lang: ("" if lang == "zh" else " ").join(rng.choice(ZH if lang == "zh" else EN) for _ in range(words))
+                    for lang in languages}
+            if all(text[lang] not in taken[lang] for lang in languages):
+                for lang in languages:
+                    taken[lang].add(text[lang])
+                return text
+
+    terms = []
+    for i in range(count):
+        term = {"term": name(), "definition": _text(rng, 20, languages), "see": rng.sample(refs, rng.randint(1, 2))}
+        if i % 5 == 0:
+            term["aliases"] = [name()]
+        terms.append(term)
+    (root / "glossary.yaml").write_text(yaml.safe_dump({"terms": terms}, allow_unicode=True, sort_keys=False),
+                                        encoding="utf-8")
+    return count
 
 
 def timed(function: Callable[[], object]) -> tuple[float, object]:
