@@ -85,7 +85,7 @@ def test_glossary_terms_used_by_a_post(default_manual):
     assert terms_used(minimal, "driver", "en") == []
     page = render_site(default_manual, "zh").pages[onboarding_path("secretarial-officer")]
     terms = page.split("{ #terms }")[1]
-    assert terms.count("](../../glossary.md#term-") == len(terms_used(default_manual, "secretarial-officer", "zh")) > 0
+    assert terms.count('<li><a href="../../glossary/#term-') == len(terms_used(default_manual, "secretarial-officer", "zh")) > 0
 
 
 # ---- edition notes on the site ------------------------------------------------------------------------

@@ -15,11 +15,14 @@ Paths: `onboarding/index.md` and `onboarding/<post>/index.md`.
 
 from __future__ import annotations
 
-from officebook.model import Manual
+from html import escape
+
+from officebook.model import Manual, Term
 from officebook.newcomer import terms_used
 from officebook.render.itemlinks import site_asset_path
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
+    SPECIAL_PAGES,
     PageContext,
     checklist_scope,
     front_matter,
@@ -27,6 +30,7 @@ from officebook.render.pages import (
     term_anchors,
     theme_text,
 )
+from officebook.render.prebuilt import prebuilt
 from officebook.render.ticklists import TickLists
 from officebook.vocabulary.labels import label
 
@@ -72,7 +76,18 @@ def render_onboarding_page(manual: Manual, lang: str, path: str, directory_urls:
         title=title,
         post=post, view=view, periods=PERIODS, scope=checklist_scope(manual),
         ticks=TickLists(ctx, checklist_scope(manual)),
-        terms=[(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)],
+        terms=_terms_html(ctx, [(manual.glossary[i], anchors[i]) for i in terms_used(manual, post_id, lang)]),
         asset_paths={asset: site_asset_path(asset) for asset in view.forms},
         orgchart=orgchart_svg(manual, lang, id_prefix=f"org-{post_id}", highlight_post=post_id, around=True),
     )
+
+
+def _terms_html(ctx: PageContext, terms: list[tuple[Term, str]]) -> str:
+    """The glossary terms the post's pages use, each linked to its entry, with its definition: ready-made
+    HTML (a post may meet a hundred terms, and Python-Markdown would only parse them back to this)."""
+    if not terms:
+        return ""
+    glossary, colon = ctx.href(SPECIAL_PAGES["glossary"]), escape(ctx.label("colon"))
+    items = "".join(f'<li><a href="{escape(f"{glossary}#{anchor}", quote=True)}">{escape(term.term.get(ctx.lang))}</a>'
+                    f"{colon}{escape(ctx.plain(term.definition))}</li>" for term, anchor in terms)
+    return prebuilt(f"<ul>{items}</ul>")
