@@ -115,3 +115,12 @@ def test_backrefs_count_every_ref(manual):
 
 def test_subfolder_items_keep_their_file(manual):
     assert manual.duties["vehicles"].file == "duties/service/vehicles.yaml"
+
+
+def test_each_standard_knows_the_posts_it_applies_to(manual):
+    """The inverse of `applicable_standards`, in reporting order, for every standard (none left out)."""
+    assert set(manual.applying_posts) == set(manual.standards)
+    for standard, posts in manual.applying_posts.items():
+        assert posts == tuple(p for p in manual.post_order if standard in manual.applicable_standards[p])
+    # the driver acts in vehicle-request, which `courtesy` names; only informed of document-handling (`accuracy`)
+    assert manual.applying_posts == {"courtesy": ("director", "secretary", "driver"), "accuracy": ("director", "secretary")}

@@ -8,7 +8,7 @@ between calls, a link after an edit rebuilds only what the changed files touch.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from officebook.collation import DEFAULT_COLLATION, sort_key
@@ -114,6 +114,7 @@ def link(content: Content, memo: LinkMemo | None = None) -> tuple[Manual, list[D
         ),
         post_order=post_order,
         applicable_standards=applicable,
+        applying_posts=_applying_posts(standards, post_order, applicable),
         assets=tuple(sorted(content.assets)),
         content_dir=content.root,
     )
@@ -348,3 +349,15 @@ def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...],
 
 _BUILDERS: dict[str, Callable[..., Item]] = {"functions": _function, "duties": _duty, "procedures": _procedure,
                                              "standards": _standard, "posts": _post}
+
+
+def _applying_posts(standards: Mapping[str, Standard], post_order: tuple[str, ...],
+                    applicable: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """The inverse of `applicable_standards`: each standard's posts, in reporting order (the site, the
+    handbook and the Word file each scanned every post for every standard)."""
+    posts: dict[str, list[str]] = {sid: [] for sid in standards}
+    for post in post_order:
+        for sid in applicable.get(post, ()):
+            if sid in posts:
+                posts[sid].append(post)
+    return {sid: tuple(found) for sid, found in posts.items()}

@@ -432,6 +432,7 @@ class Manual:
     raci: RaciMatrix
     post_order: tuple[str, ...]  # posts in reporting-tree order (head first, depth-first)
     applicable_standards: Mapping[str, tuple[str, ...]]  # post id -> standards that apply to it
+    applying_posts: Mapping[str, tuple[str, ...]]  # standard id -> the posts it applies to, in post_order
     assets: tuple[str, ...] = ()  # files under content/assets/, content-relative (`assets/flow.png`)
     content_dir: str = ""  # the content folder, for outputs that embed assets
 

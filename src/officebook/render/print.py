@@ -236,7 +236,7 @@ class TemplateHelpers:
 
     def applying_posts(self, standard: str) -> tuple[str, ...]:
         """Every post the standard applies to (directly or through duties, procedures and steps)."""
-        return tuple(p for p in self.manual.post_order if standard in self.manual.applicable_standards.get(p, ()))
+        return self.manual.applying_posts.get(standard, ())
 
 
     @staticmethod

@@ -205,7 +205,7 @@ def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool =
         values["ticks"] = TickLists(ctx, checklist_scope(manual))
         values["periods"] = PERIOD_OF_FREQUENCY
     if item.kind == "standards":
-        values["applies_to_posts"] = [p for p in manual.post_order if item.id in manual.applicable_standards.get(p, ())]
+        values["applies_to_posts"] = manual.applying_posts.get(item.id, ())
     return render(f"{SINGULAR[item.kind]}.md.j2", ctx, **values)
 
 

@@ -152,7 +152,7 @@ class HandbookWriter(WordWriter):
     def chapter_standards(self) -> None:
         for standard in self.manual.standards.values():
             self.item_heading(standard)
-            posts = [p for p in self.manual.post_order if standard.id in self.manual.applicable_standards.get(p, ())]
+            posts = self.manual.applying_posts.get(standard.id, ())
             self.facts([
                 (self.label("category"), category_label(standard.category, self.lang) if standard.category else ""),
                 (self.label("applies-to"), self.cell_links("posts", posts)),
