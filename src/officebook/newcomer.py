@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Mapping
 
 from officebook.model import Duty, Manual, PartnerView, Procedure, Ref, Standard, Text, TimeLimit
+from officebook.vocabulary.automaton import word_automaton
 from officebook.vocabulary.textlinks import asset_target, find_links
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
@@ -141,14 +142,9 @@ def _mentioned(corpus: str, words: set[str]) -> set[str]:
     substrings for Chinese. One pass of an Aho-Corasick automaton (pyahocorasick) over the corpus: a
     regular expression per term, starting with a look-behind, stepped through the corpus a character
     at a time (25 s for 300 English terms and the 50 posts of a 1,000-item manual)."""
-    import ahocorasick
-
     if not words:
         return set()
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
+    automaton = word_automaton(words)
     found: set[str] = set()
     for end, word in automaton.iter(corpus):
         if word in found:

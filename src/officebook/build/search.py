@@ -40,6 +40,7 @@ from pathlib import Path
 
 from officebook.model import Manual, Ref, Text
 from officebook.tempfiles import replace_file
+from officebook.vocabulary.automaton import word_automaton
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.labels import label
 
@@ -202,17 +203,6 @@ def _vocabulary(docs: list[dict], manual: Manual, lang: str) -> set[str]:
     return words
 
 
-def _automaton(words: set[str]):
-    import ahocorasick
-
-    automaton = ahocorasick.Automaton()
-    for word in sorted(words):
-        automaton.add_word(word, word)
-    if words:
-        automaton.make_automaton()
-    return automaton
-
-
 def _contained(automaton, text: str, known: set[str]) -> list[str]:
     """Vocabulary words in `text` that its indexed words do not already have, in order, once each."""
     found: dict[str, None] = {}
@@ -239,7 +229,7 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
     if not isinstance(docs, list) or not isinstance(config, dict) or not isinstance(config.get("fields"), dict):
         return None
     words = _vocabulary(docs, manual, lang)
-    automaton = _automaton(words)
+    automaton = word_automaton(words)
     keys = _Keys(manual, lang)
     term_index = {anchor: i for i, anchor in enumerate(term_anchors)}
     added = 0
