@@ -22,7 +22,6 @@ from officebook.newcomer import terms_used
 from officebook.render.itemlinks import site_asset_path
 from officebook.render.orgchart import orgchart_svg
 from officebook.render.pages import (
-    SPECIAL_PAGES,
     PageContext,
     checklist_scope,
     front_matter,
@@ -87,7 +86,7 @@ def _terms_html(ctx: PageContext, terms: list[tuple[Term, str]]) -> str:
     HTML (a post may meet a hundred terms, and Python-Markdown would only parse them back to this)."""
     if not terms:
         return ""
-    glossary, colon = ctx.href(SPECIAL_PAGES["glossary"]), escape(ctx.label("colon"))
-    items = "".join(f'<li><a href="{escape(f"{glossary}#{anchor}", quote=True)}">{escape(term.term.get(ctx.lang))}</a>'
-                    f"{colon}{escape(ctx.plain(term.definition))}</li>" for term, anchor in terms)
+    colon = escape(ctx.label("colon"))
+    items = "".join(f"<li>{ctx.term_link(term, anchor)}{colon}{escape(ctx.plain(term.definition))}</li>"
+                    for term, anchor in terms)
     return prebuilt(f"<ul>{items}</ul>")

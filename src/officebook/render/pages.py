@@ -18,7 +18,7 @@ from typing import TypeVar
 import jinja2
 import yaml
 
-from officebook.model import Manual, Procedure, Ref, Step, Text
+from officebook.model import Manual, Procedure, Ref, Step, Term, Text
 from officebook.outline import date_text, flow_text, step_rows
 from officebook.render.itemlinks import site_links
 from officebook.render.prebuilt import prebuilt
@@ -216,6 +216,11 @@ class PageContext:
     def href(self, target: str) -> str:
         """A docs-relative path as a final address for HTML this page writes itself."""
         return html_href(target, self.path, self.directory_urls)
+
+    def term_link(self, term: Term, anchor: str) -> str:
+        """A glossary term as HTML, linked to its entry (`anchor`) on the glossary page."""
+        href = f'{self.href(SPECIAL_PAGES["glossary"])}#{anchor}'
+        return f'<a href="{escape(href, quote=True)}">{escape(term.term.get(self.lang))}</a>'
 
     def title_of(self, ref: Ref) -> str:
         item = self.manual.item(ref)

@@ -112,9 +112,7 @@ def backref_html(ctx: PageContext, ref: Ref, listed: dict[str, list[tuple[str, s
     for backref in manual.referrers(ref):
         if backref.source is None:
             position = positions["glossary"][int(re.search(r"\[(\d+)\]", backref.field).group(1))]
-            term = manual.glossary[position]
-            link = f'<a href="{escape(ctx.href(SPECIAL_PAGES["glossary"]), quote=True)}#{anchors[position]}">' \
-                   f"{escape(term.term.get(ctx.lang))}</a>"
+            link = ctx.term_link(manual.glossary[position], anchors[position])
             groups.setdefault((len(ITEM_KINDS), 0, "glossary"), {}).setdefault((position, ""), [link])
             continue
         source = backref.source
