@@ -169,7 +169,7 @@ def checklists_of(post: str, duties: tuple[Duty, ...], cases: tuple[Procedure, .
                                                     detail=step.output, step=step.id),
                                adjacent=step.id not in own and (step.id in after_own or not own.isdisjoint(step.next)))
                       for step in procedure.steps)
-        governing = [*procedure.standards, *(s for step in procedure.steps if step.actor == post for s in step.standards),
+        governing = [*procedure.standards, *(s for step in procedure.steps if step.id in own for s in step.standards),
                      *naming]
         sheets.append(CaseSheet(procedure=pid, steps=steps, owner=procedure.owner == post,
                                 criteria=tuple(CriteriaGroup(standard=s, entries=criteria_of(s))

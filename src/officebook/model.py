@@ -301,7 +301,7 @@ class CaseStep:
     actor: str | None
     own: bool
     entry: ChecklistEntry  # the line (tickable only when `own`)
-    adjacent: bool = False  # another post's step that hands the case to one of the post's steps or takes it from one
+    adjacent: bool  # another post's step that hands the case to one of the post's steps or takes it from one
 
 
 @dataclass(frozen=True, kw_only=True)
