@@ -262,10 +262,14 @@ class FlowchartGeometry:
     def _box_w(self, row: int) -> float:
         return self.box_widths[self.lane_of[row]]
 
+    def _label_left(self, row: int) -> float:
+        """Where a `when` label starts: right of the arrows entering the box."""
+        return self._center(row) + 6
+
     def _label_width(self, row: int) -> float:
         """A `when` label runs from right of the arrows entering the box to the box's right edge."""
         lane = self.lane_of[row]
-        return self.box_left[lane] + self.box_widths[lane] - 2 - (self._center(row) + 6)
+        return self.box_left[lane] + self.box_widths[lane] - 2 - self._label_left(row)
 
     def _place_rows(self) -> None:
         """Vertical positions of every zone of every gap, and of the boxes."""
@@ -390,12 +394,12 @@ class FlowchartGeometry:
     def label_ground(self, row: int) -> tuple[float, float, float, float]:
         """The white ground under a step's `when` label: x, top, width, height."""
         lines = self.when_lines[row]
-        return (self._center(row) + 6, self.label_top[row], max(text_width(line, LABEL_FONT) for line in lines) + 6,
+        return (self._label_left(row), self.label_top[row], max(text_width(line, LABEL_FONT) for line in lines) + 6,
                 LABEL_LINE * len(lines) + 2)
 
     def label_text(self, row: int) -> list[tuple[float, float, str]]:
         """A `when` label's lines: where each starts, its baseline, the line."""
-        x, top, _, _ = self.label_ground(row)
+        x, top = self._label_left(row), self.label_top[row]  # the ground's corner, without measuring its text
         return [(x + 3, top + LABEL_LINE * (index + 1) - 2.5, line) for index, line in enumerate(self.when_lines[row])]
 
     def badge_centre(self, row: int) -> Point:
