@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from conftest import CASES, ROOT, officebook
-from officebook.outline import numbering_for
+from officebook.outline import handbook_outline, numbering_for
 from officebook.pipeline import run_check
 from officebook.render.docx import booklet_docx, handbook_docx, reference_docx
 from officebook.render.docx.styles import FLOWCHART_SCALE
@@ -106,14 +106,17 @@ def test_handbook_has_tables_and_a_picture_with_its_svg_per_flowchart(default_ma
     assert images == {"image/png", "image/svg+xml"}
     descriptions = [p.getparent().getparent().getparent().find(qn("wp:docPr")).get("descr") for p in pictures]
     assert descriptions[0] == flowchart_title(next(iter(default_manual.procedures.values())), "zh")
-    raci = [t for t in document.tables if t.rows[0].cells[0].text == "职责" and len(t.columns) > 3]
-    assert sum(len(t.rows) - 1 for t in raci) == len(default_manual.raci.duties) * (
-        -(-len(default_manual.raci.posts) // 12))
+    post_titles = {post.title.get("zh") for post in default_manual.posts.values()}
+    raci = [t for t in document.tables if t.rows[0].cells[0].text == "职责"
+            and {c.text for c in t.rows[0].cells[1:]} <= post_titles]
+    expected = handbook_outline(default_manual, "zh").raci_tables  # one per function, split when its posts are many
+    assert len(raci) == len(expected) and any(t.parts > 1 for t in expected)
+    for table, outline in zip(raci, expected, strict=True):
+        assert [c.text for c in table.rows[0].cells[1:]] == [default_manual.posts[p].title.get("zh") for p in outline.posts]
+        assert len(table.rows) - 1 == len(default_manual.function_duties[outline.function])
+        assert len(table.columns) <= 13  # column groups of at most 12 posts
     header = raci[0].rows[0]
     assert header._tr.trPr.find(qn("w:tblHeader")) is not None  # repeats on every page
-    assert [c.text for t in raci for c in t.rows[0].cells[1:]] == [default_manual.posts[p].title.get("zh")
-                                                                   for p in default_manual.raci.posts]
-    assert all(len(t.columns) <= 13 for t in raci)  # column groups of at most 12 posts
     steps = [t for t in document.tables if t.rows[0].cells[0].text == "序号" and t.rows[0].cells[1].text == "承办岗位"]
     assert len(steps) == len(default_manual.procedures)
 

@@ -117,6 +117,15 @@ def test_subfolder_items_keep_their_file(manual):
     assert manual.duties["vehicles"].file == "duties/service/vehicles.yaml"
 
 
+def test_each_function_knows_its_duties_in_duty_order(manual):
+    assert set(manual.function_duties) == set(manual.functions)
+    for function, duties in manual.function_duties.items():
+        assert duties == tuple(d for d, duty in manual.duties.items() if duty.function == function)
+        assert manual.duties_of_function(function) == tuple(manual.duties[d] for d in duties)
+    assert manual.function_duties == {"coordination": ("document-handling", "annual-review"),
+                                      "service": ("vehicles",)}
+
+
 def test_each_standard_knows_the_posts_it_applies_to(manual):
     """The inverse of `applicable_standards`, in reporting order, for every standard (none left out)."""
     assert set(manual.applying_posts) == set(manual.standards)

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CASES
 from officebook.outline import numbering_for, paper_forms
-from officebook.outline.raci import post_groups, raci_tables
+from officebook.outline.raci import function_matrices, post_groups, raci_tables
 from officebook.pipeline import run_check
 from officebook.render.print import (
     _css_content,
@@ -210,25 +210,48 @@ def test_printed_flowcharts_fit_the_column_with_text_of_7_5_pt_or_more():
             assert min(float(size) for size in re.findall(r'font-size="([\d.]+)"', svg)) * scale * 0.75 >= 7.5 - 0.01
 
 
-def test_raci_matrix_is_portrait_when_narrow_and_landscape_and_split_when_wide(tmp_path, manual):
+def test_raci_matrix_is_one_table_per_function_portrait_when_narrow_landscape_and_split_when_wide(tmp_path, manual):
     assert 'class="chapter raci"' in handbook_html(manual, "en")
-    assert post_groups(("a", "b", "c")) == (("a", "b", "c"),)
-    seven = post_groups(tuple("abcdefg"))
+    assert post_groups(("a", "b", "c"), 6) == (("a", "b", "c"),)
+    seven = post_groups(tuple("abcdefg"), 12)
     assert len(seven) == 1 and len(seven[0]) == 7
-    thirty = post_groups(tuple(f"p{i}" for i in range(30)))
+    thirty = post_groups(tuple(f"p{i}" for i in range(30)), 12)
     assert [len(group) for group in thirty] == [10, 10, 10]
     assert sum(thirty, ()) == tuple(f"p{i}" for i in range(30))
-    tables = raci_tables(manual, "en")
-    assert [t.part for t in tables] == [1] and tables[0].posts == manual.raci.posts
+    matrices = function_matrices(manual, "en")
+    assert [m.function for m in matrices] == [f for f in manual.functions if manual.function_duties[f]]
+    for matrix in matrices:  # the posts that hold a role in the function's duties, no other, in the matrix's order
+        duties = manual.function_duties[matrix.function]
+        assert [row.duty for row in matrix.rows] == list(duties)
+        involved = {p for d in duties for p in manual.duties[d].raci.members}
+        assert matrix.posts == tuple(p for p in manual.raci.posts if p in involved)
+    tables = raci_tables(matrices, landscape=False)
+    assert [(t.function, t.part, t.parts) for t in tables] == [(m.function, 1, 1) for m in matrices]
 
-    extra = {f"posts/extra-{i}.yaml": f"title: {{zh: 岗位{i}, en: Post {i}}}\nreports_to: director\n" for i in range(5)}
+    # one duty shared by 26 posts: its function goes landscape, split into three parts of its posts;
+    # the other function keeps only its own posts, in one part
     content = tmp_path / "wide" / "content"
     shutil.copytree(MINIMAL, content)
-    for relative, text in extra.items():
-        (content / relative).write_text(text, encoding="utf-8")
+    extra = [f"extra-{i}" for i in range(25)]
+    for post in extra:
+        (content / "posts" / f"{post}.yaml").write_text(
+            f"title: {{zh: 岗位{post[6:]}, en: Post {post[6:]}}}\nreports_to: director\n", encoding="utf-8")
+    (content / "duties" / "briefing.yaml").write_text(
+        "title: {zh: 情况通报, en: Briefing}\nfunction: coordination\nfrequency: weekly\nraci:\n  responsible: [secretary]\n"
+        f"  accountable: director\n  informed: [{', '.join(extra)}]\n", encoding="utf-8")
     wide = run_check(content, use_cache=False).manual
-    assert wide is not None and len(wide.raci.posts) == 8
-    assert 'class="chapter raci landscape"' in handbook_html(wide, "en")
+    assert wide is not None
+    html = handbook_html(wide, "en")
+    assert 'class="chapter raci landscape"' in html
+    matrices = function_matrices(wide, "en")
+    tables = raci_tables(matrices, landscape=True)
+    coordination = [t for t in tables if t.function == "coordination"]
+    assert [(t.part, t.parts) for t in coordination] == [(1, 3), (2, 3), (3, 3)]
+    assert sum((t.posts for t in coordination), ()) == next(m.posts for m in matrices if m.function == "coordination")
+    assert all(len(t.rows) == len(wide.function_duties["coordination"]) for t in coordination)
+    others = [t for t in tables if t.function != "coordination"]
+    assert others and all(t.parts == 1 and not set(t.posts) & set(extra) for t in others)
+    assert html.count('class="raci-function"') == len(matrices)  # a heading per function, not per part
 
 
 @pytest.mark.parametrize(

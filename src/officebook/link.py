@@ -115,6 +115,7 @@ def link(content: Content, memo: LinkMemo | None = None) -> tuple[Manual, list[D
         post_order=post_order,
         applicable_standards=applicable,
         applying_posts=_applying_posts(standards, post_order, applicable),
+        function_duties=_function_duties(kinds["functions"], duties),
         assets=tuple(sorted(content.assets)),
         content_dir=content.root,
     )
@@ -349,6 +350,15 @@ def _backrefs(kinds: dict[str, dict[str, Any]], glossary: tuple[Term, ...],
 
 _BUILDERS: dict[str, Callable[..., Item]] = {"functions": _function, "duties": _duty, "procedures": _procedure,
                                              "standards": _standard, "posts": _post}
+
+
+def _function_duties(functions: Mapping[str, Function], duties: Mapping[str, Duty]) -> dict[str, tuple[str, ...]]:
+    """Each function's duties, in duty order: every page, table and chapter that lists a function's
+    duties asked for them by scanning every duty, once per function."""
+    found: dict[str, list[str]] = {fid: [] for fid in functions}
+    for did, duty in duties.items():
+        found.setdefault(duty.function, []).append(did)
+    return {fid: tuple(ids) for fid, ids in found.items()}
 
 
 def _applying_posts(standards: Mapping[str, Standard], post_order: tuple[str, ...],

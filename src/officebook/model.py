@@ -433,6 +433,7 @@ class Manual:
     post_order: tuple[str, ...]  # posts in reporting-tree order (head first, depth-first)
     applicable_standards: Mapping[str, tuple[str, ...]]  # post id -> standards that apply to it
     applying_posts: Mapping[str, tuple[str, ...]]  # standard id -> the posts it applies to, in post_order
+    function_duties: Mapping[str, tuple[str, ...]]  # function id -> its duties, in duty order
     assets: tuple[str, ...] = ()  # files under content/assets/, content-relative (`assets/flow.png`)
     content_dir: str = ""  # the content folder, for outputs that embed assets
 
@@ -446,7 +447,7 @@ class Manual:
         return self.backrefs.get(ref, ())
 
     def duties_of_function(self, function: str) -> tuple[Duty, ...]:
-        return tuple(d for d in self.duties.values() if d.function == function)
+        return tuple(self.duties[d] for d in self.function_duties.get(function, ()))
 
     def direct_reports(self, post: str) -> tuple[str, ...]:
         return self.onboarding[post].direct_reports

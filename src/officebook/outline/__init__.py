@@ -28,12 +28,20 @@ from officebook.outline.handbook import (
     step_anchor,
 )
 from officebook.outline.numbering import Numbering, chinese_numeral, numbering_for
-from officebook.outline.raci import RACI_LANDSCAPE_POSTS, RACI_PORTRAIT_POSTS, RaciTable, raci_tables
+from officebook.outline.raci import (
+    RACI_LANDSCAPE_POSTS,
+    RACI_PORTRAIT_POSTS,
+    RaciTable,
+    function_matrices,
+    function_matrix,
+    raci_tables,
+)
 from officebook.outline.steps import StepRow, StepTarget, flow_text, step_rows
 
 __all__ = [
     "RACI_LANDSCAPE_POSTS", "RACI_PORTRAIT_POSTS", "BookletOutline", "BookletPart", "Chapter", "ChecklistCard",
     "DocumentControl", "Entry", "HandbookOutline", "MaintainerRow", "Numbering", "PaperForm", "RaciTable", "StepRow",
     "StepTarget", "anchor", "booklet_outline", "checklist_cards", "chinese_numeral", "cover_date", "date_text",
-    "flow_text", "handbook_outline", "numbering_for", "paper_forms", "raci_tables", "step_anchor", "step_rows",
+    "flow_text", "function_matrices", "function_matrix",
+    "handbook_outline", "numbering_for", "paper_forms", "raci_tables", "step_anchor", "step_rows",
 ]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from officebook.model import Item, Manual, Ref, Text
 from officebook.outline.dates import cover_date, date_text
 from officebook.outline.numbering import Numbering, numbering_for
-from officebook.outline.raci import RaciTable, raci_landscape, raci_tables
+from officebook.outline.raci import RaciTable, function_matrices, raci_landscape, raci_tables
 from officebook.outline.steps import StepRow, step_rows
 from officebook.vocabulary.kinds import ITEM_KINDS
 from officebook.vocabulary.labels import LABELS, label
@@ -103,10 +103,12 @@ def handbook_outline(manual: Manual, lang: str) -> HandbookOutline:
         if present:
             number += 1
             chapters.append(Chapter(key, numbering.chapter(number), label(key, lang), f"chapter-{key}"))
+    matrices = function_matrices(manual, lang)
+    landscape = raci_landscape(matrices)
     return HandbookOutline(
         lang=lang, numbering=numbering, chapters=tuple(chapters), heading_numbers=headings,
         reference_numbers=references, control=document_control(manual, lang),
-        raci_tables=raci_tables(manual, lang), raci_landscape=raci_landscape(manual),
+        raci_tables=raci_tables(matrices, landscape), raci_landscape=landscape,
         steps={procedure.id: step_rows(procedure) for procedure in manual.procedures.values()},
     )
 

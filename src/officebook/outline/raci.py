@@ -1,4 +1,4 @@
-"""The RACI matrix as tables that fit across a page, each cell in its language's words (牵头、负责 in
+"""The RACI matrix, one table per function, as tables that fit across a page, each cell in its language's words (牵头、负责 in
 Chinese — never the R/A/C/I letters; R/A in English, under the legend)."""
 
 from __future__ import annotations
@@ -37,32 +37,60 @@ class RaciRow:
 
 @dataclass(frozen=True)
 class RaciTable:
+    """One function's duties against the posts that hold a role in them (never every post of the
+    office: a table grows with the roles, not with duties × posts). On paper a function whose posts do
+    not fit across the page is split into parts, each with some of the posts; on the web it is whole."""
+
+    function: str
     posts: tuple[str, ...]
-    part: int  # 1-based, when the matrix is split into column groups
-    parts: int
-    rows: tuple[RaciRow, ...] = ()
+    rows: tuple[RaciRow, ...]
+    part: int = 1  # 1-based
+    parts: int = 1
 
 
-def post_groups(posts: Sequence[str]) -> tuple[tuple[str, ...], ...]:
-    """The matrix's post columns in balanced groups that each fit across a page."""
+def post_groups(posts: Sequence[str], per_table: int) -> tuple[tuple[str, ...], ...]:
+    """Post columns in balanced groups of at most `per_table`."""
     if not posts:
         return ()
-    per_table = RACI_PORTRAIT_POSTS if len(posts) <= RACI_PORTRAIT_POSTS else RACI_LANDSCAPE_POSTS
     parts = -(-len(posts) // per_table)
     size = -(-len(posts) // parts)
     return tuple(tuple(posts[i: i + size]) for i in range(0, len(posts), size))
 
 
-def raci_tables(manual: Manual, lang: str) -> tuple[RaciTable, ...]:
-    groups = post_groups(manual.raci.posts)
-    return tuple(
-        RaciTable(group, part, len(groups), tuple(
-            RaciRow(duty, tuple(RaciCell(post, role, raci_cell(role, lang))
-                                for post in group for role in [manual.raci.cell(duty, post)]))
-            for duty in manual.raci.duties))
-        for part, group in enumerate(groups, start=1))
+def function_matrix(manual: Manual, lang: str, function_id: str) -> RaciTable | None:
+    """One function's matrix, whole; None for a function without duties."""
+    duty_ids = manual.function_duties.get(function_id, ())
+    if not duty_ids:
+        return None
+    involved = {post for duty in duty_ids for post in manual.duties[duty].raci.members}
+    posts = tuple(post for post in manual.raci.posts if post in involved)
+    return RaciTable(function_id, posts, tuple(
+        RaciRow(duty, tuple(RaciCell(post, role, raci_cell(role, lang)) for post in posts
+                            for role in [manual.raci.cell(duty, post)]))
+        for duty in duty_ids))
 
 
-def raci_landscape(manual: Manual) -> bool:
-    """The matrix goes on landscape pages when its posts do not fit across a portrait one."""
-    return len(manual.raci.posts) > RACI_PORTRAIT_POSTS
+def function_matrices(manual: Manual, lang: str) -> tuple[RaciTable, ...]:
+    """Every function's matrix, in function order."""
+    return tuple(table for function_id in manual.functions
+                 if (table := function_matrix(manual, lang, function_id)) is not None)
+
+
+def raci_landscape(matrices: Sequence[RaciTable]) -> bool:
+    """The matrices go on landscape pages when one's posts do not fit across a portrait page."""
+    return any(len(table.posts) > RACI_PORTRAIT_POSTS for table in matrices)
+
+
+def raci_tables(matrices: Sequence[RaciTable], landscape: bool) -> tuple[RaciTable, ...]:
+    """The matrices as they go on paper: each split into parts whose posts fit across the page."""
+    per_table = RACI_LANDSCAPE_POSTS if landscape else RACI_PORTRAIT_POSTS
+    tables = []
+    for matrix in matrices:
+        groups = post_groups(matrix.posts, per_table)  # every duty has an accountable post: never empty
+        start = 0
+        for part, group in enumerate(groups, start=1):
+            columns = slice(start, start + len(group))
+            start += len(group)
+            tables.append(RaciTable(matrix.function, group, tuple(
+                RaciRow(row.duty, row.cells[columns]) for row in matrix.rows), part, len(groups)))
+    return tuple(tables)

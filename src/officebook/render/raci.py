@@ -15,7 +15,8 @@ from collections.abc import Callable
 from html import escape
 
 from officebook.model import Manual
-from officebook.vocabulary.labels import label, raci_cell
+from officebook.outline import function_matrix
+from officebook.vocabulary.labels import label
 
 
 def _attr(text: str) -> str:
@@ -24,27 +25,25 @@ def _attr(text: str) -> str:
 
 def function_table(manual: Manual, lang: str, function_id: str, href: Callable[[str, str], str]) -> str:
     """The matrix of one function's duties (`href(kind, id)` links an item), or "" without duties."""
-    duties = manual.duties_of_function(function_id)
-    if not duties:
+    matrix = function_matrix(manual, lang, function_id)
+    if matrix is None:
         return ""
-    involved = {post for duty in duties for post in duty.raci.members}
-    posts = [post for post in manual.raci.posts if post in involved]
     title = manual.functions[function_id].title.get(lang)
-    names = {post: _attr(manual.posts[post].title.get(lang)) for post in posts}  # the phone card's label per cell
+    names = {post: _attr(manual.posts[post].title.get(lang)) for post in matrix.posts}  # the phone card's label per cell
     head = "".join(f'<th scope="col"><a href="{_attr(href("posts", p))}">{escape(manual.posts[p].title.get(lang))}</a></th>'
-                   for p in posts)
+                   for p in matrix.posts)
     rows = []
-    for duty in duties:
+    for row in matrix.rows:
         cells = []
-        for post in posts:
-            role = manual.raci.cell(duty.id, post)
-            if not role:
+        for cell in row.cells:
+            if not cell.role:
                 cells.append("<td></td>")
                 continue
-            text = escape(raci_cell(role, lang))
-            if "R" in role or "A" in role:  # who leads: in bold
+            text = escape(cell.words)
+            if cell.leads:  # who leads: in bold
                 text = f"<strong>{text}</strong>"
-            cells.append(f'<td data-post="{names[post]}">{text}</td>')
+            cells.append(f'<td data-post="{names[cell.post]}">{text}</td>')
+        duty = manual.duties[row.duty]
         rows.append(f'<tr><th scope="row"><a href="{_attr(href("duties", duty.id))}">{escape(duty.title.get(lang))}</a></th>'
                     + "".join(cells) + "</tr>")
     return (f'<div class="officebook-raci-scroll" role="region" tabindex="0" aria-label="{_attr(title)}" data-search-exclude>'

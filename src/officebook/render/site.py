@@ -21,6 +21,7 @@ from html import escape
 
 from officebook.collation import sort_key
 from officebook.model import CATEGORIES, BackRef, Item, Manual, Ref, Term
+from officebook.outline import function_matrices
 from officebook.render import editions, onboarding
 from officebook.render.editions import EditionNotes
 from officebook.render.flowchart import web_flowchart
@@ -238,8 +239,8 @@ def render_page(manual: Manual, lang: str, path: str, notes: EditionNotes | None
         if special == "org-chart":
             values["chart"] = _sections_html(ctx)
         if special == "raci":
-            values["tables"] = [(f, len(duties), len({p for d in duties for p in d.raci.members}))
-                                for f in manual.functions.values() if (duties := manual.duties_of_function(f.id))]
+            values["tables"] = [(manual.functions[table.function], len(table.rows), len(table.posts))
+                                for table in function_matrices(manual, lang)]
             values["function_path"] = lambda function: item_path(function.ref)
         if special == "glossary":
             values["entries"] = glossary_entries(manual, lang)

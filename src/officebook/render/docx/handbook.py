@@ -234,6 +234,11 @@ class HandbookWriter(WordWriter):
         self.paragraph(self.label("raci-legend"), META)
         for table_outline in self.outline.raci_tables:
             group = table_outline.posts
+            if table_outline.part == 1:
+                number = self.numbering.heading(self.numbers.get(Ref("functions", table_outline.function), ""), "")
+                paragraph = self.add(self.document, TEXT_HEADING, keep_with_next=True)
+                self.add_text(paragraph, number)
+                self.link(paragraph, "functions", table_outline.function)
             if table_outline.parts > 1:
                 self.paragraph(self.label("raci-part", part=table_outline.part, parts=table_outline.parts), TEXT_HEADING)
             # The post columns are centred on the row every body row copies: a matrix is duties × posts
