@@ -4,6 +4,7 @@ import io
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -219,6 +220,34 @@ def test_reference_document_supplies_styles_and_page_setup(default_manual, tmp_p
     starter = _open(reference_docx("zh"))
     assert starter.styles["Normal"].element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert not starter.paragraphs
+
+
+@pytest.mark.slow
+def test_pictures_are_numbered_past_the_reference_documents_own(default_manual, tmp_path):
+    """officebook names and relates its pictures itself (python-docx scans every part for each one):
+    a picture in the reference document's header keeps its part, and no name is given twice."""
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 40), "red").save(png, "PNG")
+    reference = Document()
+    reference.sections[0].header.paragraphs[0].add_run().add_picture(io.BytesIO(png.getvalue()))
+    path = tmp_path / "emblem.docx"
+    reference.save(path)
+    data = handbook_docx(default_manual, "zh", reference=path)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        media = [name for name in archive.namelist() if name.startswith("word/media/")]
+        assert len(media) == len(set(media))
+        assert archive.read("word/media/image1.png") == png.getvalue()
+    document = _open(data)
+    header = document.sections[0].header
+    assert [part.blob for part in header.part.related_parts.values()] == [png.getvalue()]
+    pictures = _pictures(document)
+    assert len(pictures) == len(default_manual.procedures)
+    body = document.part.related_parts
+    targets = [body[blip.get(qn("r:embed"))] for blip in document.element.body.iter(qn("a:blip"))]
+    assert len({part.partname for part in targets}) == len(targets) == len(default_manual.procedures)
+    assert all(part.content_type == "image/png" and part.partname != "/word/media/image1.png" for part in targets)
 
 
 def _officebook(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:

@@ -7,7 +7,6 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement
@@ -194,7 +193,7 @@ class ContentBlocks:
         package = self.document.part.package
         digest = hashlib.sha1(svg.encode("utf-8")).hexdigest()[:12]
         part = Part(PackURI(f"/word/media/flowchart-{digest}.svg"), "image/svg+xml", svg.encode("utf-8"), package)
-        relation = self.document.part.relate_to(part, RELATIONSHIP_TYPE.IMAGE)
+        relation = self.relate(part)
         blip = inline.graphic.graphicData.pic.blipFill.blip
         extensions = OxmlElement("a:extLst")
         extension = OxmlElement("a:ext")

@@ -45,6 +45,19 @@ def cant_split(row) -> None:
                                          "w:jc", "w:hidden")
 
 
+def keep_with_next(paragraph) -> None:
+    """The paragraph stays on the page of the next one: `w:keepNext` in its place, after the style, the
+    only property that comes before it. python-docx's setter searches the properties for each of the
+    thirty-odd that may follow it, for every paragraph of every fact table."""
+    properties = paragraph._p.get_or_add_pPr()
+    if properties.find(qn("w:keepNext")) is None:
+        style = properties.find(qn("w:pStyle"))
+        if style is None:
+            properties.insert(0, OxmlElement("w:keepNext"))
+        else:
+            style.addnext(OxmlElement("w:keepNext"))
+
+
 def shade_cell(cell, colour: str = "EDEDED") -> None:
     properties = cell._tc.get_or_add_tcPr()
     shading = OxmlElement("w:shd")

@@ -4,7 +4,7 @@ footers, the contents and the document properties."""
 from __future__ import annotations
 
 import copy
-import io
+import itertools
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -12,11 +12,14 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.shape import CT_Inline
 from docx.oxml.table import CT_Tbl
+from docx.parts.image import ImagePart
 from docx.section import Section
 from docx.shared import Emu, Mm, Pt
 from docx.table import Table, _Cell, _Row
@@ -31,6 +34,7 @@ from officebook.render.docx.ooxml import (
     field_begin,
     field_end,
     insert_paragraph_after,
+    keep_with_next,
     repeat_header,
     shade_cell,
     shade_row,
@@ -82,12 +86,13 @@ class WordWriter(ContentBlocks, HtmlToWord):
         self.toc: list[tuple[int, str, str]] = []  # (level, text, bookmark)
         self.toc_paragraph = None
         self._png: Callable[[str], bytes] | None = None
-        # python-docx finds an image already in the package by hashing every image part again for each
-        # new picture (quadratic in the pictures); it looks them up here instead, by the hash it computed.
-        self._image_parts: dict[str, object] = {}
-        image_parts = self.document.part.package.image_parts
-        if hasattr(image_parts, "_get_by_sha1"):
-            image_parts._get_by_sha1 = self._image_parts.get
+        # python-docx finds an image's part, a free part name and a free relation id by scanning every
+        # image part and relation of the document for each new picture (quadratic in the pictures); the
+        # pictures are numbered and looked up here instead, past a reference document's own.
+        self._pictures: dict[str, str] = {}  # an image's hash -> its relation id
+        taken = {part.partname.idx for part in self.document.part.package.image_parts}
+        self._image_names = (n for n in itertools.count(1) if n not in taken)
+        self._relation_ids = (f"rId{n}" for n in itertools.count(1))
         self._style_ids: dict[str, str] = {}
         self._paragraphs: dict[tuple, object] = {}  # empty paragraphs to copy, by style and layout
         self.shape_id = 1000  # above the ids a reference document's own drawings use
@@ -266,8 +271,11 @@ class WordWriter(ContentBlocks, HtmlToWord):
     def picture(self, paragraph, data: bytes, width: int, height: int | None = None):
         """An inline picture in a run of its own; shape ids are counted here (python-docx scans the whole
         document for a free id on every picture)."""
-        relation, image = self.document.part.get_or_add_image(io.BytesIO(data))
-        self._image_parts.setdefault(image.sha1, self.document.part.related_parts[relation])
+        image = Image.from_blob(data)
+        relation = self._pictures.get(image.sha1)
+        if relation is None:
+            name = PackURI(f"/word/media/image{next(self._image_names)}.{image.ext}")
+            relation = self._pictures[image.sha1] = self.relate(ImagePart.from_image(image, name))
         cx, cy = image.scaled_dimensions(width, height)
         self.shape_id += 1
         inline = CT_Inline.new_pic_inline(self.shape_id, relation, image.filename, cx, cy)
@@ -275,6 +283,13 @@ class WordWriter(ContentBlocks, HtmlToWord):
         paragraph._p.append(run)
         run.add_drawing(inline)
         return inline
+
+    def relate(self, part) -> str:
+        """The id of a new image relation from the document to `part`."""
+        relations = self.document.part.rels
+        relation = next(r for r in self._relation_ids if r not in relations)
+        relations.add_relationship(RELATIONSHIP_TYPE.IMAGE, part, relation)
+        return relation
 
     def table(self, container, columns: int, weights: Sequence[float], *, header_rows: int = 1,
               centred: Iterable[int] = ()):
@@ -332,15 +347,15 @@ class WordWriter(ContentBlocks, HtmlToWord):
         if not rows:
             return
         table = self.table(self.document, 2, [1, 3.2], header_rows=0)
+        whole = len(rows) <= 10  # a short table stays on one page
         for index, (name, value) in enumerate(rows):
-            row = self.row(table, [name, value], first=index == 0)
-            self.set_style(row.cells[0].paragraphs[0], TABLE_HEADING)
-            shade_cell(row.cells[0])
-        if len(rows) <= 10:  # a short table stays on one page
-            for row in table.rows[:-1]:
-                for cell in row.cells:
+            cells = row_cells(self.row(table, [name, value], first=index == 0))
+            self.set_style(cells[0].paragraphs[0], TABLE_HEADING)
+            shade_cell(cells[0])
+            if whole and index < len(rows) - 1:
+                for cell in cells:
                     for paragraph in cell.paragraphs:
-                        paragraph.paragraph_format.keep_with_next = True
+                        keep_with_next(paragraph)
         self.spacer()
 
     def spacer(self) -> None:
