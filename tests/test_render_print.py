@@ -251,7 +251,8 @@ def test_raci_matrix_is_one_table_per_function_portrait_when_narrow_landscape_an
     assert all(len(t.rows) == len(wide.function_duties["coordination"]) for t in coordination)
     others = [t for t in tables if t.function != "coordination"]
     assert others and all(t.parts == 1 and not set(t.posts) & set(extra) for t in others)
-    assert html.count('class="raci-function"') == len(matrices)  # a heading per function, not per part
+    assert html.count('class="raci-function"') == len(tables)  # a heading for every part, naming its function
+    assert html.count("(Part 2 of 3)") == 1
 
 
 @pytest.mark.parametrize(

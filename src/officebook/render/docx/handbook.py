@@ -234,13 +234,14 @@ class HandbookWriter(WordWriter):
         self.paragraph(self.label("raci-legend"), META)
         for table_outline in self.outline.raci_tables:
             group = table_outline.posts
-            if table_outline.part == 1:
-                number = self.numbering.heading(self.numbers.get(Ref("functions", table_outline.function), ""), "")
-                paragraph = self.add(self.document, TEXT_HEADING, keep_with_next=True)
-                self.add_text(paragraph, number)
-                self.link(paragraph, "functions", table_outline.function)
+            # a heading for every part, kept with the table: a part never starts without its function's name
+            number = self.numbering.heading(self.numbers.get(Ref("functions", table_outline.function), ""), "")
+            paragraph = self.add(self.document, TEXT_HEADING, keep_with_next=True)
+            self.add_text(paragraph, number)
+            self.link(paragraph, "functions", table_outline.function)
             if table_outline.parts > 1:
-                self.paragraph(self.label("raci-part", part=table_outline.part, parts=table_outline.parts), TEXT_HEADING)
+                part = self.label("raci-part", part=table_outline.part, parts=table_outline.parts)
+                self.add_text(paragraph, self.label("paren", text=part))
             # The post columns are centred on the row every body row copies: a matrix is duties × posts
             # cells, most of them empty, and only the cells that hold a role are written to.
             table = self.table(self.document, 1 + len(group), [4.2 if len(group) > 6 else 3.2] + [1] * len(group),
