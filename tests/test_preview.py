@@ -3,6 +3,8 @@ pages it rebuilds page by page are the pages a whole build makes of the same con
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from pathlib import Path
 
@@ -115,6 +117,30 @@ def test_a_served_file_is_replaced_whole_never_rewritten_in_place(tmp_path, monk
         in_place = [path for path in writes if path in served and not path.endswith(("404.html", "sitemap.xml"))]
         assert in_place == []
         assert [p for p in _site(preview.site_dir) if p.endswith(".partial")] == []
+    finally:
+        preview.site.close()
+
+
+def test_a_save_writes_the_search_index_once_with_officebooks_words(tmp_path, monkeypatch):
+    """The pages a save changed are indexed, given officebook's words (build/search.py) and written in
+    one go: the index is not written as Material makes it and then read back and written again."""
+    from officebook.build import search
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    preview = _preview(content, tmp_path / "live", "zh")
+    writes: list[str] = []
+    replace = os.replace  # every served file is written beside and renamed over (tempfiles.replace_file)
+    monkeypatch.setattr(os, "replace", lambda source, path: (writes.append(Path(path).name), replace(source, path)))
+    try:
+        _edit(content / "duties" / "daily-mail.yaml", "收发文件", "收发公文")
+        preview.refresh()
+        preview.settle()
+        assert writes.count("search_index.json") == 1
+        index = json.loads((preview.site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+        assert set(search.FIELDS) <= set(index["config"]["fields"])
+        page = [doc for doc in index["docs"] if doc["location"] == "duties/daily-mail/"]
+        assert page and page[0]["title"].replace("\u200b", "") == "收发公文" and "收发公文" in page[0]["keys"].split()
     finally:
         preview.site.close()
 

@@ -20,6 +20,7 @@ that changes them fails there.
 from __future__ import annotations
 
 import copy
+import json
 import logging
 import os
 import re
@@ -31,7 +32,8 @@ from typing import Any
 from mkdocs.plugins import BasePlugin
 
 from officebook.build.mkdocs_run import officebook_plugins
-from officebook.tempfiles import partial_path, replace_file
+from officebook.build.search import write_search_index
+from officebook.tempfiles import partial_path
 
 log = logging.getLogger("mkdocs.officebook")
 
@@ -276,7 +278,9 @@ class SearchWork:
     def __init__(self, site: LiveSite, config: dict, pages: list, order: list[str], path: str) -> None:
         self.site, self.config, self.pages, self.order, self.path = site, config, pages, order, path
 
-    def run(self) -> None:
+    def run(self, improve: Callable[[dict], object]) -> None:
+        """Index the pages, let `improve` change the index (officebook's words: build/search.py), then
+        write it once."""
         index = _Entries(self.config)
         for page in self.pages:
             index.add_entry_from_context(page)
@@ -286,7 +290,9 @@ class SearchWork:
         entries = {**self.site.search_entries, **fresh}
         self.site.search_entries.update(fresh)
         index.entries = [entry for url in self.order for entry in entries.get(url, ())]
-        replace_file(Path(self.path), index.generate_search_index(None).encode("utf-8"))
+        data = json.loads(index.generate_search_index(None))  # Material's index, as Material makes it
+        improve(data)
+        write_search_index(Path(self.path), data)
 
 
 def _build_page_in_place(page, config, doc_files, nav, env) -> None:

@@ -58,7 +58,7 @@ from officebook.build.livereload import (
 )
 from officebook.build.mkdocs_config import UserConfig
 from officebook.build.mkdocs_run import _quiet_jieba
-from officebook.build.search import improve_search_index
+from officebook.build.search import improve_search_data, improve_search_index
 from officebook.build.workdir import PreparedLanguage, copy_attachments, prepare_language, write_overrides
 from officebook.gc_pause import paused_gc
 from officebook.i18n import gettext as _
@@ -194,9 +194,12 @@ class Preview:
         gc.freeze()
         self.reload_browsers(None)
 
-    def _improve_search(self, manual: Manual | None = None) -> None:
-        manual = manual or self.manual
-        improve_search_index(self.site_dir, manual, manual.info.default_language, term_anchors(manual))
+    def _improve_search(self) -> None:
+        improve_search_index(self.site_dir, self.manual, self.manual.info.default_language, term_anchors(self.manual))
+
+    @staticmethod
+    def _search_improver(manual: Manual) -> Callable[[dict], object]:
+        return lambda data: improve_search_data(data, manual, manual.info.default_language, term_anchors(manual))
 
     # ---- after a change -------------------------------------------------------------------------
 
@@ -367,8 +370,7 @@ class Preview:
             work = self.site.search_snapshot() if self._search_stale else None
             self._search_stale = False
         if work is not None:
-            work.run()
-            self._improve_search(manual)
+            work.run(self._search_improver(manual))
         return False
 
     def settle(self) -> None:
@@ -418,8 +420,7 @@ class Preview:
             self.reload_browsers(self.site.update(self._store(missed)))
             work = self.site.search_snapshot()
         if work is not None:
-            work.run()
-            self._improve_search(manual)
+            work.run(self._search_improver(manual))
         return True
 
     # ---- the server ----------------------------------------------------------------------------

@@ -225,6 +225,24 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    stats = improve_search_data(data, manual, lang, term_anchors)
+    if stats is not None:
+        write_search_index(path, data)
+    return stats
+
+
+def write_search_index(path: Path, data: dict) -> None:
+    """The index, replaced whole (a page loading it never reads half a file), and its inlined copy."""
+    written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    replace_file(path, written.encode("utf-8"))
+    inline = path.with_name("search_index.js")
+    if inline.is_file():  # an offline site reads the index inlined by Material's offline plugin: the same one
+        replace_file(inline, f"var __index = {written}".encode())
+
+
+def improve_search_data(data: dict, manual: Manual, lang: str, term_anchors: Sequence[str]) -> SearchIndexStats | None:
+    """officebook's words added to a search index as Material makes it (`data`, changed in place);
+    None when `data` is not shaped so."""
     docs, config = data.get("docs"), data.get("config")
     if not isinstance(docs, list) or not isinstance(config, dict) or not isinstance(config.get("fields"), dict):
         return None
@@ -263,9 +281,4 @@ def improve_search_index(site_dir: Path, manual: Manual, lang: str, term_anchors
             doc["boost"] = max(float(doc.get("boost", 1)), FUNCTION_BOOST)
     for name, options in FIELDS.items():
         config["fields"].setdefault(name, options)
-    written = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    replace_file(path, written.encode("utf-8"))
-    inline = path.with_name("search_index.js")
-    if inline.is_file():  # an offline site reads the index inlined by Material's offline plugin: the same one
-        replace_file(inline, f"var __index = {written}".encode())
     return SearchIndexStats(len(docs), len(words), added)
