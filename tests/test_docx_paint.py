@@ -4,7 +4,7 @@ for anything outside officebook's own drawing vocabulary."""
 import io
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageChops, ImageFilter
 
@@ -38,13 +38,15 @@ def assert_same_drawing(svg: str, scale: float) -> None:
     """The painter's pixels are CairoSVG's. Text alone may land a fraction of a pixel apart: CairoSVG
     places each glyph by a move of its own, the painter a line at once, and the two sums of Latin
     advances can round apart. So where the drawing has text, each pixel need only lie within the
-    range of the other image's pixels around it (3 × 3, ± 8 levels); shapes must match (± 1 level)."""
+    range of the other image's pixels around it (3 × 3, ± 8 levels); shapes must match within 2 levels:
+    each anti-aliased edge may round a level apart, and where a translucent shape's edge meets another
+    shape's in one pixel the two add up (hypothesis found a pixel at 94 against CairoSVG's 92)."""
     painted = paint_image(svg, scale, MAX_PIXELS)
     assert painted is not None, svg[:300]
     reference = cairosvg_pixels(svg, scale)
     assert painted.size == reference.size
     if "<text" not in svg:  # a level's rounding where the page shows through a half-covered last row or column
-        assert max(band[1] for band in ImageChops.difference(painted, reference).getextrema()) <= 1, svg[:300]
+        assert max(band[1] for band in ImageChops.difference(painted, reference).getextrema()) <= 2, svg[:300]
         return
     box = ImageChops.difference(painted, reference).getbbox()
     if box is None:
@@ -121,6 +123,9 @@ def shapes(draw) -> str:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(shapes(), min_size=1, max_size=6), st.sampled_from([1.0, 2.0, 1.37]),
        st.sampled_from(["", '<g transform="translate(3 -7)">']))
+@example(['<polygon points="84,0 0,0 0,119" fill="#1e4e8c" fill-opacity="0.3"/>',  # two edges in one pixel
+          '<polygon points="76,1.0 0,124 0,120.0" fill="#1e4e8c" stroke="#1e4e8c" stroke-width="1"/>'],
+         1.37, '<g transform="translate(3 -7)">')
 def test_any_drawing_in_the_vocabulary_has_cairosvgs_pixels(elements, scale, group):
     body = "".join(elements)
     if group:
