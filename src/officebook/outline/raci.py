@@ -1,5 +1,6 @@
-"""The RACI matrix, one table per function, as tables that fit across a page, each cell in its language's words (牵头、负责 in
-Chinese — never the R/A/C/I letters; R/A in English, under the legend)."""
+"""The RACI matrix as one table per function, split on paper into tables that fit across a page; each
+cell in its language's words (牵头、负责 in Chinese — never the R/A/C/I letters; R/A in English, under
+the legend). The site, the PDF and the Word file all render these tables."""
 
 from __future__ import annotations
 
