@@ -12,7 +12,7 @@ import pytest
 
 from conftest import CASES
 from officebook.outline import numbering_for, paper_forms
-from officebook.outline.raci import function_matrices, post_groups, raci_tables
+from officebook.outline.raci import RaciRow, RaciTable, function_matrices, post_groups, raci_tables
 from officebook.pipeline import run_check
 from officebook.render.print import (
     _css_content,
@@ -253,6 +253,9 @@ def test_raci_matrix_is_one_table_per_function_portrait_when_narrow_landscape_an
     assert others and all(t.parts == 1 and not set(t.posts) & set(extra) for t in others)
     assert html.count('class="raci-function"') == len(tables)  # a heading for every part, naming its function
     assert html.count("(Part 2 of 3)") == 1
+    # a short table goes whole to the next page; a long one is split, its header repeated
+    assert html.count('class="raci sans whole"') == sum(t.kept_whole for t in tables) > 0
+    assert not RaciTable("f", ("p",), tuple(RaciRow(f"d{i}", ()) for i in range(11))).kept_whole
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ from officebook.vocabulary.labels import raci_cell
 
 RACI_PORTRAIT_POSTS = 6  # post columns that fit across a portrait page
 RACI_LANDSCAPE_POSTS = 12  # … across a landscape page
+KEPT_WHOLE_ROWS = 10  # a table of at most this many duties is not split across pages
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class RaciTable:
     rows: tuple[RaciRow, ...]
     part: int = 1  # 1-based
     parts: int = 1
+
+    @property
+    def kept_whole(self) -> bool:
+        """Short enough to stay on one page: it goes whole to the next rather than leave a few rows behind."""
+        return len(self.rows) <= KEPT_WHOLE_ROWS
 
 
 def post_groups(posts: Sequence[str], per_table: int) -> tuple[tuple[str, ...], ...]:

@@ -251,6 +251,9 @@ class HandbookWriter(WordWriter):
             for cell in row_cells(header)[1:]:
                 vertical_text(cell, upright=self.type.line_pitch is not None)
             header.height = self._vertical_header_height(group)
+            # Not kept whole even when short (`kept_whole`, as the PDF is): under post names set
+            # vertically, up to 70 mm tall, ten rows may not fit a page, and Word then leaves the
+            # heading alone on one page.
             for raci_row in table_outline.rows:
                 number = self.numbering.heading(self.numbers.get(Ref("duties", raci_row.duty), ""), "")
                 cells = [self.in_cell(lambda p, d=raci_row.duty, n=number: (self.add_text(p, n), self.link(p, "duties", d)))]

@@ -347,16 +347,22 @@ class WordWriter(ContentBlocks, HtmlToWord):
         if not rows:
             return
         table = self.table(self.document, 2, [1, 3.2], header_rows=0)
-        whole = len(rows) <= 10  # a short table stays on one page
+        written = []
         for index, (name, value) in enumerate(rows):
-            cells = row_cells(self.row(table, [name, value], first=index == 0))
+            written.append(self.row(table, [name, value], first=index == 0))
+            cells = row_cells(written[-1])
             self.set_style(cells[0].paragraphs[0], TABLE_HEADING)
             shade_cell(cells[0])
-            if whole and index < len(rows) - 1:
-                for cell in cells:
-                    for paragraph in cell.paragraphs:
-                        keep_with_next(paragraph)
+        if len(rows) <= 10:  # a short table stays on one page
+            self.keep_together(written)
         self.spacer()
+
+    def keep_together(self, rows: Sequence) -> None:
+        """The rows stay on one page: every paragraph of every row but the last keeps with the next."""
+        for row in rows[:-1]:
+            for cell in row_cells(row):
+                for paragraph in cell.paragraphs:
+                    keep_with_next(paragraph)
 
     def spacer(self) -> None:
         """An empty line after a table, so the next paragraph does not touch it."""
