@@ -94,6 +94,10 @@ def repository(tmp_path_factory):
     for name in ("old", "new"):
         shutil.rmtree(repo / "manual", ignore_errors=True)
         shutil.copytree(EDITIONS / name, repo / "manual")
+        # copytree keeps the files' times, and a new copy may get the old one's inode: git's index would
+        # take the new manual.yaml (2026.2, as long as 2026.1) for unchanged and commit the old one again.
+        # Out of the index first, every file is read afresh.
+        git("rm", "-r", "-q", "--cached", "--ignore-unmatch", "manual")
         git("add", "-A", "manual")
         git("commit", "-q", "-m", name)
     return repo
