@@ -398,8 +398,9 @@ XLSX_RUNS = 5  # each size's workbook is made this many times, the sizes in turn
 def bench_xlsx(root: Path, items: int) -> list[tuple[str, str]]:
     """`export --format xlsx` (default language) at 100, 1,000 and 5,000 items in this run, whatever
     --items says: its cost at 1k against 100 (target ≤ 11×) and at 5k against 1k (target ≤ 5.5×), as
-    medians of `XLSX_RUNS` runs (pyperf's practice: the median, with the spread beside it); the import's
-    read and compare beside it. CPU seconds, each size's content checked first (not timed)."""
+    medians of `XLSX_RUNS` runs (one slow or fast run does not move a median; the fastest runs' ratio is
+    printed beside it); the import's read and compare beside it. CPU seconds, each size's content
+    checked first (not timed)."""
     from officebook.importer import plan_import
     from officebook.pipeline import run_check
     from officebook.xlsx import workbook_bytes
