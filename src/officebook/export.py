@@ -165,7 +165,7 @@ def _function(manual: Manual, function: Function) -> Json:
         "aim": _text(function.aim),
         "description": _text(function.description),
         "principles": _texts(function.principles),
-        "duties": _refs(manual, "duties", (d.id for d in manual.duties_of_function(function.id))),
+        "duties": _refs(manual, "duties", manual.function_duties.get(function.id, ())),
     }
 
 

@@ -192,7 +192,7 @@ def _page_for_item(manual: Manual, lang: str, item: Item, directory_urls: bool =
                                  ("procedures-acted-in", label("procedures-acted-in", lang), set(view.procedures_acted_in))],
                   "standards": [("standards", label("standards-applying", lang), set(view.standards))]}
     if item.kind == "functions":
-        listed = {"duties": [("duties", label("function-duties", lang), {d.id for d in manual.duties_of_function(item.id)})]}
+        listed = {"duties": [("duties", label("function-duties", lang), set(manual.function_duties.get(item.id, ())))]}
     values: dict = {"item": item, "front": _item_front_matter(ctx, item), "backrefs": backref_html(ctx, item.ref, listed)}
     if item.kind == "functions":
         values["raci_table"] = function_table(manual, lang, item.id, lambda kind, i: ctx.href(item_path(Ref(kind, i))))
