@@ -170,6 +170,19 @@ def timed(function: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
+def in_turn(measures: dict, runs: int) -> tuple[dict, dict]:
+    """Each of `measures` (key -> a function) run `runs` times, the measures in turn so that a slow
+    spell of the machine falls on all of them: CPU seconds per run, and each one's last result."""
+    seconds: dict = {key: [] for key in measures}
+    results: dict = {}
+    for _ in range(runs):
+        for key, measure in measures.items():
+            start = time.process_time()
+            results[key] = measure()
+            seconds[key].append(time.process_time() - start)
+    return seconds, results
+
+
 def bare_parse_seconds(root: Path) -> float:
     """PyYAML's C loader alone over the same files: the yardstick for the check targets."""
     files = sorted(root.rglob("*.yaml"))
@@ -411,13 +424,8 @@ def bench_xlsx(root: Path, items: int) -> list[tuple[str, str]]:
         content = root.parent / f"xlsx-{size}" / "content"
         make_content(content, size)
         manuals[size] = run_check(content, use_cache=False).manual
-    costs: dict[int, list[float]] = {size: [] for size in XLSX_SIZES}
-    workbooks: dict[int, bytes] = {}
-    for _ in range(XLSX_RUNS):
-        for size, manual in manuals.items():
-            cpu = time.process_time()
-            workbooks[size] = workbook_bytes(manual, manual.info.default_language)
-            costs[size].append(time.process_time() - cpu)
+    costs, workbooks = in_turn({size: lambda m=manual: workbook_bytes(m, m.info.default_language)
+                                for size, manual in manuals.items()}, XLSX_RUNS)
     cost = {size: median(runs) for size, runs in costs.items()}
     lines: dict[int, int] = {}  # the rows the workbook holds: they grow with the content's derived checklists
     rows = []
@@ -618,21 +626,27 @@ DOCX_RUNS = 3  # each Word handbook is made this many times: the 100-item one ta
 PDF_PEAK_TARGET = 1.2 * 2**30  # issue 29: the 1,000-item handbook prints in at most about 1.2 GiB
 
 
-def _docx_cpu(content: Path) -> tuple[float, int]:
-    """The Word handbook's CPU seconds, and the table rows and paragraphs it holds (what it grows with)."""
+def _word_handbook(content: Path) -> Callable[[], bytes]:
+    """A function making the Word handbook of `content` (checked once, here), cold each time."""
     from officebook.pipeline import run_check
     from officebook.render.docx import handbook_docx, raster
 
     manual = run_check(content, use_cache=False).manual
     raster.load_rasteriser()  # CairoSVG's import (cffi parsing cairo's declarations) once, before either is timed:
     # it fell on the 100-item anchor only and made the ratio look about a tenth better than it is
-    raster._PNG_CACHE.clear()  # a cold run each time: the drawings of one manual are not another's
-    cpu = time.process_time()
-    document = handbook_docx(manual, manual.info.default_language)
-    cost = time.process_time() - cpu
+
+    def make() -> bytes:
+        raster._PNG_CACHE.clear()  # a cold run each time: the drawings of one manual are not another's
+        return handbook_docx(manual, manual.info.default_language)
+
+    return make
+
+
+def _word_parts(document: bytes) -> int:
+    """The table rows and paragraphs a Word file holds: what its cost grows with."""
     with zipfile.ZipFile(io.BytesIO(document)) as archive:
         body = archive.read("word/document.xml")
-    return cost, body.count(b"<w:tr") + body.count(b"<w:p>") + body.count(b"<w:p ")
+    return body.count(b"<w:tr") + body.count(b"<w:p>") + body.count(b"<w:p ")
 
 
 def bench_heavy(root: Path, items: int) -> list[tuple[str, str]]:
@@ -649,14 +663,9 @@ def bench_heavy(root: Path, items: int) -> list[tuple[str, str]]:
     anchor = root.parent / f"content-{HEAVY_ANCHOR_ITEMS}"
     if not anchor.exists():
         make_content(anchor, HEAVY_ANCHOR_ITEMS, ("zh", "en"))
-    runs: dict[Path, list[float]] = {anchor: [], root: []}
-    parts: dict[Path, int] = {}
-    for _ in range(DOCX_RUNS):  # the sizes in turn, so a slow spell of the machine falls on both
-        for content in runs:
-            seconds, parts[content] = _docx_cpu(content)
-            runs[content].append(seconds)
+    runs, documents = in_turn({content: _word_handbook(content) for content in (anchor, root)}, DOCX_RUNS)
     small, large = median(runs[anchor]), median(runs[root])
-    small_parts, large_parts = parts[anchor], parts[root]
+    small_parts, large_parts = _word_parts(documents[anchor]), _word_parts(documents[root])
     fastest = min(runs[root]) / min(runs[anchor])
     return [
         ("pdf peak / 1.2 GiB", f"{measured['peak'] / PDF_PEAK_TARGET:.2f}×  ({measured['peak'] / 2**20:,.0f} MiB, "
